@@ -1,0 +1,137 @@
+import { Schema } from "effect"
+import { Direction } from "./interaction.ts"
+import { MediaType, MediaTypeLiteral } from "./media.ts"
+import { IsoInstant } from "./time.ts"
+
+/** Most interactions one job may process (SPEC "Limit"). */
+export const MaxJobInteractions = 250_000
+
+const Name = Schema.NonEmptyString.pipe(Schema.check(Schema.isMaxLength(200)))
+const Id = Schema.String.pipe(
+  Schema.check(
+    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, {
+      message: "expected 1-128 characters: letters, digits, '-' or '_', not starting with '-' or '_'"
+    })
+  )
+)
+const IdList = (what: string) =>
+  Schema.Array(Schema.NonEmptyString).pipe(
+    Schema.check(Schema.isMaxLength(1000, { message: `at most 1000 ${what}` }))
+  )
+const NonEmptyIdList = (what: string) =>
+  Schema.Array(Schema.NonEmptyString).pipe(
+    Schema.check(
+      Schema.isMinLength(1, { message: `select at least one of the ${what}` }),
+      Schema.isMaxLength(1000, { message: `at most 1000 ${what}` })
+    )
+  )
+
+export const JobFilters = Schema.Struct({
+  queues: Schema.optionalKey(IdList("queues")),
+  divisions: Schema.optionalKey(IdList("divisions")),
+  directions: Schema.optionalKey(Schema.Array(Direction)),
+  agents: Schema.optionalKey(IdList("agents")),
+  minDurationMs: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))),
+  maxDurationMs: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))))
+}).pipe(
+  Schema.check(
+    Schema.makeFilter((f) =>
+      f.minDurationMs !== undefined && f.maxDurationMs !== undefined && f.minDurationMs > f.maxDurationMs
+        ? "minDurationMs is greater than maxDurationMs"
+        : true
+    )
+  )
+)
+export type JobFilters = typeof JobFilters.Type
+
+/** What selects a job's interactions: the fields shared by estimate and create. */
+export const JobScopeFields = {
+  dateStart: IsoInstant,
+  dateEnd: IsoInstant,
+  programs: NonEmptyIdList("programs"),
+  mediaTypes: Schema.Array(MediaType).pipe(
+    Schema.check(Schema.isMinLength(1, { message: "select at least one media type" }))
+  ),
+  dialects: Schema.optionalKey(IdList("dialects")),
+  filters: Schema.optionalKey(JobFilters)
+}
+
+const checkRange = (s: { dateStart: string; dateEnd: string }): true | string =>
+  Date.parse(s.dateStart) < Date.parse(s.dateEnd)
+    ? true
+    : `dateStart (${s.dateStart}) must be before dateEnd (${s.dateEnd})`
+
+/** `rewind.cmd.job.create` */
+export const JobCreate = Schema.Struct({
+  commandId: Schema.optionalKey(Id),
+  jobId: Schema.optionalKey(Id),
+  name: Name,
+  description: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMaxLength(2000)))),
+  createdBy: Schema.optionalKey(Name),
+  ...JobScopeFields
+}).pipe(Schema.check(Schema.makeFilter(checkRange)))
+export type JobCreate = typeof JobCreate.Type
+
+/** `rewind.api.job.estimate` */
+export const JobEstimateRequest = Schema.Struct({
+  name: Schema.optionalKey(Schema.String),
+  ...JobScopeFields
+}).pipe(Schema.check(Schema.makeFilter(checkRange)))
+export type JobEstimateRequest = typeof JobEstimateRequest.Type
+
+/** `rewind.cmd.job.cancel` and `rewind.cmd.job.delete` */
+export const JobRef = Schema.Struct({
+  commandId: Schema.optionalKey(Id),
+  jobId: Id
+})
+export type JobRef = typeof JobRef.Type
+
+export const JobStatus = Schema.Literals(["Queued", "InProgress", "Completed", "Failed", "Cancelled"])
+export type JobStatus = typeof JobStatus.Type
+export const terminalStatuses: ReadonlyArray<JobStatus> = ["Completed", "Failed", "Cancelled"]
+
+export const Checkpoint = Schema.Struct({ startTime: Schema.String, id: Schema.String })
+export type Checkpoint = typeof Checkpoint.Type
+
+/** A job as it reads back (KV value, `job.get`, events). Genesys field names plus ours. */
+export const Job = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  description: Schema.optionalKey(Schema.String),
+  dateStart: Schema.String,
+  dateEnd: Schema.String,
+  programs: Schema.Array(Schema.String),
+  mediaTypes: Schema.Array(MediaTypeLiteral),
+  dialects: Schema.optionalKey(Schema.Array(Schema.String)),
+  filters: Schema.optionalKey(JobFilters),
+  createdBy: Schema.String,
+  dateCreated: Schema.String,
+  dateModified: Schema.String,
+  jobStatus: JobStatus,
+  /** 1-based place among queued jobs; 0 once running or finished. */
+  queueOrder: Schema.Int,
+  /** Why a queued job waits (e.g. "waiting for 2 jobs ahead"). */
+  waitingOn: Schema.optionalKey(Schema.String),
+  modelRevision: Schema.optionalKey(Schema.Int),
+  totalInteractionsCount: Schema.Int,
+  processedInteractionsCount: Schema.Int,
+  failedInteractionsCount: Schema.Int,
+  updatedInteractionsCount: Schema.Int,
+  unchangedInteractionsCount: Schema.Int,
+  percentComplete: Schema.Number,
+  dateStarted: Schema.optionalKey(Schema.String),
+  dateCompleted: Schema.optionalKey(Schema.String),
+  errorMessage: Schema.optionalKey(Schema.String),
+  cancelRequested: Schema.optionalKey(Schema.Boolean),
+  /** Where a restarted daemon resumes: the last fully written paging key. */
+  checkpoint: Schema.optionalKey(Checkpoint),
+  /** Write version of this job's topic rows (monotonic across jobs). */
+  writeVersion: Schema.Int,
+  /** Creation order (command stream sequence). */
+  seq: Schema.Int,
+  commandId: Schema.optionalKey(Schema.String)
+})
+export type Job = typeof Job.Type
+
+export const percentOf = (processed: number, total: number): number =>
+  total === 0 ? 100 : Math.min(100, Math.round((processed / total) * 10000) / 100)
