@@ -123,13 +123,26 @@ export const Job = Schema.Struct({
   dateCompleted: Schema.optionalKey(Schema.String),
   errorMessage: Schema.optionalKey(Schema.String),
   cancelRequested: Schema.optionalKey(Schema.Boolean),
+  /** Delete once the cancellation of the running job has landed. */
+  deleteRequested: Schema.optionalKey(Schema.Boolean),
+  /** Daemon instance running the job, and when it last said so. */
+  owner: Schema.optionalKey(Schema.String),
+  heartbeatAt: Schema.optionalKey(Schema.String),
   /** Where a restarted daemon resumes: the last fully written paging key. */
   checkpoint: Schema.optionalKey(Checkpoint),
   /** Write version of this job's topic rows (monotonic across jobs). */
   writeVersion: Schema.Int,
   /** Creation order (command stream sequence). */
   seq: Schema.Int,
-  commandId: Schema.optionalKey(Schema.String)
+  commandId: Schema.optionalKey(Schema.String),
+  /** Where the completed job's CSV export is (object store). */
+  export: Schema.optionalKey(Schema.Struct({
+    bucket: Schema.String,
+    name: Schema.String,
+    size: Schema.Int,
+    digest: Schema.String,
+    rows: Schema.Int
+  }))
 })
 export type Job = typeof Job.Type
 

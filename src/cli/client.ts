@@ -1,0 +1,32 @@
+import { Effect, Layer, Option } from "effect"
+import type { CommandName } from "../nats/names.ts"
+import { Nats, natsTry } from "../nats/Nats.ts"
+import { NatsSettingsConfig } from "../nats/NatsConfig.ts"
+import { requestApi } from "../nats/Service.ts"
+import { JobRepo } from "../repos/JobRepo.ts"
+import { ModelRepo } from "../repos/ModelRepo.ts"
+import { ensureTopology } from "../nats/Topology.ts"
+
+/** NATS for CLI commands, from the same environment variables as the daemon. */
+export const NatsClientLayer = Layer.unwrap(Effect.map(NatsSettingsConfig, (s) =>
+  Nats.layer({ ...s, name: "rewind-cli" })))
+
+/** NATS plus the repositories (creates streams and buckets if this is the first use). */
+export const NatsReposLayer = Layer.mergeAll(JobRepo.layer, ModelRepo.layer).pipe(
+  Layer.provideMerge(Layer.effectDiscard(ensureTopology)),
+  Layer.provideMerge(NatsClientLayer)
+)
+
+/** Publishes a command to the durable command stream; returns its stream sequence. */
+export const publishCommand = (name: CommandName, body: Record<string, unknown>) =>
+  Effect.gen(function*() {
+    const nats = yield* Nats
+    const commandId = typeof body["commandId"] === "string" ? body["commandId"] : undefined
+    const ack = yield* natsTry(`publishing ${name}`, () =>
+      nats.js.publish(nats.names.cmd(name), JSON.stringify(body), commandId === undefined ? {} : { msgID: commandId }))
+    return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate }
+  })
+
+export const api = requestApi
+
+export const optionalToUndefined = <A>(o: Option.Option<A>): A | undefined => Option.getOrUndefined(o)

@@ -1,0 +1,29 @@
+import { Effect, Layer, Logger, References } from "effect"
+import { Command } from "effect/cli"
+import { AllSettingsConfig, daemonLayer } from "../daemon/main.ts"
+import { version } from "../daemon/version.ts"
+
+/** Structured JSON logs on stdout, at the configured level. */
+export const jsonLogging = (level: "Trace" | "Debug" | "Info" | "Warn" | "Error") =>
+  Layer.mergeAll(Logger.layer([Logger.consoleJson]), Layer.succeed(References.MinimumLogLevel, level))
+
+/** Runs the daemon until SIGTERM/SIGINT: then stops taking commands, checkpoints, drains NATS, closes ClickHouse. */
+export const runDaemon = Effect.gen(function*() {
+  const settings = yield* AllSettingsConfig
+  yield* Effect.logInfo("rewind daemon starting", {
+    version,
+    prefix: settings.nats.prefix,
+    clickhouse: settings.clickhouse.url === undefined ? "embedded" : "server",
+    httpPort: settings.daemon.httpPort,
+    jobConcurrency: settings.daemon.jobConcurrency
+  })
+  return yield* Layer.launch(daemonLayer(settings)).pipe(
+    Effect.onInterrupt(() => Effect.logInfo("rewind daemon stopped"))
+  )
+}).pipe(
+  Effect.provide(Layer.unwrap(Effect.map(AllSettingsConfig, (s) => jsonLogging(s.daemon.logLevel))))
+)
+
+export const daemonCommand = Command.make("daemon", {}, () => runDaemon).pipe(
+  Command.withDescription("Run the daemon: consume commands, run jobs, answer queries, serve /metrics")
+)

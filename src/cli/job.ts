@@ -1,0 +1,132 @@
+import { Console, Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { writeFileSync } from "node:fs"
+import { getExport } from "../nats/Exports.ts"
+import { requestApi } from "../nats/Service.ts"
+import { NatsClientLayer, publishCommand } from "./client.ts"
+import { createBody, createFlags, estimateBody, scopeFlags } from "./jobFlags.ts"
+import { bar, CliFailure, emit, table } from "./output.ts"
+import { watchJob } from "./watch.ts"
+
+const json = Flag.Boolean("json").pipe(Flag.withDescription("Machine-readable JSON output"), Flag.withDefault(false))
+const jobIdArg = Argument.String("job-id").pipe(Argument.withDescription("The job's id"))
+
+type AnyJob = Record<string, any>
+
+const estimate = Command.make("estimate", { ...scopeFlags, json }, (f) =>
+  Effect.gen(function*() {
+    const body = yield* estimateBody(f)
+    const e = (yield* requestApi("job.estimate", body)) as AnyJob
+    yield* emit(f.json, e, () =>
+      [
+        `interactions in scope: ${e.interactionCount.toLocaleString("en-US")} (limit ${e.limit.toLocaleString("en-US")})`,
+        e.exceedsLimit ? "  ! over the limit: narrow the filters or split the job" : "",
+        `model revision ${e.modelRevision}, ${e.scopeTopicCount} scope topics`,
+        `quota ${e.quota.month}: used ${e.quota.used}, free quota ${e.quota.freeQuota}, this job: ${e.quota.free} free, ${e.quota.billable} billable${e.quota.billingEnabled ? "" : " (billing off)"}`
+      ].filter((l) => l !== "").join("\n"))
+  })).pipe(Command.withDescription("Exact in-scope interaction count and quota impact of a job, before creating it"))
+
+const create = Command.make("create", {
+  ...createFlags,
+  wait: Flag.Boolean("wait").pipe(Flag.withDescription("Watch the job until it ends"), Flag.withDefault(false)),
+  json
+}, (f) =>
+  Effect.gen(function*() {
+    const body = yield* createBody(f)
+    const ack = yield* publishCommand("job.create", body)
+    const jobId = typeof body["jobId"] === "string" ? body["jobId"] : `job-${ack.seq}`
+    if (!f.wait) {
+      return yield* emit(f.json, { jobId, commandId: body["commandId"], streamSeq: ack.seq, duplicate: ack.duplicate }, () =>
+        `published job.create (stream seq ${ack.seq}${ack.duplicate ? ", duplicate of an earlier publish" : ""}): job ${jobId}\n` +
+        `follow it with: rewind job watch ${jobId}`)
+    }
+    const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), quiet: f.json })
+    yield* emit(f.json, final, () => `job ${jobId}: ${final["jobStatus"]}`)
+    if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${jobId} ended ${final["jobStatus"]}`))
+  })).pipe(Command.withDescription("Publish a reprocessing job (rewind.cmd.job.create)"))
+
+const list = Command.make("list", {
+  status: Flag.Literals("status", ["Queued", "InProgress", "Completed", "Failed", "Cancelled"]).pipe(Flag.optional),
+  json
+}, (f) =>
+  Effect.gen(function*() {
+    const r = (yield* requestApi("job.list", Option.match(f.status, { onNone: () => ({}), onSome: (status) => ({ status }) }))) as { jobs: Array<AnyJob>; total: number }
+    yield* emit(f.json, r, () =>
+      r.jobs.length === 0 ? "no jobs" : table(
+        ["ID", "NAME", "STATUS", "QUEUE", "PROGRESS", "PROCESSED", "FAILED", "CREATED"],
+        r.jobs.map((j) => [
+          j.id, String(j.name).slice(0, 30), j.jobStatus, j.jobStatus === "Queued" ? `#${j.queueOrder}` : "-",
+          `${j.percentComplete.toFixed(1)}%`, `${j.processedInteractionsCount}/${j.totalInteractionsCount}`,
+          String(j.failedInteractionsCount), String(j.dateCreated).slice(0, 19)
+        ])
+      ))
+  })).pipe(Command.withDescription("List jobs"))
+
+const show = Command.make("show", { jobId: jobIdArg, json }, (f) =>
+  Effect.gen(function*() {
+    const j = (yield* requestApi("job.get", { jobId: f.jobId })) as AnyJob
+    yield* emit(f.json, j, () =>
+      [
+        `${j.id}  ${j.name}`,
+        `status      ${j.jobStatus}${j.jobStatus === "Queued" ? ` #${j.queueOrder} ${j.waitingOn ?? ""}` : ""}`,
+        `progress    ${bar(j.percentComplete)} ${j.processedInteractionsCount}/${j.totalInteractionsCount}`,
+        `outcomes    updated ${j.updatedInteractionsCount}, unchanged ${j.unchangedInteractionsCount}, failed ${j.failedInteractionsCount}`,
+        `range       ${j.dateStart} → ${j.dateEnd}`,
+        `programs    ${j.programs.join(", ")}`,
+        `media       ${j.mediaTypes.join(", ")}${j.dialects ? `   dialects ${j.dialects.join(", ")}` : ""}`,
+        j.filters ? `filters     ${JSON.stringify(j.filters)}` : "",
+        `model       revision ${j.modelRevision ?? "(pinned at start)"}`,
+        `created     ${j.dateCreated} by ${j.createdBy}`,
+        j.dateStarted ? `started     ${j.dateStarted}` : "",
+        j.dateCompleted ? `completed   ${j.dateCompleted}` : "",
+        j.errorMessage ? `error       ${j.errorMessage}` : "",
+        j.export ? `export      ${j.export.bucket}/${j.export.name} (${j.export.rows} rows)` : ""
+      ].filter((l) => l !== "").join("\n"))
+  })).pipe(Command.withDescription("Show a job's details"))
+
+const watch = Command.make("watch", { jobId: jobIdArg, json }, (f) =>
+  Effect.gen(function*() {
+    const final = yield* watchJob(f.jobId, { quiet: f.json })
+    if (f.json) yield* Console.log(JSON.stringify(final, null, 2))
+    if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${f.jobId} ended ${final["jobStatus"]}`))
+  })).pipe(Command.withDescription("Follow a job's progress until it ends (progress bar)"))
+
+const refCommand = (name: "cancel" | "delete", description: string) =>
+  Command.make(name, { jobId: jobIdArg, json }, (f) =>
+    Effect.gen(function*() {
+      const commandId = `cli-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+      const ack = yield* publishCommand(`job.${name}`, { jobId: f.jobId, commandId })
+      yield* emit(f.json, { jobId: f.jobId, commandId, streamSeq: ack.seq }, () => `published job.${name} for ${f.jobId} (stream seq ${ack.seq})`)
+    })).pipe(Command.withDescription(description))
+
+const exportCmd = Command.make("export", {
+  jobId: jobIdArg,
+  out: Flag.String("out").pipe(Flag.withDescription("Write the CSV to this path"), Flag.optional),
+  json
+}, (f) =>
+  Effect.gen(function*() {
+    const info = (yield* requestApi("job.export", { jobId: f.jobId })) as AnyJob
+    if (Option.isSome(f.out)) {
+      const bytes = yield* getExport(info.name)
+      if (Option.isNone(bytes)) return yield* Effect.fail(new CliFailure(`export object ${info.name} not found in ${info.bucket}`))
+      writeFileSync(f.out.value, bytes.value)
+    }
+    yield* emit(f.json, { ...info, ...(Option.isSome(f.out) ? { writtenTo: f.out.value } : {}) }, () =>
+      `export of ${f.jobId}: object store ${info.bucket}, object ${info.name} (${info.rows} impacted interactions, ${info.size} bytes)` +
+      (Option.isSome(f.out) ? `\nwritten to ${f.out.value}` : `\nfetch it with: nats object get ${info.bucket} ${info.name}  (or rewind job export ${f.jobId} --out FILE)`))
+  })).pipe(Command.withDescription("Where a completed job's CSV export is; --out downloads it"))
+
+export const jobCommand = Command.make("job").pipe(
+  Command.withDescription("Reprocessing jobs: estimate, create, follow, cancel, delete, export"),
+  Command.withSubcommands([
+    estimate,
+    create,
+    list,
+    show,
+    watch,
+    refCommand("cancel", "Cancel a queued or running job (rewind.cmd.job.cancel)"),
+    refCommand("delete", "Delete a job, its results and export (rewind.cmd.job.delete)"),
+    exportCmd
+  ]),
+  Command.provide(NatsClientLayer)
+)

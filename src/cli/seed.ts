@@ -1,0 +1,49 @@
+import { Console, Effect, Layer } from "effect"
+import { Command, Flag } from "effect/cli"
+import { ClickHouse } from "../store/ClickHouse.ts"
+import { ClickHouseSettingsConfig } from "../store/ClickHouseConfig.ts"
+import { InteractionStore } from "../store/InteractionStore.ts"
+import { seedStore } from "../seed/seedStore.ts"
+import { emit } from "./output.ts"
+
+/** The store from the environment (embedded engine unless CLICKHOUSE_URL). */
+export const StoreClientLayer = InteractionStore.layer.pipe(
+  Layer.provideMerge(Layer.unwrap(Effect.map(ClickHouseSettingsConfig, (s) => ClickHouse.layer(s))))
+)
+
+export const seedFlags = {
+  count: Flag.Int("count").pipe(Flag.withDescription("Interactions to generate (100 to 250,000+)"), Flag.withDefault(5_000)),
+  seed: Flag.Int("seed").pipe(Flag.withDescription("Random seed: same seed, same data"), Flag.withDefault(42)),
+  from: Flag.String("from").pipe(Flag.withDescription("Start of the period (ISO)"), Flag.withDefault("2026-01-01T00:00:00Z")),
+  to: Flag.String("to").pipe(Flag.withDescription("End of the period (ISO, exclusive)"), Flag.withDefault("2026-02-01T00:00:00Z"))
+}
+
+/** Seeds with a progress line on a terminal. */
+export const seedWithProgress = (o: { count: number; seed: number; from: string; to: string }, quiet = false) =>
+  Effect.gen(function*() {
+    const started = Date.now()
+    const tty = process.stderr.isTTY === true && !quiet
+    const r = yield* seedStore({
+      ...o,
+      onProgress: (n) => {
+        if (tty) process.stderr.write(`\r\x1b[2Kseeding ${n.toLocaleString("en-US")}/${o.count.toLocaleString("en-US")} interactions`)
+      }
+    })
+    if (tty) process.stderr.write("\n")
+    return { ...r, seconds: (Date.now() - started) / 1000 }
+  })
+
+export const seedCommand = Command.make("seed", {
+  ...seedFlags,
+  json: Flag.Boolean("json").pipe(Flag.withDefault(false))
+}, (f) =>
+  Effect.gen(function*() {
+    if (f.count < 1) return yield* Console.error("--count must be at least 1")
+    const r = yield* seedWithProgress(f)
+    yield* emit(f.json, r, () =>
+      `seeded ${r.interactions.toLocaleString("en-US")} interactions (${r.blocks.toLocaleString("en-US")} blocks) ` +
+      `between ${f.from} and ${f.to} in ${r.seconds.toFixed(1)} s (seed ${f.seed}); the matching model is config/topics.example.yaml`)
+  })).pipe(
+  Command.withDescription("Write deterministic synthetic interactions (multi-block transcripts, topics of an older model) into the store"),
+  Command.provide(StoreClientLayer)
+)

@@ -1,0 +1,43 @@
+import { Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { ModelRepo } from "../repos/ModelRepo.ts"
+import { loadTopicModelFile } from "../topics/loadModel.ts"
+import { NatsReposLayer } from "./client.ts"
+import { CliFailure, emit, table } from "./output.ts"
+
+const json = Flag.Boolean("json").pipe(Flag.withDescription("Machine-readable JSON output"), Flag.withDefault(false))
+
+const push = Command.make("push", {
+  file: Argument.String("file").pipe(Argument.withDescription("Topic model file (.yaml, .yml or .json)")),
+  pushedBy: Flag.String("pushed-by").pipe(Flag.optional),
+  json
+}, (f) =>
+  Effect.gen(function*() {
+    const model = yield* loadTopicModelFile(f.file).pipe(Effect.mapError((e) => new CliFailure(e.message)))
+    const repo = yield* ModelRepo
+    const rev = yield* repo.push(model, Option.getOrElse(f.pushedBy, () => process.env["USER"] ?? "cli"))
+    yield* emit(f.json, { revision: rev.revision, programs: model.programs.length, topics: model.topics.length }, () =>
+      `pushed topic model revision ${rev.revision}: ${model.programs.length} programs, ${model.topics.length} topics`)
+  })).pipe(Command.withDescription("Validate a topic model file and store it as a new revision"))
+
+const show = Command.make("show", {
+  revision: Flag.Int("revision").pipe(Flag.withDescription("A past revision (default: current)"), Flag.optional),
+  json
+}, (f) =>
+  Effect.gen(function*() {
+    const repo = yield* ModelRepo
+    const rev = yield* Option.match(f.revision, { onNone: () => repo.current(), onSome: (n) => repo.get(n) })
+    if (Option.isNone(rev)) return yield* Effect.fail(new CliFailure("no such topic model revision (push one with `rewind topics push FILE`)"))
+    const m = rev.value
+    yield* emit(f.json, m, () =>
+      `revision ${m.revision}, pushed ${m.pushedAt} by ${m.pushedBy}\n\n` +
+      table(["PROGRAM", "NAME", "QUEUES", "TOPICS"], m.model.programs.map((p) => [p.id, p.name, p.queues.join(","), String(p.topics.length)])) +
+      "\n\n" +
+      table(["TOPIC", "NAME", "PARTICIPANTS", "PHRASES"], m.model.topics.map((t) => [t.id, t.name, t.participants, String(t.phrases.length)])))
+  })).pipe(Command.withDescription("Show the current (or a past) topic model revision"))
+
+export const topicsCommand = Command.make("topics").pipe(
+  Command.withDescription("Topic model revisions"),
+  Command.withSubcommands([push, show]),
+  Command.provide(NatsReposLayer)
+)

@@ -1,0 +1,95 @@
+import { Console, Effect, Option } from "effect"
+import { Nats } from "../nats/Nats.ts"
+import { requestApi } from "../nats/Service.ts"
+import { bar, CliFailure } from "./output.ts"
+
+interface JobView {
+  readonly id: string
+  readonly name: string
+  readonly jobStatus: string
+  readonly percentComplete: number
+  readonly processedInteractionsCount: number
+  readonly totalInteractionsCount: number
+  readonly failedInteractionsCount: number
+  readonly updatedInteractionsCount: number
+  readonly queueOrder: number
+  readonly waitingOn?: string
+  readonly errorMessage?: string
+}
+
+const terminal = new Set(["Completed", "Failed", "Cancelled"])
+
+const line = (j: JobView, rate: number) =>
+  j.jobStatus === "Queued"
+    ? `${j.id}  Queued #${j.queueOrder}${j.waitingOn ? ` (${j.waitingOn})` : ""}`
+    : `${j.id}  ${j.jobStatus.padEnd(10)} ${bar(j.percentComplete)}  ${j.processedInteractionsCount}/${j.totalInteractionsCount}` +
+      `  updated ${j.updatedInteractionsCount}  failed ${j.failedInteractionsCount}${rate > 0 ? `  ${Math.round(rate)}/s` : ""}`
+
+/**
+ * Follows a job until it ends: job events as they come, `job.get` every 2 s in case an event
+ * is missed, a command rejection for `commandId` if given. Returns the final job.
+ */
+export const watchJob = (jobId: string, opts: { readonly commandId?: string; readonly quiet?: boolean; readonly timeoutMs?: number } = {}) =>
+  Effect.gen(function*() {
+    const nats = yield* Nats
+    const tty = process.stdout.isTTY === true
+    let last: JobView | undefined
+    let rejected: string | undefined
+    const started = Date.now()
+    let firstProcessed: { at: number; n: number } | undefined
+
+    const subs = yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const jobSub = nats.nc.subscribe(nats.names.evt(`job.${jobId}`), {
+          callback: (_err, msg) => {
+            try {
+              const e = msg.json<{ job?: JobView }>()
+              if (e.job) last = e.job
+            } catch { /* not ours */ }
+          }
+        })
+        const rejSub = nats.nc.subscribe(nats.names.evt("command.rejected"), {
+          callback: (_err, msg) => {
+            try {
+              const e = msg.json<{ commandId?: string; reason: string }>()
+              if (opts.commandId !== undefined && e.commandId === opts.commandId) rejected = e.reason
+            } catch { /* ignore */ }
+          }
+        })
+        return [jobSub, rejSub]
+      }),
+      (subs) => Effect.sync(() => subs.forEach((s) => s.unsubscribe()))
+    )
+    void subs
+
+    let printed = ""
+    let polls = 0
+    for (;;) {
+      if (rejected !== undefined) return yield* Effect.fail(new CliFailure(`the command was rejected: ${rejected}`))
+      if (polls % 4 === 0) {
+        const got = yield* requestApi("job.get", { jobId }).pipe(Effect.option)
+        if (Option.isSome(got)) last = got.value as JobView
+      }
+      polls++
+      if (last) {
+        if (firstProcessed === undefined && last.processedInteractionsCount > 0) firstProcessed = { at: Date.now(), n: last.processedInteractionsCount }
+        const rate = firstProcessed && Date.now() > firstProcessed.at
+          ? ((last.processedInteractionsCount - firstProcessed.n) * 1000) / (Date.now() - firstProcessed.at)
+          : 0
+        const text = line(last, rate)
+        if (!opts.quiet && text !== printed) {
+          if (tty) process.stdout.write(`\r\x1b[2K${text}`)
+          else yield* Console.log(text)
+          printed = text
+        }
+        if (terminal.has(last.jobStatus)) {
+          if (tty && !opts.quiet) process.stdout.write("\n")
+          return last
+        }
+      }
+      if (opts.timeoutMs !== undefined && Date.now() - started > opts.timeoutMs) {
+        return yield* Effect.fail(new CliFailure(`timed out waiting for job ${jobId}`))
+      }
+      yield* Effect.sleep("500 millis")
+    }
+  }).pipe(Effect.scoped)

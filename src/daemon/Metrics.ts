@@ -1,0 +1,97 @@
+import { Context, Effect, Layer } from "effect"
+import * as prom from "prom-client"
+
+/**
+ * Prometheus metrics, `rewind_` prefix. Labels are bounded sets (command type, outcome,
+ * status, stage) — never ids — so cardinality stays sane.
+ */
+export interface MetricsShape {
+  readonly registry: prom.Registry
+  readonly commands: prom.Counter<"type" | "outcome">
+  readonly jobs: prom.Gauge<"status">
+  readonly interactions: prom.Counter<"pipeline" | "outcome">
+  readonly topicsDetected: prom.Counter<"pipeline">
+  readonly textBytes: prom.Counter<"pipeline">
+  readonly stageSeconds: prom.Histogram<"pipeline" | "stage">
+  readonly insertRows: prom.Counter<"table">
+  readonly insertSeconds: prom.Histogram<"table">
+  readonly consumerPending: prom.Gauge<"consumer">
+  readonly apiRequests: prom.Counter<"endpoint" | "outcome">
+}
+
+export const makeMetrics = (): MetricsShape => {
+  const registry = new prom.Registry()
+  prom.collectDefaultMetrics({ register: registry, prefix: "rewind_process_" })
+  const r = [registry]
+  return {
+    registry,
+    commands: new prom.Counter({
+      name: "rewind_commands_total",
+      help: "Commands consumed, by type and outcome (accepted, rejected, duplicate, retried)",
+      labelNames: ["type", "outcome"],
+      registers: r
+    }),
+    jobs: new prom.Gauge({ name: "rewind_jobs", help: "Jobs known, by status", labelNames: ["status"], registers: r }),
+    interactions: new prom.Counter({
+      name: "rewind_interactions_processed_total",
+      help: "Interactions processed, by pipeline and outcome",
+      labelNames: ["pipeline", "outcome"],
+      registers: r
+    }),
+    topicsDetected: new prom.Counter({
+      name: "rewind_topics_detected_total",
+      help: "Topic detections (block × topic)",
+      labelNames: ["pipeline"],
+      registers: r
+    }),
+    textBytes: new prom.Counter({
+      name: "rewind_text_bytes_total",
+      help: "Transcript text scanned by topic detection, in UTF-16 code units",
+      labelNames: ["pipeline"],
+      registers: r
+    }),
+    stageSeconds: new prom.Histogram({
+      name: "rewind_stage_duration_seconds",
+      help: "Duration of pipeline stages per page",
+      labelNames: ["pipeline", "stage"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: r
+    }),
+    insertRows: new prom.Counter({
+      name: "rewind_clickhouse_insert_rows_total",
+      help: "Rows inserted into ClickHouse, by table",
+      labelNames: ["table"],
+      registers: r
+    }),
+    insertSeconds: new prom.Histogram({
+      name: "rewind_clickhouse_insert_duration_seconds",
+      help: "ClickHouse insert latency, by table",
+      labelNames: ["table"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: r
+    }),
+    consumerPending: new prom.Gauge({
+      name: "rewind_consumer_pending_messages",
+      help: "Messages waiting in a JetStream consumer",
+      labelNames: ["consumer"],
+      registers: r
+    }),
+    apiRequests: new prom.Counter({
+      name: "rewind_api_requests_total",
+      help: "Service API requests, by endpoint and outcome (ok, error)",
+      labelNames: ["endpoint", "outcome"],
+      registers: r
+    })
+  }
+}
+
+export class Metrics extends Context.Service<Metrics, MetricsShape>()("rewind/daemon/Metrics") {
+  static readonly layer = Layer.sync(Metrics, makeMetrics)
+}
+
+/** Times an effect into a histogram. */
+export const timed = <A, E, R>(h: prom.Histogram<string>, labels: Record<string, string>, self: Effect.Effect<A, E, R>) =>
+  Effect.suspend(() => {
+    const end = h.startTimer(labels)
+    return Effect.ensuring(self, Effect.sync(() => end()))
+  })

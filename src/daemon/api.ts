@@ -1,0 +1,125 @@
+import { Effect, Layer, Option, Result, Schema } from "effect"
+import { JobIdQuery, JobListQuery } from "../domain/contract.ts"
+import { JobEstimateRequest } from "../domain/job.ts"
+import { decodeStrict } from "../domain/validation.ts"
+import { Nats } from "../nats/Nats.ts"
+import { ApiError, type Endpoint, serveApi } from "../nats/Service.ts"
+import { JobRepo } from "../repos/JobRepo.ts"
+import { ModelRepo } from "../repos/ModelRepo.ts"
+import { InteractionStore } from "../store/InteractionStore.ts"
+import { UsageStore } from "../store/UsageStore.ts"
+import { DaemonSettingsService } from "./DaemonSettingsService.ts"
+import { estimate } from "./jobs/estimate.ts"
+import { publicJob } from "./jobs/events.ts"
+import { JobRunner } from "./jobs/JobRunner.ts"
+import { Metrics } from "./Metrics.ts"
+import { version } from "./version.ts"
+
+
+
+const decodeOr400 = <S extends Schema.Decoder<unknown>>(schema: S) => {
+  const decode = decodeStrict(schema)
+  return (body: unknown): Effect.Effect<S["Type"], ApiError> => {
+    const r = decode(body ?? {})
+    return Result.isSuccess(r) ? Effect.succeed(r.success) : Effect.fail(new ApiError({ code: 400, message: r.failure.reason }))
+  }
+}
+
+const infra = (e: { readonly message: string }) => new ApiError({ code: 503, message: `temporarily unavailable: ${e.message}` })
+
+/** The `rewind` service's query endpoints (`rewind.api.*`). */
+export const ApiLive = Layer.effectDiscard(
+  Effect.gen(function*() {
+    const nats = yield* Nats
+    const repo = yield* JobRepo
+    const models = yield* ModelRepo
+    const runner = yield* JobRunner
+    const metrics = yield* Metrics
+    const context = yield* Effect.context<ModelRepo | DaemonSettingsService | InteractionStore | UsageStore>()
+    const startedAt = new Date()
+
+    const getJob = (jobId: string) =>
+      repo.get(jobId).pipe(
+        Effect.mapError(infra),
+        Effect.flatMap(Option.match({
+          onNone: () => Effect.fail(new ApiError({ code: 404, message: `no job with id ${JSON.stringify(jobId)}` })),
+          onSome: Effect.succeed
+        }))
+      )
+
+    const endpoints: Array<Endpoint> = [
+      {
+        name: "job.estimate",
+        handler: (body) =>
+          decodeOr400(JobEstimateRequest)(body).pipe(
+            Effect.flatMap((req) => estimate(req)),
+            Effect.catchTag("Rejected", (r) => Effect.fail(new ApiError({ code: 400, message: r.field ? `${r.field}: ${r.reason}` : r.reason }))),
+            Effect.catchTags({ NatsError: infra, StoreError: infra }),
+            Effect.provide(context)
+          )
+      },
+      {
+        name: "job.get",
+        handler: (body) => decodeOr400(JobIdQuery)(body).pipe(Effect.flatMap((q) => getJob(q.jobId)), Effect.map(publicJob))
+      },
+      {
+        name: "job.list",
+        handler: (body) =>
+          decodeOr400(JobListQuery)(body).pipe(
+            Effect.flatMap((q) =>
+              repo.list().pipe(
+                Effect.mapError(infra),
+                Effect.map((jobs) => {
+                  const selected = jobs.filter((j) => q.status === undefined || j.jobStatus === q.status)
+                  return { total: selected.length, jobs: selected.slice(-(q.limit ?? 100)).map(publicJob) }
+                })
+              )
+            )
+          )
+      },
+      {
+        name: "job.export",
+        handler: (body) =>
+          decodeOr400(JobIdQuery)(body).pipe(
+            Effect.flatMap((q) => getJob(q.jobId)),
+            Effect.flatMap((job) =>
+              job.jobStatus !== "Completed" || job.export === undefined
+                ? Effect.fail(
+                  new ApiError({
+                    code: 409,
+                    message: `the export of job ${JSON.stringify(job.id)} is available once the job is Completed (it is ${job.jobStatus})`
+                  })
+                )
+                : Effect.succeed({ jobId: job.id, ...job.export })
+            )
+          )
+      },
+      {
+        name: "status",
+        handler: () =>
+          Effect.gen(function*() {
+            const current = yield* models.current().pipe(Effect.mapError(infra))
+            return {
+              service: "rewind",
+              version,
+              instance: runner.instance,
+              prefix: nats.names.prefix,
+              startedAt: startedAt.toISOString(),
+              uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+              runningJobs: yield* runner.running,
+              modelRevision: Option.match(current, { onNone: () => null, onSome: (m) => m.revision })
+            }
+          })
+      }
+    ]
+    const counted = endpoints.map((e): Endpoint => ({
+      name: e.name,
+      handler: (body) =>
+        e.handler(body).pipe(
+          Effect.tap(() => Effect.sync(() => metrics.apiRequests.inc({ endpoint: e.name, outcome: "ok" }))),
+          Effect.tapError(() => Effect.sync(() => metrics.apiRequests.inc({ endpoint: e.name, outcome: "error" })))
+        )
+    }))
+    yield* serveApi({ version, description: "Rewind: topic reprocessing and interaction recovery", endpoints: counted })
+  })
+)

@@ -1,0 +1,130 @@
+import { Effect, Layer, Result, Stream } from "effect"
+import { JobCreate, JobRef } from "../domain/job.ts"
+import { decodeStrict, parseJson } from "../domain/validation.ts"
+import { type CommandMessage, commandStream } from "../nats/CommandSource.ts"
+import { deadLetter } from "../nats/DeadLetter.ts"
+import { Nats } from "../nats/Nats.ts"
+import { CommandLog } from "../repos/CommandLog.ts"
+import { DaemonSettingsService } from "./DaemonSettingsService.ts"
+import { cancelJob } from "./jobs/cancel.ts"
+import { createJob } from "./jobs/create.ts"
+import { deleteJob } from "./jobs/delete.ts"
+import { Rejected } from "./jobs/errors.ts"
+import { JobRunner } from "./jobs/JobRunner.ts"
+import { Metrics } from "./Metrics.ts"
+
+/** Deliveries before a command that keeps failing on infrastructure is dead-lettered. */
+export const maxDeliveries = 5
+
+const decodeCreate = decodeStrict(JobCreate)
+const decodeRef = decodeStrict(JobRef)
+
+const editVerbs = new Set(["update", "edit", "patch", "modify", "put"])
+
+/** Decode + apply one command. Rejected → dead letter; other failures → retry. */
+const apply = (type: string, body: unknown, msg: CommandMessage) =>
+  Effect.gen(function*() {
+    const runner = yield* JobRunner
+    const log = yield* CommandLog
+    const decoded = type === "job.create" ? decodeCreate(body) : type === "job.cancel" || type === "job.delete" ? decodeRef(body) : undefined
+    if (decoded === undefined) {
+      const [noun, verb] = type.split(".")
+      return yield* new Rejected({
+        reason: noun === "job" && verb !== undefined && editVerbs.has(verb)
+          ? "jobs cannot be modified after publish: delete the job (rewind.cmd.job.delete) and create a new one"
+          : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete`
+      })
+    }
+    if (Result.isFailure(decoded)) {
+      return yield* new Rejected({ reason: decoded.failure.reason, ...(decoded.failure.field ? { field: decoded.failure.field } : {}) })
+    }
+    const cmd = decoded.success
+    if (cmd.commandId !== undefined) {
+      const fresh = yield* log.claim(cmd.commandId, msg.subject, msg.streamSeq)
+      if (!fresh) return "duplicate" as const
+    }
+    const run = type === "job.create"
+      ? createJob(cmd as JobCreate, msg.streamSeq)
+      : type === "job.cancel"
+      ? cancelJob((cmd as JobRef).jobId)
+      : deleteJob((cmd as JobRef).jobId)
+    yield* run.pipe(
+      // A command that did not take effect may be sent again with the same commandId.
+      Effect.tapError(() => (cmd.commandId === undefined ? Effect.void : log.release(cmd.commandId).pipe(Effect.ignore)))
+    )
+    yield* runner.wake
+    return "accepted" as const
+  })
+
+const commandIdOf = (body: unknown): string | undefined =>
+  typeof body === "object" && body !== null && "commandId" in body && typeof body.commandId === "string"
+    ? body.commandId.slice(0, 200)
+    : undefined
+
+/** Handles one message from the command stream; never fails (the consumer keeps going). */
+export const handleCommand = (msg: CommandMessage) =>
+  Effect.gen(function*() {
+    const nats = yield* Nats
+    const settings = yield* DaemonSettingsService
+    const metrics = yield* Metrics
+    const prefix = `${nats.names.prefix}.cmd.`
+    const type = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject
+    const metricType = ["job.create", "job.cancel", "job.delete", "recovery.run"].includes(type) ? type : "unknown"
+    const count = (outcome: string) => Effect.sync(() => metrics.commands.inc({ type: metricType, outcome }))
+
+    const reject = (reason: string, field?: string, commandId?: string) =>
+      Effect.gen(function*() {
+        yield* Effect.logWarning("command rejected", { subject: msg.subject, streamSeq: msg.streamSeq, reason, field })
+        yield* deadLetter(msg, {
+          reason,
+          ...(field === undefined ? {} : { field }),
+          ...(commandId === undefined ? {} : { commandId })
+        })
+        yield* count("rejected")
+      })
+
+    if (msg.data.length > settings.maxCommandBytes) {
+      return yield* reject(`command is ${msg.data.length} bytes, over the limit of ${settings.maxCommandBytes} bytes`)
+    }
+    const parsed = parseJson(msg.data)
+    if (Result.isFailure(parsed)) return yield* reject(parsed.failure.reason)
+    const body = parsed.success
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      return yield* reject("a command must be a JSON object")
+    }
+
+    const outcome = yield* apply(type, body, msg).pipe(
+      Effect.map((o) => ({ _tag: "ok" as const, o })),
+      Effect.catchTag("Rejected", (r) => Effect.succeed({ _tag: "rejected" as const, r })),
+      Effect.catch((e) => Effect.succeed({ _tag: "retry" as const, e }))
+    )
+    switch (outcome._tag) {
+      case "ok":
+        yield* msg.ack()
+        if (outcome.o === "duplicate") yield* Effect.logInfo("duplicate command ignored", { subject: msg.subject, commandId: commandIdOf(body) })
+        return yield* count(outcome.o)
+      case "rejected":
+        return yield* reject(outcome.r.reason, outcome.r.field, commandIdOf(body))
+      case "retry": {
+        const error = String((outcome.e as { message?: string }).message ?? outcome.e)
+        if (msg.deliveryCount >= maxDeliveries) {
+          return yield* reject(`could not be applied after ${msg.deliveryCount} attempts: ${error}`, undefined, commandIdOf(body))
+        }
+        yield* Effect.logWarning("command failed; will retry", { subject: msg.subject, error, delivery: msg.deliveryCount })
+        yield* msg.nak(1_000 * msg.deliveryCount)
+        return yield* count("retried")
+      }
+    }
+  }).pipe(
+    Effect.catchCause((cause) => Effect.logError("command handling failed", { subject: msg.subject, cause: String(cause) }))
+  )
+
+/** The command consumer: one command at a time, in stream order, for the layer's lifetime. */
+export const CommandConsumerLive = Layer.effectDiscard(
+  commandStream.pipe(
+    Stream.mapEffect(handleCommand),
+    Stream.runDrain,
+    Effect.tapCause((cause) => Effect.logError("command consumer stopped", { cause: String(cause) })),
+    Effect.forkScoped
+  )
+)

@@ -1,0 +1,85 @@
+import { Config, ConfigProvider, Effect, Layer, Schema } from "effect"
+import { readFileSync } from "node:fs"
+import { parse as parseYaml } from "yaml"
+
+/** Daemon settings that are not an adapter's own (NATS and ClickHouse read theirs). */
+export interface DaemonSettings {
+  readonly httpPort: number
+  readonly httpHost: string
+  /** Jobs run at once by this daemon. SPEC: one at a time by default. */
+  readonly jobConcurrency: number
+  /** Interactions per page read from the store. */
+  readonly pageSize: number
+  /** Agent licences: each brings 2,000 free interactions a month. */
+  readonly quotaAgents: number
+  readonly billingEnabled: boolean
+  /** Largest command accepted, in bytes. */
+  readonly maxCommandBytes: number
+  readonly logLevel: "Trace" | "Debug" | "Info" | "Warn" | "Error"
+  readonly instanceName: string
+}
+
+const intBetween = (key: string, minimum: number, maximum: number) =>
+  Config.schema(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum, maximum }))), key)
+
+export const DaemonSettingsConfig: Config.Config<DaemonSettings> = Config.all({
+  httpPort: Config.Port("REWIND_HTTP_PORT").pipe(Config.withDefault(9464)),
+  httpHost: Config.String("REWIND_HTTP_HOST").pipe(Config.withDefault("0.0.0.0")),
+  jobConcurrency: intBetween("REWIND_JOB_CONCURRENCY", 1, 16).pipe(Config.withDefault(1)),
+  pageSize: intBetween("REWIND_PAGE_SIZE", 10, 50_000).pipe(Config.withDefault(2_000)),
+  quotaAgents: intBetween("REWIND_QUOTA_AGENTS", 0, 10_000_000).pipe(Config.withDefault(10)),
+  billingEnabled: Config.Boolean("REWIND_BILLING_ENABLED").pipe(Config.withDefault(true)),
+  maxCommandBytes: intBetween("REWIND_MAX_COMMAND_BYTES", 1024, 8 * 1024 * 1024).pipe(Config.withDefault(256 * 1024)),
+  logLevel: Config.Literals(["Trace", "Debug", "Info", "Warn", "Error"], "REWIND_LOG_LEVEL").pipe(Config.withDefault("Info" as const)),
+  instanceName: Config.String("REWIND_INSTANCE").pipe(Config.withDefault(`rewind-${process.pid}`))
+})
+
+/** Keys a config file may set: the same names as the environment variables. */
+export const knownConfigKeys = [
+  "NATS_URL", "NATS_CREDS", "NATS_TOKEN", "NATS_USER", "NATS_PASSWORD", "NATS_NKEY_SEED",
+  "NATS_TLS_CA", "NATS_TLS_CERT", "NATS_TLS_KEY", "REWIND_PREFIX",
+  "CLICKHOUSE_URL", "CLICKHOUSE_USER", "CLICKHOUSE_PASSWORD", "CLICKHOUSE_DATABASE", "REWIND_DATA_DIR",
+  "REWIND_HTTP_PORT", "REWIND_HTTP_HOST", "REWIND_JOB_CONCURRENCY", "REWIND_PAGE_SIZE", "REWIND_QUOTA_AGENTS",
+  "REWIND_BILLING_ENABLED", "REWIND_MAX_COMMAND_BYTES", "REWIND_LOG_LEVEL", "REWIND_INSTANCE"
+] as const
+
+export class ConfigFileError extends Schema.TaggedError<ConfigFileError>()("ConfigFileError", {
+  message: Schema.String
+}) {}
+
+/**
+ * Reads an optional config file (YAML or JSON) of `KEY: value` pairs with the environment
+ * variables' names. Unknown keys are refused, naming the key. Environment variables win.
+ */
+export const readConfigFile = (path: string): Effect.Effect<Record<string, string>, ConfigFileError> =>
+  Effect.try({
+    try: () => {
+      const text = readFileSync(path, "utf8")
+      const data: unknown = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text)
+      if (data === null || data === undefined) return {}
+      if (typeof data !== "object" || Array.isArray(data)) throw new Error("expected a map of KEY: value")
+      const out: Record<string, string> = {}
+      for (const [k, v] of Object.entries(data)) {
+        if (!(knownConfigKeys as ReadonlyArray<string>).includes(k)) {
+          throw new Error(`unknown key ${JSON.stringify(k)} (known: ${knownConfigKeys.join(", ")})`)
+        }
+        if (v === null || typeof v === "object") throw new Error(`${k}: expected a string, number or boolean`)
+        out[k] = String(v)
+      }
+      return out
+    },
+    catch: (e) => new ConfigFileError({ message: `config file ${path}: ${e instanceof Error ? e.message : String(e)}` })
+  })
+
+/** The config provider: environment first, then the optional file named by REWIND_CONFIG. */
+export const configProviderLayer = (env: Record<string, string | undefined> = process.env): Layer.Layer<never, ConfigFileError> => {
+  const file = env["REWIND_CONFIG"]
+  if (!file) return ConfigProvider.layer(ConfigProvider.fromEnv({ env: env as Record<string, string> }))
+  return ConfigProvider.layer(
+    readConfigFile(file).pipe(
+      Effect.map((values) =>
+        ConfigProvider.orElse(ConfigProvider.fromEnv({ env: env as Record<string, string> }), ConfigProvider.fromUnknown(values))
+      )
+    )
+  )
+}

@@ -1,0 +1,45 @@
+import { NodeHttpServer } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import { HttpRouter, HttpServerResponse } from "effect/http"
+import { createServer } from "node:http"
+import { Nats } from "../nats/Nats.ts"
+import { ClickHouse } from "../store/ClickHouse.ts"
+import { DaemonSettingsService } from "./DaemonSettingsService.ts"
+import { Metrics } from "./Metrics.ts"
+
+/** `/metrics` (Prometheus text), `/healthz` (the process is up), `/readyz` (NATS and ClickHouse answer). */
+const Routes = HttpRouter.use(Effect.fn(function*(router) {
+  const metrics = yield* Metrics
+  const nats = yield* Nats
+  const ch = yield* ClickHouse
+  yield* router.add("GET", "/healthz", Effect.succeed(HttpServerResponse.text("ok\n")))
+  yield* router.add(
+    "GET",
+    "/readyz",
+    Effect.gen(function*() {
+      const natsOk = !nats.nc.isClosed()
+      const chOk = yield* Effect.tryPromise(() => ch.client.ping()).pipe(
+        Effect.map((r) => r.success),
+        Effect.orElseSucceed(() => false)
+      )
+      const body = `nats: ${natsOk ? "ok" : "down"}\nclickhouse: ${chOk ? "ok" : "down"}\n`
+      return HttpServerResponse.text(body, { status: natsOk && chOk ? 200 : 503 })
+    })
+  )
+  yield* router.add(
+    "GET",
+    "/metrics",
+    Effect.promise(() => metrics.registry.metrics()).pipe(
+      Effect.map((text) => HttpServerResponse.text(text, { contentType: metrics.registry.contentType }))
+    )
+  )
+}))
+
+export const HttpLive = Layer.unwrap(
+  Effect.gen(function*() {
+    const s = yield* DaemonSettingsService
+    return HttpRouter.serve(Routes, { disableLogger: true }).pipe(
+      Layer.provide(NodeHttpServer.layer(createServer, { port: s.httpPort, host: s.httpHost }))
+    )
+  })
+)

@@ -1,0 +1,67 @@
+import { Effect, Option } from "effect"
+import { type Job, type JobCreate, MaxJobInteractions } from "../../domain/job.ts"
+import { JobRepo } from "../../repos/JobRepo.ts"
+import { InteractionStore } from "../../store/InteractionStore.ts"
+import { Rejected } from "./errors.ts"
+import { checkPrograms, currentModel, limitMessage } from "./estimate.ts"
+import { jobEvent } from "./events.ts"
+
+const sameRequest = (job: Job, cmd: JobCreate) =>
+  job.name === cmd.name && job.dateStart === cmd.dateStart && job.dateEnd === cmd.dateEnd &&
+  JSON.stringify(job.programs) === JSON.stringify(cmd.programs) &&
+  JSON.stringify(job.mediaTypes) === JSON.stringify(cmd.mediaTypes)
+
+/**
+ * `job.create`: validates against the model and the store, then records the job as Queued.
+ * Returns None when this exact command was already applied (a redelivery).
+ */
+export const createJob = Effect.fn("Jobs.create")(function*(cmd: JobCreate, streamSeq: number) {
+  const repo = yield* JobRepo
+  const id = cmd.jobId ?? `job-${streamSeq}`
+  const existing = yield* repo.get(id)
+  if (Option.isSome(existing)) {
+    if (existing.value.seq === streamSeq) return Option.none<Job>()
+    return yield* new Rejected({
+      field: "jobId",
+      reason: `job ${JSON.stringify(id)} already exists (status ${existing.value.jobStatus}) and jobs cannot be modified ` +
+        `after publish${sameRequest(existing.value, cmd) ? "" : " — this command differs from it"}: delete it and create a new job`
+    })
+  }
+  const model = yield* currentModel
+  yield* checkPrograms(model, cmd.programs)
+  const store = yield* InteractionStore
+  const total = yield* store.countInScope(cmd)
+  if (total > MaxJobInteractions) return yield* new Rejected({ reason: limitMessage(total), field: "dateStart" })
+  const now = new Date().toISOString()
+  const job: Job = {
+    id,
+    name: cmd.name,
+    ...(cmd.description === undefined ? {} : { description: cmd.description }),
+    dateStart: new Date(cmd.dateStart).toISOString(),
+    dateEnd: new Date(cmd.dateEnd).toISOString(),
+    programs: cmd.programs,
+    mediaTypes: cmd.mediaTypes,
+    ...(cmd.dialects === undefined ? {} : { dialects: cmd.dialects }),
+    ...(cmd.filters === undefined ? {} : { filters: cmd.filters }),
+    createdBy: cmd.createdBy ?? "unknown",
+    dateCreated: now,
+    dateModified: now,
+    jobStatus: "Queued",
+    queueOrder: 0,
+    totalInteractionsCount: total,
+    processedInteractionsCount: 0,
+    failedInteractionsCount: 0,
+    updatedInteractionsCount: 0,
+    unchangedInteractionsCount: 0,
+    percentComplete: 0,
+    writeVersion: 0,
+    seq: streamSeq,
+    ...(cmd.commandId === undefined ? {} : { commandId: cmd.commandId })
+  }
+  const created = yield* repo.create(job)
+  if (Option.isNone(created)) {
+    return yield* new Rejected({ field: "jobId", reason: `job ${JSON.stringify(id)} already exists; jobs cannot be modified after publish` })
+  }
+  yield* jobEvent("created", job)
+  return Option.some(job)
+})

@@ -1,0 +1,17 @@
+import { Effect } from "effect"
+import type { Job } from "../../domain/job.ts"
+import { publishEvent } from "../../nats/Events.ts"
+
+export type JobEventType = "created" | "started" | "progress" | "cancelling" | "completed" | "failed" | "cancelled" | "deleted"
+
+/** Publishes `rewind.evt.job.<id>`; an event that cannot be published is logged, never fatal. */
+export const jobEvent = (type: JobEventType, job: Job) =>
+  publishEvent(`job.${job.id}`, { type, at: new Date().toISOString(), job: publicJob(job) }).pipe(
+    Effect.catch((e) => Effect.logWarning("job event not published", { jobId: job.id, type, error: e.message }))
+  )
+
+/** The job as users read it: internal bookkeeping left out. */
+export const publicJob = (job: Job) => {
+  const { owner: _owner, heartbeatAt: _hb, writeVersion: _wv, checkpoint: _cp, deleteRequested: _dr, ...rest } = job
+  return rest
+}

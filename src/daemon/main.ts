@@ -1,0 +1,56 @@
+import { Effect, Layer } from "effect"
+import { Nats } from "../nats/Nats.ts"
+import { type NatsSettings, NatsSettingsConfig } from "../nats/NatsConfig.ts"
+import { ensureTopology } from "../nats/Topology.ts"
+import { CommandLog } from "../repos/CommandLog.ts"
+import { JobRepo } from "../repos/JobRepo.ts"
+import { ModelRepo } from "../repos/ModelRepo.ts"
+import { ClickHouse } from "../store/ClickHouse.ts"
+import { type ClickHouseSettings, ClickHouseSettingsConfig } from "../store/ClickHouseConfig.ts"
+import { InteractionStore } from "../store/InteractionStore.ts"
+import { JobResultStore } from "../store/JobResultStore.ts"
+import { TopicWriter } from "../store/TopicWriter.ts"
+import { UsageStore } from "../store/UsageStore.ts"
+import { ApiLive } from "./api.ts"
+import { CommandConsumerLive } from "./commands.ts"
+import { type DaemonSettings, DaemonSettingsConfig } from "./config.ts"
+import { DaemonSettingsService } from "./DaemonSettingsService.ts"
+import { HttpLive } from "./http.ts"
+import { JobRunner } from "./jobs/JobRunner.ts"
+import { Metrics } from "./Metrics.ts"
+
+export interface AllSettings {
+  readonly nats: NatsSettings
+  readonly clickhouse: ClickHouseSettings
+  readonly daemon: DaemonSettings
+}
+
+/** Every setting, from the environment (and the optional config file), validated. */
+export const AllSettingsConfig = Effect.all({
+  nats: NatsSettingsConfig,
+  clickhouse: ClickHouseSettingsConfig,
+  daemon: DaemonSettingsConfig
+})
+
+/** NATS connected, the streams, buckets and consumer created, the repositories on top. */
+export const natsLayer = (s: NatsSettings) =>
+  Layer.mergeAll(JobRepo.layer, ModelRepo.layer, CommandLog.layer).pipe(
+    Layer.provideMerge(Layer.effectDiscard(ensureTopology)),
+    Layer.provideMerge(Nats.layer(s))
+  )
+
+/** ClickHouse connected and migrated, the stores on top. */
+export const storeLayer = (s: ClickHouseSettings) =>
+  Layer.mergeAll(InteractionStore.layer, TopicWriter.layer, JobResultStore.layer, UsageStore.layer).pipe(
+    Layer.provideMerge(ClickHouse.layer(s))
+  )
+
+/** The daemon without its HTTP endpoint (tests run several in one process). */
+export const daemonCoreLayer = (s: AllSettings) => {
+  const base = Layer.mergeAll(natsLayer(s.nats), storeLayer(s.clickhouse), Metrics.layer, DaemonSettingsService.make(s.daemon))
+  const runner = JobRunner.layer.pipe(Layer.provideMerge(base))
+  return Layer.mergeAll(CommandConsumerLive, ApiLive).pipe(Layer.provideMerge(runner))
+}
+
+/** The whole daemon: command consumer, job runner, service API, HTTP. Composed once, here. */
+export const daemonLayer = (s: AllSettings) => HttpLive.pipe(Layer.provideMerge(daemonCoreLayer(s)))

@@ -1,0 +1,87 @@
+import { Schema } from "effect"
+import { Job, JobCreate, JobEstimateRequest, JobRef, JobStatus } from "./job.ts"
+
+/** Every message of the public contract, by subject suffix, for `rewind schema` and the README. */
+
+export const JobEventType = Schema.Literals(["created", "started", "progress", "cancelling", "completed", "failed", "cancelled", "deleted"])
+
+export const JobEvent = Schema.Struct({
+  type: JobEventType,
+  at: Schema.String,
+  job: Job
+})
+
+export const CommandRejectedEvent = Schema.Struct({
+  commandId: Schema.optionalKey(Schema.String),
+  subject: Schema.String,
+  reason: Schema.String,
+  field: Schema.optionalKey(Schema.String),
+  streamSeq: Schema.Int,
+  at: Schema.String
+})
+
+export const QuotaImpactSchema = Schema.Struct({
+  month: Schema.String,
+  used: Schema.Int,
+  freeQuota: Schema.Int,
+  free: Schema.Int,
+  billable: Schema.Int,
+  billingEnabled: Schema.Boolean
+})
+
+export const EstimateAnswer = Schema.Struct({
+  interactionCount: Schema.Int,
+  limit: Schema.Int,
+  exceedsLimit: Schema.Boolean,
+  modelRevision: Schema.Int,
+  scopeTopicCount: Schema.Int,
+  quota: QuotaImpactSchema
+})
+
+export const JobIdQuery = Schema.Struct({ jobId: Schema.NonEmptyString })
+export const JobListQuery = Schema.Struct({
+  status: Schema.optionalKey(JobStatus),
+  limit: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 1000 }))))
+})
+export const JobListAnswer = Schema.Struct({ total: Schema.Int, jobs: Schema.Array(Job) })
+export const ExportAnswer = Schema.Struct({
+  jobId: Schema.String,
+  bucket: Schema.String,
+  name: Schema.String,
+  size: Schema.Int,
+  digest: Schema.String,
+  rows: Schema.Int
+})
+export const StatusAnswer = Schema.Struct({
+  service: Schema.String,
+  version: Schema.String,
+  instance: Schema.String,
+  prefix: Schema.String,
+  startedAt: Schema.String,
+  uptimeSeconds: Schema.Int,
+  runningJobs: Schema.Array(Schema.String),
+  modelRevision: Schema.NullOr(Schema.Int)
+})
+export const ApiErrorAnswer = Schema.Struct({
+  error: Schema.Struct({ code: Schema.Int, message: Schema.String })
+})
+
+export const contract = {
+  commands: {
+    "cmd.job.create": JobCreate,
+    "cmd.job.cancel": JobRef,
+    "cmd.job.delete": JobRef
+  },
+  queries: {
+    "api.job.estimate": { request: JobEstimateRequest, answer: EstimateAnswer },
+    "api.job.get": { request: JobIdQuery, answer: Job },
+    "api.job.list": { request: JobListQuery, answer: JobListAnswer },
+    "api.job.export": { request: JobIdQuery, answer: ExportAnswer },
+    "api.status": { request: Schema.Struct({}), answer: StatusAnswer }
+  },
+  events: {
+    "evt.job.<id>": JobEvent,
+    "evt.command.rejected": CommandRejectedEvent
+  },
+  errors: { "api.*": ApiErrorAnswer }
+} as const

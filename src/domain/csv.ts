@@ -1,0 +1,27 @@
+/**
+ * CSV that is safe to open in a spreadsheet: RFC 4180 quoting, and cells that a spreadsheet
+ * would read as a formula (starting with = + - @, tab or carriage return) are prefixed with
+ * a single quote (OWASP "CSV injection" guidance).
+ */
+const formulaStart = /^[=+\-@\t\r]/
+
+export const csvCell = (value: string): string => {
+  const safe = formulaStart.test(value) ? `'${value}` : value
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
+}
+
+export const csvLine = (cells: ReadonlyArray<string>): string => cells.map(csvCell).join(",") + "\r\n"
+
+export interface ExportRow {
+  readonly interactionId: string
+  readonly newTopics: ReadonlyArray<string>
+}
+
+export const exportHeader = ["interactionId", "newTopicIds", "newTopicNames"] as const
+
+/** The job export: impacted interactions with their newly detected topics (ids and names, `;`-separated). */
+export const exportCsv = (rows: Iterable<ExportRow>, topicName: (id: string) => string): string => {
+  let out = csvLine(exportHeader)
+  for (const r of rows) out += csvLine([r.interactionId, r.newTopics.join(";"), r.newTopics.map(topicName).join(";")])
+  return out
+}

@@ -1,0 +1,61 @@
+import { Cause, Exit, Result, Schema } from "effect"
+import * as SchemaIssue from "effect/SchemaIssue"
+
+export interface Invalid {
+  /** Every problem, `field: why`, joined with `; `. */
+  readonly reason: string
+  /** The first offending field, as a path like `filters.queues[2]`. */
+  readonly field: string | undefined
+  readonly issues: ReadonlyArray<{ readonly field: string; readonly message: string }>
+}
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+export const pathString = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc === "" ? String(p) : `${acc}.${String(p)}`),
+    ""
+  )
+
+const friendly = (message: string) => (message === "Expected no excess property" ? "unknown field" : message)
+
+export const describeIssue = (issue: SchemaIssue.Issue): Invalid => {
+  const issues = formatter(issue).issues.map((i) => ({
+    field: pathString((i.path ?? []).map((p) => (typeof p === "object" && p !== null && "key" in p ? p.key : p)) as ReadonlyArray<PropertyKey>),
+    message: friendly(i.message)
+  }))
+  return {
+    reason: issues.map((i) => (i.field === "" ? i.message : `${i.field}: ${i.message}`)).join("; "),
+    field: issues[0]?.field || undefined,
+    issues
+  }
+}
+
+/** Strict decoding at a boundary: all errors, unknown fields refused. */
+export const decodeStrict = <S extends Schema.Decoder<unknown>>(schema: S) => {
+  const decode = Schema.decodeUnknownExit(schema as never) as (
+    u: unknown,
+    o: { errors: "all"; onExcessProperty: "error" }
+  ) => Exit.Exit<S["Type"], Schema.SchemaError>
+  return (input: unknown): Result.Result<S["Type"], Invalid> => {
+    const exit = decode(input, { errors: "all", onExcessProperty: "error" })
+    if (Exit.isSuccess(exit)) return Result.succeed(exit.value)
+    const err = Cause.squash(exit.cause)
+    if (Schema.isSchemaError(err)) return Result.fail(describeIssue(err.issue))
+    return Result.fail({ reason: String(err), field: undefined, issues: [] })
+  }
+}
+
+/** JSON.parse with a message fit for a rejection. */
+export const parseJson = (bytes: Uint8Array): Result.Result<unknown, Invalid> => {
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes)
+  try {
+    return Result.succeed(JSON.parse(text) as unknown)
+  } catch (e) {
+    return Result.fail({
+      reason: `malformed JSON: ${e instanceof Error ? e.message : String(e)}`,
+      field: undefined,
+      issues: []
+    })
+  }
+}

@@ -1,0 +1,152 @@
+import {
+  AckPolicy,
+  type ConsumerConfig,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig
+} from "@nats-io/jetstream"
+import { nanos } from "@nats-io/transport-node"
+import { Effect } from "effect"
+import { Nats, type NatsError, natsTry } from "./Nats.ts"
+import type { Names } from "./names.ts"
+
+const MiB = 1024 * 1024
+const minutes = (n: number) => n * 60_000
+const days = (n: number) => n * 24 * 60 * 60_000
+
+/** A command is offered this many times; the daemon dead-letters it before the last one. */
+export const CommandMaxDeliver = 5
+/** How long a delivered command may stay unacknowledged before it is redelivered. */
+export const CommandAckWaitMs = 60_000
+
+type StreamSpec = Partial<StreamConfig> & { name: string }
+
+/** Commands: a work queue — an acknowledged (or terminated) command leaves the stream. */
+export const commandStreamConfig = (names: Names): StreamSpec => ({
+  name: names.cmdStream,
+  description: "Rewind commands (job.create, job.cancel, job.delete, recovery.run)",
+  subjects: [names.cmdSubjects],
+  retention: RetentionPolicy.Workqueue,
+  storage: StorageType.File,
+  max_msg_size: MiB,
+  duplicate_window: nanos(minutes(2)),
+  discard: DiscardPolicy.Old
+})
+
+export const dlqStreamConfig = (names: Names): StreamSpec => ({
+  name: names.dlqStream,
+  description: "Rewind dead letters: the originals of refused commands",
+  subjects: [names.dlqSubjects],
+  retention: RetentionPolicy.Limits,
+  storage: StorageType.File,
+  max_msg_size: 2 * MiB,
+  discard: DiscardPolicy.Old
+})
+
+export const eventStreamConfig = (names: Names): StreamSpec => ({
+  name: names.evtStream,
+  description: "Rewind events (job and recovery state, progress, rejected commands), kept one day",
+  subjects: [names.evtSubjects],
+  retention: RetentionPolicy.Limits,
+  storage: StorageType.File,
+  max_age: nanos(days(1)),
+  discard: DiscardPolicy.Old
+})
+
+/** The durable pull consumer every daemon shares (so several daemons split the commands). */
+export const commandConsumerConfig = (names: Names): Partial<ConsumerConfig> & { durable_name: string } => ({
+  durable_name: names.cmdConsumer,
+  description: "Rewind daemons",
+  ack_policy: AckPolicy.Explicit,
+  deliver_policy: DeliverPolicy.All,
+  ack_wait: nanos(CommandAckWaitMs),
+  max_deliver: CommandMaxDeliver,
+  max_ack_pending: 1000,
+  filter_subject: names.cmdSubjects
+})
+
+const apiCode = (e: unknown): number | undefined => e instanceof JetStreamApiError ? e.code : undefined
+
+/** True when a field we asked for differs from what the server has. */
+const differs = (wanted: object, actual: object): boolean =>
+  Object.entries(wanted).some(([k, v]) => JSON.stringify((actual as Record<string, unknown>)[k]) !== JSON.stringify(v))
+
+const ensureStream = Effect.fn("Topology.ensureStream")(function*(config: StreamSpec) {
+  const { jsm } = yield* Nats
+  const what = `stream ${config.name}`
+  const info = yield* natsTry(`reading ${what}`, () =>
+    jsm.streams.info(config.name).catch((e) => {
+      if (apiCode(e) === JetStreamApiCodes.StreamNotFound) return null
+      throw e
+    }))
+  if (info === null) {
+    // an identical concurrent creation by another daemon is accepted by the server
+    yield* natsTry(`creating ${what}`, () => jsm.streams.add(config))
+  } else if (differs(config, info.config)) {
+    const { name, retention: _retention, storage: _storage, ...update } = config
+    yield* natsTry(`updating ${what}`, () => jsm.streams.update(name, update))
+  }
+})
+
+/** Creates or updates the shared durable command consumer (also used to recreate it). */
+export const ensureCommandConsumer: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
+  const { jsm, names } = yield* Nats
+  const config = commandConsumerConfig(names)
+  const what = `consumer ${config.durable_name} on ${names.cmdStream}`
+  const info = yield* natsTry(`reading ${what}`, () =>
+    jsm.consumers.info(names.cmdStream, config.durable_name).catch((e) => {
+      if (apiCode(e) === JetStreamApiCodes.ConsumerNotFound) return null
+      throw e
+    }))
+  if (info === null) {
+    yield* natsTry(`creating ${what}`, () => jsm.consumers.add(names.cmdStream, config))
+  } else if (differs(config, info.config)) {
+    const { durable_name, deliver_policy: _deliver, ack_policy: _ack, ...update } = config
+    yield* natsTry(`updating ${what}`, () => jsm.consumers.update(names.cmdStream, durable_name, update))
+  }
+}).pipe(Effect.withSpan("Topology.ensureCommandConsumer"))
+
+/** The command stream and its durable consumer (what the command source needs to run). */
+export const ensureCommandSource: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
+  const { names } = yield* Nats
+  yield* ensureStream(commandStreamConfig(names))
+  yield* ensureCommandConsumer
+}).pipe(Effect.withSpan("Topology.ensureCommandSource"))
+
+const ensureKv = Effect.fn("Topology.ensureKv")(function*(bucket: string, limits: { history: number; ttl?: number }) {
+  const { kvm, jsm } = yield* Nats
+  const kv = yield* natsTry(`creating KV bucket ${bucket}`, () =>
+    kvm.create(bucket, { storage: StorageType.File, ...limits }))
+  // `create` opens an existing bucket as it is: bring its limits up to date
+  const status = yield* natsTry(`reading KV bucket ${bucket}`, () => kv.status())
+  const wanted = { max_msgs_per_subject: limits.history, max_age: nanos(limits.ttl ?? 0) }
+  if (differs(wanted, status.streamInfo.config)) {
+    yield* natsTry(`updating KV bucket ${bucket}`, () => jsm.streams.update(status.streamInfo.config.name, wanted))
+  }
+})
+
+const ensureObjectStore = Effect.fn("Topology.ensureObjectStore")(function*(bucket: string) {
+  const { objm } = yield* Nats
+  yield* natsTry(`creating object store ${bucket}`, () =>
+    objm.create(bucket, { storage: StorageType.File, description: "Rewind job exports" }))
+})
+
+/**
+ * Creates or updates every stream, consumer, KV bucket and object store Rewind uses.
+ * Idempotent, and safe when several daemons start at once.
+ */
+export const ensureTopology: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
+  const { names } = yield* Nats
+  yield* ensureCommandSource
+  yield* ensureStream(dlqStreamConfig(names))
+  yield* ensureStream(eventStreamConfig(names))
+  yield* ensureKv(names.jobsBucket, { history: 5 })
+  yield* ensureKv(names.topicsBucket, { history: 1 })
+  yield* ensureKv(names.commandsBucket, { history: 1, ttl: days(7) })
+  yield* ensureKv(names.recoveryBucket, { history: 5 })
+  yield* ensureObjectStore(names.exportsBucket)
+}).pipe(Effect.withSpan("Topology.ensureTopology"))

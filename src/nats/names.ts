@@ -1,0 +1,62 @@
+/**
+ * Every NATS name Rewind uses, derived from one subject prefix (default `rewind`) so
+ * several installations — or several tests — can share one server without colliding.
+ */
+
+export type CommandName = "job.create" | "job.cancel" | "job.delete" | "recovery.run"
+
+export interface Names {
+  readonly prefix: string
+  /** `${prefix}.cmd.>` — the subjects of the command stream. */
+  readonly cmdSubjects: string
+  /** `${prefix}.cmd.job.create` etc. */
+  readonly cmd: (name: CommandName) => string
+  /** `${prefix}.evt.${suffix}` */
+  readonly evt: (suffix: string) => string
+  /** `${prefix}.evt.>` — the subjects of the events stream. */
+  readonly evtSubjects: string
+  /** `${prefix}.api.${name}`, e.g. `api("job.get")`. */
+  readonly api: (name: string) => string
+  /** `${prefix}.dlq.${originalSubject}` */
+  readonly dlqSubject: (originalSubject: string) => string
+  /** `${prefix}.dlq.>` — the subjects of the dead-letter stream. */
+  readonly dlqSubjects: string
+  readonly cmdStream: string
+  readonly dlqStream: string
+  readonly evtStream: string
+  readonly cmdConsumer: string
+  readonly jobsBucket: string
+  readonly topicsBucket: string
+  readonly commandsBucket: string
+  readonly recoveryBucket: string
+  readonly exportsBucket: string
+  readonly serviceName: "rewind"
+}
+
+/** Stream, consumer and bucket names allow letters, digits, `_` and `-` only. */
+const sanitize = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, "_")
+
+export const makeNames = (prefix: string): Names => {
+  const upper = sanitize(prefix).toUpperCase()
+  const lower = sanitize(prefix)
+  return {
+    prefix,
+    cmdSubjects: `${prefix}.cmd.>`,
+    cmd: (name) => `${prefix}.cmd.${name}`,
+    evt: (suffix) => `${prefix}.evt.${suffix}`,
+    evtSubjects: `${prefix}.evt.>`,
+    api: (name) => `${prefix}.api.${name}`,
+    dlqSubject: (originalSubject) => `${prefix}.dlq.${originalSubject}`,
+    dlqSubjects: `${prefix}.dlq.>`,
+    cmdStream: `${upper}_CMD`,
+    dlqStream: `${upper}_DLQ`,
+    evtStream: `${upper}_EVT`,
+    cmdConsumer: `${lower}-daemon`,
+    jobsBucket: `${lower}-jobs`,
+    topicsBucket: `${lower}-topics`,
+    commandsBucket: `${lower}-commands`,
+    recoveryBucket: `${lower}-recovery`,
+    exportsBucket: `${lower}-exports`,
+    serviceName: "rewind"
+  }
+}

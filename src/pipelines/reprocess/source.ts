@@ -1,0 +1,28 @@
+import { Effect, Option, Stream } from "effect"
+import type { InteractionMeta, PageKey } from "../../domain/interaction.ts"
+import type { Scope } from "../../domain/scope.ts"
+import { InteractionStore } from "../../store/InteractionStore.ts"
+
+export interface Page {
+  readonly interactions: ReadonlyArray<InteractionMeta>
+  /** Paging key of the page's last interaction: the checkpoint once the page is written. */
+  readonly last: PageKey
+}
+
+/**
+ * Source: the job's in-scope interactions as pages, by key (startTime, id), starting strictly
+ * after `after` (a checkpoint) — never OFFSET, so a resumed job reads only what remains.
+ */
+export const pageSource = (scope: Scope, after: PageKey | undefined, pageSize: number) =>
+  Stream.paginate<PageKey | undefined, Page, import("../../store/ClickHouse.ts").StoreError, InteractionStore>(
+    after,
+    Effect.fnUntraced(function*(cursor) {
+      const store = yield* InteractionStore
+      const interactions = yield* store.pageInScope(scope, cursor, pageSize)
+      const lastRow = interactions[interactions.length - 1]
+      if (lastRow === undefined) return [[], Option.none()] as const
+      const last: PageKey = { startTime: lastRow.startTime, id: lastRow.id }
+      const next = interactions.length < pageSize ? Option.none<PageKey>() : Option.some<PageKey | undefined>(last)
+      return [[{ interactions, last }], next] as const
+    })
+  )

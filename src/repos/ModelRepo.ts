@@ -1,0 +1,55 @@
+import { Context, Effect, Layer, Option, Schema } from "effect"
+import { type TopicModel, TopicModelRevision } from "../domain/topicModel.ts"
+import { Nats, type NatsError } from "../nats/Nats.ts"
+import { jsonKv } from "../nats/JsonKv.ts"
+
+const Pointer = Schema.Struct({ revision: Schema.Int })
+const AnyRevision = Schema.Union([TopicModelRevision, Pointer])
+
+/**
+ * Topic model revisions in KV: `revision.<n>` holds each pushed model (immutable),
+ * `current` points at the latest. Jobs pin the revision current when they start.
+ */
+export class ModelRepo extends Context.Service<ModelRepo, {
+  push(model: TopicModel, pushedBy: string): Effect.Effect<TopicModelRevision, NatsError>
+  current(): Effect.Effect<Option.Option<TopicModelRevision>, NatsError>
+  get(revision: number): Effect.Effect<Option.Option<TopicModelRevision>, NatsError>
+}>()("rewind/repos/ModelRepo") {
+  static readonly layer = Layer.effect(
+    ModelRepo,
+    Effect.gen(function*() {
+      const nats = yield* Nats
+      const kv = yield* jsonKv(nats.names.topicsBucket, AnyRevision)
+
+      const get = Effect.fn("ModelRepo.get")(function*(revision: number) {
+        const entry = yield* kv.get(`revision.${revision}`)
+        return Option.flatMap(entry, (e) => ("model" in e.value ? Option.some(e.value) : Option.none()))
+      })
+
+      const currentRevision = Effect.fn("ModelRepo.currentRevision")(function*() {
+        const entry = yield* kv.get("current")
+        return Option.match(entry, { onNone: () => 0, onSome: (e) => e.value.revision })
+      })
+
+      const current = Effect.fn("ModelRepo.current")(function*() {
+        const n = yield* currentRevision()
+        return n === 0 ? Option.none<TopicModelRevision>() : yield* get(n)
+      })
+
+      const push = Effect.fn("ModelRepo.push")(function*(model: TopicModel, pushedBy: string) {
+        let n = (yield* currentRevision()) + 1
+        for (;;) {
+          const rev: TopicModelRevision = { revision: n, pushedAt: new Date().toISOString(), pushedBy, model }
+          const created = yield* kv.create(`revision.${n}`, rev)
+          if (Option.isSome(created)) {
+            yield* kv.put("current", { revision: n })
+            return rev
+          }
+          n++
+        }
+      })
+
+      return ModelRepo.of({ push, current, get })
+    })
+  )
+}

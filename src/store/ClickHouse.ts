@@ -1,0 +1,104 @@
+/**
+ * The ClickHouse client of the store, with the schema migrated.
+ *
+ * `CLICKHOUSE_URL` set → a ClickHouse server over HTTP (single node, cluster or Cloud).
+ * Unset → the embedded engine: the same `@clickhouse/client` over `chdb/connection`, data in
+ * `${REWIND_DATA_DIR}/clickhouse`. Same SQL either way. `chdb` is an optional dependency,
+ * loaded lazily so a production install without it still runs against a server.
+ *
+ * The embedded engine allows one on-disk path per process: build this layer once.
+ *
+ * SQL safety: every value goes through `query_params`. The one identifier put into SQL text is
+ * the database name, validated against `[A-Za-z_][A-Za-z0-9_]*` (config and here).
+ */
+import { mkdirSync } from "node:fs"
+import { resolve } from "node:path"
+import { type ClickHouseClient, createClient } from "@clickhouse/client"
+import { Config, Context, Effect, Layer, Redacted } from "effect"
+import {
+  type ClickHouseSettings,
+  ClickHouseSettingsConfig,
+  DatabaseIdentifierPattern,
+  embeddedPath
+} from "./ClickHouseConfig.ts"
+import { migrate } from "./migrations.ts"
+import { attempt } from "./sql.ts"
+import { messageOf, StoreError } from "./StoreError.ts"
+
+export { StoreError } from "./StoreError.ts"
+
+const missingEngine = (cause: unknown) =>
+  new StoreError({
+    operation: "connect",
+    message:
+      "CLICKHOUSE_URL is not set and the embedded ClickHouse engine (optional dependency `chdb`) " +
+      `could not be loaded: ${messageOf(cause)}. Install chdb (npm install chdb) or set CLICKHOUSE_URL.`,
+    cause
+  })
+
+type ChdbAsClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>["connection"]>
+
+const makeClient = (s: ClickHouseSettings): Effect.Effect<{ client: ClickHouseClient; embedded: boolean }, StoreError> =>
+  Effect.gen(function*() {
+    if (s.url !== undefined) {
+      const client = createClient({
+        url: s.url,
+        username: s.user,
+        ...(s.password !== undefined ? { password: Redacted.value(s.password) } : {}),
+        clickhouse_settings: { output_format_json_quote_64bit_integers: 0 }
+      })
+      const ping = yield* attempt("connect", () => client.ping())
+      if (!ping.success) {
+        yield* attempt("connect", () => client.close()).pipe(Effect.ignore)
+        return yield* new StoreError({
+          operation: "connect",
+          message: `cannot reach ClickHouse at ${new URL(s.url).origin}: ${messageOf(ping.error)}`,
+          cause: ping.error
+        })
+      }
+      return { client, embedded: false }
+    }
+    const chdb = yield* Effect.tryPromise({ try: () => import("chdb/connection"), catch: missingEngine })
+    const path = resolve(embeddedPath(s))
+    const client = yield* attempt("connect", async () => {
+      mkdirSync(path, { recursive: true })
+      // chdb types its Connection against @clickhouse/client-common's own copy of the
+      // interface; the shapes are the same, the declarations differ under exactOptionalPropertyTypes.
+      const connection = chdb.createChdbConnection({ path }) as unknown as ChdbAsClientConnection
+      return createClient({ connection })
+    })
+    return { client, embedded: true }
+  })
+
+export class ClickHouse extends Context.Service<ClickHouse, {
+  readonly client: ClickHouseClient
+  /** Validated identifier; tables are `${database}.<table>`. */
+  readonly database: string
+  /** True when running on the in-process engine (chdb). */
+  readonly embedded: boolean
+}>()("rewind/store/ClickHouse") {
+  /** Connect (server or embedded), apply migrations; the client is closed when the layer is released. */
+  static readonly layer = (s: ClickHouseSettings): Layer.Layer<ClickHouse, StoreError> =>
+    Layer.effect(
+      ClickHouse,
+      Effect.gen(function*() {
+        if (!DatabaseIdentifierPattern.test(s.database)) {
+          return yield* new StoreError({
+            operation: "connect",
+            message: `CLICKHOUSE_DATABASE ${JSON.stringify(s.database)} is not a valid name (letters, digits, '_')`
+          })
+        }
+        const { client, embedded } = yield* Effect.acquireRelease(
+          makeClient(s),
+          ({ client }) => attempt("close", () => client.close()).pipe(Effect.ignore)
+        )
+        yield* migrate(client, s.database)
+        return ClickHouse.of({ client, database: s.database, embedded })
+      })
+    )
+
+  /** `layer` with settings read from the environment (ClickHouseSettingsConfig). */
+  static readonly layerConfig: Layer.Layer<ClickHouse, StoreError | Config.ConfigError> = Layer.unwrap(
+    Effect.map(ClickHouseSettingsConfig, ClickHouse.layer)
+  )
+}

@@ -1,0 +1,319 @@
+/**
+ * Interactions, their transcript blocks and their blocks' topics: paged reads of a job's
+ * scope and idempotent writes (seed, ingest, recovery).
+ */
+import { Context, Effect, Layer } from "effect"
+import type { BlockKey, Direction, Interaction, InteractionMeta, PageKey, Participant } from "../domain/interaction.ts"
+import type { MediaType } from "../domain/media.ts"
+import type { Scope } from "../domain/scope.ts"
+import { ClickHouse } from "./ClickHouse.ts"
+import { scopeCondition } from "./scopeSql.ts"
+import { attempt, fromChTime, insertRows, nowCh, selectRows, tableNames, toChTime } from "./sql.ts"
+import type { StoreError } from "./StoreError.ts"
+
+export interface BlockRow extends BlockKey {
+  readonly interactionId: string
+  readonly transcriptId: string
+  readonly blockIndex: number
+  readonly participant: Participant
+  readonly offsetMs: number
+  readonly text: string
+}
+
+export interface BlockTopicRow extends BlockKey {
+  readonly interactionId: string
+  readonly transcriptId: string
+  readonly blockIndex: number
+  readonly topicId: string
+}
+
+export type InteractionSource = "seed" | "ingest" | "recovery"
+
+export class InteractionStore extends Context.Service<InteractionStore, {
+  /** Exact number of (deduplicated) interactions in scope. */
+  countInScope(scope: Scope): Effect.Effect<number, StoreError>
+  /** Interactions in scope ordered by (startTime, id), strictly after `after`, at most `limit`. Keyset paging. */
+  pageInScope(
+    scope: Scope,
+    after: PageKey | undefined,
+    limit: number
+  ): Effect.Effect<ReadonlyArray<InteractionMeta>, StoreError>
+  /** All blocks of these interactions, ordered by interactionId, transcriptId, blockIndex. */
+  loadBlocks(page: ReadonlyArray<InteractionMeta>): Effect.Effect<ReadonlyArray<BlockRow>, StoreError>
+  /** Topics of these interactions' blocks as they stood before `beforeVersion` (rows with version >= beforeVersion ignored). */
+  topicsBefore(
+    page: ReadonlyArray<InteractionMeta>,
+    beforeVersion: number
+  ): Effect.Effect<ReadonlyArray<BlockTopicRow>, StoreError>
+  /** Current topics (all versions). */
+  currentTopics(interactionIds: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<BlockTopicRow>, StoreError>
+  /** Insert interactions with transcripts, and optional initial block topics at `version` (default 0); idempotent. */
+  insertInteractions(
+    items: ReadonlyArray<Interaction>,
+    source: InteractionSource,
+    topics?: ReadonlyArray<BlockTopicRow>,
+    version?: number
+  ): Effect.Effect<void, StoreError>
+  /** Ids of interactions whose start time is in [from, to), ascending. */
+  idsInPeriod(fromIso: string, toIso: string): Effect.Effect<ReadonlyArray<string>, StoreError>
+}>()("rewind/store/InteractionStore") {
+  static readonly layer: Layer.Layer<InteractionStore, never, ClickHouse> = Layer.effect(
+    InteractionStore,
+    Effect.gen(function*() {
+      const { client, database } = yield* ClickHouse
+      const t = tableNames(database)
+
+      const countInScope = Effect.fn("InteractionStore.countInScope")(function*(scope: Scope) {
+        const c = yield* attempt("countInScope", async () => scopeCondition(scope))
+        const rows = yield* selectRows<[number | string]>(
+          client,
+          "countInScope",
+          `SELECT count() FROM ${t.interactions} FINAL WHERE ${c.where}`,
+          c.params
+        )
+        return Number(rows[0]?.[0] ?? 0)
+      })
+
+      const pageInScope = Effect.fn("InteractionStore.pageInScope")(
+        function*(scope: Scope, after: PageKey | undefined, limit: number) {
+          if (limit <= 0) return []
+          const c = yield* attempt("pageInScope", async () => scopeCondition(scope))
+          const params = { ...c.params, limit: Math.floor(limit) }
+          let keyset = ""
+          if (after !== undefined) {
+            // The first conjunct prunes by the sorting key; the second makes it strict.
+            keyset = `
+  AND start_time >= {afterTime:DateTime64(3, 'UTC')}
+  AND (start_time > {afterTime:DateTime64(3, 'UTC')} OR id > {afterId:String})`
+            Object.assign(params, { afterTime: yield* attempt("pageInScope", async () => toChTime(after.startTime)), afterId: after.id })
+          }
+          const rows = yield* selectRows<MetaRow>(
+            client,
+            "pageInScope",
+            `SELECT ${metaColumns} FROM ${t.interactions} FINAL
+WHERE ${c.where}${keyset}
+ORDER BY start_time, id
+LIMIT {limit:UInt32}`,
+            params
+          )
+          return rows.map(metaOfRow)
+        }
+      )
+
+      const loadBlocks = Effect.fn("InteractionStore.loadBlocks")(function*(page: ReadonlyArray<InteractionMeta>) {
+        if (page.length === 0) return []
+        const r = yield* attempt("loadBlocks", async () => pageRange(page))
+        const rows = yield* selectRows<[string, string, number, Participant, number, string]>(
+          client,
+          "loadBlocks",
+          `SELECT interaction_id, transcript_id, block_index, participant, offset_ms, text
+FROM ${t.transcriptBlocks} FINAL
+WHERE start_time >= {minStart:DateTime64(3, 'UTC')} AND start_time <= {maxStart:DateTime64(3, 'UTC')}
+  AND interaction_id IN {ids:Array(String)}
+ORDER BY interaction_id, transcript_id, block_index`,
+          r
+        )
+        return rows.map(([interactionId, transcriptId, blockIndex, participant, offsetMs, text]): BlockRow => ({
+          interactionId,
+          transcriptId,
+          blockIndex,
+          participant,
+          offsetMs,
+          text
+        }))
+      })
+
+      const topicsQuery = (versionFilter: string) =>
+        `SELECT interaction_id, transcript_id, block_index, topic_id
+FROM ${t.blockTopics}
+WHERE interaction_id IN {ids:Array(String)}${versionFilter}
+GROUP BY interaction_id, transcript_id, block_index, topic_id
+HAVING argMax(is_deleted, version) = 0
+ORDER BY interaction_id, transcript_id, block_index, topic_id`
+
+      const topicsBefore = Effect.fn("InteractionStore.topicsBefore")(
+        function*(page: ReadonlyArray<InteractionMeta>, beforeVersion: number) {
+          if (page.length === 0) return []
+          const rows = yield* selectRows<TopicRow>(
+            client,
+            "topicsBefore",
+            topicsQuery(" AND version < {beforeVersion:UInt64}"),
+            { ids: page.map((i) => i.id), beforeVersion }
+          )
+          return rows.map(topicOfRow)
+        }
+      )
+
+      const currentTopics = Effect.fn("InteractionStore.currentTopics")(
+        function*(interactionIds: ReadonlyArray<string>) {
+          if (interactionIds.length === 0) return []
+          const rows = yield* selectRows<TopicRow>(client, "currentTopics", topicsQuery(""), { ids: [...interactionIds] })
+          return rows.map(topicOfRow)
+        }
+      )
+
+      const insertInteractions = Effect.fn("InteractionStore.insertInteractions")(
+        function*(
+          items: ReadonlyArray<Interaction>,
+          source: InteractionSource,
+          topics: ReadonlyArray<BlockTopicRow> = [],
+          version = 0
+        ) {
+          if (items.length === 0 && topics.length === 0) return
+          const built = yield* attempt("insertInteractions", async () => buildRows(items, source))
+          // Blocks and topics first: an interaction visible to a page always has its blocks.
+          yield* insertRows(client, "insertInteractions", t.transcriptBlocks, blockColumns, built.blocks)
+          if (topics.length > 0) {
+            yield* insertRows(
+              client,
+              "insertInteractions",
+              t.blockTopics,
+              blockTopicColumns,
+              topics.map((r) => [r.interactionId, r.transcriptId, r.blockIndex, r.topicId, version, 0, ""])
+            )
+          }
+          yield* insertRows(client, "insertInteractions", t.interactions, interactionColumns, built.interactions)
+        }
+      )
+
+      const idsInPeriod = Effect.fn("InteractionStore.idsInPeriod")(function*(fromIso: string, toIso: string) {
+        const params = yield* attempt("idsInPeriod", async () => ({ from: toChTime(fromIso), to: toChTime(toIso) }))
+        const rows = yield* selectRows<[string]>(
+          client,
+          "idsInPeriod",
+          `SELECT DISTINCT id FROM ${t.interactions}
+WHERE start_time >= {from:DateTime64(3, 'UTC')} AND start_time < {to:DateTime64(3, 'UTC')}
+ORDER BY id`,
+          params
+        )
+        return rows.map((r) => r[0])
+      })
+
+      return InteractionStore.of({
+        countInScope,
+        pageInScope,
+        loadBlocks,
+        topicsBefore,
+        currentTopics,
+        insertInteractions,
+        idsInPeriod
+      })
+    })
+  )
+}
+
+const metaColumns =
+  "id, start_time, end_time, media_type, direction, queue_id, division_id, agent_ids, language, program_ids"
+
+type MetaRow = [
+  string,
+  string,
+  string,
+  MediaType,
+  Direction,
+  string,
+  string,
+  Array<string>,
+  string,
+  Array<string>
+]
+
+const metaOfRow = (
+  [id, start, end, mediaType, direction, queueId, divisionId, agentIds, language, programIds]: MetaRow
+): InteractionMeta => ({
+  id,
+  startTime: fromChTime(start),
+  endTime: fromChTime(end),
+  mediaType,
+  direction,
+  queueId,
+  divisionId,
+  agentIds,
+  language,
+  programIds
+})
+
+type TopicRow = [string, string, number, string]
+
+const topicOfRow = ([interactionId, transcriptId, blockIndex, topicId]: TopicRow): BlockTopicRow => ({
+  interactionId,
+  transcriptId,
+  blockIndex,
+  topicId
+})
+
+/** The page's ids and the range of its start times (prunes the blocks' sorting key). */
+const pageRange = (page: ReadonlyArray<InteractionMeta>) => {
+  let min = Infinity
+  let max = -Infinity
+  for (const i of page) {
+    const ms = Date.parse(i.startTime)
+    if (ms < min) min = ms
+    if (ms > max) max = ms
+  }
+  return { minStart: toChTime(min), maxStart: toChTime(max), ids: page.map((i) => i.id) }
+}
+
+const interactionColumns = [
+  "id",
+  "start_time",
+  "end_time",
+  "media_type",
+  "direction",
+  "queue_id",
+  "division_id",
+  "agent_ids",
+  "language",
+  "program_ids",
+  "source",
+  "ingested_at"
+] as const
+
+const blockColumns = [
+  "interaction_id",
+  "start_time",
+  "transcript_id",
+  "block_index",
+  "participant",
+  "offset_ms",
+  "text"
+] as const
+
+export const blockTopicColumns = [
+  "interaction_id",
+  "transcript_id",
+  "block_index",
+  "topic_id",
+  "version",
+  "is_deleted",
+  "job_id"
+] as const
+
+const buildRows = (items: ReadonlyArray<Interaction>, source: InteractionSource) => {
+  const ingestedAt = nowCh()
+  const interactions: Array<ReadonlyArray<unknown>> = []
+  const blocks: Array<ReadonlyArray<unknown>> = []
+  for (const i of items) {
+    const start = toChTime(i.startTime)
+    interactions.push([
+      i.id,
+      start,
+      toChTime(i.endTime),
+      i.mediaType,
+      i.direction,
+      i.queueId,
+      i.divisionId,
+      i.agentIds,
+      i.language,
+      i.programIds,
+      source,
+      ingestedAt
+    ])
+    for (const tr of i.transcripts) {
+      tr.blocks.forEach((b, index) => {
+        blocks.push([i.id, start, tr.id, index, b.participant, Math.max(0, Math.round(b.offsetMs)), b.text])
+      })
+    }
+  }
+  return { interactions, blocks }
+}

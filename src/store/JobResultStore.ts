@@ -1,0 +1,98 @@
+/**
+ * Per-interaction results of a job (outcome and newly detected topics), the source of its
+ * export and outcome counts. `job_results` is a ReplacingMergeTree keyed by
+ * (job_id, interaction_id): a replayed batch replaces, never duplicates; reads aggregate per
+ * interaction so unmerged replays are never counted twice.
+ */
+import { Context, Effect, Layer } from "effect"
+import type { Outcome } from "../domain/rules.ts"
+import { ClickHouse } from "./ClickHouse.ts"
+import { command, insertRows, nowCh, selectRows, tableNames } from "./sql.ts"
+import type { StoreError } from "./StoreError.ts"
+
+export interface JobResultRow {
+  readonly jobId: string
+  readonly interactionId: string
+  readonly outcome: Outcome
+  readonly newTopics: ReadonlyArray<string>
+}
+
+export interface ImpactedInteraction {
+  readonly interactionId: string
+  readonly newTopics: ReadonlyArray<string>
+}
+
+export interface OutcomeCounts {
+  readonly updated: number
+  readonly unchanged: number
+  readonly failed: number
+}
+
+export class JobResultStore extends Context.Service<JobResultStore, {
+  write(rows: ReadonlyArray<JobResultRow>): Effect.Effect<void, StoreError>
+  /** Impacted interactions (outcome 'updated') with their new topics, ordered by interactionId; deduped. */
+  impacted(jobId: string): Effect.Effect<ReadonlyArray<ImpactedInteraction>, StoreError>
+  outcomeCounts(jobId: string): Effect.Effect<OutcomeCounts, StoreError>
+  /** Remove the job's results (not the topics it applied). */
+  deleteJob(jobId: string): Effect.Effect<void, StoreError>
+}>()("rewind/store/JobResultStore") {
+  static readonly layer: Layer.Layer<JobResultStore, never, ClickHouse> = Layer.effect(
+    JobResultStore,
+    Effect.gen(function*() {
+      const { client, database } = yield* ClickHouse
+      const t = tableNames(database)
+
+      const write = Effect.fn("JobResultStore.write")(function*(rows: ReadonlyArray<JobResultRow>) {
+        if (rows.length === 0) return
+        const at = nowCh()
+        yield* insertRows(
+          client,
+          "JobResultStore.write",
+          t.jobResults,
+          ["job_id", "interaction_id", "outcome", "new_topics", "processed_at"],
+          rows.map((r) => [r.jobId, r.interactionId, r.outcome, r.newTopics, at])
+        )
+      })
+
+      // The latest row per interaction (a replay may not be merged yet).
+      const latest = `SELECT interaction_id,
+    argMax(outcome, processed_at) AS outcome,
+    argMax(new_topics, processed_at) AS new_topics
+  FROM ${t.jobResults}
+  WHERE job_id = {jobId:String}
+  GROUP BY interaction_id`
+
+      const impacted = Effect.fn("JobResultStore.impacted")(function*(jobId: string) {
+        const rows = yield* selectRows<[string, Array<string>]>(
+          client,
+          "JobResultStore.impacted",
+          `SELECT interaction_id, new_topics FROM (${latest}) WHERE outcome = 'updated' ORDER BY interaction_id`,
+          { jobId }
+        )
+        return rows.map(([interactionId, newTopics]): ImpactedInteraction => ({ interactionId, newTopics }))
+      })
+
+      const outcomeCounts = Effect.fn("JobResultStore.outcomeCounts")(function*(jobId: string) {
+        const rows = yield* selectRows<[string, number | string]>(
+          client,
+          "JobResultStore.outcomeCounts",
+          `SELECT outcome, count() FROM (${latest}) GROUP BY outcome`,
+          { jobId }
+        )
+        const counts = { updated: 0, unchanged: 0, failed: 0 }
+        for (const [outcome, n] of rows) {
+          if (outcome === "updated" || outcome === "unchanged" || outcome === "failed") counts[outcome] = Number(n)
+        }
+        return counts as OutcomeCounts
+      })
+
+      const deleteJob = Effect.fn("JobResultStore.deleteJob")(function*(jobId: string) {
+        yield* command(client, "JobResultStore.deleteJob", `DELETE FROM ${t.jobResults} WHERE job_id = {jobId:String}`, {
+          jobId
+        })
+      })
+
+      return JobResultStore.of({ write, impacted, outcomeCounts, deleteJob })
+    })
+  )
+}

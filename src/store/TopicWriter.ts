@@ -1,0 +1,68 @@
+/**
+ * Writes the block-topic changes a job decided, at the job's write version.
+ *
+ * Per change: one `block_topics` row per added topic (is_deleted = 0) and per removed topic
+ * (is_deleted = 1), plus one `block_topic_history` row each. Both tables are keyed so that a
+ * replay of the same batch (same job, version, blocks and topics) collapses into the rows
+ * already written.
+ */
+import { Context, Effect, Layer } from "effect"
+import type { BlockKey } from "../domain/interaction.ts"
+import { ClickHouse } from "./ClickHouse.ts"
+import { blockTopicColumns } from "./InteractionStore.ts"
+import { insertRows, nowCh, tableNames } from "./sql.ts"
+import type { StoreError } from "./StoreError.ts"
+
+export interface BlockTopicChange {
+  readonly key: BlockKey
+  readonly added: ReadonlyArray<string>
+  readonly removed: ReadonlyArray<string>
+}
+
+export class TopicWriter extends Context.Service<TopicWriter, {
+  /** Write one batch of block topic changes made by a job at `version`. Idempotent on replay. */
+  write(jobId: string, version: number, changes: ReadonlyArray<BlockTopicChange>): Effect.Effect<void, StoreError>
+}>()("rewind/store/TopicWriter") {
+  static readonly layer: Layer.Layer<TopicWriter, never, ClickHouse> = Layer.effect(
+    TopicWriter,
+    Effect.gen(function*() {
+      const { client, database } = yield* ClickHouse
+      const t = tableNames(database)
+
+      const write = Effect.fn("TopicWriter.write")(
+        function*(jobId: string, version: number, changes: ReadonlyArray<BlockTopicChange>) {
+          const at = nowCh()
+          const topics: Array<ReadonlyArray<unknown>> = []
+          const history: Array<ReadonlyArray<unknown>> = []
+          for (const { key, added, removed } of changes) {
+            const k = [key.interactionId, key.transcriptId, key.blockIndex] as const
+            for (const topic of added) {
+              topics.push([...k, topic, version, 0, jobId])
+              history.push([...k, topic, "added", jobId, version, at])
+            }
+            for (const topic of removed) {
+              topics.push([...k, topic, version, 1, jobId])
+              history.push([...k, topic, "removed", jobId, version, at])
+            }
+          }
+          if (topics.length === 0) return
+          yield* insertRows(client, "TopicWriter.write", t.blockTopicHistory, historyColumns, history)
+          yield* insertRows(client, "TopicWriter.write", t.blockTopics, blockTopicColumns, topics)
+        }
+      )
+
+      return TopicWriter.of({ write })
+    })
+  )
+}
+
+const historyColumns = [
+  "interaction_id",
+  "transcript_id",
+  "block_index",
+  "topic_id",
+  "change",
+  "job_id",
+  "version",
+  "at"
+] as const

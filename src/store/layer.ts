@@ -1,0 +1,26 @@
+/**
+ * The whole store as one layer: ClickHouse (connected, migrated) and the services on it.
+ * Build it once per process (the embedded engine allows one data path per process).
+ */
+import type { Config } from "effect"
+import { Layer } from "effect"
+import { ClickHouse } from "./ClickHouse.ts"
+import type { ClickHouseSettings } from "./ClickHouseConfig.ts"
+import { InteractionStore } from "./InteractionStore.ts"
+import { JobResultStore } from "./JobResultStore.ts"
+import type { StoreError } from "./StoreError.ts"
+import { TopicWriter } from "./TopicWriter.ts"
+import { UsageStore } from "./UsageStore.ts"
+
+export type Store = ClickHouse | InteractionStore | TopicWriter | JobResultStore | UsageStore
+
+/** The store services, given a ClickHouse. */
+export const StoreServices: Layer.Layer<InteractionStore | TopicWriter | JobResultStore | UsageStore, never, ClickHouse> =
+  Layer.mergeAll(InteractionStore.layer, TopicWriter.layer, JobResultStore.layer, UsageStore.layer)
+
+export const storeLayer = (s: ClickHouseSettings): Layer.Layer<Store, StoreError> =>
+  StoreServices.pipe(Layer.provideMerge(ClickHouse.layer(s)))
+
+export const storeLayerConfig: Layer.Layer<Store, StoreError | Config.ConfigError> = StoreServices.pipe(
+  Layer.provideMerge(ClickHouse.layerConfig)
+)

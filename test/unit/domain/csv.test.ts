@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest"
+import { csvCell, exportCsv } from "../../../src/domain/csv.ts"
+
+describe("spreadsheet-safe CSV", () => {
+  it("neutralises cells a spreadsheet would read as a formula", () => {
+    for (const evil of ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"]) {
+      const cell = csvCell(evil)
+      expect(cell.replace(/^"/, "").startsWith("'")).toBe(true)
+    }
+  })
+  it("quotes commas, quotes and newlines", () => {
+    expect(csvCell('a,"b"\nc')).toBe('"a,""b""\nc"')
+    expect(csvCell("plain")).toBe("plain")
+  })
+  it("exports impacted ids with newly detected topic ids and names", () => {
+    const csv = exportCsv([{ interactionId: "ix-1", newTopics: ["t-a", "t-b"] }], (id) => (id === "t-a" ? "=HYPERLINK()" : "Bee"))
+    expect(csv).toBe("interactionId,newTopicIds,newTopicNames\r\nix-1,t-a;t-b,'=HYPERLINK();Bee\r\n")
+  })
+})

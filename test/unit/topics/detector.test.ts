@@ -1,0 +1,287 @@
+import { describe, expect, it } from "@effect/vitest"
+import type { Block, Participant } from "../../../src/domain/interaction.ts"
+import type { Strictness, Topic, TopicModel } from "../../../src/domain/topicModel.ts"
+import { compileDetector } from "../../../src/topics/detector.ts"
+import { maxGapOf, STRICTNESS_GAPS } from "../../../src/topics/strictness.ts"
+import { type Prng, prng, refHits, refTopics } from "./reference.ts"
+
+const ext = (text: string, offsetMs = 0): Block => ({ participant: "external", offsetMs, text })
+const int = (text: string, offsetMs = 0): Block => ({ participant: "internal", offsetMs, text })
+
+const topic = (id: string, phrases: Topic["phrases"], extra: Partial<Topic> = {}): Topic => ({
+  id,
+  name: id.toUpperCase(),
+  participants: "all",
+  phrases,
+  ...extra
+})
+
+const model = (topics: ReadonlyArray<Topic>, programs: TopicModel["programs"] = []): TopicModel => ({
+  programs,
+  topics
+})
+
+const topicsIn = (m: TopicModel, block: Block, ids?: ReadonlySet<string>) =>
+  [...compileDetector(m, ids).detectTopics(block)].sort()
+
+/** detectBlock/detectTopics agree with the reference (and with each other). */
+const expectSameAsReference = (m: TopicModel, block: Block, ids?: ReadonlySet<string>) => {
+  const d = compileDetector(m, ids)
+  const want = refHits(m, block, ids)
+  expect(d.detectBlock(block)).toEqual(want)
+  expect([...d.detectTopics(block)].sort()).toEqual([...refTopics(m, block, ids)].sort())
+}
+
+describe("strictness", () => {
+  it("maps every value to its gap", () => {
+    expect(STRICTNESS_GAPS).toEqual({ "90": 0, "85": 1, "72": 2, "65": 3, "55": 4, "1": 5 })
+    expect(maxGapOf(undefined)).toBe(0)
+  })
+})
+
+describe("compileDetector", () => {
+  it("reports hits with programs, participant, offset and word index", () => {
+    const m = model(
+      [topic("cancel", ["cancel my account", "close account"]), topic("billing", ["invoice"])],
+      [
+        { id: "p1", name: "P1", topics: ["cancel"], queues: [] },
+        { id: "p2", name: "P2", topics: ["cancel", "billing"], queues: [] }
+      ]
+    )
+    const d = compileDetector(m)
+    expect(d.topicIds).toEqual(new Set(["cancel", "billing"]))
+    // words: hi id like to cancel(4) my account the invoice(8) is wrong
+    expect(d.detectBlock(ext("Hi. I'd like to CANCEL my account; the invoice is wrong.", 1234))).toEqual([
+      { topicId: "cancel", programIds: ["p1", "p2"], phrase: "cancel my account", participant: "external", offsetMs: 1234, wordIndex: 4 },
+      { topicId: "billing", programIds: ["p2"], phrase: "invoice", participant: "external", offsetMs: 1234, wordIndex: 8 }
+    ])
+    expect(topicsIn(m, int("close, account!"))).toEqual(["cancel"])
+  })
+
+  it("ignores punctuation inside and around phrases, case and accents", () => {
+    const m = model([topic("t", ["Réclamation", "don't want", "e-mail, address"])])
+    for (const text of ["RECLAMATION", "réclamation.", "(Reclamation)", "I DONT want", "e mail address", "E-MAIL...ADDRESS!"]) {
+      expect(topicsIn(m, ext(text)), text).toEqual(["t"])
+      expectSameAsReference(m, ext(text))
+    }
+    expect(topicsIn(m, ext("reclamations"))).toEqual([])
+  })
+
+  it("matches whole words only", () => {
+    const m = model([topic("t", ["cancel", "my account"])])
+    for (const text of ["cancellation", "precancel", "cancel2", "my accounts", "myaccount", "xmy account"]) {
+      expect(topicsIn(m, ext(text)), text).toEqual([])
+    }
+    expect(topicsIn(m, ext("cancel2 cancel"))).toEqual(["t"])
+  })
+
+  it("handles repeated words and overlapping / prefix phrases", () => {
+    const m = model([
+      topic("a", ["cancel"]),
+      topic("b", ["cancel cancel"]),
+      topic("c", ["cancel the order", "cancel the"]),
+      topic("d", ["the order"])
+    ])
+    const block = ext("cancel cancel the order cancel")
+    const hits = compileDetector(m).detectBlock(block)
+    expect(hits.map((h) => [h.wordIndex, h.topicId, h.phrase])).toEqual([
+      [0, "a", "cancel"],
+      [0, "b", "cancel cancel"],
+      [1, "a", "cancel"],
+      [1, "c", "cancel the"],
+      [1, "c", "cancel the order"],
+      [2, "d", "the order"],
+      [4, "a", "cancel"]
+    ])
+    expectSameAsReference(m, block)
+  })
+
+  it("reports a phrase shared by many topics once per topic", () => {
+    const m = model([topic("x", ["refund"]), topic("y", ["refund", "REFUND!"]), topic("z", ["refund"], { participants: "internal" })])
+    const hits = compileDetector(m).detectBlock(ext("refund please"))
+    expect(hits.map((h) => [h.topicId, h.phrase])).toEqual([
+      ["x", "refund"],
+      ["y", "REFUND!"],
+      ["y", "refund"]
+    ])
+    expectSameAsReference(m, ext("refund please"))
+    expectSameAsReference(m, int("refund please"))
+  })
+
+  it("reports a phrase listed twice in one topic (different strictness) once", () => {
+    const m = model([topic("t", ["cancel account", { text: "cancel account", strictness: "1" }])])
+    expect(compileDetector(m).detectBlock(ext("cancel account")).length).toBe(1)
+    expect(compileDetector(m).detectBlock(ext("cancel my account")).length).toBe(1)
+    expectSameAsReference(m, ext("cancel account cancel x account"))
+  })
+
+  it("respects participants", () => {
+    const m = model([
+      topic("cust", ["help"], { participants: "external" }),
+      topic("agent", ["help"], { participants: "internal" }),
+      topic("both", ["help"], { participants: "all" })
+    ])
+    expect(topicsIn(m, ext("help"))).toEqual(["both", "cust"])
+    expect(topicsIn(m, int("help"))).toEqual(["agent", "both"])
+    expect(compileDetector(m).detectBlock(int("help"))[0]?.participant).toBe("internal")
+  })
+
+  it("applies every strictness value as a word gap", () => {
+    const values: ReadonlyArray<Strictness | undefined> = [undefined, "90", "85", "72", "65", "55", "1"]
+    for (const strictness of values) {
+      const gap = maxGapOf(strictness)
+      const phrase = strictness === undefined ? "cancel account" : { text: "cancel account", strictness }
+      const m = model([topic("t", [phrase])])
+      for (let extra = 0; extra <= 6; extra++) {
+        const text = ["cancel", ...Array.from({ length: extra }, (_, i) => `w${i}`), "account"].join(" ")
+        expect(topicsIn(m, ext(text)), `${strictness} ${extra}`).toEqual(extra <= gap ? ["t"] : [])
+        expectSameAsReference(m, ext(text))
+      }
+    }
+  })
+
+  it("uses the topic's default strictness for string phrases only", () => {
+    const m = model([topic("t", ["a b", { text: "c d", strictness: "90" }], { strictness: "85" })])
+    expect(topicsIn(m, ext("a x b"))).toEqual(["t"])
+    expect(topicsIn(m, ext("c x d"))).toEqual([])
+  })
+
+  it("takes the earliest continuation (greedy)", () => {
+    // "a b c" at gap 1 over "a b b x c": b at 1, then c must be within 2..3 → no match.
+    const m = model([topic("t", [{ text: "a b c", strictness: "85" }])])
+    expect(topicsIn(m, ext("a b b x c"))).toEqual([])
+    expect(topicsIn(m, ext("a b x c"))).toEqual(["t"])
+    expectSameAsReference(m, ext("a b b x c"))
+  })
+
+  it("handles an empty model, phrases without words, empty and very long blocks", () => {
+    const empty = compileDetector(model([]))
+    expect(empty.topicIds.size).toBe(0)
+    expect(empty.detectBlock(ext("anything"))).toEqual([])
+    expect(empty.detectTopics(ext("anything")).size).toBe(0)
+
+    const m = model([topic("t", ["!!!", "...", "needle in haystack"]), topic("u", ["?"])])
+    const d = compileDetector(m)
+    expect(d.topicIds).toEqual(new Set(["t", "u"]))
+    expect(d.detectBlock(ext(""))).toEqual([])
+    expect(d.detectTopics(ext("!!! ... ?")).size).toBe(0)
+
+    const long = "hay, ".repeat(200_000) + "needle in haystack" + " hay".repeat(1000)
+    const hits = d.detectBlock(ext(long))
+    expect(hits).toEqual([expect.objectContaining({ topicId: "t", wordIndex: 200_000 })])
+    expect([...d.detectTopics(ext(long))]).toEqual(["t"])
+  })
+
+  it("works with non-Latin text", () => {
+    const m = model([
+      topic("ru", ["отменить заказ"]),
+      topic("el", ["ΑΚΥΡΩΣΗ παραγγελίας"]),
+      topic("ja", ["キャンセル"]),
+      topic("ar", ["إلغاء الطلب"])
+    ])
+    expect(topicsIn(m, ext("Я хочу ОТМЕНИТЬ, заказ!"))).toEqual(["ru"])
+    expect(topicsIn(m, ext("ακύρωση παραγγελιας"))).toEqual(["el"])
+    expect(topicsIn(m, ext("注文を キャンセル したい"))).toEqual(["ja"])
+    expect(topicsIn(m, ext("注文をキャンセルしたい"))).toEqual([]) // a CJK run is one word
+    expect(topicsIn(m, ext("أريد إلغاء الطلب"))).toEqual(["ar"])
+  })
+
+  it("restricts to topicIds", () => {
+    const m = model([topic("a", ["alpha"]), topic("b", ["beta"]), topic("c", ["alpha beta"])])
+    const ids = new Set(["b", "c", "not-in-model"])
+    const d = compileDetector(m, ids)
+    expect(d.topicIds).toEqual(new Set(["b", "c"]))
+    expect([...d.detectTopics(ext("alpha beta"))].sort()).toEqual(["b", "c"])
+    expect(compileDetector(m, new Set()).detectBlock(ext("alpha beta"))).toEqual([])
+    expectSameAsReference(m, ext("alpha beta alpha"), ids)
+  })
+
+  it("is reusable across blocks (scratch state does not leak)", () => {
+    const m = model([topic("a", ["alpha"]), topic("b", ["beta gamma"])])
+    const d = compileDetector(m)
+    expect([...d.detectTopics(ext("alpha beta gamma"))].sort()).toEqual(["a", "b"])
+    expect([...d.detectTopics(ext("beta"))]).toEqual([])
+    expect([...d.detectTopics(ext("gamma alpha"))]).toEqual(["a"])
+    expect(d.detectBlock(ext("x".repeat(10) + " beta gamma")).map((h) => h.wordIndex)).toEqual([1])
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Property tests: randomized models and corpora against the brute-force reference.
+
+const BASE_WORDS = [
+  "cancel", "account", "my", "the", "order", "refund", "please", "not", "i", "want", "to", "reclamation",
+  "don't", "e-mail", "отменить", "заказ", "ακύρωση", "キャンセル", "إلغاء", "42", "a", "b"
+]
+const SEPARATORS = [" ", " ", " ", ", ", ". ", "! ", "? ", "\n", " - ", "...", " (", ") ", "\t", "/", " ’ "]
+const STRICTNESS: ReadonlyArray<Strictness> = ["1", "55", "65", "72", "85", "90"]
+
+/** A surface variant of a word: case, accents, punctuation glued around it. */
+const variant = (rng: Prng, word: string): string => {
+  let w = word
+  if (rng.chance(0.2)) w = w.toUpperCase()
+  else if (rng.chance(0.1)) w = w.charAt(0).toUpperCase() + w.slice(1)
+  if (w.toLowerCase() === "reclamation" && rng.chance(0.5)) w = rng.chance(0.5) ? "Réclamation" : "RÉCLAMATION"
+  if (rng.chance(0.05)) w = `"${w}"`
+  if (rng.chance(0.03)) w = `${w}s` // a different word: no substring match
+  return w
+}
+
+const randomPhraseText = (rng: Prng): string => {
+  if (rng.chance(0.03)) return rng.pick(["!!", "...", "-"]) // normalizes to no words
+  const n = 1 + rng.int(rng.chance(0.7) ? 2 : 4)
+  let s = ""
+  for (let k = 0; k < n; k++) s += (k === 0 ? "" : rng.pick([" ", " ", ", ", "-"])) + variant(rng, rng.pick(BASE_WORDS))
+  return s
+}
+
+const randomModel = (rng: Prng): TopicModel => {
+  const shared = Array.from({ length: 3 }, () => randomPhraseText(rng))
+  const topics: Array<Topic> = []
+  const count = rng.int(8)
+  for (let t = 0; t < count; t++) {
+    const phrases: Array<Topic["phrases"][number]> = []
+    const np = rng.int(5)
+    for (let k = 0; k < np; k++) {
+      const text = rng.chance(0.25) ? rng.pick(shared) : randomPhraseText(rng)
+      phrases.push(rng.chance(0.5) ? text : rng.chance(0.3) ? { text } : { text, strictness: rng.pick(STRICTNESS) })
+    }
+    const base: Topic = { id: `t${t}`, name: `T${t}`, participants: rng.pick(["external", "internal", "all"] as const), phrases }
+    topics.push(rng.chance(0.3) ? { ...base, strictness: rng.pick(STRICTNESS) } : base)
+  }
+  const programs: Array<TopicModel["programs"][number]> = []
+  for (let p = 0; p < rng.int(4); p++) {
+    programs.push({ id: `p${p}`, name: `P${p}`, topics: topics.filter(() => rng.chance(0.4)).map((t) => t.id), queues: [] })
+  }
+  return { programs, topics }
+}
+
+const randomBlock = (rng: Prng): Block => {
+  const n = rng.chance(0.05) ? 0 : rng.int(rng.chance(0.1) ? 300 : 40)
+  let text = rng.chance(0.2) ? rng.pick(SEPARATORS) : ""
+  for (let k = 0; k < n; k++) text += (k === 0 ? "" : rng.pick(SEPARATORS)) + variant(rng, rng.pick(BASE_WORDS))
+  const participant: Participant = rng.chance(0.5) ? "external" : "internal"
+  return { participant, offsetMs: rng.int(100_000), text }
+}
+
+describe("compileDetector against the reference matcher", () => {
+  it("returns exactly the reference's hits on randomized models and corpora", () => {
+    const rng = prng(20240601)
+    let hits = 0
+    for (let c = 0; c < 400; c++) {
+      const m = randomModel(rng)
+      const restrict = rng.chance(0.3) ? new Set(m.topics.filter(() => rng.chance(0.5)).map((t) => t.id)) : undefined
+      const d = compileDetector(m, restrict)
+      for (let b = 0; b < 25; b++) {
+        const block = randomBlock(rng)
+        const want = refHits(m, block, restrict)
+        hits += want.length
+        const context = JSON.stringify({ case: c, block, model: m, restrict: restrict && [...restrict] })
+        expect(d.detectBlock(block), context).toEqual(want)
+        expect([...d.detectTopics(block)].sort(), context).toEqual([...new Set(want.map((h) => h.topicId))].sort())
+      }
+    }
+    // The corpus must actually exercise matching.
+    expect(hits).toBeGreaterThan(5000)
+  })
+})
