@@ -3,7 +3,12 @@ import { JobCreate, JobRef } from "../domain/job.ts"
 import { decodeStrict, parseJson } from "../domain/validation.ts"
 import { type CommandMessage, commandStream } from "../nats/CommandSource.ts"
 import { deadLetter } from "../nats/DeadLetter.ts"
-import { Nats } from "../nats/Nats.ts"
+import { Nats, type NatsError } from "../nats/Nats.ts"
+import type { JobRepo } from "../repos/JobRepo.ts"
+import type { ModelRepo } from "../repos/ModelRepo.ts"
+import type { StoreError } from "../store/ClickHouse.ts"
+import type { InteractionStore } from "../store/InteractionStore.ts"
+import type { JobResultStore } from "../store/JobResultStore.ts"
 import { CommandLog } from "../repos/CommandLog.ts"
 import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { cancelJob } from "./jobs/cancel.ts"
@@ -21,36 +26,52 @@ const decodeRef = decodeStrict(JobRef)
 
 const editVerbs = new Set(["update", "edit", "patch", "modify", "put"])
 
+type Decoded =
+  | { readonly _tag: "create"; readonly cmd: JobCreate }
+  | { readonly _tag: "cancel" | "delete"; readonly cmd: JobRef }
+
+/** Decodes a command body by its type, or says precisely why not. */
+const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Rejected> => {
+  const invalid = (i: { reason: string; field: string | undefined }) =>
+    Effect.fail(new Rejected({ reason: i.reason, ...(i.field ? { field: i.field } : {}) }))
+  if (type === "job.create") {
+    const r = decodeCreate(body)
+    return Result.isSuccess(r) ? Effect.succeed({ _tag: "create", cmd: r.success }) : invalid(r.failure)
+  }
+  if (type === "job.cancel" || type === "job.delete") {
+    const r = decodeRef(body)
+    return Result.isSuccess(r) ? Effect.succeed({ _tag: type === "job.cancel" ? "cancel" : "delete", cmd: r.success }) : invalid(r.failure)
+  }
+  const [noun, verb] = type.split(".")
+  return Effect.fail(
+    new Rejected({
+      reason: noun === "job" && verb !== undefined && editVerbs.has(verb)
+        ? "jobs cannot be modified after publish: delete the job (rewind.cmd.job.delete) and create a new one"
+        : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete`
+    })
+  )
+}
+
 /** Decode + apply one command. Rejected → dead letter; other failures → retry. */
 const apply = (type: string, body: unknown, msg: CommandMessage) =>
   Effect.gen(function*() {
     const runner = yield* JobRunner
     const log = yield* CommandLog
-    const decoded = type === "job.create" ? decodeCreate(body) : type === "job.cancel" || type === "job.delete" ? decodeRef(body) : undefined
-    if (decoded === undefined) {
-      const [noun, verb] = type.split(".")
-      return yield* new Rejected({
-        reason: noun === "job" && verb !== undefined && editVerbs.has(verb)
-          ? "jobs cannot be modified after publish: delete the job (rewind.cmd.job.delete) and create a new one"
-          : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete`
-      })
-    }
-    if (Result.isFailure(decoded)) {
-      return yield* new Rejected({ reason: decoded.failure.reason, ...(decoded.failure.field ? { field: decoded.failure.field } : {}) })
-    }
-    const cmd = decoded.success
-    if (cmd.commandId !== undefined) {
-      const fresh = yield* log.claim(cmd.commandId, msg.subject, msg.streamSeq)
+    const decoded = yield* decodeCommand(type, body)
+    const commandId = decoded.cmd.commandId
+    if (commandId !== undefined) {
+      const fresh = yield* log.claim(commandId, msg.subject, msg.streamSeq)
       if (!fresh) return "duplicate" as const
     }
-    const run = type === "job.create"
-      ? createJob(cmd as JobCreate, msg.streamSeq)
-      : type === "job.cancel"
-      ? cancelJob((cmd as JobRef).jobId)
-      : deleteJob((cmd as JobRef).jobId)
+    const run: Effect.Effect<unknown, Rejected | NatsError | StoreError, JobRepo | ModelRepo | InteractionStore | JobResultStore | Nats> =
+      decoded._tag === "create"
+        ? createJob(decoded.cmd, msg.streamSeq)
+        : decoded._tag === "cancel"
+        ? cancelJob(decoded.cmd.jobId)
+        : deleteJob(decoded.cmd.jobId)
     yield* run.pipe(
       // A command that did not take effect may be sent again with the same commandId.
-      Effect.tapError(() => (cmd.commandId === undefined ? Effect.void : log.release(cmd.commandId).pipe(Effect.ignore)))
+      Effect.tapError(() => (commandId === undefined ? Effect.void : log.release(commandId).pipe(Effect.ignore)))
     )
     yield* runner.wake
     return "accepted" as const

@@ -1,6 +1,7 @@
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { HttpRouter, HttpServerResponse } from "effect/http"
+import type { ServeError } from "effect/http/HttpServerError"
 import { createServer } from "node:http"
 import { Nats } from "../nats/Nats.ts"
 import { ClickHouse } from "../store/ClickHouse.ts"
@@ -8,7 +9,7 @@ import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { Metrics } from "./Metrics.ts"
 
 /** `/metrics` (Prometheus text), `/healthz` (the process is up), `/readyz` (NATS and ClickHouse answer). */
-const Routes = HttpRouter.use(Effect.fn(function*(router) {
+const Routes = HttpRouter.use((router: HttpRouter.HttpRouter) => Effect.gen(function*() {
   const metrics = yield* Metrics
   const nats = yield* Nats
   const ch = yield* ClickHouse
@@ -35,7 +36,7 @@ const Routes = HttpRouter.use(Effect.fn(function*(router) {
   )
 }))
 
-export const HttpLive = Layer.unwrap(
+export const HttpLive: Layer.Layer<never, ServeError, Metrics | Nats | ClickHouse | DaemonSettingsService> = Layer.unwrap(
   Effect.gen(function*() {
     const s = yield* DaemonSettingsService
     return HttpRouter.serve(Routes, { disableLogger: true }).pipe(

@@ -21,7 +21,7 @@ export interface NatsSettings {
 export const DefaultNatsUrl = "nats://127.0.0.1:4222"
 export const DefaultPrefix = "rewind"
 
-const ServerUrl = Schema.String.pipe(
+const ServerUrl = Schema.Trim.pipe(
   Schema.check(
     Schema.isPattern(/^((nats|tls|ws|wss):\/\/)?[^\s,/]+(:\d+)?\/?$/, {
       message: "expected a comma-separated list of server URLs, e.g. nats://127.0.0.1:4222,nats://10.0.0.2:4222"
@@ -73,7 +73,7 @@ export const NatsSettingsConfig: Config.Config<NatsSettings> = Config.all({
       keyFile: Option.getOrUndefined(c.keyFile)
     })
     return defined({
-      servers: c.servers.map((s) => s.trim()).filter((s) => s !== ""),
+      servers: c.servers.filter((s) => s !== ""),
       prefix: c.prefix,
       token: Option.getOrUndefined(c.token),
       user: Option.getOrUndefined(c.user),

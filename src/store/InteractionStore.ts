@@ -8,7 +8,7 @@ import type { MediaType } from "../domain/media.ts"
 import type { Scope } from "../domain/scope.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { scopeCondition } from "./scopeSql.ts"
-import { attempt, fromChTime, insertRows, nowCh, selectRows, tableNames, toChTime } from "./sql.ts"
+import { attempt, fromChTime, insertRows, nowCh, selectRows, selectTsv, tableNames, toChTime } from "./sql.ts"
 import type { StoreError } from "./StoreError.ts"
 
 export interface BlockRow extends BlockKey {
@@ -103,7 +103,7 @@ LIMIT {limit:UInt32}`,
       const loadBlocks = Effect.fn("InteractionStore.loadBlocks")(function*(page: ReadonlyArray<InteractionMeta>) {
         if (page.length === 0) return []
         const r = yield* attempt("loadBlocks", async () => pageRange(page))
-        const rows = yield* selectRows<[string, string, number, Participant, number, string]>(
+        const rows = yield* selectTsv(
           client,
           "loadBlocks",
           `SELECT interaction_id, transcript_id, block_index, participant, offset_ms, text
@@ -113,13 +113,13 @@ WHERE start_time >= {minStart:DateTime64(3, 'UTC')} AND start_time <= {maxStart:
 ORDER BY interaction_id, transcript_id, block_index`,
           r
         )
-        return rows.map(([interactionId, transcriptId, blockIndex, participant, offsetMs, text]): BlockRow => ({
-          interactionId,
-          transcriptId,
-          blockIndex,
-          participant,
-          offsetMs,
-          text
+        return rows.map((r): BlockRow => ({
+          interactionId: r[0]!,
+          transcriptId: r[1]!,
+          blockIndex: Number(r[2]),
+          participant: r[3] as Participant,
+          offsetMs: Number(r[4]),
+          text: r[5]!
         }))
       })
 
@@ -134,7 +134,7 @@ ORDER BY interaction_id, transcript_id, block_index, topic_id`
       const topicsBefore = Effect.fn("InteractionStore.topicsBefore")(
         function*(page: ReadonlyArray<InteractionMeta>, beforeVersion: number) {
           if (page.length === 0) return []
-          const rows = yield* selectRows<TopicRow>(
+          const rows = yield* selectTsv(
             client,
             "topicsBefore",
             topicsQuery(" AND version < {beforeVersion:UInt64}"),
@@ -147,7 +147,7 @@ ORDER BY interaction_id, transcript_id, block_index, topic_id`
       const currentTopics = Effect.fn("InteractionStore.currentTopics")(
         function*(interactionIds: ReadonlyArray<string>) {
           if (interactionIds.length === 0) return []
-          const rows = yield* selectRows<TopicRow>(client, "currentTopics", topicsQuery(""), { ids: [...interactionIds] })
+          const rows = yield* selectTsv(client, "currentTopics", topicsQuery(""), { ids: [...interactionIds] })
           return rows.map(topicOfRow)
         }
       )
@@ -178,7 +178,7 @@ ORDER BY interaction_id, transcript_id, block_index, topic_id`
 
       const idsInPeriod = Effect.fn("InteractionStore.idsInPeriod")(function*(fromIso: string, toIso: string) {
         const params = yield* attempt("idsInPeriod", async () => ({ from: toChTime(fromIso), to: toChTime(toIso) }))
-        const rows = yield* selectRows<[string]>(
+        const rows = yield* selectTsv(
           client,
           "idsInPeriod",
           `SELECT DISTINCT id FROM ${t.interactions}
@@ -186,7 +186,7 @@ WHERE start_time >= {from:DateTime64(3, 'UTC')} AND start_time < {to:DateTime64(
 ORDER BY id`,
           params
         )
-        return rows.map((r) => r[0])
+        return rows.map((r) => r[0]!)
       })
 
       return InteractionStore.of({
@@ -233,13 +233,11 @@ const metaOfRow = (
   programIds
 })
 
-type TopicRow = [string, string, number, string]
-
-const topicOfRow = ([interactionId, transcriptId, blockIndex, topicId]: TopicRow): BlockTopicRow => ({
-  interactionId,
-  transcriptId,
-  blockIndex,
-  topicId
+const topicOfRow = (r: ReadonlyArray<string>): BlockTopicRow => ({
+  interactionId: r[0]!,
+  transcriptId: r[1]!,
+  blockIndex: Number(r[2]),
+  topicId: r[3]!
 })
 
 /** The page's ids and the range of its start times (prunes the blocks' sorting key). */

@@ -70,6 +70,56 @@ export const selectRows = <Row extends ReadonlyArray<unknown>>(
     catch: fail(operation)
   })
 
+const tsvEscapes: Readonly<Record<string, string>> = {
+  b: "\b",
+  f: "\f",
+  r: "\r",
+  n: "\n",
+  t: "\t",
+  "0": "\0",
+  a: "\x07",
+  v: "\v",
+  "'": "'",
+  "\\": "\\"
+}
+
+/** Undo TabSeparated escaping (`\t`, `\n`, `\\`, …) of one field. */
+export const unescapeTsv = (field: string): string =>
+  field.indexOf("\\") < 0 ? field : field.replace(/\\([\s\S])/g, (_, c: string) => tsvEscapes[c] ?? c)
+
+/**
+ * Run a SELECT of scalar columns (strings, numbers) and return its fields as strings, row
+ * by row, in format `TabSeparated`. For the big reads (blocks, topics): the engine writes
+ * TabSeparated about twice as fast as the JSON formats and it parses with two splits.
+ * Not for Array/Nullable columns.
+ */
+export const selectTsv = (
+  client: ClickHouseClient,
+  operation: string,
+  query: string,
+  params: Params
+): Effect.Effect<ReadonlyArray<ReadonlyArray<string>>, StoreError> =>
+  Effect.tryPromise({
+    try: async () => {
+      const rs = await client.query({ query, format: "TabSeparated", query_params: params })
+      const text = await rs.text()
+      if (text.length === 0) return []
+      const lines = text.split("\n")
+      if (lines[lines.length - 1] === "") lines.pop()
+      const rows: Array<Array<string>> = new Array(lines.length)
+      for (let i = 0; i < lines.length; i++) {
+        const fields = lines[i]!.split("\t")
+        for (let k = 0; k < fields.length; k++) {
+          const f = fields[k]!
+          if (f.indexOf("\\") >= 0) fields[k] = unescapeTsv(f)
+        }
+        rows[i] = fields
+      }
+      return rows
+    },
+    catch: fail(operation)
+  })
+
 /** Run a statement without result (DDL, DELETE). */
 export const command = (
   client: ClickHouseClient,

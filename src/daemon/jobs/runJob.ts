@@ -18,6 +18,9 @@ import { writeExport } from "./export.ts"
 /** The job was cancelled (or deleted) while running: stop after the current page. */
 class CancelSignal extends Schema.TaggedError<CancelSignal>()("CancelSignal", {}) {}
 
+/** The job cannot run as recorded (e.g. its pinned model revision is gone). */
+class JobFailure extends Schema.TaggedError<JobFailure>()("JobFailure", { message: Schema.String }) {}
+
 const errorText = (e: unknown): string =>
   e !== null && typeof e === "object" && "message" in e && typeof e.message === "string" ? e.message : String(e)
 
@@ -47,7 +50,7 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
 
   const body = Effect.gen(function*() {
     const pinned: Option.Option<TopicModelRevision> = yield* models.get(claimed.modelRevision ?? 0)
-    if (Option.isNone(pinned)) return yield* Effect.fail(new Error(`topic model revision ${claimed.modelRevision} not found`))
+    if (Option.isNone(pinned)) return yield* new JobFailure({ message: `topic model revision ${claimed.modelRevision} not found` })
     const model = pinned.value
     const scopeTopics = scopeTopicIds(model.model, claimed.programs)
     const detector = compileDetector(model.model, scopeTopics)

@@ -108,8 +108,8 @@ describe("commandStream", () => {
       // the daemon "crashed" before acking: force redelivery now instead of after ack_wait
       yield* Option.match(first, { onNone: () => Effect.void, onSome: (m) => m.nak() })
       const second = yield* commandStream.pipe(Stream.runHead)
-      console.log(Option.map(first, (m) => [m.streamSeq, m.deliveryCount, m.redelivered, text(m)]), Option.map(second, (m) => [m.streamSeq, m.deliveryCount, m.redelivered, text(m)]))
-      expect(Option.map(second, (m) => m.redelivered)).toEqual(Option.some(true))
+      // (the server may count the delivery to the closed session as not having happened)
+      expect(Option.map(second, (m) => [m.streamSeq, text(m)])).toEqual(Option.some([1, "in-flight"]))
       yield* Option.match(second, { onNone: () => Effect.void, onSome: (m) => m.ack() })
     }).pipe(Effect.provide(testNatsLayer())))
 

@@ -1,0 +1,57 @@
+import { Effect, Layer, Logger, ManagedRuntime, References } from "effect"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import type { DaemonSettings } from "../../src/daemon/config.ts"
+import { type AllSettings, daemonCoreLayer } from "../../src/daemon/main.ts"
+import { testNatsUrl } from "./nats.ts"
+
+export const tempDataDir = (label: string) => mkdtempSync(join(tmpdir(), `rewind-${label}-`))
+
+export const testSettings = (o: {
+  readonly prefix: string
+  readonly dataDir: string
+  readonly daemon?: Partial<DaemonSettings>
+}): AllSettings => ({
+  nats: { servers: [testNatsUrl()], prefix: o.prefix },
+  clickhouse: { user: "default", database: "rewind", dataDir: o.dataDir },
+  daemon: {
+    httpPort: 0,
+    httpHost: "127.0.0.1",
+    jobConcurrency: 1,
+    pageSize: 50,
+    quotaAgents: 1,
+    billingEnabled: true,
+    maxCommandBytes: 64 * 1024,
+    logLevel: "Warn",
+    instanceName: "test",
+    ...o.daemon
+  }
+})
+
+const quietLogs = Layer.mergeAll(Logger.layer([Logger.consolePretty()]), Layer.succeed(References.MinimumLogLevel, "Error"))
+
+/** A running daemon (command consumer, job runner, service API) in this process. */
+export const startDaemon = async (settings: AllSettings) => {
+  const runtime = ManagedRuntime.make(daemonCoreLayer(settings).pipe(Layer.provideMerge(quietLogs)))
+  await runtime.runPromise(Effect.void)
+  return runtime
+}
+
+export type TestDaemon = Awaited<ReturnType<typeof startDaemon>>
+
+/** Polls until `f` returns a value (not undefined), or fails after `timeoutMs`. */
+export const eventually = async <A>(f: () => Promise<A | undefined>, timeoutMs = 60_000, what = "condition"): Promise<A> => {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      const v = await f()
+      if (v !== undefined) return v
+    } catch (e) {
+      last = e
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`)
+}

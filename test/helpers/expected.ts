@@ -1,0 +1,53 @@
+import { blockKeyString, type BlockKey } from "../../src/domain/interaction.ts"
+import { type BlockInput, decideInteraction, type Outcome } from "../../src/domain/rules.ts"
+import { inScope, type Scope } from "../../src/domain/scope.ts"
+import { scopeTopicIds, type TopicModel } from "../../src/domain/topicModel.ts"
+import { generateInteractions, initialTopics, type SeedOptions } from "../../src/seed/generate.ts"
+import { refTopics } from "../unit/topics/reference.ts"
+
+export interface ExpectedJob {
+  readonly total: number
+  readonly counts: Record<Outcome, number>
+  /** Impacted interaction id → newly detected topics (sorted). */
+  readonly impacted: ReadonlyMap<string, ReadonlyArray<string>>
+  /** Every block's topics after the job, for in-scope interactions: "iid\0tid\0idx" → sorted topic ids. */
+  readonly finalTopics: ReadonlyMap<string, ReadonlyArray<string>>
+}
+
+/**
+ * What a job over freshly seeded data must produce, computed independently of the pipeline and
+ * the store: the seed generator's own data, the reference matcher (brute force), the rules.
+ */
+export const expectedJob = (seed: SeedOptions, model: TopicModel, scope: Scope): ExpectedJob => {
+  const scopeTopics = scopeTopicIds(model, scope.programs)
+  const counts: Record<Outcome, number> = { updated: 0, unchanged: 0, failed: 0 }
+  const impacted = new Map<string, ReadonlyArray<string>>()
+  const finalTopics = new Map<string, ReadonlyArray<string>>()
+  let total = 0
+  for (const i of generateInteractions(seed)) {
+    if (!inScope(i, scope)) continue
+    total++
+    const existing = new Map<string, Set<string>>()
+    for (const t of initialTopics(i, seed.seed)) {
+      const k = blockKeyString(t)
+      existing.set(k, (existing.get(k) ?? new Set()).add(t.topicId))
+    }
+    const blocks: Array<BlockInput<BlockKey>> = []
+    for (const tr of i.transcripts) {
+      tr.blocks.forEach((b, blockIndex) => {
+        const key = { interactionId: i.id, transcriptId: tr.id, blockIndex }
+        blocks.push({ key, existing: existing.get(blockKeyString(key)) ?? new Set(), detected: refTopics(model, b, scopeTopics) })
+      })
+    }
+    const d = decideInteraction(blocks, scopeTopics)
+    counts[d.outcome]++
+    if (d.outcome === "updated") impacted.set(i.id, d.newTopics)
+    const changed = new Map(d.changes.map((c) => [blockKeyString(c.key), c.next]))
+    for (const b of blocks) {
+      const k = blockKeyString(b.key)
+      const topics = [...(changed.get(k) ?? b.existing)].sort()
+      if (topics.length > 0) finalTopics.set(k, topics)
+    }
+  }
+  return { total, counts, impacted, finalTopics }
+}

@@ -1,0 +1,72 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { ClickHouse } from "../../../src/store/ClickHouse.ts"
+import { appliedMigrations, migrate, migrations } from "../../../src/store/migrations.ts"
+import { selectRows } from "../../../src/store/sql.ts"
+import { UsageStore } from "../../../src/store/UsageStore.ts"
+import { storeLayer } from "../../../src/store/layer.ts"
+import { tempDataDir, testSettings } from "./storeTestLayer.ts"
+
+const settings = testSettings(tempDataDir("migrations"))
+const allVersions = migrations.map((m) => m.version)
+
+/** Build the store layer, run `f`, release it (closes the client). Same path every time. */
+const withStore = <A, E>(f: Effect.Effect<A, E, ClickHouse | UsageStore>) =>
+  Effect.scoped(Layer.build(storeLayer(settings)).pipe(Effect.flatMap((ctx) => Effect.provide(f, ctx))))
+
+describe("migrations", () => {
+  it("migration versions are unique and ascending", () => {
+    assert.deepStrictEqual(allVersions, [...new Set(allVersions)].sort((a, b) => a - b))
+  })
+
+  it.effect("apply at start, are recorded, and are idempotent across restarts on the same path", () =>
+    Effect.gen(function*() {
+      // First start: everything is applied and recorded; some data is written.
+      yield* withStore(Effect.gen(function*() {
+        const { client, database, embedded } = yield* ClickHouse
+        assert.isTrue(embedded)
+        assert.deepStrictEqual(yield* appliedMigrations(client, database), allVersions)
+        const tables = yield* selectRows<[string]>(
+          client,
+          "test",
+          "SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name",
+          { db: database }
+        )
+        assert.deepStrictEqual(tables.map((r) => r[0]), [
+          "block_topic_history",
+          "block_topics",
+          "interactions",
+          "job_results",
+          "schema_migrations",
+          "transcript_blocks",
+          "usage_monthly"
+        ])
+        // Running the migrations again in the same process changes nothing.
+        assert.deepStrictEqual(yield* migrate(client, database), [])
+        yield* (yield* UsageStore).record("2026-03", "job-1", 42)
+      }))
+
+      // Second start on the same data: nothing new applied, nothing recorded twice, data kept.
+      yield* withStore(Effect.gen(function*() {
+        const { client, database } = yield* ClickHouse
+        assert.deepStrictEqual(yield* appliedMigrations(client, database), allVersions)
+        const recorded = yield* selectRows<[number | string]>(
+          client,
+          "test",
+          `SELECT count() FROM \`${database}\`.schema_migrations`,
+          {}
+        )
+        assert.strictEqual(Number(recorded[0]![0]), allVersions.length)
+        assert.strictEqual(yield* (yield* UsageStore).usedInMonth("2026-03"), 42)
+      }))
+    }))
+
+  it.effect("a database name that is not an identifier is refused before any SQL", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Effect.scoped(Layer.build(ClickHouse.layer({ ...settings, database: "x; DROP TABLE y" })))
+      )
+      assert.strictEqual(error._tag, "StoreError")
+      assert.match(error.message, /not a valid name/)
+    }))
+})
