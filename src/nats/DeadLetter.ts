@@ -8,9 +8,9 @@ export interface Rejection {
   /** Why the command was refused, for people (e.g. "dateEnd: expected an ISO-8601 date-time"). */
   readonly reason: string
   /** The offending field's path, when one is to blame. */
-  readonly field?: string
+  readonly field?: string | undefined
   /** The client's idempotency key, when the command carried a readable one. */
-  readonly commandId?: string
+  readonly commandId?: string | undefined
 }
 
 /** Header values are single-line and bounded. */
