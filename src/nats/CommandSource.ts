@@ -103,12 +103,20 @@ const consumeOnce = (queue: CommandQueue, options: Required<CommandStreamOptions
     }
   }))
 
-/** Consumes forever: a lost consumer is recreated, a failure retried with backoff and logged. */
+/**
+ * Consumes until the connection is closed (the stream then ends): a lost consumer is
+ * recreated, a failure retried with backoff and logged.
+ */
 const pump = (queue: CommandQueue, options: Required<CommandStreamOptions>) =>
   Effect.gen(function*() {
+    const { nc } = yield* Nats
     let failures = 0
     for (;;) {
       const result = yield* Effect.result(consumeOnce(queue, options))
+      if (nc.isClosed()) {
+        yield* Queue.end(queue)
+        return
+      }
       if (result._tag === "Failure") {
         failures++
         yield* Effect.logWarning("command consumer failed; retrying", result.failure.message)

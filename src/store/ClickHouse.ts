@@ -22,7 +22,7 @@ import {
   embeddedPath
 } from "./ClickHouseConfig.ts"
 import { migrate } from "./migrations.ts"
-import { attempt } from "./sql.ts"
+import { attempt, attemptSync } from "./sql.ts"
 import { messageOf, StoreError } from "./StoreError.ts"
 
 export { StoreError } from "./StoreError.ts"
@@ -41,18 +41,23 @@ type ChdbAsClientConnection = NonNullable<NonNullable<Parameters<typeof createCl
 const makeClient = (s: ClickHouseSettings): Effect.Effect<{ client: ClickHouseClient; embedded: boolean }, StoreError> =>
   Effect.gen(function*() {
     if (s.url !== undefined) {
-      const client = createClient({
-        url: s.url,
-        username: s.user,
-        ...(s.password !== undefined ? { password: Redacted.value(s.password) } : {}),
-        clickhouse_settings: { output_format_json_quote_64bit_integers: 0 }
-      })
+      const url = s.url
+      const client = yield* attemptSync("connect", () =>
+        createClient({
+          url,
+          username: s.user,
+          ...(s.password !== undefined ? { password: Redacted.value(s.password) } : {}),
+          clickhouse_settings: { output_format_json_quote_64bit_integers: 0 }
+        })
+      )
       const ping = yield* attempt("connect", () => client.ping())
       if (!ping.success) {
         yield* attempt("connect", () => client.close()).pipe(Effect.ignore)
+        // The origin only: a URL may carry credentials.
+        const origin = yield* attemptSync("connect", () => new URL(url).origin).pipe(Effect.orElseSucceed(() => "CLICKHOUSE_URL"))
         return yield* new StoreError({
           operation: "connect",
-          message: `cannot reach ClickHouse at ${new URL(s.url).origin}: ${messageOf(ping.error)}`,
+          message: `cannot reach ClickHouse at ${origin}: ${messageOf(ping.error)}`,
           cause: ping.error
         })
       }

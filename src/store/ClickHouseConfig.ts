@@ -1,7 +1,7 @@
 /**
  * ClickHouse connection settings, read once at start (12-factor environment variables).
  *
- * - `CLICKHOUSE_URL`      — a ClickHouse server over HTTP(S). Unset → the embedded engine (chdb).
+ * - `CLICKHOUSE_URL`      — a ClickHouse server over HTTP(S). Unset or empty → the embedded engine (chdb).
  * - `CLICKHOUSE_USER`     — default `default`.
  * - `CLICKHOUSE_PASSWORD` — secret, kept `Redacted` (never logged).
  * - `CLICKHOUSE_DATABASE` — default `rewind`; must match `[A-Za-z_][A-Za-z0-9_]*` because it is
@@ -22,6 +22,24 @@ export const DatabaseName = Schema.String.pipe(
   )
 )
 
+const isHttpUrl = (s: string): boolean => {
+  try {
+    const u = new URL(s)
+    return u.protocol === "http:" || u.protocol === "https:"
+  } catch {
+    return false
+  }
+}
+
+/** Empty means "not set" (embedded engine); otherwise an http(s) URL. */
+const ServerUrl = Schema.String.pipe(
+  Schema.check(
+    Schema.makeFilter((s: string) =>
+      s === "" || isHttpUrl(s) ? true : "expected an http(s) URL of a ClickHouse server, e.g. http://localhost:8123"
+    )
+  )
+)
+
 export interface ClickHouseSettings {
   readonly url?: string
   readonly user: string
@@ -31,7 +49,7 @@ export interface ClickHouseSettings {
 }
 
 export const ClickHouseSettingsConfig: Config.Config<ClickHouseSettings> = Config.all({
-  url: Config.option(Config.NonEmptyString("CLICKHOUSE_URL")),
+  url: Config.option(Config.schema(ServerUrl, "CLICKHOUSE_URL")),
   user: Config.String("CLICKHOUSE_USER").pipe(Config.withDefault("default")),
   password: Config.option(Config.Redacted("CLICKHOUSE_PASSWORD")),
   database: Config.schema(DatabaseName, "CLICKHOUSE_DATABASE").pipe(Config.withDefault("rewind")),
@@ -41,7 +59,7 @@ export const ClickHouseSettingsConfig: Config.Config<ClickHouseSettings> = Confi
     user,
     database,
     dataDir,
-    ...(Option.isSome(url) ? { url: url.value } : {}),
+    ...(Option.isSome(url) && url.value !== "" ? { url: url.value } : {}),
     ...(Option.isSome(password) ? { password: password.value } : {})
   }))
 )

@@ -8,7 +8,7 @@ import type { MediaType } from "../domain/media.ts"
 import type { Scope } from "../domain/scope.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { scopeCondition } from "./scopeSql.ts"
-import { attempt, fromChTime, insertRows, nowCh, selectRows, selectTsv, tableNames, toChTime } from "./sql.ts"
+import { attemptSync, fromChTime, insertRows, nowCh, selectRows, selectTsv, tableNames, toChTime } from "./sql.ts"
 import type { StoreError } from "./StoreError.ts"
 
 export interface BlockRow extends BlockKey {
@@ -64,7 +64,7 @@ export class InteractionStore extends Context.Service<InteractionStore, {
       const t = tableNames(database)
 
       const countInScope = Effect.fn("InteractionStore.countInScope")(function*(scope: Scope) {
-        const c = yield* attempt("countInScope", async () => scopeCondition(scope))
+        const c = yield* attemptSync("countInScope", () => scopeCondition(scope))
         const rows = yield* selectRows<[number | string]>(
           client,
           "countInScope",
@@ -77,7 +77,7 @@ export class InteractionStore extends Context.Service<InteractionStore, {
       const pageInScope = Effect.fn("InteractionStore.pageInScope")(
         function*(scope: Scope, after: PageKey | undefined, limit: number) {
           if (limit <= 0) return []
-          const c = yield* attempt("pageInScope", async () => scopeCondition(scope))
+          const c = yield* attemptSync("pageInScope", () => scopeCondition(scope))
           const params = { ...c.params, limit: Math.floor(limit) }
           let keyset = ""
           if (after !== undefined) {
@@ -85,7 +85,7 @@ export class InteractionStore extends Context.Service<InteractionStore, {
             keyset = `
   AND start_time >= {afterTime:DateTime64(3, 'UTC')}
   AND (start_time > {afterTime:DateTime64(3, 'UTC')} OR id > {afterId:String})`
-            Object.assign(params, { afterTime: yield* attempt("pageInScope", async () => toChTime(after.startTime)), afterId: after.id })
+            Object.assign(params, { afterTime: yield* attemptSync("pageInScope", () => toChTime(after.startTime)), afterId: after.id })
           }
           const rows = yield* selectRows<MetaRow>(
             client,
@@ -102,7 +102,7 @@ LIMIT {limit:UInt32}`,
 
       const loadBlocks = Effect.fn("InteractionStore.loadBlocks")(function*(page: ReadonlyArray<InteractionMeta>) {
         if (page.length === 0) return []
-        const r = yield* attempt("loadBlocks", async () => pageRange(page))
+        const r = yield* attemptSync("loadBlocks", () => pageRange(page))
         const rows = yield* selectTsv(
           client,
           "loadBlocks",
@@ -160,7 +160,7 @@ ORDER BY interaction_id, transcript_id, block_index, topic_id`
           version = 0
         ) {
           if (items.length === 0 && topics.length === 0) return
-          const built = yield* attempt("insertInteractions", async () => buildRows(items, source))
+          const built = yield* attemptSync("insertInteractions", () => buildRows(items, source))
           // Blocks and topics first: an interaction visible to a page always has its blocks.
           yield* insertRows(client, "insertInteractions", t.transcriptBlocks, blockColumns, built.blocks)
           if (topics.length > 0) {
@@ -177,7 +177,7 @@ ORDER BY interaction_id, transcript_id, block_index, topic_id`
       )
 
       const idsInPeriod = Effect.fn("InteractionStore.idsInPeriod")(function*(fromIso: string, toIso: string) {
-        const params = yield* attempt("idsInPeriod", async () => ({ from: toChTime(fromIso), to: toChTime(toIso) }))
+        const params = yield* attemptSync("idsInPeriod", () => ({ from: toChTime(fromIso), to: toChTime(toIso) }))
         const rows = yield* selectTsv(
           client,
           "idsInPeriod",

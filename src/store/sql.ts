@@ -154,6 +154,10 @@ export const insertRows = (
     catch: fail(operation)
   })
 
+/** Wrap a synchronous step that may throw (e.g. converting an invalid instant). */
+export const attemptSync = <A>(operation: string, f: () => A): Effect.Effect<A, StoreError> =>
+  Effect.try({ try: f, catch: fail(operation) })
+
 /** Wrap any other promise-returning store step. */
 export const attempt = <A>(operation: string, f: () => Promise<A>): Effect.Effect<A, StoreError> =>
   Effect.tryPromise({ try: f, catch: fail(operation) })

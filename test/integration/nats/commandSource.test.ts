@@ -153,4 +153,15 @@ describe("commandStream", () => {
       expect(count).toBe(n)
       expect((yield* eventuallyEmpty).messages).toBe(0)
     }).pipe(Effect.provide(testNatsLayer())), 30_000)
+
+  it.live("ends when the connection is closed", () =>
+    Effect.gen(function*() {
+      yield* ensureTopology
+      const { nc } = yield* Nats
+      const fiber = yield* commandStream.pipe(Stream.runDrain, Effect.forkChild)
+      yield* Effect.sleep("200 millis")
+      yield* Effect.promise(() => nc.close())
+      const exit = yield* Fiber.await(fiber).pipe(Effect.timeoutOption("10 seconds"))
+      expect(Option.map(exit, (e) => e._tag)).toEqual(Option.some("Success"))
+    }).pipe(Effect.provide(testNatsLayer())))
 })
