@@ -13,10 +13,13 @@ const jobIdArg = Argument.String("job-id").pipe(Argument.withDescription("The jo
 
 type AnyJob = Record<string, any>
 
+/** NATS is connected only once the input is known to be valid. */
+const withNats = Effect.provide(NatsClientLayer)
+
 const estimate = Command.make("estimate", { ...scopeFlags, json }, (f) =>
   Effect.gen(function*() {
     const body = yield* estimateBody(f)
-    const e = (yield* requestApi("job.estimate", body)) as AnyJob
+    const e = (yield* requestApi("job.estimate", body).pipe(withNats)) as AnyJob
     yield* emit(f.json, e, () =>
       [
         `interactions in scope: ${e.interactionCount.toLocaleString("en-US")} (limit ${e.limit.toLocaleString("en-US")})`,
@@ -33,6 +36,7 @@ const create = Command.make("create", {
 }, (f) =>
   Effect.gen(function*() {
     const body = yield* createBody(f)
+    yield* Effect.gen(function*() {
     const ack = yield* publishCommand("job.create", body)
     const jobId = typeof body["jobId"] === "string" ? body["jobId"] : `job-${ack.seq}`
     if (!f.wait) {
@@ -43,6 +47,7 @@ const create = Command.make("create", {
     const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), quiet: f.json })
     yield* emit(f.json, final, () => `job ${jobId}: ${final["jobStatus"]}`)
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${jobId} ended ${final["jobStatus"]}`))
+    }).pipe(withNats)
   })).pipe(Command.withDescription("Publish a reprocessing job (rewind.cmd.job.create)"))
 
 const list = Command.make("list", {
@@ -60,7 +65,7 @@ const list = Command.make("list", {
           String(j.failedInteractionsCount), String(j.dateCreated).slice(0, 19)
         ])
       ))
-  })).pipe(Command.withDescription("List jobs"))
+  }).pipe(withNats)).pipe(Command.withDescription("List jobs"))
 
 const show = Command.make("show", { jobId: jobIdArg, json }, (f) =>
   Effect.gen(function*() {
@@ -82,14 +87,14 @@ const show = Command.make("show", { jobId: jobIdArg, json }, (f) =>
         j.errorMessage ? `error       ${j.errorMessage}` : "",
         j.export ? `export      ${j.export.bucket}/${j.export.name} (${j.export.rows} rows)` : ""
       ].filter((l) => l !== "").join("\n"))
-  })).pipe(Command.withDescription("Show a job's details"))
+  }).pipe(withNats)).pipe(Command.withDescription("Show a job's details"))
 
 const watch = Command.make("watch", { jobId: jobIdArg, json }, (f) =>
   Effect.gen(function*() {
     const final = yield* watchJob(f.jobId, { quiet: f.json })
     if (f.json) yield* Console.log(JSON.stringify(final, null, 2))
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${f.jobId} ended ${final["jobStatus"]}`))
-  })).pipe(Command.withDescription("Follow a job's progress until it ends (progress bar)"))
+  }).pipe(withNats)).pipe(Command.withDescription("Follow a job's progress until it ends (progress bar)"))
 
 const refCommand = (name: "cancel" | "delete", description: string) =>
   Command.make(name, { jobId: jobIdArg, json }, (f) =>
@@ -97,7 +102,7 @@ const refCommand = (name: "cancel" | "delete", description: string) =>
       const commandId = `cli-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
       const ack = yield* publishCommand(`job.${name}`, { jobId: f.jobId, commandId })
       yield* emit(f.json, { jobId: f.jobId, commandId, streamSeq: ack.seq }, () => `published job.${name} for ${f.jobId} (stream seq ${ack.seq})`)
-    })).pipe(Command.withDescription(description))
+    }).pipe(withNats)).pipe(Command.withDescription(description))
 
 const exportCmd = Command.make("export", {
   jobId: jobIdArg,
@@ -114,7 +119,7 @@ const exportCmd = Command.make("export", {
     yield* emit(f.json, { ...info, ...(Option.isSome(f.out) ? { writtenTo: f.out.value } : {}) }, () =>
       `export of ${f.jobId}: object store ${info.bucket}, object ${info.name} (${info.rows} impacted interactions, ${info.size} bytes)` +
       (Option.isSome(f.out) ? `\nwritten to ${f.out.value}` : `\nfetch it with: nats object get ${info.bucket} ${info.name}  (or rewind job export ${f.jobId} --out FILE)`))
-  })).pipe(Command.withDescription("Where a completed job's CSV export is; --out downloads it"))
+  }).pipe(withNats)).pipe(Command.withDescription("Where a completed job's CSV export is; --out downloads it"))
 
 export const jobCommand = Command.make("job").pipe(
   Command.withDescription("Reprocessing jobs: estimate, create, follow, cancel, delete, export"),
@@ -127,6 +132,5 @@ export const jobCommand = Command.make("job").pipe(
     refCommand("cancel", "Cancel a queued or running job (rewind.cmd.job.cancel)"),
     refCommand("delete", "Delete a job, its results and export (rewind.cmd.job.delete)"),
     exportCmd
-  ]),
-  Command.provide(NatsClientLayer)
+  ])
 )

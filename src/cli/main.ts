@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { Effect, Layer } from "effect"
+import { Cause, Console, Effect, Exit, Layer } from "effect"
 import { Command } from "effect/cli"
 import { configProviderLayer } from "../daemon/config.ts"
 import { version } from "../daemon/version.ts"
 import { daemonCommand } from "./daemon.ts"
 import { demoCommand } from "./demo.ts"
 import { jobCommand } from "./job.ts"
+import { describeFailure } from "./output.ts"
 import { schemaCommand } from "./schema.ts"
 import { seedCommand } from "./seed.ts"
 import { topicsCommand } from "./topics.ts"
@@ -18,8 +19,36 @@ const rewind = Command.make("rewind").pipe(
   Command.withSubcommands([daemonCommand, jobCommand, topicsCommand, seedCommand, demoCommand, schemaCommand])
 )
 
+/** A failure already explained to the user on stderr. */
+class Reported {
+  readonly _tag = "Reported"
+  readonly exitCode: number
+  constructor(exitCode: number) {
+    this.exitCode = exitCode
+  }
+}
+
 rewind.pipe(
   Command.run({ version }),
   Effect.provide(Layer.mergeAll(NodeServices.layer, configProviderLayer())),
-  NodeRuntime.runMain
+  Effect.catch((e) => {
+    // Bad flags or arguments: the framework has printed the help and the problem.
+    if (typeof e === "object" && e !== null && "_tag" in e && e._tag === "ShowHelp") {
+      const errors = "errors" in e && Array.isArray(e.errors) ? e.errors.length : 0
+      return Effect.fail(new Reported(errors > 0 ? 1 : 0))
+    }
+    return Console.error(`rewind: ${describeFailure(e)}`).pipe(Effect.andThen(Effect.fail(new Reported(1))))
+  }),
+  (program) =>
+    NodeRuntime.runMain(program, {
+      disableErrorReporting: true,
+      // SIGTERM/SIGINT is how a daemon is asked to stop: a clean stop exits 0.
+      teardown: (exit, onExit) => {
+        if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return onExit(0)
+        const e = Cause.squash(exit.cause)
+        if (e instanceof Reported) return onExit(e.exitCode)
+        process.stderr.write(`rewind: unexpected failure\n${Cause.pretty(exit.cause)}\n`)
+        return onExit(1)
+      }
+    })
 )

@@ -14,8 +14,9 @@ const push = Command.make("push", {
 }, (f) =>
   Effect.gen(function*() {
     const model = yield* loadTopicModelFile(f.file).pipe(Effect.mapError((e) => new CliFailure(e.message)))
-    const repo = yield* ModelRepo
-    const rev = yield* repo.push(model, Option.getOrElse(f.pushedBy, () => process.env["USER"] ?? "cli"))
+    const rev = yield* Effect.gen(function*() {
+      return yield* (yield* ModelRepo).push(model, Option.getOrElse(f.pushedBy, () => process.env["USER"] ?? "cli"))
+    }).pipe(Effect.provide(NatsReposLayer))
     yield* emit(f.json, { revision: rev.revision, programs: model.programs.length, topics: model.topics.length }, () =>
       `pushed topic model revision ${rev.revision}: ${model.programs.length} programs, ${model.topics.length} topics`)
   })).pipe(Command.withDescription("Validate a topic model file and store it as a new revision"))
@@ -34,10 +35,9 @@ const show = Command.make("show", {
       table(["PROGRAM", "NAME", "QUEUES", "TOPICS"], m.model.programs.map((p) => [p.id, p.name, p.queues.join(","), String(p.topics.length)])) +
       "\n\n" +
       table(["TOPIC", "NAME", "PARTICIPANTS", "PHRASES"], m.model.topics.map((t) => [t.id, t.name, t.participants, String(t.phrases.length)])))
-  })).pipe(Command.withDescription("Show the current (or a past) topic model revision"))
+  }).pipe(Effect.provide(NatsReposLayer))).pipe(Command.withDescription("Show the current (or a past) topic model revision"))
 
 export const topicsCommand = Command.make("topics").pipe(
   Command.withDescription("Topic model revisions"),
-  Command.withSubcommands([push, show]),
-  Command.provide(NatsReposLayer)
+  Command.withSubcommands([push, show])
 )

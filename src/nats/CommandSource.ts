@@ -30,7 +30,7 @@ export interface CommandStreamOptions {
   readonly maxMissedHeartbeats?: number
 }
 
-/** `term` with a reason needs nats-server 2.11; older servers would take it for an ack. */
+/** `term` with a reason needs nats-server 2.11; older servers only understand a bare term. */
 const supportsTermReason = (nc: NatsConnection): boolean => {
   const [major = 0, minor = 0] = (nc.info?.version ?? "0.0").split(".").map(Number)
   return major > 2 || (major === 2 && minor >= 11)
@@ -91,7 +91,7 @@ const consumeOnce = (queue: CommandQueue, options: Required<CommandStreamOptions
       js.consumers.get(names.cmdStream, names.cmdConsumer))
     const messages = yield* Effect.acquireRelease(
       natsTry("starting to consume commands", () => consumer.consume({ max_messages: options.maxMessages })),
-      (m) => Effect.promise(() => m.close()).pipe(Effect.timeout("5 seconds"), Effect.ignore)
+      (m) => Effect.tryPromise(() => m.close()).pipe(Effect.timeout("5 seconds"), Effect.ignore)
     )
     yield* Effect.forkScoped(watchStatus(messages, options.maxMissedHeartbeats))
     const termReason = supportsTermReason(nc)

@@ -1,7 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream"
 import type { KV, KvEntry } from "@nats-io/kv"
 import { Effect, Option, Schema, Stream } from "effect"
-import { Nats, NatsError, natsError, natsTry } from "./Nats.ts"
+import { Nats, type NatsError, natsError, natsTry } from "./Nats.ts"
 
 /** A KV bucket whose values are JSON documents validated by a Schema. */
 export interface JsonKv<A> {
@@ -119,5 +119,3 @@ export const jsonKv = Effect.fn("JsonKv.open")(function*<S extends KvSchema>(buc
   const api: JsonKv<A> = { bucket, get, put, create, update, delete: del, keys, values, watch }
   return api
 })
-
-export { NatsError }

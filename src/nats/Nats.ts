@@ -75,7 +75,8 @@ export class Nats extends Context.Service<Nats, {
               Effect.timeout("10 seconds"),
               Effect.catch((e) =>
                 Effect.logWarning("NATS connection did not drain cleanly", String(e)).pipe(
-                  Effect.andThen(Effect.promise(() => nc.close()))
+                  Effect.andThen(Effect.tryPromise(() => nc.close())),
+                  Effect.ignore
                 )
               )
             )

@@ -90,7 +90,7 @@ export const serveApi = Effect.fn("Service.serveApi")(function*<R = never>(opts:
         }),
       catch: natsError(`starting the ${names.serviceName} service`)
     }),
-    (service) => Effect.promise(() => service.stop()).pipe(Effect.timeout("5 seconds"), Effect.ignore)
+    (service) => Effect.tryPromise(() => service.stop()).pipe(Effect.timeout("5 seconds"), Effect.ignore)
   )
   for (const endpoint of opts.endpoints) {
     yield* Effect.try({

@@ -61,6 +61,11 @@ describe("NatsSettingsConfig", () => {
 })
 
 describe("Nats.layer", () => {
+  it("the global setup's server is shared through inject and the environment", () => {
+    expect(testNatsUrl()).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/)
+    expect(process.env.REWIND_TEST_NATS_URL).toBe(testNatsUrl())
+  })
+
   it.live("connects and drains", () =>
     Effect.gen(function*() {
       const { nc, names } = yield* Nats

@@ -1,0 +1,155 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { readFileSync, writeFileSync } from "node:fs"
+import { createServer } from "node:net"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { tempDataDir } from "../../helpers/daemon.ts"
+import { testNatsUrl, uniquePrefix } from "../../helpers/nats.ts"
+
+const root = join(import.meta.dirname, "../../..")
+const main = join(root, "src/cli/main.ts")
+const dataDir = tempDataDir("cli")
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer()
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address()
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0))
+    })
+  })
+
+let env: Record<string, string> = {}
+const children: Array<ChildProcess> = []
+
+/** Runs the CLI to completion. */
+const rewind = (...args: Array<string>) => {
+  const r = spawnSync(process.execPath, [main, ...args], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** Starts `rewind daemon`; collects its stdout lines. */
+const startDaemon = (extra: Record<string, string> = {}) => {
+  const child = spawn(process.execPath, [main, "daemon"], { cwd: root, env: { ...process.env, ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] })
+  children.push(child)
+  const lines: Array<string> = []
+  let buf = ""
+  child.stdout!.on("data", (d: Buffer) => {
+    buf += d.toString()
+    const parts = buf.split("\n")
+    buf = parts.pop() ?? ""
+    lines.push(...parts.filter((l) => l.trim() !== ""))
+  })
+  let stderr = ""
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()))
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+  return { child, lines, exited, stderr: () => stderr }
+}
+
+const http = async (path: string) => {
+  const r = await fetch(`http://127.0.0.1:${env["REWIND_HTTP_PORT"]}${path}`)
+  return { status: r.status, text: await r.text() }
+}
+
+const until = async <A>(f: () => Promise<A | undefined> | A | undefined, what: string, timeoutMs = 60_000): Promise<A> => {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    try {
+      const v = await f()
+      if (v !== undefined) return v
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`timed out: ${what}`)
+}
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL")
+})
+
+describe("the rewind CLI and daemon as processes", () => {
+  it("seeds, pushes the model, and refuses a bad model file naming the field", async () => {
+    env = {
+      NATS_URL: testNatsUrl(),
+      REWIND_PREFIX: uniquePrefix(),
+      REWIND_DATA_DIR: dataDir,
+      REWIND_HTTP_PORT: String(await freePort()),
+      REWIND_HTTP_HOST: "127.0.0.1",
+      REWIND_PAGE_SIZE: "10"
+    }
+    const seeded = rewind("seed", "--count", "1500", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-05T00:00:00Z")
+    expect(seeded.stderr + seeded.stdout).toContain("seeded 1,500 interactions")
+    expect(seeded.code).toBe(0)
+
+    const pushed = rewind("topics", "push", join(root, "config/topics.example.yaml"))
+    expect(pushed.stdout).toContain("pushed topic model revision 1")
+    expect(pushed.code).toBe(0)
+
+    const bad = join(dataDir, "bad.yaml")
+    writeFileSync(bad, "programs:\n  - id: p1\n    name: P1\n    topics: [t-missing]\n    queues: []\ntopics: []\n")
+    const refused = rewind("topics", "push", bad)
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr + refused.stdout).toContain("unknown topic id \"t-missing\"")
+  })
+
+  it("refuses a bad setting at start, naming the key", () => {
+    const r = spawnSync(process.execPath, [main, "daemon"], { cwd: root, env: { ...process.env, ...env, REWIND_PAGE_SIZE: "5" }, encoding: "utf8", timeout: 60_000 })
+    expect(r.status).not.toBe(0)
+    expect(r.stdout + r.stderr).toContain("REWIND_PAGE_SIZE")
+  })
+
+  it("serves health and metrics, stops cleanly on SIGTERM mid-job, and a restarted daemon finishes the job", async () => {
+    const d1 = startDaemon()
+    await until(async () => ((await http("/readyz")).status === 200 ? true : undefined), "readyz")
+    expect((await http("/healthz")).text).toBe("ok\n")
+    // Logs are JSON lines.
+    const first = JSON.parse(d1.lines[0]!) as { message: unknown; level: string }
+    expect(JSON.stringify(first.message)).toContain("rewind daemon starting")
+
+    const est = rewind("job", "estimate", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-05T00:00:00Z", "--program", "p-retention", "--program", "p-billing", "--program", "p-tech-support", "--media", "voice", "--media", "chat", "--media", "email", "--media", "message", "--media", "callback", "--json")
+    expect(est.stderr).toBe("")
+    expect(est.code).toBe(0)
+    const estimate = JSON.parse(est.stdout) as { interactionCount: number }
+    expect(estimate.interactionCount).toBeGreaterThan(100)
+
+    const created = rewind("job", "create", "--name", "cli job", "--job-id", "sig-1", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-05T00:00:00Z", "--program", "p-retention", "--program", "p-billing", "--program", "p-tech-support", "--media", "voice", "--media", "chat", "--media", "email", "--media", "message", "--media", "callback")
+    expect(created.code).toBe(0)
+    expect(created.stdout).toContain("job sig-1")
+
+    // Some progress, seen through the metrics endpoint (quick to poll).
+    await until(async () => (/rewind_interactions_processed_total\{[^}]*\} [1-9]/.test((await http("/metrics")).text) ? true : undefined), "progress")
+    d1.child.kill("SIGTERM")
+    const code = await Promise.race([d1.exited, new Promise((r) => setTimeout(() => r("timeout"), 30_000))])
+    expect(code).not.toBe("timeout")
+    const log = d1.lines.join("\n")
+    // Stopped mid-job (pages of 10 take far longer than the wait above): handed back at its checkpoint.
+    expect(log).toContain("job released at its checkpoint")
+    expect(log).toContain("rewind daemon stopped")
+    expect(code).toBe(0)
+
+    const d2 = startDaemon()
+    await until(async () => ((await http("/readyz")).status === 200 ? true : undefined), "readyz again")
+    const watched = rewind("job", "watch", "sig-1")
+    expect(watched.code).toBe(0)
+    expect(watched.stdout).toContain("Completed")
+    const done = JSON.parse(rewind("job", "show", "sig-1", "--json").stdout) as { jobStatus: string; processedInteractionsCount: number }
+    expect(done).toMatchObject({ jobStatus: "Completed", processedInteractionsCount: estimate.interactionCount })
+
+    const out = join(dataDir, "sig-1.csv")
+    const exported = rewind("job", "export", "sig-1", "--out", out)
+    expect(exported.code).toBe(0)
+    expect(readFileSync(out, "utf8").split("\r\n")[0]).toBe("interactionId,newTopicIds,newTopicNames")
+
+    const metrics = (await http("/metrics")).text
+    expect(metrics).toMatch(/rewind_interactions_processed_total\{pipeline="reprocess",outcome="updated"\} [1-9]/)
+    expect(metrics).toContain("rewind_stage_duration_seconds_bucket")
+    expect(metrics).toMatch(/rewind_jobs\{status="Completed"\} 1/)
+
+    const missing = rewind("job", "show", "nope")
+    expect(missing.code).not.toBe(0)
+    expect(missing.stderr + missing.stdout).toContain("no job with id")
+
+    d2.child.kill("SIGTERM")
+    expect(await d2.exited).toBe(0)
+  })
+})

@@ -1,0 +1,60 @@
+/** ClickHouse settings from the environment, and the embedded store they lead to. */
+import { existsSync } from "node:fs"
+import { assert, describe, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Layer, Redacted } from "effect"
+import { ClickHouse } from "../../../src/store/ClickHouse.ts"
+import { ClickHouseSettingsConfig, embeddedPath } from "../../../src/store/ClickHouseConfig.ts"
+import { tempDataDir } from "./storeTestLayer.ts"
+
+const parse = (env: Record<string, string>) => ClickHouseSettingsConfig.parse(ConfigProvider.fromEnvRecord(env))
+
+describe("ClickHouseSettingsConfig", () => {
+  it.effect("defaults: embedded engine, database rewind, data under .rewind/data", () =>
+    Effect.gen(function*() {
+      const s = yield* parse({})
+      assert.deepStrictEqual(s, { user: "default", database: "rewind", dataDir: ".rewind/data" })
+      assert.strictEqual(embeddedPath(s), ".rewind/data/clickhouse")
+      // An empty URL means "not set".
+      assert.isUndefined((yield* parse({ CLICKHOUSE_URL: "" })).url)
+    }))
+
+  it.effect("a server with credentials; the password stays redacted", () =>
+    Effect.gen(function*() {
+      const s = yield* parse({
+        CLICKHOUSE_URL: "https://ch.example.com:8443",
+        CLICKHOUSE_USER: "rewind",
+        CLICKHOUSE_PASSWORD: "s3cret",
+        CLICKHOUSE_DATABASE: "analytics_2",
+        REWIND_DATA_DIR: "/var/lib/rewind"
+      })
+      assert.strictEqual(s.url, "https://ch.example.com:8443")
+      assert.strictEqual(s.user, "rewind")
+      assert.strictEqual(s.database, "analytics_2")
+      assert.strictEqual(s.dataDir, "/var/lib/rewind")
+      assert.isTrue(s.password !== undefined && Redacted.value(s.password) === "s3cret")
+      assert.notInclude(String(s.password), "s3cret")
+      assert.notInclude(JSON.stringify(s), "s3cret")
+    }))
+
+  it.effect("rejects a database name that is not an identifier, and a URL that is not http(s), naming the key", () =>
+    Effect.gen(function*() {
+      const bad = yield* Effect.flip(parse({ CLICKHOUSE_DATABASE: "rewind; DROP DATABASE x" }))
+      assert.include(String(bad), "CLICKHOUSE_DATABASE")
+      const badUrl = yield* Effect.flip(parse({ CLICKHOUSE_URL: "localhost:8123" }))
+      assert.include(String(badUrl), "CLICKHOUSE_URL")
+    }))
+
+  it.effect("layerConfig opens the embedded engine under REWIND_DATA_DIR", () =>
+    Effect.gen(function*() {
+      const dataDir = tempDataDir("config")
+      const layer = ClickHouse.layerConfig.pipe(
+        Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord({ REWIND_DATA_DIR: dataDir, CLICKHOUSE_DATABASE: "cfg" })))
+      )
+      const { database, embedded } = yield* Effect.gen(function*() {
+        return yield* ClickHouse
+      }).pipe(Effect.provide(layer))
+      assert.strictEqual(database, "cfg")
+      assert.isTrue(embedded)
+      assert.isTrue(existsSync(`${dataDir}/clickhouse`))
+    }))
+})
