@@ -53,7 +53,7 @@ export type Params = Record<string, unknown>
 
 /**
  * Run a SELECT and return its rows as arrays (format `JSONCompact`: one JSON document,
- * parsed once — measurably faster than the row-streaming formats for our page sizes).
+ * parsed once). For small results and Array columns; big scalar reads use `selectTsv`.
  */
 export const selectRows = <Row extends ReadonlyArray<unknown>>(
   client: ClickHouseClient,

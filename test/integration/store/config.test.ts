@@ -6,6 +6,7 @@ import { ClickHouse } from "../../../src/store/ClickHouse.ts"
 import { ClickHouseSettingsConfig, embeddedPath } from "../../../src/store/ClickHouseConfig.ts"
 import { tempDataDir } from "./storeTestLayer.ts"
 
+const dataDir = tempDataDir("config")
 const parse = (env: Record<string, string>) => ClickHouseSettingsConfig.parse(ConfigProvider.fromEnvRecord(env))
 
 describe("ClickHouseSettingsConfig", () => {
@@ -46,7 +47,6 @@ describe("ClickHouseSettingsConfig", () => {
 
   it.effect("layerConfig opens the embedded engine under REWIND_DATA_DIR", () =>
     Effect.gen(function*() {
-      const dataDir = tempDataDir("config")
       const layer = ClickHouse.layerConfig.pipe(
         Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord({ REWIND_DATA_DIR: dataDir, CLICKHOUSE_DATABASE: "cfg" })))
       )

@@ -5,12 +5,17 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { afterAll } from "vitest"
 import type { ClickHouseSettings } from "../../../src/store/ClickHouseConfig.ts"
 import { storeLayer } from "../../../src/store/layer.ts"
 
+/**
+ * A fresh directory, removed after the file's tests (file-level `afterAll`, so it runs after
+ * the suites' own hooks have closed the store). Call it at the top level of a test file.
+ */
 export const tempDataDir = (name: string): string => {
   const dir = mkdtempSync(join(tmpdir(), `rewind-store-${name}-`))
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
