@@ -1,0 +1,29 @@
+# Rewind production image: Node 24 runs the TypeScript sources directly (type stripping).
+# It talks to a ClickHouse server (CLICKHOUSE_URL) and leaves the embedded engine (chdb, an
+# optional dependency of ~550 MB) out.
+
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Production dependencies only: no dev tools, no optional embedded ClickHouse.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
+
+FROM node:24-slim
+ENV NODE_ENV=production \
+    REWIND_HTTP_PORT=9464 \
+    REWIND_DATA_DIR=/var/lib/rewind
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+COPY config ./config
+COPY bin ./bin
+RUN mkdir -p /var/lib/rewind && chown node:node /var/lib/rewind
+USER node
+EXPOSE 9464
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.REWIND_HTTP_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# SIGTERM stops the daemon cleanly: it stops taking commands, checkpoints, drains NATS.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "src/cli/main.ts"]
+CMD ["daemon"]
