@@ -1,0 +1,41 @@
+import { Effect, Exit, Layer } from "effect"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { configProviderLayer, DaemonSettingsConfig } from "../../../src/daemon/config.ts"
+
+const dir = mkdtempSync(join(tmpdir(), "rewind-config-"))
+const file = (name: string, text: string) => {
+  const p = join(dir, name)
+  writeFileSync(p, text)
+  return p
+}
+const load = (env: Record<string, string>) =>
+  Effect.runPromiseExit(Effect.provide(DaemonSettingsConfig, configProviderLayer(env) as Layer.Layer<never>))
+
+describe("daemon configuration", () => {
+  it("defaults: one job at a time, pages of 2,000, billing on", async () => {
+    const exit = await load({})
+    expect(Exit.isSuccess(exit) && exit.value).toMatchObject({ jobConcurrency: 1, pageSize: 2000, billingEnabled: true, httpPort: 9464 })
+  })
+
+  it("reads a YAML config file; the environment wins over it", async () => {
+    const path = file("ok.yaml", "REWIND_PAGE_SIZE: 500\nREWIND_QUOTA_AGENTS: 7\nREWIND_BILLING_ENABLED: false\n")
+    const exit = await load({ REWIND_CONFIG: path, REWIND_QUOTA_AGENTS: "9" })
+    expect(Exit.isSuccess(exit) && exit.value).toMatchObject({ pageSize: 500, quotaAgents: 9, billingEnabled: false })
+  })
+
+  it("refuses unknown keys in the file, naming the key", async () => {
+    const path = file("typo.yaml", "REWIND_PAGESIZE: 500\n")
+    const exit = await load({ REWIND_CONFIG: path })
+    expect(Exit.isFailure(exit) && String(exit.cause)).toContain("unknown key \"REWIND_PAGESIZE\"")
+  })
+
+  it("a bad value names its key", async () => {
+    const exit = await load({ REWIND_JOB_CONCURRENCY: "99" })
+    expect(Exit.isFailure(exit) && String(exit.cause)).toContain("REWIND_JOB_CONCURRENCY")
+    const bool = await load({ REWIND_BILLING_ENABLED: "maybe" })
+    expect(Exit.isFailure(bool) && String(bool.cause)).toContain("REWIND_BILLING_ENABLED")
+  })
+})
