@@ -16,6 +16,8 @@ export interface MetricsShape {
   readonly insertRows: prom.Counter<"table">
   readonly insertSeconds: prom.Histogram<"table">
   readonly consumerPending: prom.Gauge<"consumer">
+  readonly consumerAckPending: prom.Gauge<"consumer">
+  readonly consumerRedelivered: prom.Gauge<"consumer">
   readonly apiRequests: prom.Counter<"endpoint" | "outcome">
 }
 
@@ -73,6 +75,18 @@ export const makeMetrics = (): MetricsShape => {
     consumerPending: new prom.Gauge({
       name: "rewind_consumer_pending_messages",
       help: "Messages waiting in a JetStream consumer",
+      labelNames: ["consumer"],
+      registers: r
+    }),
+    consumerAckPending: new prom.Gauge({
+      name: "rewind_consumer_ack_pending_messages",
+      help: "Messages delivered by a JetStream consumer and not yet acknowledged",
+      labelNames: ["consumer"],
+      registers: r
+    }),
+    consumerRedelivered: new prom.Gauge({
+      name: "rewind_consumer_redelivered_messages",
+      help: "Messages of a JetStream consumer currently redelivered",
       labelNames: ["consumer"],
       registers: r
     }),

@@ -63,7 +63,7 @@ const apply = (type: string, body: unknown, msg: CommandMessage) =>
       const fresh = yield* log.claim(commandId, msg.subject, msg.streamSeq)
       if (!fresh) return "duplicate" as const
     }
-    const run: Effect.Effect<unknown, Rejected | NatsError | StoreError, JobRepo | ModelRepo | InteractionStore | JobResultStore | Nats> =
+    const run: Effect.Effect<unknown, Rejected | NatsError | StoreError, JobRepo | ModelRepo | InteractionStore | JobResultStore | Nats | DaemonSettingsService> =
       decoded._tag === "create"
         ? createJob(decoded.cmd, msg.streamSeq)
         : decoded._tag === "cancel"

@@ -1,6 +1,7 @@
 import { Config, ConfigProvider, Effect, Layer, Schema } from "effect"
 import { readFileSync } from "node:fs"
 import { parse as parseYaml } from "yaml"
+import { MaxJobInteractions } from "../domain/job.ts"
 
 /** Daemon settings that are not an adapter's own (NATS and ClickHouse read theirs). */
 export interface DaemonSettings {
@@ -13,6 +14,8 @@ export interface DaemonSettings {
   /** Agent licences: each brings 2,000 free interactions a month. */
   readonly quotaAgents: number
   readonly billingEnabled: boolean
+  /** Most interactions one job may process: 250,000 (the SPEC's limit) or a stricter one. */
+  readonly maxJobInteractions: number
   /** Largest command accepted, in bytes. */
   readonly maxCommandBytes: number
   readonly logLevel: "Trace" | "Debug" | "Info" | "Warn" | "Error"
@@ -29,6 +32,7 @@ export const DaemonSettingsConfig: Config.Config<DaemonSettings> = Config.all({
   pageSize: intBetween("REWIND_PAGE_SIZE", 10, 50_000).pipe(Config.withDefault(2_000)),
   quotaAgents: intBetween("REWIND_QUOTA_AGENTS", 0, 10_000_000).pipe(Config.withDefault(10)),
   billingEnabled: Config.Boolean("REWIND_BILLING_ENABLED").pipe(Config.withDefault(true)),
+  maxJobInteractions: intBetween("REWIND_MAX_JOB_INTERACTIONS", 1, MaxJobInteractions).pipe(Config.withDefault(MaxJobInteractions)),
   maxCommandBytes: intBetween("REWIND_MAX_COMMAND_BYTES", 1024, 8 * 1024 * 1024).pipe(Config.withDefault(256 * 1024)),
   logLevel: Config.Literals(["Trace", "Debug", "Info", "Warn", "Error"], "REWIND_LOG_LEVEL").pipe(Config.withDefault("Info" as const)),
   instanceName: Config.String("REWIND_INSTANCE").pipe(Config.withDefault(`rewind-${process.pid}`))
@@ -40,7 +44,7 @@ export const knownConfigKeys = [
   "NATS_TLS_CA", "NATS_TLS_CERT", "NATS_TLS_KEY", "REWIND_PREFIX",
   "CLICKHOUSE_URL", "CLICKHOUSE_USER", "CLICKHOUSE_PASSWORD", "CLICKHOUSE_DATABASE", "REWIND_DATA_DIR",
   "REWIND_HTTP_PORT", "REWIND_HTTP_HOST", "REWIND_JOB_CONCURRENCY", "REWIND_PAGE_SIZE", "REWIND_QUOTA_AGENTS",
-  "REWIND_BILLING_ENABLED", "REWIND_MAX_COMMAND_BYTES", "REWIND_LOG_LEVEL", "REWIND_INSTANCE"
+  "REWIND_BILLING_ENABLED", "REWIND_MAX_JOB_INTERACTIONS", "REWIND_MAX_COMMAND_BYTES", "REWIND_LOG_LEVEL", "REWIND_INSTANCE"
 ] as const
 
 export class ConfigFileError extends Schema.TaggedError<ConfigFileError>()("ConfigFileError", {

@@ -14,6 +14,7 @@ import { UsageStore } from "../store/UsageStore.ts"
 import { ApiLive } from "./api.ts"
 import { CommandConsumerLive } from "./commands.ts"
 import { type DaemonSettings, DaemonSettingsConfig } from "./config.ts"
+import { ConsumerMetricsLive } from "./consumerMetrics.ts"
 import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { HttpLive } from "./http.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
@@ -49,7 +50,7 @@ export const storeLayer = (s: ClickHouseSettings) =>
 export const daemonCoreLayer = (s: AllSettings) => {
   const base = Layer.mergeAll(natsLayer(s.nats), storeLayer(s.clickhouse), Metrics.layer, DaemonSettingsService.make(s.daemon))
   const runner = JobRunner.layer.pipe(Layer.provideMerge(base))
-  return Layer.mergeAll(CommandConsumerLive, ApiLive).pipe(Layer.provideMerge(runner))
+  return Layer.mergeAll(CommandConsumerLive, ApiLive, ConsumerMetricsLive).pipe(Layer.provideMerge(runner))
 }
 
 /** The whole daemon: command consumer, job runner, service API, HTTP. Composed once, here. */

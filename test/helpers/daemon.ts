@@ -22,6 +22,7 @@ export const testSettings = (o: {
     pageSize: 50,
     quotaAgents: 1,
     billingEnabled: true,
+    maxJobInteractions: 250_000,
     maxCommandBytes: 64 * 1024,
     logLevel: "Warn",
     instanceName: "test",

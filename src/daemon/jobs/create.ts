@@ -1,7 +1,8 @@
 import { Effect, Option } from "effect"
-import { type Job, type JobCreate, MaxJobInteractions } from "../../domain/job.ts"
+import { type Job, type JobCreate } from "../../domain/job.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
+import { DaemonSettingsService } from "../DaemonSettingsService.ts"
 import { Rejected } from "./errors.ts"
 import { checkPrograms, currentModel, limitMessage } from "./estimate.ts"
 import { jobEvent } from "./events.ts"
@@ -31,7 +32,8 @@ export const createJob = Effect.fn("Jobs.create")(function*(cmd: JobCreate, stre
   yield* checkPrograms(model, cmd.programs)
   const store = yield* InteractionStore
   const total = yield* store.countInScope(cmd)
-  if (total > MaxJobInteractions) return yield* new Rejected({ reason: limitMessage(total), field: "dateStart" })
+  const { maxJobInteractions } = yield* DaemonSettingsService
+  if (total > maxJobInteractions) return yield* new Rejected({ reason: limitMessage(total, maxJobInteractions), field: "dateStart" })
   const now = new Date().toISOString()
   const job: Job = {
     id,

@@ -1,5 +1,4 @@
 import { Effect, Option } from "effect"
-import { MaxJobInteractions } from "../../domain/job.ts"
 import { monthOf, type QuotaImpact, quotaImpact } from "../../domain/quota.ts"
 import type { Scope } from "../../domain/scope.ts"
 import type { TopicModelRevision } from "../../domain/topicModel.ts"
@@ -64,15 +63,15 @@ export const estimate = Effect.fn("Jobs.estimate")(function*(scope: Scope) {
   const [count, used] = yield* Effect.all([store.countInScope(scope), usage.usedInMonth(month)], { concurrency: 2 })
   return {
     interactionCount: count,
-    limit: MaxJobInteractions,
-    exceedsLimit: count > MaxJobInteractions,
+    limit: settings.maxJobInteractions,
+    exceedsLimit: count > settings.maxJobInteractions,
     modelRevision: model.revision,
     scopeTopicCount: scopeTopicCount(model, scope.programs),
     quota: quotaImpact(count, used, month, { agents: settings.quotaAgents, billingEnabled: settings.billingEnabled })
   } satisfies Estimate
 })
 
-export const limitMessage = (count: number) =>
+export const limitMessage = (count: number, limit: number) =>
   `the scope holds ${count.toLocaleString("en-US")} interactions, over the limit of ` +
-  `${MaxJobInteractions.toLocaleString("en-US")} per job: narrow the date range, programs, media types or filters ` +
+  `${limit.toLocaleString("en-US")} per job: narrow the date range, programs, media types or filters ` +
   `(or split it into several jobs)`

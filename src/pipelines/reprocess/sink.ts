@@ -1,7 +1,18 @@
 import { Effect } from "effect"
+import { Metrics } from "../../daemon/Metrics.ts"
 import { JobResultStore } from "../../store/JobResultStore.ts"
 import { TopicWriter } from "../../store/TopicWriter.ts"
 import type { DecidedPage } from "./decide.ts"
+
+/** Counts rows and times one ClickHouse insert. */
+const metered = <A, E, R>(table: string, rows: number, insert: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const metrics = yield* Metrics
+    const end = metrics.insertSeconds.startTimer({ table })
+    const out = yield* insert.pipe(Effect.ensuring(Effect.sync(() => end())))
+    metrics.insertRows.inc({ table }, rows)
+    return out
+  })
 
 /**
  * Sink: write a decided page — block topics (with history) first, then the job results.
@@ -11,9 +22,16 @@ export const writePage = (jobId: string, version: number) =>
   Effect.fnUntraced(function*(page: DecidedPage) {
     const topics = yield* TopicWriter
     const results = yield* JobResultStore
-    if (page.changes.length > 0) yield* topics.write(jobId, version, page.changes)
+    if (page.changes.length > 0) {
+      const rows = page.changes.reduce((n, c) => n + c.added.length + c.removed.length, 0)
+      yield* metered("block_topics", rows, topics.write(jobId, version, page.changes))
+    }
     if (page.results.length > 0) {
-      yield* results.write(page.results.map((r) => ({ jobId, interactionId: r.interactionId, outcome: r.outcome, newTopics: r.newTopics })))
+      yield* metered(
+        "job_results",
+        page.results.length,
+        results.write(page.results.map((r) => ({ jobId, interactionId: r.interactionId, outcome: r.outcome, newTopics: r.newTopics })))
+      )
     }
     return page
   })

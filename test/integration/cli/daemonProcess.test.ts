@@ -144,6 +144,10 @@ describe("the rewind CLI and daemon as processes", () => {
     expect(metrics).toMatch(/rewind_interactions_processed_total\{pipeline="reprocess",outcome="updated"\} [1-9]/)
     expect(metrics).toContain("rewind_stage_duration_seconds_bucket")
     expect(metrics).toMatch(/rewind_jobs\{status="Completed"\} 1/)
+    expect(metrics).toMatch(/rewind_clickhouse_insert_rows_total\{table="job_results"\} [1-9]/)
+    expect(metrics).toContain("rewind_clickhouse_insert_duration_seconds_bucket")
+    expect(metrics).toMatch(/rewind_consumer_pending_messages\{consumer="commands"\} 0/)
+    expect(metrics).toMatch(/rewind_commands_total\{type="job.create",outcome="accepted"\} 1/)
 
     const missing = rewind("job", "show", "nope")
     expect(missing.code).not.toBe(0)

@@ -11,7 +11,7 @@ import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } f
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const model = exampleModel()
-const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("reject"), daemon: { maxCommandBytes: 64 * 1024 } })
+const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("reject"), daemon: { maxCommandBytes: 64 * 1024, maxJobInteractions: 60 } })
 let daemon: TestDaemon
 let nats: Nats["Service"]
 
@@ -141,6 +141,15 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     const dup2 = await run(requestApi("job.get", { jobId: "dup-2" }).pipe(Effect.flip)) as { code: number }
     expect(dup2.code).toBe(404)
     expect(rejections.find((r) => r.streamSeq === second)).toBeUndefined()
+  })
+
+  it("a scope over the job limit is refused, saying so and suggesting narrower filters; the estimate flags it", async () => {
+    const wide = { ...valid, dateEnd: "2026-01-05T00:00:00Z", programs: model.programs.map((p) => p.id), mediaTypes: ["voice", "callback", "chat", "email", "message"] }
+    const e = await run(requestApi("job.estimate", wide)) as { interactionCount: number; limit: number; exceedsLimit: boolean }
+    expect(e.interactionCount).toBeGreaterThan(60)
+    expect(e).toMatchObject({ limit: 60, exceedsLimit: true })
+    const r = await rejectionFor(await publishRaw("job.create", JSON.stringify({ ...wide, name: "too big" })))
+    expect(r.reason).toContain(`the scope holds ${e.interactionCount} interactions, over the limit of 60 per job: narrow the date range`)
   })
 
   it("cancel/delete of unknown jobs are rejected; queries say 404", async () => {
