@@ -115,6 +115,37 @@ export const migrations: ReadonlyArray<Migration> = [
       ) ENGINE = ReplacingMergeTree
       ORDER BY (month, job_id)`
     ]
+  },
+  {
+    version: 5,
+    name: "recovery runs and pending conversations",
+    statements: (t) => [
+      // Counts of one recovery run per media type; the last row recorded wins.
+      `CREATE TABLE IF NOT EXISTS ${t.recoveryCounts} (
+        run_id String,
+        media_type LowCardinality(String),
+        platform UInt64,
+        store UInt64,
+        missing UInt64,
+        recovered UInt64,
+        pending UInt64,
+        failed UInt64,
+        recorded_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(recorded_at)
+      ORDER BY (run_id, media_type)`,
+      // Conversations whose content the platform was still preparing: retried by later runs
+      // until resolved (recovered, or gone from the platform).
+      `CREATE TABLE IF NOT EXISTS ${t.recoveryPending} (
+        conversation_id String,
+        media_type LowCardinality(String),
+        run_id String,
+        first_seen DateTime64(3, 'UTC'),
+        attempts UInt32,
+        resolved UInt8,
+        version UInt64
+      ) ENGINE = ReplacingMergeTree(version)
+      ORDER BY conversation_id`
+    ]
   }
 ]
 

@@ -26,7 +26,9 @@ export const tableNames = (database: string) => {
     blockTopics: t("block_topics"),
     blockTopicHistory: t("block_topic_history"),
     jobResults: t("job_results"),
-    usageMonthly: t("usage_monthly")
+    usageMonthly: t("usage_monthly"),
+    recoveryCounts: t("recovery_counts"),
+    recoveryPending: t("recovery_pending")
   } as const
 }
 export type TableNames = ReturnType<typeof tableNames>

@@ -1,0 +1,113 @@
+import { Schema } from "effect"
+import { MediaType, MediaTypeLiteral, TextMediaTypes } from "./media.ts"
+import { IsoInstant } from "./time.ts"
+
+/** Longest period one recovery run may cover (the platform's analytics interval limit is 31 days). */
+export const MaxRecoveryPeriodDays = 31
+
+const Id = Schema.String.pipe(
+  Schema.check(
+    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, {
+      message: "expected 1-128 characters: letters, digits, '-' or '_', not starting with '-' or '_'"
+    })
+  )
+)
+
+const checkPeriod = (c: { from?: string; to?: string }): true | string => {
+  if ((c.from === undefined) !== (c.to === undefined)) {
+    return "give both from and to (a manual period), or neither (the automatic period from the watermark)"
+  }
+  if (c.from === undefined || c.to === undefined) return true
+  const from = Date.parse(c.from)
+  const to = Date.parse(c.to)
+  if (!(from < to)) return `from (${c.from}) must be before to (${c.to})`
+  if (to - from > MaxRecoveryPeriodDays * 86_400_000) return `the period is longer than ${MaxRecoveryPeriodDays} days: split it into several runs`
+  if (to > Date.now() + 60_000) return `to (${c.to}) is in the future`
+  return true
+}
+
+/** `rewind.cmd.recovery.run` */
+export const RecoveryRunCommand = Schema.Struct({
+  commandId: Schema.optionalKey(Id),
+  runId: Schema.optionalKey(Id),
+  from: Schema.optionalKey(IsoInstant),
+  to: Schema.optionalKey(IsoInstant),
+  /** Text media types to recover (default: chat, email, message). Voice is out of scope. */
+  mediaTypes: Schema.optionalKey(
+    Schema.Array(MediaType).pipe(
+      Schema.check(
+        Schema.isMinLength(1, { message: "select at least one media type" }),
+        Schema.makeFilter((ms: ReadonlyArray<string>) => {
+          const bad = ms.filter((m) => !TextMediaTypes.includes(m as never))
+          return bad.length === 0
+            ? true
+            : `recovery covers text conversations only (chat, email, message); not ${bad.join(", ")}`
+        })
+      )
+    )
+  ),
+  requestedBy: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMaxLength(200))))
+}).pipe(Schema.check(Schema.makeFilter(checkPeriod)))
+export type RecoveryRunCommand = typeof RecoveryRunCommand.Type
+
+export const RecoveryStatus = Schema.Literals(["Queued", "Running", "Completed", "Failed"])
+export type RecoveryStatus = typeof RecoveryStatus.Type
+
+export const RecoveryCounts = Schema.Struct({
+  /** Conversations the platform has in the period. */
+  platform: Schema.Int,
+  /** Of those, already in the store. */
+  store: Schema.Int,
+  /** Missing from the store (text only). */
+  missing: Schema.Int,
+  recovered: Schema.Int,
+  /** Content still being prepared by the platform (HTTP 202): retried by the next run. */
+  pending: Schema.Int,
+  failed: Schema.Int
+})
+export type RecoveryCounts = typeof RecoveryCounts.Type
+
+export const zeroCounts = (): RecoveryCounts => ({ platform: 0, store: 0, missing: 0, recovered: 0, pending: 0, failed: 0 })
+
+/** A recovery run as it reads back (KV value, `recovery.get`, events). */
+export const RecoveryRun = Schema.Struct({
+  id: Schema.String,
+  trigger: Schema.Literals(["manual", "automatic"]),
+  from: Schema.String,
+  to: Schema.String,
+  mediaTypes: Schema.Array(MediaTypeLiteral),
+  status: RecoveryStatus,
+  requestedBy: Schema.String,
+  dateCreated: Schema.String,
+  dateStarted: Schema.optionalKey(Schema.String),
+  dateCompleted: Schema.optionalKey(Schema.String),
+  /** Counts per media type (`voice` counted on the platform side only). */
+  counts: Schema.Record(Schema.String, RecoveryCounts),
+  totals: RecoveryCounts,
+  /** Conversations from earlier runs' pending list retried by this one. */
+  retriedPending: Schema.Int,
+  platformCalls: Schema.Int,
+  errors: Schema.Array(Schema.String),
+  errorMessage: Schema.optionalKey(Schema.String),
+  commandId: Schema.optionalKey(Schema.String),
+  seq: Schema.Int
+})
+export type RecoveryRun = typeof RecoveryRun.Type
+
+/** The automatic runs' durable position: everything before `at` has been covered. */
+export const Watermark = Schema.Struct({ at: Schema.String, runId: Schema.String, updatedAt: Schema.String })
+export type Watermark = typeof Watermark.Type
+
+/** The automatic period: [watermark, now − settle), or a look-back when there is no watermark. */
+export const automaticPeriod = (
+  watermark: string | undefined,
+  nowMs: number,
+  settleMs: number,
+  lookBackMs: number
+): { from: string; to: string } | undefined => {
+  const to = nowMs - settleMs
+  const from = watermark === undefined ? to - lookBackMs : Date.parse(watermark)
+  if (!(from < to)) return undefined
+  const capped = Math.min(to, from + MaxRecoveryPeriodDays * 86_400_000)
+  return { from: new Date(from).toISOString(), to: new Date(capped).toISOString() }
+}
