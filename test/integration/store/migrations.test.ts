@@ -37,6 +37,8 @@ describe("migrations", () => {
           "block_topics",
           "interactions",
           "job_results",
+          "recovery_counts",
+          "recovery_pending",
           "schema_migrations",
           "transcript_blocks",
           "usage_monthly"
