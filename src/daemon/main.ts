@@ -5,12 +5,8 @@ import { ensureTopology } from "../nats/Topology.ts"
 import { CommandLog } from "../repos/CommandLog.ts"
 import { JobRepo } from "../repos/JobRepo.ts"
 import { ModelRepo } from "../repos/ModelRepo.ts"
-import { ClickHouse } from "../store/ClickHouse.ts"
 import { type ClickHouseSettings, ClickHouseSettingsConfig } from "../store/ClickHouseConfig.ts"
-import { InteractionStore } from "../store/InteractionStore.ts"
-import { JobResultStore } from "../store/JobResultStore.ts"
-import { TopicWriter } from "../store/TopicWriter.ts"
-import { UsageStore } from "../store/UsageStore.ts"
+import { storeLayer } from "../store/layer.ts"
 import { ApiLive } from "./api.ts"
 import { CommandConsumerLive } from "./commands.ts"
 import { type DaemonSettings, DaemonSettingsConfig } from "./config.ts"
@@ -38,12 +34,6 @@ export const natsLayer = (s: NatsSettings) =>
   Layer.mergeAll(JobRepo.layer, ModelRepo.layer, CommandLog.layer).pipe(
     Layer.provideMerge(Layer.effectDiscard(ensureTopology)),
     Layer.provideMerge(Nats.layer(s))
-  )
-
-/** ClickHouse connected and migrated, the stores on top. */
-export const storeLayer = (s: ClickHouseSettings) =>
-  Layer.mergeAll(InteractionStore.layer, TopicWriter.layer, JobResultStore.layer, UsageStore.layer).pipe(
-    Layer.provideMerge(ClickHouse.layer(s))
   )
 
 /** The daemon without its HTTP endpoint (tests run several in one process). */

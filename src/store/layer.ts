@@ -8,15 +8,16 @@ import { ClickHouse } from "./ClickHouse.ts"
 import type { ClickHouseSettings } from "./ClickHouseConfig.ts"
 import { InteractionStore } from "./InteractionStore.ts"
 import { JobResultStore } from "./JobResultStore.ts"
+import { RecoveryStore } from "./RecoveryStore.ts"
 import type { StoreError } from "./StoreError.ts"
 import { TopicWriter } from "./TopicWriter.ts"
 import { UsageStore } from "./UsageStore.ts"
 
-export type Store = ClickHouse | InteractionStore | TopicWriter | JobResultStore | UsageStore
+export type Store = ClickHouse | InteractionStore | TopicWriter | JobResultStore | UsageStore | RecoveryStore
 
 /** The store services, given a ClickHouse. */
-export const StoreServices: Layer.Layer<InteractionStore | TopicWriter | JobResultStore | UsageStore, never, ClickHouse> =
-  Layer.mergeAll(InteractionStore.layer, TopicWriter.layer, JobResultStore.layer, UsageStore.layer)
+export const StoreServices: Layer.Layer<InteractionStore | TopicWriter | JobResultStore | UsageStore | RecoveryStore, never, ClickHouse> =
+  Layer.mergeAll(InteractionStore.layer, TopicWriter.layer, JobResultStore.layer, UsageStore.layer, RecoveryStore.layer)
 
 export const storeLayer = (s: ClickHouseSettings): Layer.Layer<Store, StoreError> =>
   StoreServices.pipe(Layer.provideMerge(ClickHouse.layer(s)))
