@@ -23,7 +23,7 @@ export interface MetricsShape {
 
 export const makeMetrics = (): MetricsShape => {
   const registry = new prom.Registry()
-  prom.collectDefaultMetrics({ register: registry, prefix: "rewind_process_" })
+  prom.collectDefaultMetrics({ register: registry, prefix: "rewind_" })
   const r = [registry]
   return {
     registry,

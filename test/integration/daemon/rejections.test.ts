@@ -2,6 +2,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
 import type { Job } from "../../../src/domain/job.ts"
+import { Metrics } from "../../../src/daemon/Metrics.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
@@ -182,5 +183,13 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     const info = await nats.jsm.consumers.info(nats.names.cmdStream, nats.names.cmdConsumer)
     expect(info.num_pending).toBe(0)
     expect(info.num_ack_pending).toBe(0)
+    // Every outcome is counted.
+    const metrics = await run(Effect.gen(function*() { return yield* Metrics }))
+    const text = await metrics.registry.metrics()
+    const rejected = Number(/rewind_commands_total\{type="job.create",outcome="rejected"\} (\d+)/.exec(text)?.[1])
+    expect(rejected).toBeGreaterThanOrEqual(133)
+    expect(text).toMatch(/rewind_commands_total\{type="job.create",outcome="duplicate"\} 1/)
+    expect(text).toMatch(/rewind_commands_total\{type="job.cancel",outcome="rejected"\} \d+/)
+    expect(text).toMatch(/rewind_commands_total\{type="unknown",outcome="rejected"\} 2/)
   })
 })
