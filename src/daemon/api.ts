@@ -1,5 +1,7 @@
 import { Effect, Layer, Option, Result, Schema } from "effect"
-import { JobIdQuery, JobListQuery } from "../domain/contract.ts"
+import { JobIdQuery, JobListQuery, RecoveryListQuery, RunIdQuery } from "../domain/contract.ts"
+import type { RecoveryRun } from "../domain/recovery.ts"
+import { RecoveryRepo } from "../repos/RecoveryRepo.ts"
 import { JobEstimateRequest } from "../domain/job.ts"
 import { decodeStrict } from "../domain/validation.ts"
 import { Nats } from "../nats/Nats.ts"
@@ -25,6 +27,8 @@ const decodeOr400 = <S extends Schema.Decoder<unknown>>(schema: S) => {
   }
 }
 
+const publicRun = ({ owner: _o, heartbeatAt: _h, ...run }: RecoveryRun) => run
+
 const infra = (e: { readonly message: string }) => new ApiError({ code: 503, message: `temporarily unavailable: ${e.message}` })
 
 /** The `rewind` service's query endpoints (`rewind.api.*`). */
@@ -34,6 +38,7 @@ export const ApiLive = Layer.effectDiscard(
     const repo = yield* JobRepo
     const models = yield* ModelRepo
     const runner = yield* JobRunner
+    const recoveries = yield* RecoveryRepo
     const metrics = yield* Metrics
     const context = yield* Effect.context<ModelRepo | DaemonSettingsService | InteractionStore | UsageStore>()
     const startedAt = new Date()
@@ -91,6 +96,40 @@ export const ApiLive = Layer.effectDiscard(
                   })
                 )
                 : Effect.succeed({ jobId: job.id, ...job.export })
+            )
+          )
+      },
+      {
+        name: "recovery.list",
+        handler: (body) =>
+          decodeOr400(RecoveryListQuery)(body).pipe(
+            Effect.flatMap((q) =>
+              Effect.all([recoveries.list(), recoveries.watermark()]).pipe(
+                Effect.mapError(infra),
+                Effect.map(([runs, mark]) => {
+                  const selected = runs.filter((r) => q.status === undefined || r.status === q.status)
+                  return {
+                    total: selected.length,
+                    runs: selected.slice(-(q.limit ?? 100)).map(publicRun),
+                    watermark: Option.getOrNull(mark)
+                  }
+                })
+              )
+            )
+          )
+      },
+      {
+        name: "recovery.get",
+        handler: (body) =>
+          decodeOr400(RunIdQuery)(body).pipe(
+            Effect.flatMap((q) =>
+              recoveries.get(q.runId).pipe(
+                Effect.mapError(infra),
+                Effect.flatMap(Option.match({
+                  onNone: () => Effect.fail(new ApiError({ code: 404, message: `no recovery run with id ${JSON.stringify(q.runId)}` })),
+                  onSome: (r) => Effect.succeed(publicRun(r))
+                }))
+              )
             )
           )
       },

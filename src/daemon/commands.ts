@@ -1,5 +1,9 @@
 import { Effect, Layer, Result, Stream } from "effect"
 import { JobCreate, JobRef } from "../domain/job.ts"
+import { RecoveryRunCommand } from "../domain/recovery.ts"
+import type { RecoveryRepo } from "../repos/RecoveryRepo.ts"
+import { RecoveryRunner } from "./recovery/RecoveryRunner.ts"
+import { requestRecovery } from "./recovery/request.ts"
 import { decodeStrict, parseJson } from "../domain/validation.ts"
 import { type CommandMessage, commandStream } from "../nats/CommandSource.ts"
 import { deadLetter } from "../nats/DeadLetter.ts"
@@ -23,12 +27,14 @@ export const maxDeliveries = 5
 
 const decodeCreate = decodeStrict(JobCreate)
 const decodeRef = decodeStrict(JobRef)
+const decodeRecovery = decodeStrict(RecoveryRunCommand)
 
 const editVerbs = new Set(["update", "edit", "patch", "modify", "put"])
 
 type Decoded =
   | { readonly _tag: "create"; readonly cmd: JobCreate }
   | { readonly _tag: "cancel" | "delete"; readonly cmd: JobRef }
+  | { readonly _tag: "recovery"; readonly cmd: RecoveryRunCommand }
 
 /** Decodes a command body by its type, or says precisely why not. */
 const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Rejected> => {
@@ -37,6 +43,10 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
   if (type === "job.create") {
     const r = decodeCreate(body)
     return Result.isSuccess(r) ? Effect.succeed({ _tag: "create", cmd: r.success }) : invalid(r.failure)
+  }
+  if (type === "recovery.run") {
+    const r = decodeRecovery(body)
+    return Result.isSuccess(r) ? Effect.succeed({ _tag: "recovery", cmd: r.success }) : invalid(r.failure)
   }
   if (type === "job.cancel" || type === "job.delete") {
     const r = decodeRef(body)
@@ -47,7 +57,7 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
     new Rejected({
       reason: noun === "job" && verb !== undefined && editVerbs.has(verb)
         ? "jobs cannot be modified after publish: delete the job (rewind.cmd.job.delete) and create a new one"
-        : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete`
+        : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, recovery.run`
     })
   )
 }
@@ -56,6 +66,7 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
 const apply = (type: string, body: unknown, msg: CommandMessage) =>
   Effect.gen(function*() {
     const runner = yield* JobRunner
+    const recoveryRunner = yield* RecoveryRunner
     const log = yield* CommandLog
     const decoded = yield* decodeCommand(type, body)
     const commandId = decoded.cmd.commandId
@@ -63,8 +74,10 @@ const apply = (type: string, body: unknown, msg: CommandMessage) =>
       const fresh = yield* log.claim(commandId, msg.subject, msg.streamSeq)
       if (!fresh) return "duplicate" as const
     }
-    const run: Effect.Effect<unknown, Rejected | NatsError | StoreError, JobRepo | ModelRepo | InteractionStore | JobResultStore | Nats | DaemonSettingsService> =
-      decoded._tag === "create"
+    const run: Effect.Effect<unknown, Rejected | NatsError | StoreError, JobRepo | ModelRepo | InteractionStore | JobResultStore | Nats | DaemonSettingsService | RecoveryRepo> =
+      decoded._tag === "recovery"
+        ? requestRecovery(decoded.cmd, msg.streamSeq, recoveryRunner.configured)
+        : decoded._tag === "create"
         ? createJob(decoded.cmd, msg.streamSeq)
         : decoded._tag === "cancel"
         ? cancelJob(decoded.cmd.jobId)
@@ -73,7 +86,7 @@ const apply = (type: string, body: unknown, msg: CommandMessage) =>
       // A command that did not take effect may be sent again with the same commandId.
       Effect.tapError(() => (commandId === undefined ? Effect.void : log.release(commandId).pipe(Effect.ignore)))
     )
-    yield* runner.wake
+    yield* (decoded._tag === "recovery" ? recoveryRunner.wake : runner.wake)
     return "accepted" as const
   })
 

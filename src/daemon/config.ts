@@ -2,6 +2,7 @@ import { Config, ConfigProvider, Effect, Layer, Schema } from "effect"
 import { readFileSync } from "node:fs"
 import { parse as parseYaml } from "yaml"
 import { MaxJobInteractions } from "../domain/job.ts"
+import { platformConfigKeys } from "../platform/PlatformConfig.ts"
 
 /** Daemon settings that are not an adapter's own (NATS and ClickHouse read theirs). */
 export interface DaemonSettings {
@@ -18,6 +19,12 @@ export interface DaemonSettings {
   readonly maxJobInteractions: number
   /** Largest command accepted, in bytes. */
   readonly maxCommandBytes: number
+  /** Automatic recovery every N minutes (0: off). Needs the platform configured. */
+  readonly recoveryIntervalMinutes: number
+  /** Automatic runs stop this long before now, so the platform has settled. */
+  readonly recoverySettleMinutes: number
+  /** Where the first automatic run starts when there is no watermark. */
+  readonly recoveryLookBackHours: number
   readonly logLevel: "Trace" | "Debug" | "Info" | "Warn" | "Error"
   readonly instanceName: string
 }
@@ -34,6 +41,9 @@ export const DaemonSettingsConfig: Config.Config<DaemonSettings> = Config.all({
   billingEnabled: Config.Boolean("REWIND_BILLING_ENABLED").pipe(Config.withDefault(true)),
   maxJobInteractions: intBetween("REWIND_MAX_JOB_INTERACTIONS", 1, MaxJobInteractions).pipe(Config.withDefault(MaxJobInteractions)),
   maxCommandBytes: intBetween("REWIND_MAX_COMMAND_BYTES", 1024, 8 * 1024 * 1024).pipe(Config.withDefault(256 * 1024)),
+  recoveryIntervalMinutes: intBetween("REWIND_RECOVERY_INTERVAL_MINUTES", 0, 24 * 60).pipe(Config.withDefault(15)),
+  recoverySettleMinutes: intBetween("REWIND_RECOVERY_SETTLE_MINUTES", 0, 24 * 60).pipe(Config.withDefault(30)),
+  recoveryLookBackHours: intBetween("REWIND_RECOVERY_LOOKBACK_HOURS", 1, 31 * 24).pipe(Config.withDefault(24)),
   logLevel: Config.Literals(["Trace", "Debug", "Info", "Warn", "Error"], "REWIND_LOG_LEVEL").pipe(Config.withDefault("Info" as const)),
   instanceName: Config.String("REWIND_INSTANCE").pipe(Config.withDefault(`rewind-${process.pid}`))
 })
@@ -44,7 +54,9 @@ export const knownConfigKeys = [
   "NATS_TLS_CA", "NATS_TLS_CERT", "NATS_TLS_KEY", "REWIND_PREFIX",
   "CLICKHOUSE_URL", "CLICKHOUSE_USER", "CLICKHOUSE_PASSWORD", "CLICKHOUSE_DATABASE", "REWIND_DATA_DIR",
   "REWIND_HTTP_PORT", "REWIND_HTTP_HOST", "REWIND_JOB_CONCURRENCY", "REWIND_PAGE_SIZE", "REWIND_QUOTA_AGENTS",
-  "REWIND_BILLING_ENABLED", "REWIND_MAX_JOB_INTERACTIONS", "REWIND_MAX_COMMAND_BYTES", "REWIND_LOG_LEVEL", "REWIND_INSTANCE"
+  "REWIND_BILLING_ENABLED", "REWIND_MAX_JOB_INTERACTIONS", "REWIND_MAX_COMMAND_BYTES", "REWIND_LOG_LEVEL", "REWIND_INSTANCE",
+  "REWIND_RECOVERY_INTERVAL_MINUTES", "REWIND_RECOVERY_SETTLE_MINUTES", "REWIND_RECOVERY_LOOKBACK_HOURS",
+  ...platformConfigKeys
 ] as const
 
 export class ConfigFileError extends Schema.TaggedError<ConfigFileError>()("ConfigFileError", {

@@ -1,4 +1,7 @@
-import { Effect, Layer } from "effect"
+import { Config, Effect, Layer, Option } from "effect"
+import { PlatformClient } from "../platform/PlatformClient.ts"
+import { type PlatformSettings, PlatformSettingsConfig } from "../platform/PlatformConfig.ts"
+import { RecoveryRepo } from "../repos/RecoveryRepo.ts"
 import { Nats } from "../nats/Nats.ts"
 import { type NatsSettings, NatsSettingsConfig } from "../nats/NatsConfig.ts"
 import { ensureTopology } from "../nats/Topology.ts"
@@ -11,6 +14,7 @@ import { ApiLive } from "./api.ts"
 import { CommandConsumerLive } from "./commands.ts"
 import { type DaemonSettings, DaemonSettingsConfig } from "./config.ts"
 import { ConsumerMetricsLive } from "./consumerMetrics.ts"
+import { RecoveryRunner } from "./recovery/RecoveryRunner.ts"
 import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { HttpLive } from "./http.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
@@ -20,18 +24,29 @@ export interface AllSettings {
   readonly nats: NatsSettings
   readonly clickhouse: ClickHouseSettings
   readonly daemon: DaemonSettings
+  /** The platform of record; without it, recovery is off. */
+  readonly platform?: PlatformSettings | undefined
 }
+
+/** The platform settings when `PLATFORM_API_URL` is set (then the rest is required). */
+const OptionalPlatformConfig: Config.Config<PlatformSettings | undefined> = Config.option(Config.String("PLATFORM_API_URL")).pipe(
+  Config.flatMap(Option.match({
+    onNone: (): Config.Config<PlatformSettings | undefined> => Config.succeed(undefined),
+    onSome: (): Config.Config<PlatformSettings | undefined> => PlatformSettingsConfig
+  }))
+)
 
 /** Every setting, from the environment (and the optional config file), validated. */
 export const AllSettingsConfig = Effect.all({
   nats: NatsSettingsConfig,
   clickhouse: ClickHouseSettingsConfig,
-  daemon: DaemonSettingsConfig
+  daemon: DaemonSettingsConfig,
+  platform: OptionalPlatformConfig
 })
 
 /** NATS connected, the streams, buckets and consumer created, the repositories on top. */
 export const natsLayer = (s: NatsSettings) =>
-  Layer.mergeAll(JobRepo.layer, ModelRepo.layer, CommandLog.layer).pipe(
+  Layer.mergeAll(JobRepo.layer, ModelRepo.layer, CommandLog.layer, RecoveryRepo.layer).pipe(
     Layer.provideMerge(Layer.effectDiscard(ensureTopology)),
     Layer.provideMerge(Nats.layer(s))
   )
@@ -39,7 +54,10 @@ export const natsLayer = (s: NatsSettings) =>
 /** The daemon without its HTTP endpoint (tests run several in one process). */
 export const daemonCoreLayer = (s: AllSettings) => {
   const base = Layer.mergeAll(natsLayer(s.nats), storeLayer(s.clickhouse), Metrics.layer, DaemonSettingsService.make(s.daemon))
-  const runner = JobRunner.layer.pipe(Layer.provideMerge(base))
+  const recovery = s.platform === undefined
+    ? RecoveryRunner.disabled
+    : RecoveryRunner.layer.pipe(Layer.provide(PlatformClient.layerWith(s.platform)))
+  const runner = Layer.mergeAll(JobRunner.layer, recovery).pipe(Layer.provideMerge(base))
   return Layer.mergeAll(CommandConsumerLive, ApiLive, ConsumerMetricsLive).pipe(Layer.provideMerge(runner))
 }
 

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { Job, JobCreate, JobEstimateRequest, JobRef, JobStatus } from "./job.ts"
+import { RecoveryRun, RecoveryRunCommand, RecoveryStatus, Watermark } from "./recovery.ts"
 
 /** Every message of the public contract, by subject suffix, for `rewind schema` and the README. */
 
@@ -66,21 +67,37 @@ export const ApiErrorAnswer = Schema.Struct({
   error: Schema.Struct({ code: Schema.Int, message: Schema.String })
 })
 
+export const RunIdQuery = Schema.Struct({ runId: Schema.NonEmptyString })
+export const RecoveryListQuery = Schema.Struct({
+  status: Schema.optionalKey(RecoveryStatus),
+  limit: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 1000 }))))
+})
+export const RecoveryListAnswer = Schema.Struct({ total: Schema.Int, runs: Schema.Array(RecoveryRun), watermark: Schema.NullOr(Watermark) })
+export const RecoveryEvent = Schema.Struct({
+  type: Schema.Literals(["queued", "started", "progress", "completed", "failed"]),
+  at: Schema.String,
+  run: RecoveryRun
+})
+
 export const contract = {
   commands: {
     "cmd.job.create": JobCreate,
     "cmd.job.cancel": JobRef,
-    "cmd.job.delete": JobRef
+    "cmd.job.delete": JobRef,
+    "cmd.recovery.run": RecoveryRunCommand
   },
   queries: {
     "api.job.estimate": { request: JobEstimateRequest, answer: EstimateAnswer },
     "api.job.get": { request: JobIdQuery, answer: Job },
     "api.job.list": { request: JobListQuery, answer: JobListAnswer },
     "api.job.export": { request: JobIdQuery, answer: ExportAnswer },
+    "api.recovery.list": { request: RecoveryListQuery, answer: RecoveryListAnswer },
+    "api.recovery.get": { request: RunIdQuery, answer: RecoveryRun },
     "api.status": { request: Schema.Struct({}), answer: StatusAnswer }
   },
   events: {
     "evt.job.<id>": JobEvent,
+    "evt.recovery.<id>": RecoveryEvent,
     "evt.command.rejected": CommandRejectedEvent
   },
   errors: { "api.*": ApiErrorAnswer }

@@ -90,6 +90,9 @@ export const RecoveryRun = Schema.Struct({
   errors: Schema.Array(Schema.String),
   errorMessage: Schema.optionalKey(Schema.String),
   commandId: Schema.optionalKey(Schema.String),
+  /** Daemon instance running it, and when it last said so. */
+  owner: Schema.optionalKey(Schema.String),
+  heartbeatAt: Schema.optionalKey(Schema.String),
   seq: Schema.Int
 })
 export type RecoveryRun = typeof RecoveryRun.Type

@@ -389,12 +389,29 @@ const generateOne = (o: SeedOptions, index: number, fromMs: number, spanMs: numb
  * start times spread over [from, to). Generated lazily.
  */
 export function* generateInteractions(o: SeedOptions): Generator<Interaction> {
+  const [fromMs, toMs] = period(o)
+  for (let index = 0; index < o.count; index++) yield generateOne(o, index, fromMs, toMs - fromMs)
+}
+
+const period = (o: SeedOptions): readonly [number, number] => {
   const fromMs = Date.parse(o.from)
   const toMs = Date.parse(o.to)
   if (Number.isNaN(fromMs) || Number.isNaN(toMs) || toMs <= fromMs) {
     throw new Error(`seed: invalid period [${o.from}, ${o.to})`)
   }
-  for (let index = 0; index < o.count; index++) yield generateOne(o, index, fromMs, toMs - fromMs)
+  return [fromMs, toMs]
+}
+
+/**
+ * The interaction at `index` (0 ≤ index < count) of `generateInteractions(o)`, generated on its
+ * own: the same value the generator yields at that position (random access for the simulator).
+ */
+export const generateInteractionAt = (o: SeedOptions, index: number): Interaction => {
+  if (!Number.isInteger(index) || index < 0 || index >= o.count) {
+    throw new Error(`seed: index ${index} outside [0, ${o.count})`)
+  }
+  const [fromMs, toMs] = period(o)
+  return generateOne(o, index, fromMs, toMs - fromMs)
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Interaction } from "../domain/interaction.ts"
 import { type BlockTopicRow, InteractionStore } from "../store/InteractionStore.ts"
 import type { StoreError } from "../store/StoreError.ts"
 import { generateInteractions, initialTopics, type SeedOptions } from "./generate.ts"
+import { checkMissingShare, isMissingInteraction } from "./missing.ts"
 
 /** Version of the seed's initial topics. */
 export const SeedTopicVersion = 0
@@ -20,17 +21,27 @@ export interface SeedStoreOptions extends SeedOptions {
   readonly batchSize?: number
   /** Called with the number of interactions written so far, after each batch. */
   readonly onProgress?: (n: number) => void
+  /**
+   * Share (0..1) of the TEXT interactions left out of the store, as if lost by ingestion
+   * (`isMissingInteraction`, deterministic per interaction id and seed; voice is never
+   * missing). The simulator serves them all: recovery finds exactly these. Default 0.
+   */
+  readonly missingShare?: number
 }
 
 export const seedStore = (
   o: SeedStoreOptions
-): Effect.Effect<{ interactions: number; blocks: number }, StoreError, InteractionStore> =>
+): Effect.Effect<{ interactions: number; blocks: number; missing: number }, StoreError, InteractionStore> =>
   Effect.gen(function*() {
     const store = yield* InteractionStore
     const batchSize = Math.max(1, o.batchSize ?? 2_000)
+    const missingShare = o.missingShare ?? 0
+    const invalidShare = checkMissingShare(missingShare)
+    if (invalidShare !== undefined) return yield* Effect.die(new Error(`seedStore: ${invalidShare}`))
     const source = generateInteractions(o)
     let interactions = 0
     let blocks = 0
+    let missing = 0
 
     const nextBatch = (): { items: Array<Interaction>; topics: Array<BlockTopicRow> } => {
       const items: Array<Interaction> = []
@@ -38,6 +49,10 @@ export const seedStore = (
       while (items.length < batchSize) {
         const r = source.next()
         if (r.done === true) break
+        if (missingShare > 0 && isMissingInteraction(r.value, o.seed, missingShare)) {
+          missing++
+          continue
+        }
         items.push(r.value)
         for (const t of r.value.transcripts) blocks += t.blocks.length
         for (const row of initialTopics(r.value, o.seed)) topics.push(row)
@@ -61,5 +76,5 @@ export const seedStore = (
       batch = nextBatch()
       yield* Fiber.join(writing)
     }
-    return { interactions, blocks }
+    return { interactions, blocks, missing }
   }).pipe(Effect.withSpan("seedStore"))

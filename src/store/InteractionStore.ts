@@ -56,6 +56,8 @@ export class InteractionStore extends Context.Service<InteractionStore, {
   ): Effect.Effect<void, StoreError>
   /** Ids of interactions whose start time is in [from, to), ascending. */
   idsInPeriod(fromIso: string, toIso: string): Effect.Effect<ReadonlyArray<string>, StoreError>
+  /** Which of these ids the store holds. */
+  idsIn(ids: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string>, StoreError>
 }>()("rewind/store/InteractionStore") {
   static readonly layer: Layer.Layer<InteractionStore, never, ClickHouse> = Layer.effect(
     InteractionStore,
@@ -189,7 +191,19 @@ ORDER BY id`,
         return rows.map((r) => r[0]!)
       })
 
+      const idsIn = Effect.fn("InteractionStore.idsIn")(function*(ids: ReadonlyArray<string>) {
+        if (ids.length === 0) return []
+        const rows = yield* selectTsv(
+          client,
+          "idsIn",
+          `SELECT DISTINCT id FROM ${t.interactions} WHERE id IN {ids:Array(String)} ORDER BY id`,
+          { ids }
+        )
+        return rows.map((r) => r[0]!)
+      })
+
       return InteractionStore.of({
+        idsIn,
         countInScope,
         pageInScope,
         loadBlocks,

@@ -12,8 +12,16 @@ export interface PendingConversation {
   readonly conversationId: string
   readonly mediaType: string
   readonly runId: string
+  /** What the platform said of the conversation (JSON), kept for the retry. */
+  readonly conversation: string
   readonly firstSeen: string
   readonly attempts: number
+}
+
+export interface PendingItem {
+  readonly conversationId: string
+  readonly mediaType: string
+  readonly conversation: string
 }
 
 export class RecoveryStore extends Context.Service<RecoveryStore, {
@@ -21,7 +29,7 @@ export class RecoveryStore extends Context.Service<RecoveryStore, {
   recordCounts(runId: string, counts: Readonly<Record<string, RecoveryCounts>>): Effect.Effect<void, StoreError>
   countsOf(runId: string): Effect.Effect<Readonly<Record<string, RecoveryCounts>>, StoreError>
   /** Marks conversations pending (content not ready), or bumps their attempts. */
-  markPending(items: ReadonlyArray<{ readonly conversationId: string; readonly mediaType: string }>, runId: string): Effect.Effect<void, StoreError>
+  markPending(items: ReadonlyArray<PendingItem>, runId: string): Effect.Effect<void, StoreError>
   /** Unresolved pending conversations, oldest first. */
   pending(limit: number): Effect.Effect<ReadonlyArray<PendingConversation>, StoreError>
   resolvePending(conversationIds: ReadonlyArray<string>): Effect.Effect<void, StoreError>
@@ -62,42 +70,39 @@ FROM ${t.recoveryCounts} FINAL WHERE run_id = {run:String} ORDER BY media_type`,
       })
 
       const current = (ids: ReadonlyArray<string>) =>
-        selectRows<[string, string, string, string, number, number]>(
+        selectRows<[string, string, string, string, number, number, string]>(
           client,
           "RecoveryStore.current",
           `SELECT conversation_id, argMax(media_type, version), argMax(run_id, version), toString(min(first_seen)),
-  argMax(attempts, version), argMax(resolved, version)
+  argMax(attempts, version), argMax(resolved, version), argMax(conversation, version)
 FROM ${t.recoveryPending} WHERE conversation_id IN {ids:Array(String)} GROUP BY conversation_id`,
           { ids }
         )
 
-      const markPending = Effect.fn("RecoveryStore.markPending")(function*(
-        items: ReadonlyArray<{ readonly conversationId: string; readonly mediaType: string }>,
-        runId: string
-      ) {
+      const markPending = Effect.fn("RecoveryStore.markPending")(function*(items: ReadonlyArray<PendingItem>, runId: string) {
         if (items.length === 0) return
         const existing = new Map((yield* current(items.map((i) => i.conversationId))).map((r) => [r[0], r]))
         const now = nowCh()
         yield* insertRows(client, "RecoveryStore.markPending", t.recoveryPending,
-          ["conversation_id", "media_type", "run_id", "first_seen", "attempts", "resolved", "version"],
+          ["conversation_id", "media_type", "run_id", "conversation", "first_seen", "attempts", "resolved", "version"],
           items.map((i) => {
             const prev = existing.get(i.conversationId)
-            return [i.conversationId, i.mediaType, runId, prev ? prev[3] : now, prev ? Number(prev[4]) + 1 : 1, 0, nextVersion()]
+            return [i.conversationId, i.mediaType, runId, i.conversation, prev ? prev[3] : now, prev ? Number(prev[4]) + 1 : 1, 0, nextVersion()]
           }))
       })
 
       const pending = Effect.fn("RecoveryStore.pending")(function*(limit: number) {
-        const rows = yield* selectRows<[string, string, string, string, number]>(
+        const rows = yield* selectRows<[string, string, string, string, number, string]>(
           client,
           "RecoveryStore.pending",
           `SELECT conversation_id, argMax(media_type, version) AS m, argMax(run_id, version) AS r, toString(min(first_seen)) AS f,
-  argMax(attempts, version) AS a
+  argMax(attempts, version) AS a, argMax(conversation, version) AS c
 FROM ${t.recoveryPending} GROUP BY conversation_id HAVING argMax(resolved, version) = 0
 ORDER BY f, conversation_id LIMIT {limit:UInt32}`,
           { limit }
         )
-        return rows.map(([conversationId, mediaType, runId, firstSeen, attempts]): PendingConversation => ({
-          conversationId, mediaType, runId, firstSeen: fromChTime(firstSeen), attempts: Number(attempts)
+        return rows.map(([conversationId, mediaType, runId, firstSeen, attempts, conversation]): PendingConversation => ({
+          conversationId, mediaType, runId, conversation, firstSeen: fromChTime(firstSeen), attempts: Number(attempts)
         }))
       })
 
@@ -106,8 +111,8 @@ ORDER BY f, conversation_id LIMIT {limit:UInt32}`,
         const existing = yield* current(conversationIds)
         if (existing.length === 0) return
         yield* insertRows(client, "RecoveryStore.resolvePending", t.recoveryPending,
-          ["conversation_id", "media_type", "run_id", "first_seen", "attempts", "resolved", "version"],
-          existing.map((r) => [r[0], r[1], r[2], r[3], Number(r[4]), 1, nextVersion()]))
+          ["conversation_id", "media_type", "run_id", "conversation", "first_seen", "attempts", "resolved", "version"],
+          existing.map((r) => [r[0], r[1], r[2], r[6], r[3], Number(r[4]), 1, nextVersion()]))
       })
 
       return RecoveryStore.of({ recordCounts, countsOf, markPending, pending, resolvePending })

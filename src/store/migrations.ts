@@ -139,6 +139,8 @@ export const migrations: ReadonlyArray<Migration> = [
         conversation_id String,
         media_type LowCardinality(String),
         run_id String,
+        -- the platform's conversation (JSON), so a retry needs no new query
+        conversation String,
         first_seen DateTime64(3, 'UTC'),
         attempts UInt32,
         resolved UInt8,

@@ -25,12 +25,15 @@ export const testSettings = (o: {
     maxJobInteractions: 250_000,
     maxCommandBytes: 64 * 1024,
     logLevel: "Warn",
+    recoveryIntervalMinutes: 0,
+    recoverySettleMinutes: 30,
+    recoveryLookBackHours: 24,
     instanceName: "test",
     ...o.daemon
   }
 })
 
-const quietLogs = Layer.mergeAll(Logger.layer([Logger.consolePretty()]), Layer.succeed(References.MinimumLogLevel, "Error"))
+const quietLogs = Layer.mergeAll(Logger.layer([Logger.consolePretty()]), Layer.succeed(References.MinimumLogLevel, process.env["REWIND_TEST_LOG_LEVEL"] === "Info" ? "Info" : "Error"))
 
 /** A running daemon (command consumer, job runner, service API) in this process. */
 export const startDaemon = async (settings: AllSettings) => {

@@ -19,11 +19,12 @@ layer(testStoreLayer("recovery"), { timeout: 60_000 })("recovery store", (it) =>
   it.effect("pending conversations stay until resolved, attempts counted, oldest first", () =>
     Effect.gen(function*() {
       const store = yield* RecoveryStore
-      yield* store.markPending([{ conversationId: "c-2", mediaType: "chat" }], "run-1")
+      yield* store.markPending([{ conversationId: "c-2", mediaType: "chat", conversation: "{}" }], "run-1")
       yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
-      yield* store.markPending([{ conversationId: "c-1", mediaType: "email" }, { conversationId: "c-2", mediaType: "chat" }], "run-2")
+      yield* store.markPending([{ conversationId: "c-1", mediaType: "email", conversation: "{\"id\":\"c-1\"}" }, { conversationId: "c-2", mediaType: "chat", conversation: "{}" }], "run-2")
       const pending = yield* store.pending(10)
       assert.deepStrictEqual(pending.map((p) => [p.conversationId, p.attempts, p.runId]), [["c-2", 2, "run-2"], ["c-1", 1, "run-2"]])
+      assert.strictEqual(pending[1]!.conversation, "{\"id\":\"c-1\"}")
       yield* store.resolvePending(["c-2", "c-unknown"])
       assert.deepStrictEqual((yield* store.pending(10)).map((p) => p.conversationId), ["c-1"])
       // Resolving twice, or marking nothing, changes nothing.

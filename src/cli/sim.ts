@@ -1,0 +1,103 @@
+import { Console, Effect, Option, Redacted } from "effect"
+import { Command, Flag } from "effect/cli"
+import { checkMissingShare } from "../seed/missing.ts"
+import { DefaultFaults, DefaultSimData, makeSim } from "../sim/server.ts"
+import { fail } from "./output.ts"
+
+const between = (name: string, value: number, min: number, max: number): string | undefined =>
+  Number.isFinite(value) && value >= min && value <= max ? undefined : `--${name} must be between ${min} and ${max}, got ${value}`
+
+export const simFlags = {
+  port: Flag.Int("port").pipe(Flag.withDescription("Port to listen on (0 = a free port)"), Flag.withDefault(8787)),
+  host: Flag.String("host").pipe(Flag.withDescription("Address to listen on"), Flag.withDefault("127.0.0.1")),
+  seed: Flag.Int("seed").pipe(Flag.withDescription("Random seed of the data (as `rewind seed`)"), Flag.withDefault(DefaultSimData.seed)),
+  count: Flag.Int("count").pipe(Flag.withDescription("Conversations (as `rewind seed`)"), Flag.withDefault(DefaultSimData.count)),
+  from: Flag.String("from").pipe(Flag.withDescription("Start of the period (ISO, as `rewind seed`)"), Flag.withDefault(DefaultSimData.from)),
+  to: Flag.String("to").pipe(Flag.withDescription("End of the period (ISO, exclusive, as `rewind seed`)"), Flag.withDefault(DefaultSimData.to)),
+  missingShare: Flag.Finite("missing-share").pipe(
+    Flag.withDescription("Share (0..1) of text conversations missing from the store (seed it with the same --missing-share)"),
+    Flag.withDefault(0)
+  ),
+  latencyMs: Flag.Int("latency-ms").pipe(Flag.withDescription("Latency added to every request (ms)"), Flag.withDefault(DefaultFaults.latencyMs)),
+  jitterMs: Flag.Int("jitter-ms").pipe(Flag.withDescription("± jitter around the latency (ms)"), Flag.withDefault(DefaultFaults.jitterMs)),
+  errorRate: Flag.Finite("error-rate").pipe(Flag.withDescription("Share (0..1) of API requests answered 5xx"), Flag.withDefault(DefaultFaults.errorRate)),
+  rateLimit: Flag.Int("rate-limit").pipe(
+    Flag.withDescription("API requests allowed per second; beyond → 429 with Retry-After (0 = unlimited)"),
+    Flag.withDefault(DefaultFaults.rateLimit)
+  ),
+  notReady: Flag.Int("not-ready").pipe(
+    Flag.withDescription("The first N fetches of each recording answer 202 (content being prepared)"),
+    Flag.withDefault(DefaultFaults.notReady)
+  ),
+  tokenTtl: Flag.Int("token-ttl").pipe(Flag.withDescription("Lifetime of issued tokens (seconds)"), Flag.withDefault(DefaultFaults.tokenTtlSeconds)),
+  pagingLimit: Flag.Int("paging-limit").pipe(
+    Flag.withDescription("Results one details query may page through (Genesys: 100,000)"),
+    Flag.withDefault(100_000)
+  ),
+  clientId: Flag.String("client-id").pipe(Flag.withDescription("Require this OAuth client id (default: any credentials)"), Flag.optional),
+  clientSecret: Flag.Redacted("client-secret").pipe(Flag.withDescription("Require this OAuth client secret"), Flag.optional),
+  json: Flag.Boolean("json").pipe(Flag.withDescription("Print the start-up information as JSON"), Flag.withDefault(false))
+}
+
+export const simCommand = Command.make("sim", simFlags, (f) =>
+  Effect.gen(function*() {
+    const problem = between("port", f.port, 0, 65_535) ??
+      (f.count < 1 ? `--count must be at least 1, got ${f.count}` : undefined) ??
+      (Number.isNaN(Date.parse(f.from)) ? `--from: not an ISO instant: ${f.from}` : undefined) ??
+      (Number.isNaN(Date.parse(f.to)) || Date.parse(f.to) <= Date.parse(f.from) ? `--to must be an ISO instant after --from, got ${f.to}` : undefined) ??
+      (checkMissingShare(f.missingShare) === undefined ? undefined : `--missing-share must be between 0 and 1, got ${f.missingShare}`) ??
+      between("latency-ms", f.latencyMs, 0, 600_000) ??
+      between("jitter-ms", f.jitterMs, 0, 600_000) ??
+      between("error-rate", f.errorRate, 0, 1) ??
+      between("rate-limit", f.rateLimit, 0, 1_000_000) ??
+      between("not-ready", f.notReady, 0, 1_000_000) ??
+      between("token-ttl", f.tokenTtl, 1, 10_000_000) ??
+      between("paging-limit", f.pagingLimit, 1, 100_000) ??
+      (Option.isSome(f.clientId) !== Option.isSome(f.clientSecret) ? "--client-id and --client-secret go together" : undefined)
+    if (problem !== undefined) return yield* fail(problem)
+
+    const started = Date.now()
+    const sim = yield* makeSim({
+      port: f.port,
+      host: f.host,
+      seed: f.seed,
+      count: f.count,
+      from: f.from,
+      to: f.to,
+      missingShare: f.missingShare,
+      latencyMs: f.latencyMs,
+      jitterMs: f.jitterMs,
+      errorRate: f.errorRate,
+      rateLimit: f.rateLimit,
+      notReady: f.notReady,
+      tokenTtlSeconds: f.tokenTtl,
+      pagingLimit: f.pagingLimit,
+      ...(Option.isSome(f.clientId) && Option.isSome(f.clientSecret)
+        ? { clientId: f.clientId.value, clientSecret: Redacted.value(f.clientSecret.value) }
+        : {})
+    })
+    const info = { url: sim.url, ...sim.info, faults: sim.faults(), startedInMs: Date.now() - started }
+    if (f.json) {
+      yield* Console.log(JSON.stringify(info))
+    } else {
+      const seedFlags = `--seed ${f.seed} --count ${f.count} --from ${f.from} --to ${f.to}`
+      yield* Console.log(
+        [
+          `rewind sim: Genesys Cloud API subset on ${sim.url} — ${sim.info.conversations.toLocaleString("en-US")} conversations ` +
+          `between ${f.from} and ${f.to} (seed ${f.seed}), ready in ${info.startedInMs} ms`,
+          `  platform settings: PLATFORM_API_URL=${sim.url} PLATFORM_LOGIN_URL=${sim.url} PLATFORM_CLIENT_ID=${Option.getOrElse(f.clientId, () => "rewind-sim")} PLATFORM_CLIENT_SECRET=…` +
+          (Option.isSome(f.clientId) ? "" : " (any credentials are accepted)"),
+          `  store to match:    rewind seed ${seedFlags}${f.missingShare > 0 ? ` --missing-share ${f.missingShare}` : ""}` +
+          (f.missingShare > 0 ? `  (leaves ${sim.info.missing.toLocaleString("en-US")} text conversations out: recovery finds them)` : ""),
+          `  faults:            latency ${f.latencyMs}±${f.jitterMs} ms, error rate ${f.errorRate}, rate limit ${f.rateLimit === 0 ? "none" : `${f.rateLimit}/s`}, ` +
+          `not ready ${f.notReady}, token ttl ${f.tokenTtl} s, paging limit ${f.pagingLimit}`,
+          `  stats:             GET ${sim.url}/__sim/stats — Ctrl-C stops`
+        ].join("\n")
+      )
+    }
+    return yield* Effect.never
+  }).pipe(Effect.scoped)).pipe(
+  Command.withDescription(
+    "Run a Genesys Cloud API simulator (details query, recordings, STA topics) serving the seed data, with fault knobs"
+  )
+)

@@ -1,0 +1,60 @@
+import { Effect } from "effect"
+import type { Interaction, Transcript } from "../../domain/interaction.ts"
+import type { PlatformConversation } from "../../platform/convert.ts"
+import type { PlatformDecodeError } from "../../platform/errors.ts"
+import { PlatformClient } from "../../platform/PlatformClient.ts"
+
+/** What fetching one missing conversation's content gave. */
+export type Fetched =
+  | { readonly _tag: "Ready"; readonly conversation: PlatformConversation; readonly interaction: Interaction }
+  | { readonly _tag: "Pending"; readonly conversation: PlatformConversation }
+  | { readonly _tag: "Failed"; readonly conversation: PlatformConversation; readonly error: string }
+
+const textMedia = new Set(["chat", "email", "message"])
+
+/** The interaction as the store keeps it; programs and topics are added by the ingest stage. */
+export const toInteraction = (c: PlatformConversation, transcripts: ReadonlyArray<Transcript>): Interaction => ({
+  id: c.id,
+  startTime: c.startTime,
+  endTime: c.endTime,
+  mediaType: c.mediaType,
+  direction: c.direction,
+  queueId: c.queueId,
+  divisionId: c.divisionId,
+  agentIds: c.agentIds,
+  language: c.language ?? "unknown",
+  programIds: [],
+  transcripts
+})
+
+const errorText = (e: unknown) =>
+  e !== null && typeof e === "object" && "message" in e && typeof e.message === "string" ? e.message : String(e)
+
+/**
+ * Transform: recording metadata, then the content of every text recording of one missing
+ * conversation (one metadata call and one content call per recording — the minimum). Content
+ * still being prepared (202) is Pending; a platform or format error is Failed (named).
+ */
+export const fetchContent = (c: PlatformConversation): Effect.Effect<Fetched, PlatformDecodeError, PlatformClient> =>
+  Effect.gen(function*() {
+    const platform = yield* PlatformClient
+    const metadata = yield* platform.recordingMetadata(c.id)
+    const recordings = metadata.filter((m) => textMedia.has(m.media) && m.fileState !== "DELETED")
+    if (recordings.length === 0) {
+      return { _tag: "Failed", conversation: c, error: `${c.id}: the platform has no text recording for it` } as const
+    }
+    const transcripts: Array<Transcript> = []
+    for (const r of recordings) {
+      const content = yield* platform.recording(c.id, r.id, { conversationStart: c.startTime })
+      if (content._tag === "Pending") return { _tag: "Pending", conversation: c } as const
+      transcripts.push(...content.transcripts)
+    }
+    return { _tag: "Ready", conversation: c, interaction: toInteraction(c, transcripts) } as const
+  }).pipe(
+    // A malformed platform answer fails the whole run (clearly, naming the field); any other
+    // error of one conversation (gone, unavailable after retries) fails that conversation only.
+    Effect.catchIf(
+      (e) => e._tag !== "PlatformDecodeError",
+      (e) => Effect.succeed({ _tag: "Failed", conversation: c, error: `${c.id}: ${errorText(e)}` } as const)
+    )
+  )

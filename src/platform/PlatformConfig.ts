@@ -1,0 +1,93 @@
+/**
+ * Platform connection settings (12-factor environment variables), read once at start:
+ *
+ * - `PLATFORM_API_URL`       — API base URL: a Genesys Cloud region (https://api.mypurecloud.com,
+ *                              https://api.mypurecloud.de, …) or the simulator (`rewind sim`).
+ * - `PLATFORM_LOGIN_URL`     — OAuth host. Default: the API URL with `api.` replaced by `login.`
+ *                              (Genesys regions), else the API URL itself (the simulator).
+ * - `PLATFORM_CLIENT_ID`     — OAuth client (client credentials grant).
+ * - `PLATFORM_CLIENT_SECRET` — secret, kept `Redacted` (never logged).
+ * - `PLATFORM_PAGE_SIZE`     — details-query page size, 1..100, default 100.
+ * - `PLATFORM_RATE_LIMIT`    — requests per second this client never exceeds, default 10.
+ * - `PLATFORM_TIMEOUT_MS`    — per-request timeout, default 30,000.
+ * - `PLATFORM_MAX_RETRIES`   — retries of a request after 5xx/timeouts/network errors, default 5.
+ * - `PLATFORM_PAGING_LIMIT`  — results one details query may page through, default 100,000
+ *                              (the platform's limit; lower it only to test interval splitting).
+ */
+import { Config, type Redacted, Schema } from "effect"
+import { DetailsMaxPageSize, DetailsPagingLimit } from "./genesys.ts"
+
+export interface PlatformSettings {
+  readonly apiUrl: string
+  readonly loginUrl: string
+  readonly clientId: string
+  readonly clientSecret: Redacted.Redacted<string>
+  readonly pageSize: number
+  /** Requests per second. */
+  readonly rateLimit: number
+  readonly timeoutMs: number
+  readonly maxRetries: number
+  readonly pagingLimit: number
+}
+
+const isHttpUrl = (s: string): boolean => {
+  try {
+    const u = new URL(s)
+    return u.protocol === "http:" || u.protocol === "https:"
+  } catch {
+    return false
+  }
+}
+
+const HttpUrl = Schema.String.pipe(
+  Schema.check(
+    Schema.makeFilter((s: string) =>
+      isHttpUrl(s) ? true : "expected an http(s) URL, e.g. https://api.mypurecloud.com or http://127.0.0.1:8787 (rewind sim)"
+    )
+  )
+)
+
+const intBetween = (key: string, minimum: number, maximum: number) =>
+  Config.schema(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum, maximum }))), key)
+
+const numberBetween = (key: string, minimum: number, maximum: number) =>
+  Config.schema(Schema.NumberFromString.pipe(Schema.check(Schema.isBetween({ minimum, maximum }))), key)
+
+const trimSlash = (u: string): string => u.replace(/\/+$/, "")
+
+/** Genesys regions: `https://api.<region>` → `https://login.<region>`; anything else: itself. */
+export const defaultLoginUrl = (apiUrl: string): string => {
+  const u = new URL(apiUrl)
+  if (u.hostname.startsWith("api.")) u.hostname = `login.${u.hostname.slice(4)}`
+  return trimSlash(u.toString())
+}
+
+export const PlatformSettingsConfig: Config.Config<PlatformSettings> = Config.all({
+  apiUrl: Config.schema(HttpUrl, "PLATFORM_API_URL"),
+  loginUrl: Config.option(Config.schema(HttpUrl, "PLATFORM_LOGIN_URL")),
+  clientId: Config.NonEmptyString("PLATFORM_CLIENT_ID"),
+  clientSecret: Config.Redacted("PLATFORM_CLIENT_SECRET"),
+  pageSize: intBetween("PLATFORM_PAGE_SIZE", 1, DetailsMaxPageSize).pipe(Config.withDefault(DetailsMaxPageSize)),
+  rateLimit: numberBetween("PLATFORM_RATE_LIMIT", 0.01, 10_000).pipe(Config.withDefault(10)),
+  timeoutMs: intBetween("PLATFORM_TIMEOUT_MS", 100, 600_000).pipe(Config.withDefault(30_000)),
+  maxRetries: intBetween("PLATFORM_MAX_RETRIES", 0, 20).pipe(Config.withDefault(5)),
+  pagingLimit: intBetween("PLATFORM_PAGING_LIMIT", 1, DetailsPagingLimit).pipe(Config.withDefault(DetailsPagingLimit))
+}).pipe(
+  Config.map((c): PlatformSettings => ({
+    apiUrl: trimSlash(c.apiUrl),
+    loginUrl: c.loginUrl._tag === "Some" ? trimSlash(c.loginUrl.value) : defaultLoginUrl(c.apiUrl),
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+    pageSize: c.pageSize,
+    rateLimit: c.rateLimit,
+    timeoutMs: c.timeoutMs,
+    maxRetries: c.maxRetries,
+    pagingLimit: c.pagingLimit
+  }))
+)
+
+/** The configuration keys of the platform client (for config files' known keys). */
+export const platformConfigKeys = [
+  "PLATFORM_API_URL", "PLATFORM_LOGIN_URL", "PLATFORM_CLIENT_ID", "PLATFORM_CLIENT_SECRET", "PLATFORM_PAGE_SIZE",
+  "PLATFORM_RATE_LIMIT", "PLATFORM_TIMEOUT_MS", "PLATFORM_MAX_RETRIES", "PLATFORM_PAGING_LIMIT"
+] as const

@@ -1,0 +1,59 @@
+import { Context, Effect, Layer, Option } from "effect"
+import { RecoveryRun, Watermark } from "../domain/recovery.ts"
+import { Nats, type NatsError } from "../nats/Nats.ts"
+import { jsonKv } from "../nats/JsonKv.ts"
+
+/**
+ * Recovery state in the recovery KV bucket (the dashboard watches it): runs under `run.<id>`,
+ * the automatic runs' watermark under `watermark`.
+ */
+export class RecoveryRepo extends Context.Service<RecoveryRepo, {
+  get(id: string): Effect.Effect<Option.Option<RecoveryRun>, NatsError>
+  create(run: RecoveryRun): Effect.Effect<Option.Option<RecoveryRun>, NatsError>
+  update(id: string, f: (run: RecoveryRun) => RecoveryRun): Effect.Effect<Option.Option<RecoveryRun>, NatsError>
+  list(): Effect.Effect<ReadonlyArray<RecoveryRun>, NatsError>
+  watermark(): Effect.Effect<Option.Option<Watermark>, NatsError>
+  setWatermark(w: Watermark): Effect.Effect<void, NatsError>
+}>()("rewind/repos/RecoveryRepo") {
+  static readonly layer = Layer.effect(
+    RecoveryRepo,
+    Effect.gen(function*() {
+      const nats = yield* Nats
+      const runs = yield* jsonKv(nats.names.recoveryBucket, RecoveryRun)
+      const marks = yield* jsonKv(nats.names.recoveryBucket, Watermark)
+      const key = (id: string) => `run.${id}`
+
+      const get = Effect.fn("RecoveryRepo.get")(function*(id: string) {
+        return Option.map(yield* runs.get(key(id)), (e) => e.value)
+      })
+      const create = Effect.fn("RecoveryRepo.create")(function*(run: RecoveryRun) {
+        return Option.map(yield* runs.create(key(run.id), run), () => run)
+      })
+      const update = Effect.fn("RecoveryRepo.update")(function*(id: string, f: (run: RecoveryRun) => RecoveryRun) {
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const current = yield* runs.get(key(id))
+          if (Option.isNone(current)) return Option.none<RecoveryRun>()
+          const next = f(current.value.value)
+          if (Option.isSome(yield* runs.update(key(id), next, current.value.revision))) return Option.some(next)
+        }
+        return yield* Effect.die(new Error(`recovery run ${id}: too many concurrent updates`))
+      })
+      const list = Effect.fn("RecoveryRepo.list")(function*() {
+        const keys = yield* runs.keys("run.>")
+        const out: Array<RecoveryRun> = []
+        for (const k of keys) {
+          const e = yield* runs.get(k)
+          if (Option.isSome(e)) out.push(e.value.value)
+        }
+        return out.sort((a, b) => a.seq - b.seq)
+      })
+      const watermark = Effect.fn("RecoveryRepo.watermark")(function*() {
+        return Option.map(yield* marks.get("watermark"), (e) => e.value)
+      })
+      const setWatermark = Effect.fn("RecoveryRepo.setWatermark")(function*(w: Watermark) {
+        yield* marks.put("watermark", w)
+      })
+      return RecoveryRepo.of({ get, create, update, list, watermark, setWatermark })
+    })
+  )
+}

@@ -1,0 +1,101 @@
+/**
+ * Client ↔ simulator over real HTTP: a simulator per suite, a fresh client (fresh counters)
+ * per run.
+ */
+import { Cause, Effect, Exit, Redacted } from "effect"
+import { PlatformClient } from "../../../src/platform/PlatformClient.ts"
+import type { PlatformSettings } from "../../../src/platform/PlatformConfig.ts"
+import type { Interaction } from "../../../src/domain/interaction.ts"
+import { generateInteractions, type SeedOptions } from "../../../src/seed/generate.ts"
+import { SimData } from "../../../src/sim/data.ts"
+import { type SimHandle, type SimOptions, startSim } from "../../../src/sim/server.ts"
+
+export const seedOptions: SeedOptions = { seed: 7, count: 3_000, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }
+
+let shared: SimData | undefined
+/** The simulator's data for `seedOptions`, built once per test file. */
+export const sharedData = (): SimData => (shared ??= new SimData(seedOptions, 0.05))
+
+let generated: ReadonlyArray<Interaction> | undefined
+export const generatedInteractions = (): ReadonlyArray<Interaction> => (generated ??= [...generateInteractions(seedOptions)])
+
+/** The generator's interactions that start in [from, to), in start order. */
+export const expectedIn = (from: string, to: string): ReadonlyArray<Interaction> => {
+  const a = Date.parse(from)
+  const b = Date.parse(to)
+  return generatedInteractions().filter((i) => {
+    const t = Date.parse(i.startTime)
+    return t >= a && t < b
+  })
+}
+
+export type Sim = SimHandle & { readonly stop: () => Promise<void> }
+
+export const sim = (options: SimOptions = {}): Promise<Sim> => startSim({ ...seedOptions, data: sharedData(), ...options })
+
+export const settings = (s: { readonly url: string }, overrides: Partial<PlatformSettings> = {}): PlatformSettings => ({
+  apiUrl: s.url,
+  loginUrl: s.url,
+  clientId: "rewind-test",
+  clientSecret: Redacted.make("s3cr3t-value"),
+  pageSize: 100,
+  rateLimit: 1_000,
+  timeoutMs: 5_000,
+  maxRetries: 5,
+  pagingLimit: 100_000,
+  ...overrides
+})
+
+/** Runs `f` with a fresh client; returns its result and the client's call counters. */
+export const withClient = <A, E>(
+  s: { readonly url: string },
+  f: (client: PlatformClient["Service"]) => Effect.Effect<A, E>,
+  overrides: Partial<PlatformSettings> = {}
+) =>
+  Effect.runPromise(
+    Effect.gen(function*() {
+      const client = yield* PlatformClient
+      const result = yield* f(client)
+      return { result, calls: yield* client.calls }
+    }).pipe(Effect.provide(PlatformClient.layerWith(settings(s, overrides))))
+  )
+
+/** Like withClient, but returns the exit (for failures). */
+export const exitWithClient = <A, E>(
+  s: { readonly url: string },
+  f: (client: PlatformClient["Service"]) => Effect.Effect<A, E>,
+  overrides: Partial<PlatformSettings> = {}
+): Promise<Exit.Exit<A, E>> =>
+  Effect.runPromise(
+    Effect.gen(function*() {
+      const client = yield* PlatformClient
+      return yield* f(client)
+    }).pipe(Effect.provide(PlatformClient.layerWith(settings(s, overrides))), Effect.exit)
+  )
+
+/** The failure of an exit (fails the test when it succeeded or died). */
+export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (Exit.isSuccess(exit)) throw new Error("expected a failure, got a success")
+  const found = Cause.findErrorOption(exit.cause)
+  if (found._tag === "None") throw new Error(`expected a failure, got ${String(exit.cause)}`)
+  return found.value
+}
+
+/** Raw HTTP to the simulator (with a token). */
+export const raw = async (s: { readonly url: string }, method: string, path: string, body?: unknown, bearer?: string) => {
+  const token = bearer ?? (await (await fetch(`${s.url}/oauth/token`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from("raw:raw").toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded"
+    },
+    body: "grant_type=client_credentials"
+  })).json() as { access_token: string }).access_token
+  const res = await fetch(`${s.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, body: text === "" ? undefined : JSON.parse(text) as unknown }
+}
