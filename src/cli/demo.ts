@@ -1,4 +1,6 @@
-import { Console, Effect, Layer, Logger, Option, References } from "effect"
+import { Console, Effect, Layer, Logger, Option, Redacted, References } from "effect"
+import type { RecoveryRun } from "../domain/recovery.ts"
+import { startSim } from "../sim/server.ts"
 import { Command, Flag } from "effect/cli"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
@@ -13,6 +15,19 @@ import { publishCommand } from "./client.ts"
 import { CliFailure } from "./output.ts"
 import { seedWithProgress } from "./seed.ts"
 import { watchJob } from "./watch.ts"
+
+/** Polls `recovery.get` until the run ends. */
+const waitForRecovery = (runId: string) =>
+  Effect.gen(function*() {
+    for (;;) {
+      const got = yield* requestApi("recovery.get", { runId }).pipe(Effect.option)
+      if (Option.isSome(got)) {
+        const r = got.value as RecoveryRun
+        if (r.status === "Completed" || r.status === "Failed") return r
+      }
+      yield* Effect.sleep("300 millis")
+    }
+  })
 
 const say = (s: string) => Console.log(`\x1b[1m▸\x1b[0m ${s}`)
 
@@ -36,19 +51,38 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean }) =>
     const nats = yield* natsUrl(dir)
     yield* say(nats.own ? `started a private nats-server -js at ${nats.url}` : `using NATS at ${nats.url}`)
 
+    const from = "2026-01-01T00:00:00Z"
+    const to = "2026-02-01T00:00:00Z"
+    const missingShare = 0.02
+    // The platform of record: the simulator serves every conversation, the store lacks 2 % of the text ones.
+    const sim = yield* Effect.acquireRelease(
+      Effect.promise(() => startSim({ seed: f.seed, count: f.count, from, to, missingShare, clientId: "rewind-demo", clientSecret: "demo-secret" })),
+      (h) => Effect.promise(() => h.stop())
+    )
+    yield* say(`started the platform simulator (Genesys Cloud API subset) at ${sim.url}`)
+
     const base = yield* AllSettingsConfig
     const settings: AllSettings = {
       nats: { ...base.nats, servers: [nats.url] },
       clickhouse: { ...base.clickhouse, dataDir: dir },
-      daemon: { ...base.daemon, httpPort: base.daemon.httpPort }
+      daemon: { ...base.daemon, recoveryIntervalMinutes: 0 },
+      platform: {
+        apiUrl: sim.url,
+        loginUrl: sim.url,
+        clientId: "rewind-demo",
+        clientSecret: Redacted.make("demo-secret"),
+        pageSize: 100,
+        rateLimit: 50,
+        timeoutMs: 30_000,
+        maxRetries: 5,
+        pagingLimit: 100_000
+      }
     }
     yield* say(settings.clickhouse.url ? "using ClickHouse at CLICKHOUSE_URL" : `embedded ClickHouse (chdb) under ${dir}/clickhouse`)
 
-    const from = "2026-01-01T00:00:00Z"
-    const to = "2026-02-01T00:00:00Z"
     yield* Effect.gen(function*() {
-      yield* say(`seeding ${f.count.toLocaleString("en-US")} synthetic interactions (January 2026, seed ${f.seed})…`)
-      const seeded = yield* seedWithProgress({ count: f.count, seed: f.seed, from, to })
+      yield* say(`seeding ${f.count.toLocaleString("en-US")} synthetic interactions (January 2026, seed ${f.seed}), the store missing ${missingShare * 100}% of the text ones…`)
+      const seeded = yield* seedWithProgress({ count: f.count, seed: f.seed, from, to, missingShare })
       yield* say(`seeded ${seeded.interactions.toLocaleString("en-US")} interactions, ${seeded.blocks.toLocaleString("en-US")} transcript blocks in ${seeded.seconds.toFixed(1)} s`)
 
       const model = yield* loadTopicModelFile(exampleModelPath)
@@ -82,6 +116,16 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean }) =>
         const head = new TextDecoder().decode(bytes.value).split("\r\n").slice(0, 4).join("\n    ")
         yield* Console.log(`    ${head}`)
       }
+      yield* say(`recovery: finding the text conversations the store lost in January (rewind.cmd.recovery.run)…`)
+      const recoveryCommandId = `demo-rec-${Date.now().toString(36)}`
+      yield* publishCommand("recovery.run", { runId: "demo-recovery", from, to, commandId: recoveryCommandId, requestedBy: "demo" })
+      const rec = yield* waitForRecovery("demo-recovery")
+      if (rec.status !== "Completed") return yield* Effect.fail(new CliFailure(`recovery ${rec.status}: ${rec.errorMessage ?? ""}`))
+      const t = rec.totals
+      yield* say(`recovery completed: the platform has ${t.platform} conversations, the store had ${t.store}; ${t.missing} text conversations were missing, ${t.recovered} recovered (${t.pending} pending, ${t.failed} failed) with ${rec.platformCalls} platform calls`)
+      for (const [media, c] of Object.entries(rec.counts).sort()) {
+        if (c.missing > 0) yield* Console.log(`    ${media.padEnd(8)} missing ${c.missing}, recovered ${c.recovered}`)
+      }
       if (f.keep) {
         yield* say(`--keep: daemon and NATS stay up (NATS_URL=${nats.url}); try \`NATS_URL=${nats.url} npm run rewind -- job list\`. Ctrl-C to stop.`)
         return yield* Effect.never
@@ -99,5 +143,5 @@ export const demoCommand = Command.make("demo", {
   run(f).pipe(
     Effect.provide(Layer.mergeAll(Logger.layer([Logger.consolePretty()]), Layer.succeed(References.MinimumLogLevel, "Warn")))
   )).pipe(Command.withDescription(
-  "End to end on embedded defaults: private nats-server, embedded ClickHouse, seed data, push the example model, run a reprocessing job, print the export"
+  "End to end on embedded defaults: private nats-server, embedded ClickHouse, the platform simulator, seed data, push the example model, run a reprocessing job and print its export, then recover the conversations the store lost"
 ))

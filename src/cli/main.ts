@@ -8,7 +8,9 @@ import { daemonCommand } from "./daemon.ts"
 import { demoCommand } from "./demo.ts"
 import { jobCommand } from "./job.ts"
 import { describeFailure } from "./output.ts"
+import { recoveryCommand } from "./recovery.ts"
 import { schemaCommand } from "./schema.ts"
+import { simCommand } from "./sim.ts"
 import { seedCommand } from "./seed.ts"
 import { topicsCommand } from "./topics.ts"
 
@@ -16,7 +18,7 @@ const rewind = Command.make("rewind").pipe(
   Command.withDescription(
     "Rewind keeps contact-centre topic analytics correct over time: reprocessing jobs and interaction recovery, driven through NATS"
   ),
-  Command.withSubcommands([daemonCommand, jobCommand, topicsCommand, seedCommand, demoCommand, schemaCommand])
+  Command.withSubcommands([daemonCommand, jobCommand, recoveryCommand, topicsCommand, seedCommand, simCommand, demoCommand, schemaCommand])
 )
 
 /** A failure already explained to the user on stderr. */

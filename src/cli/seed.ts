@@ -15,11 +15,15 @@ export const seedFlags = {
   count: Flag.Int("count").pipe(Flag.withDescription("Interactions to generate (100 to 250,000+)"), Flag.withDefault(5_000)),
   seed: Flag.Int("seed").pipe(Flag.withDescription("Random seed: same seed, same data"), Flag.withDefault(42)),
   from: Flag.String("from").pipe(Flag.withDescription("Start of the period (ISO)"), Flag.withDefault("2026-01-01T00:00:00Z")),
-  to: Flag.String("to").pipe(Flag.withDescription("End of the period (ISO, exclusive)"), Flag.withDefault("2026-02-01T00:00:00Z"))
+  to: Flag.String("to").pipe(Flag.withDescription("End of the period (ISO, exclusive)"), Flag.withDefault("2026-02-01T00:00:00Z")),
+  missingShare: Flag.Finite("missing-share").pipe(
+    Flag.withDescription("Share (0..1) of the TEXT interactions to leave out, as the store lost them (rewind sim still serves them)"),
+    Flag.withDefault(0)
+  )
 }
 
 /** Seeds with a progress line on a terminal. */
-export const seedWithProgress = (o: { count: number; seed: number; from: string; to: string }, quiet = false) =>
+export const seedWithProgress = (o: { count: number; seed: number; from: string; to: string; missingShare?: number }, quiet = false) =>
   Effect.gen(function*() {
     const started = Date.now()
     const tty = process.stderr.isTTY === true && !quiet
@@ -42,6 +46,7 @@ export const seedCommand = Command.make("seed", {
     const r = yield* seedWithProgress(f)
     yield* emit(f.json, r, () =>
       `seeded ${r.interactions.toLocaleString("en-US")} interactions (${r.blocks.toLocaleString("en-US")} blocks) ` +
+      (f.missingShare > 0 ? `leaving out ${(f.missingShare * 100).toFixed(1)}% of the text ones, ` : "") +
       `between ${f.from} and ${f.to} in ${r.seconds.toFixed(1)} s (seed ${f.seed}); the matching model is config/topics.example.yaml`)
   })).pipe(
   Command.withDescription("Write deterministic synthetic interactions (multi-block transcripts, topics of an older model) into the store"),

@@ -1,7 +1,9 @@
-import { Effect, Option } from "effect"
+import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { ModelRepo } from "../repos/ModelRepo.ts"
-import { loadTopicModelFile } from "../topics/loadModel.ts"
+import { loadTopicModelFile, parseTopicModelFile } from "../topics/loadModel.ts"
+import { PlatformClient } from "../platform/PlatformClient.ts"
+import { stringify as stringifyYaml } from "yaml"
 import { NatsReposLayer } from "./client.ts"
 import { CliFailure, emit, table } from "./output.ts"
 
@@ -37,7 +39,28 @@ const show = Command.make("show", {
       table(["TOPIC", "NAME", "PARTICIPANTS", "PHRASES"], m.model.topics.map((t) => [t.id, t.name, t.participants, String(t.phrases.length)])))
   }).pipe(Effect.provide(NatsReposLayer))).pipe(Command.withDescription("Show the current (or a past) topic model revision"))
 
+const importCmd = Command.make("import", {
+  push: Flag.Boolean("push").pipe(Flag.withDescription("Store it as a new revision (default: print it as YAML)"), Flag.withDefault(false)),
+  json
+}, (f) =>
+  Effect.gen(function*() {
+    const platform = yield* PlatformClient
+    const raw = yield* platform.staTopicModel()
+    // The platform's configuration is validated like any pushed file.
+    const model = yield* parseTopicModelFile(JSON.stringify(raw), "platform.json").pipe(
+      Effect.mapError((e) => new CliFailure(`the platform's STA configuration is not a valid topic model: ${e.message}`))
+    )
+    if (!f.push) return yield* Console.log(f.json ? JSON.stringify(model, null, 2) : stringifyYaml(model))
+    const rev = yield* Effect.gen(function*() {
+      return yield* (yield* ModelRepo).push(model, "topics import")
+    }).pipe(Effect.provide(NatsReposLayer))
+    yield* emit(f.json, { revision: rev.revision, programs: model.programs.length, topics: model.topics.length }, () =>
+      `imported the platform's STA topics as revision ${rev.revision}: ${model.programs.length} programs, ${model.topics.length} topics`)
+  }).pipe(Effect.provide(PlatformClient.layer))).pipe(Command.withDescription(
+  "Build a topic model from the platform's STA topics, programs and mappings (PLATFORM_* settings)"
+))
+
 export const topicsCommand = Command.make("topics").pipe(
   Command.withDescription("Topic model revisions"),
-  Command.withSubcommands([push, show])
+  Command.withSubcommands([push, show, importCmd])
 )
