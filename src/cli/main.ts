@@ -13,12 +13,13 @@ import { schemaCommand } from "./schema.ts"
 import { simCommand } from "./sim.ts"
 import { seedCommand } from "./seed.ts"
 import { topicsCommand } from "./topics.ts"
+import { tuiCommand } from "./tui.ts"
 
 const rewind = Command.make("rewind").pipe(
   Command.withDescription(
     "Rewind keeps contact-centre topic analytics correct over time: reprocessing jobs and interaction recovery, driven through NATS"
   ),
-  Command.withSubcommands([daemonCommand, jobCommand, recoveryCommand, topicsCommand, seedCommand, simCommand, demoCommand, schemaCommand])
+  Command.withSubcommands([daemonCommand, jobCommand, recoveryCommand, topicsCommand, tuiCommand, seedCommand, simCommand, demoCommand, schemaCommand])
 )
 
 /** A failure already explained to the user on stderr. */
