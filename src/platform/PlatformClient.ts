@@ -140,14 +140,27 @@ const retryAfterMs = (value: string | undefined): number | undefined => {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }
 
-/** `Expected string\n  at ["a"][0]["b"]` → `a[0].b: Expected string`. */
-export const describeSchemaError = (message: string): string => {
+/**
+ * `Expected string\n  at ["a"][0]["b"]` → `a[0].b: Expected string, got 12345` (the value is
+ * looked up in `input` when given).
+ */
+export const describeSchemaError = (message: string, input?: unknown): string => {
   const lines = message.split("\n").map((l) => l.trim()).filter((l) => l !== "")
   const at = lines.find((l) => l.startsWith("at "))
   const what = lines.filter((l) => !l.startsWith("at ")).join("; ")
   if (at === undefined) return what
-  const path = at.slice(3).replace(/\["([^"]*)"\]/g, ".$1").replace(/^\./, "")
-  return path === "" ? what : `${path}: ${what}`
+  const segments = [...at.slice(3).matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!))
+  const path = segments.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("")
+  let got = ""
+  if (input !== undefined && !what.startsWith("Missing key")) {
+    let value: unknown = input
+    for (const k of segments) value = typeof value === "object" && value !== null ? (value as Record<string | number, unknown>)[k] : undefined
+    if (value !== undefined) {
+      const shown = JSON.stringify(value) ?? String(value)
+      got = `, got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`
+    }
+  }
+  return path === "" ? `${what}${got}` : `${path}: ${what}${got}`
 }
 
 const isTransientStatus = (status: number): boolean => status >= 500 || status === 408
@@ -272,6 +285,7 @@ export const makePlatformClient = Effect.fn("PlatformClient.make")(function*(s: 
             throttles++
             if (throttles > MaxThrottles) return yield* unavailable(endpoint, attempts, `kept answering 429 (rate limited)`)
             const delay = retryAfterMs(r.headers["retry-after"]) ?? backoffMs(throttles)
+            yield* Effect.logDebug("platform rate limit: pausing", { endpoint, retryAfterMs: delay })
             yield* limiter.pauseUntil(Date.now() + delay)
             continue
           }
@@ -281,7 +295,9 @@ export const makePlatformClient = Effect.fn("PlatformClient.make")(function*(s: 
         failures++
         if (failures > s.maxRetries) return yield* unavailable(endpoint, attempts, transient, cause)
         counts.retries++
-        yield* Effect.sleep(backoffMs(failures))
+        const delay = backoffMs(failures)
+        yield* Effect.logDebug("platform request failed: retrying", { endpoint, problem: transient, attempt: attempts, delayMs: delay })
+        yield* Effect.sleep(delay)
       }
     })
   }
@@ -303,7 +319,7 @@ export const makePlatformClient = Effect.fn("PlatformClient.make")(function*(s: 
       return yield* Schema.decodeUnknownEffect(schema)(json).pipe(
         Effect.mapError((e) =>
           new PlatformDecodeError({
-            message: `${endpoint}: unexpected response from the platform: ${describeSchemaError(e.message)}`,
+            message: `${endpoint}: unexpected response from the platform: ${describeSchemaError(e.message, json)}`,
             endpoint
           })
         )

@@ -14,7 +14,8 @@
  * results by default) → 400 `{status, code, message, contextId}`; the details query returns
  * the conversations that touch the interval.
  *
- * `GET /__sim/stats` (no auth, no faults) reports what the simulator saw.
+ * `GET /__sim/stats` (no auth, no faults) reports what the simulator saw; `GET /__sim/arrivals`
+ * the arrival times (epoch ms) of the last 10,000 requests.
  */
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Exit, Layer, Schema, Scope } from "effect"
@@ -213,6 +214,8 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
     let lastThrottleAt = 0
     let retryBlockedUntil = 0
     const recent: Array<number> = []
+    /** Arrival times of the last 10,000 requests (GET /__sim/arrivals). */
+    const arrivals: Array<number> = []
 
     function freshStats() {
       return {
@@ -233,9 +236,6 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
     const arrive = (route: SimRoute, now: number) => {
       stats.requests++
       stats.byRoute[route] = (stats.byRoute[route] ?? 0) + 1
-      recent.push(now)
-      while (recent.length > 0 && recent[0]! <= now - 1000) recent.shift()
-      if (recent.length > stats.maxPerSecond) stats.maxPerSecond = recent.length
       if (now < retryBlockedUntil && now > lastThrottleAt + 100) stats.earlyAfterThrottle++
     }
 
@@ -488,6 +488,7 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
       if (req.method === "GET" && url.pathname === "/__sim/stats") {
         return HttpServerResponse.jsonUnsafe({ ...stats, faults, info })
       }
+      if (req.method === "GET" && url.pathname === "/__sim/arrivals") return HttpServerResponse.jsonUnsafe(arrivals)
       if (req.method === "GET" && url.pathname === "/__sim/health") return HttpServerResponse.text("ok\n")
       const matched = route(req.method, url.pathname)
       const body = req.method === "POST" ? yield* req.text.pipe(Effect.orElseSucceed(() => "")) : ""
@@ -554,6 +555,17 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
     })
 
     const nodeServer = createServer()
+    // Arrivals are timed as early as possible (before the request is handed to Effect), so a
+    // busy event loop does not make requests look closer together than they came.
+    nodeServer.on("request", (req: { url?: string }) => {
+      if (req.url === undefined || req.url.startsWith("/__sim/")) return
+      const now = Date.now()
+      arrivals.push(now)
+      if (arrivals.length > 10_000) arrivals.splice(0, arrivals.length - 10_000)
+      recent.push(now)
+      while (recent.length > 0 && recent[0]! <= now - 1000) recent.shift()
+      if (recent.length > stats.maxPerSecond) stats.maxPerSecond = recent.length
+    })
     const server = yield* NodeHttpServer.make(() => nodeServer, {
       port: options.port ?? 0,
       host: options.host ?? "127.0.0.1",
@@ -573,6 +585,7 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
       resetStats: () => {
         stats = freshStats()
         recent.length = 0
+        arrivals.length = 0
         lastThrottleAt = 0
         retryBlockedUntil = 0
       },

@@ -157,7 +157,7 @@ describe("transient faults", () => {
   })
 
   it("retries requests that time out", async () => {
-    const s = await sim({ stallRate: 0.2, stallMs: 10_000, faultSeed: 5 })
+    const s = await sim({ stallRate: 0.2, stallMs: 1_500, faultSeed: 5 })
     try {
       const day = { from: "2026-01-10T00:00:00.000Z", to: "2026-01-12T00:00:00.000Z" }
       const { result, calls } = await withClient(

@@ -3,6 +3,8 @@
  * per run.
  */
 import { Cause, Effect, Exit, Redacted } from "effect"
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
 import { PlatformClient } from "../../../src/platform/PlatformClient.ts"
 import type { PlatformSettings } from "../../../src/platform/PlatformConfig.ts"
 import type { Interaction } from "../../../src/domain/interaction.ts"
@@ -99,3 +101,33 @@ export const raw = async (s: { readonly url: string }, method: string, path: str
   const text = await res.text()
   return { status: res.status, headers: res.headers, body: text === "" ? undefined : JSON.parse(text) as unknown }
 }
+
+/** The simulator in a child process (its own event loop: its timings are not skewed by the client's). */
+export const simProcess = (options: SimOptions = {}): Promise<{ readonly url: string; readonly stop: () => Promise<void> }> =>
+  new Promise((resolve, reject) => {
+    const script = fileURLToPath(new URL("./simProcess.ts", import.meta.url))
+    const child = spawn(process.execPath, [script, JSON.stringify({ ...seedOptions, ...options })], { stdio: ["ignore", "pipe", "inherit"] })
+    let out = ""
+    child.once("error", reject)
+    child.once("exit", (code) => reject(new Error(`simulator process exited (${code}) before listening`)))
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8")
+      const line = out.split("\n")[0]
+      if (out.includes("\n") && line !== undefined) {
+        const { url } = JSON.parse(line) as { url: string }
+        child.removeAllListeners("exit")
+        resolve({
+          url,
+          stop: () =>
+            new Promise<void>((done) => {
+              child.once("exit", () => done())
+              child.kill("SIGTERM")
+            })
+        })
+      }
+    })
+  })
+
+/** The simulator's counters over HTTP. */
+export const remoteStats = async (s: { readonly url: string }) =>
+  (await (await fetch(`${s.url}/__sim/stats`)).json()) as import("../../../src/sim/server.ts").SimStats

@@ -1,0 +1,70 @@
+import { ConfigProvider, Effect, Redacted } from "effect"
+import { describe, expect, it } from "vitest"
+import { defaultLoginUrl, PlatformSettingsConfig } from "../../../src/platform/PlatformConfig.ts"
+import { describeSettings } from "../../../src/platform/PlatformClient.ts"
+
+const read = (env: Record<string, string>) =>
+  Effect.runPromise(
+    Effect.exit(PlatformSettingsConfig.parse(ConfigProvider.fromEnv({ env })))
+  )
+
+const base = {
+  PLATFORM_API_URL: "https://api.mypurecloud.de/",
+  PLATFORM_CLIENT_ID: "client-1",
+  PLATFORM_CLIENT_SECRET: "very-secret"
+}
+
+describe("PlatformSettingsConfig", () => {
+  it("reads the environment with defaults; the login host follows the region", async () => {
+    const exit = await read(base)
+    expect(exit._tag).toBe("Success")
+    if (exit._tag !== "Success") return
+    const s = exit.value
+    expect(s).toMatchObject({
+      apiUrl: "https://api.mypurecloud.de",
+      loginUrl: "https://login.mypurecloud.de",
+      clientId: "client-1",
+      pageSize: 100,
+      rateLimit: 10,
+      timeoutMs: 30_000,
+      maxRetries: 5,
+      pagingLimit: 100_000
+    })
+    expect(Redacted.value(s.clientSecret)).toBe("very-secret")
+    expect(String(s.clientSecret)).not.toContain("very-secret")
+    expect(JSON.stringify(s)).not.toContain("very-secret")
+    expect(describeSettings(s)).not.toContain("very-secret")
+  })
+
+  it("takes explicit values; the simulator is its own login host", async () => {
+    const exit = await read({
+      ...base,
+      PLATFORM_API_URL: "http://127.0.0.1:8787",
+      PLATFORM_PAGE_SIZE: "50",
+      PLATFORM_RATE_LIMIT: "2.5",
+      PLATFORM_TIMEOUT_MS: "1500"
+    })
+    expect(exit._tag === "Success" && exit.value).toMatchObject({
+      apiUrl: "http://127.0.0.1:8787",
+      loginUrl: "http://127.0.0.1:8787",
+      pageSize: 50,
+      rateLimit: 2.5,
+      timeoutMs: 1_500
+    })
+    expect(defaultLoginUrl("https://api.usw2.pure.cloud")).toBe("https://login.usw2.pure.cloud")
+  })
+
+  it("a bad or missing value fails naming the key", async () => {
+    for (const [env, key] of [
+      [{ ...base, PLATFORM_PAGE_SIZE: "500" }, "PLATFORM_PAGE_SIZE"],
+      [{ ...base, PLATFORM_API_URL: "ftp://x" }, "PLATFORM_API_URL"],
+      [{ ...base, PLATFORM_RATE_LIMIT: "fast" }, "PLATFORM_RATE_LIMIT"],
+      [{ PLATFORM_API_URL: base.PLATFORM_API_URL, PLATFORM_CLIENT_ID: "x" }, "PLATFORM_CLIENT_SECRET"]
+    ] as const) {
+      const exit = await read(env)
+      expect(exit._tag).toBe("Failure")
+      expect(String(exit._tag === "Failure" ? exit.cause : "")).toContain(key)
+      expect(String(exit._tag === "Failure" ? exit.cause : "")).not.toContain("very-secret")
+    }
+  })
+})
