@@ -119,6 +119,16 @@ export class RecoveryRunner extends Context.Service<RecoveryRunner, {
               if (Option.isSome(failed)) yield* recoveryEvent("failed", failed.value)
             })
           ),
+          // Stopped (daemon shutdown): hand the run back so the next daemon reruns it at once
+          // (runs are idempotent: what was already ingested is found in the store).
+          Effect.onInterrupt(() =>
+            update(claimed.id, (run) => {
+              if (run.owner !== owner) return run
+              const { owner: _o, heartbeatAt: _h, ...r } = run
+              return { ...r, status: "Queued" as const }
+            })
+              .pipe(Effect.ignore, Effect.andThen(Effect.logInfo("recovery run handed back")))
+          ),
           Effect.annotateLogs({ runId: claimed.id })
         )
 
