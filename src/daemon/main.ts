@@ -14,6 +14,7 @@ import { ApiLive } from "./api.ts"
 import { CommandConsumerLive } from "./commands.ts"
 import { type DaemonSettings, DaemonSettingsConfig } from "./config.ts"
 import { ConsumerMetricsLive } from "./consumerMetrics.ts"
+import { IngestConsumerLive } from "./ingest/IngestConsumer.ts"
 import { RecoveryRunner } from "./recovery/RecoveryRunner.ts"
 import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { HttpLive } from "./http.ts"
@@ -54,11 +55,13 @@ export const natsLayer = (s: NatsSettings) =>
 /** The daemon without its HTTP endpoint (tests run several in one process). */
 export const daemonCoreLayer = (s: AllSettings) => {
   const base = Layer.mergeAll(natsLayer(s.nats), storeLayer(s.clickhouse), Metrics.layer, DaemonSettingsService.make(s.daemon))
-  const recovery = s.platform === undefined
-    ? RecoveryRunner.disabled
-    : RecoveryRunner.layer.pipe(Layer.provide(PlatformClient.layerWith(s.platform)))
+  // One platform client (one token, one rate limiter) shared by recovery and live ingestion:
+  // layers are memoized by reference within a build.
+  const platform = s.platform === undefined ? undefined : PlatformClient.layerWith(s.platform)
+  const recovery = platform === undefined ? RecoveryRunner.disabled : RecoveryRunner.layer.pipe(Layer.provide(platform))
+  const ingest = platform === undefined ? Layer.empty : IngestConsumerLive.pipe(Layer.provide(platform))
   const runner = Layer.mergeAll(JobRunner.layer, recovery).pipe(Layer.provideMerge(base))
-  return Layer.mergeAll(CommandConsumerLive, ApiLive, ConsumerMetricsLive).pipe(Layer.provideMerge(runner))
+  return Layer.mergeAll(CommandConsumerLive, ApiLive, ConsumerMetricsLive, ingest).pipe(Layer.provideMerge(runner))
 }
 
 /** The whole daemon: command consumer, job runner, service API, HTTP. Composed once, here. */

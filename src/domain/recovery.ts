@@ -114,3 +114,17 @@ export const automaticPeriod = (
   const capped = Math.min(to, from + MaxRecoveryPeriodDays * 86_400_000)
   return { from: new Date(from).toISOString(), to: new Date(capped).toISOString() }
 }
+
+/** `rewind.ingest.conversation`: a completed conversation to ingest (live ingestion). */
+export const IngestEvent = Schema.Struct({
+  conversationId: Schema.NonEmptyString.pipe(Schema.check(Schema.isMaxLength(200))),
+  /** Narrows the platform query to the conversation's start (recommended with id-only events). */
+  conversationStart: Schema.optionalKey(IsoInstant),
+  /** The conversation as the platform's analytics details give it (then no query is needed). */
+  conversation: Schema.optionalKey(Schema.Unknown)
+})
+export type IngestEvent = typeof IngestEvent.Type
+
+/** Live ingestion's durable position: the latest conversation end ingested. */
+export const IngestWatermark = Schema.Struct({ at: Schema.String, conversationId: Schema.String, updatedAt: Schema.String })
+export type IngestWatermark = typeof IngestWatermark.Type

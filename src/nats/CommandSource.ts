@@ -2,7 +2,8 @@ import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream"
 import type { NatsConnection } from "@nats-io/transport-node"
 import { type Cause, Duration, Effect, Queue, Stream } from "effect"
 import { Nats, type NatsError, natsTry } from "./Nats.ts"
-import { ensureCommandSource } from "./Topology.ts"
+import type { Names } from "./names.ts"
+import { ensureCommandSource, ensureIngestSource } from "./Topology.ts"
 
 /**
  * One delivered command with its acknowledgement functions (a Benthos-style input).
@@ -23,7 +24,29 @@ export interface CommandMessage {
   working(): Effect.Effect<void>
 }
 
+/** Which durable consumer to read: the commands (default) or the live-ingestion events. */
+export interface DurableSource {
+  readonly stream: (names: Names) => string
+  readonly consumer: (names: Names) => string
+  /** Creates the stream and consumer when missing (also after they were deleted). */
+  readonly ensure: Effect.Effect<void, NatsError, Nats>
+}
+
+export const CommandSource: DurableSource = {
+  stream: (n) => n.cmdStream,
+  consumer: (n) => n.cmdConsumer,
+  ensure: ensureCommandSource
+}
+
+export const IngestSource: DurableSource = {
+  stream: (n) => n.ingestStream,
+  consumer: (n) => n.ingestConsumer,
+  ensure: ensureIngestSource
+}
+
 export interface CommandStreamOptions {
+  /** The durable consumer to read (default: the commands). */
+  readonly source?: DurableSource
   /** Most commands pulled ahead of processing (the consumer's batch). Default 64. */
   readonly maxMessages?: number
   /** Consecutive missed server heartbeats after which the consumer is rebuilt. Default 4. */
@@ -87,8 +110,8 @@ type CommandQueue = Queue.Queue<CommandMessage, NatsError | Cause.Done>
 const consumeOnce = (queue: CommandQueue, options: Required<CommandStreamOptions>) =>
   Effect.scoped(Effect.gen(function*() {
     const { js, nc, names } = yield* Nats
-    const consumer = yield* natsTry(`opening consumer ${names.cmdConsumer}`, () =>
-      js.consumers.get(names.cmdStream, names.cmdConsumer))
+    const consumer = yield* natsTry(`opening consumer ${options.source.consumer(names)}`, () =>
+      js.consumers.get(options.source.stream(names), options.source.consumer(names)))
     const messages = yield* Effect.acquireRelease(
       natsTry("starting to consume commands", () => consumer.consume({ max_messages: options.maxMessages })),
       (m) => Effect.tryPromise(() => m.close()).pipe(Effect.timeout("5 seconds"), Effect.ignore)
@@ -126,7 +149,7 @@ const pump = (queue: CommandQueue, options: Required<CommandStreamOptions>) =>
       const delay = Math.min(500 * 2 ** failures, 30_000)
       yield* Effect.sleep(Duration.millis(failures === 0 ? 200 : delay))
       // the stream or consumer may have been deleted: put it back
-      yield* ensureCommandSource.pipe(
+      yield* options.source.ensure.pipe(
         Effect.catch((e) => Effect.logWarning("cannot recreate the command consumer", e.message))
       )
     }
@@ -138,6 +161,7 @@ const pump = (queue: CommandQueue, options: Required<CommandStreamOptions>) =>
  */
 export const commandStreamWith = (options: CommandStreamOptions = {}): Stream.Stream<CommandMessage, NatsError, Nats> => {
   const resolved: Required<CommandStreamOptions> = {
+    source: options.source ?? CommandSource,
     maxMessages: options.maxMessages ?? 64,
     maxMissedHeartbeats: options.maxMissedHeartbeats ?? 4
   }

@@ -37,6 +37,29 @@ export const commandStreamConfig = (names: Names): StreamSpec => ({
   discard: DiscardPolicy.Old
 })
 
+/** Live ingestion: completed-conversation events, a work queue like the commands. */
+export const ingestStreamConfig = (names: Names): StreamSpec => ({
+  name: names.ingestStream,
+  description: "Rewind live ingestion: completed-conversation events",
+  subjects: [names.ingestSubjects],
+  retention: RetentionPolicy.Workqueue,
+  storage: StorageType.File,
+  max_msg_size: MiB,
+  duplicate_window: nanos(minutes(2)),
+  discard: DiscardPolicy.Old
+})
+
+export const ingestConsumerConfig = (names: Names): Partial<ConsumerConfig> & { durable_name: string } => ({
+  durable_name: names.ingestConsumer,
+  description: "Rewind daemons: live ingestion",
+  ack_policy: AckPolicy.Explicit,
+  deliver_policy: DeliverPolicy.All,
+  ack_wait: nanos(CommandAckWaitMs),
+  max_deliver: CommandMaxDeliver,
+  max_ack_pending: 1000,
+  filter_subject: names.ingestSubjects
+})
+
 export const dlqStreamConfig = (names: Names): StreamSpec => ({
   name: names.dlqStream,
   description: "Rewind dead letters: the originals of refused commands",
@@ -92,23 +115,37 @@ const ensureStream = Effect.fn("Topology.ensureStream")(function*(config: Stream
   }
 })
 
-/** Creates or updates the shared durable command consumer (also used to recreate it). */
-export const ensureCommandConsumer: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
-  const { jsm, names } = yield* Nats
-  const config = commandConsumerConfig(names)
-  const what = `consumer ${config.durable_name} on ${names.cmdStream}`
+const ensureConsumer = Effect.fn("Topology.ensureConsumer")(function*(
+  stream: string,
+  config: Partial<ConsumerConfig> & { durable_name: string }
+) {
+  const { jsm } = yield* Nats
+  const what = `consumer ${config.durable_name} on ${stream}`
   const info = yield* natsTry(`reading ${what}`, () =>
-    jsm.consumers.info(names.cmdStream, config.durable_name).catch((e) => {
+    jsm.consumers.info(stream, config.durable_name).catch((e) => {
       if (apiCode(e) === JetStreamApiCodes.ConsumerNotFound) return null
       throw e
     }))
   if (info === null) {
-    yield* natsTry(`creating ${what}`, () => jsm.consumers.add(names.cmdStream, config))
+    yield* natsTry(`creating ${what}`, () => jsm.consumers.add(stream, config))
   } else if (differs(config, info.config)) {
     const { durable_name, deliver_policy: _deliver, ack_policy: _ack, ...update } = config
-    yield* natsTry(`updating ${what}`, () => jsm.consumers.update(names.cmdStream, durable_name, update))
+    yield* natsTry(`updating ${what}`, () => jsm.consumers.update(stream, durable_name, update))
   }
+})
+
+/** Creates or updates the shared durable command consumer (also used to recreate it). */
+export const ensureCommandConsumer: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
+  const { names } = yield* Nats
+  yield* ensureConsumer(names.cmdStream, commandConsumerConfig(names))
 }).pipe(Effect.withSpan("Topology.ensureCommandConsumer"))
+
+/** The live-ingestion stream and its durable consumer. */
+export const ensureIngestSource: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
+  const { names } = yield* Nats
+  yield* ensureStream(ingestStreamConfig(names))
+  yield* ensureConsumer(names.ingestStream, ingestConsumerConfig(names))
+}).pipe(Effect.withSpan("Topology.ensureIngestSource"))
 
 /** The command stream and its durable consumer (what the command source needs to run). */
 export const ensureCommandSource: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
@@ -142,6 +179,7 @@ const ensureObjectStore = Effect.fn("Topology.ensureObjectStore")(function*(buck
 export const ensureTopology: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
   const { names } = yield* Nats
   yield* ensureCommandSource
+  yield* ensureIngestSource
   yield* ensureStream(dlqStreamConfig(names))
   yield* ensureStream(eventStreamConfig(names))
   yield* ensureKv(names.jobsBucket, { history: 5 })

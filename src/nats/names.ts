@@ -21,6 +21,11 @@ export interface Names {
   readonly dlqSubject: (originalSubject: string) => string
   /** `${prefix}.dlq.>` — the subjects of the dead-letter stream. */
   readonly dlqSubjects: string
+  /** Live ingestion: completed-conversation events. */
+  readonly ingestSubject: string
+  readonly ingestSubjects: string
+  readonly ingestStream: string
+  readonly ingestConsumer: string
   readonly cmdStream: string
   readonly dlqStream: string
   readonly evtStream: string
@@ -48,6 +53,10 @@ export const makeNames = (prefix: string): Names => {
     api: (name) => `${prefix}.api.${name}`,
     dlqSubject: (originalSubject) => `${prefix}.dlq.${originalSubject}`,
     dlqSubjects: `${prefix}.dlq.>`,
+    ingestSubject: `${prefix}.ingest.conversation`,
+    ingestSubjects: `${prefix}.ingest.>`,
+    ingestStream: `${upper}_INGEST`,
+    ingestConsumer: `${lower}-ingest`,
     cmdStream: `${upper}_CMD`,
     dlqStream: `${upper}_DLQ`,
     evtStream: `${upper}_EVT`,

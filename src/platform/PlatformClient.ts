@@ -75,6 +75,8 @@ export type RecordingContent =
 export interface ConversationsOptions {
   /** Only these media types (a segment filter on the platform, and a check here). Default: all. */
   readonly mediaTypes?: ReadonlyArray<MediaType>
+  /** Only these conversations (a conversation filter on the platform). Default: all. */
+  readonly conversationIds?: ReadonlyArray<string>
 }
 
 export class PlatformClient extends Context.Service<PlatformClient, {
@@ -336,7 +338,7 @@ export const makePlatformClient = Effect.fn("PlatformClient.make")(function*(s: 
     readonly page: number
   }
 
-  const queryPage = (task: Task, mediaTypes: ReadonlyArray<MediaType> | undefined) => {
+  const queryPage = (task: Task, mediaTypes: ReadonlyArray<MediaType> | undefined, conversationIds?: ReadonlyArray<string>) => {
     const body: ConversationQuery = {
       interval: `${new Date(task.fromMs).toISOString()}/${new Date(task.toMs).toISOString()}`,
       order: "asc",
@@ -346,6 +348,12 @@ export const makePlatformClient = Effect.fn("PlatformClient.make")(function*(s: 
         segmentFilters: [{
           type: "or",
           predicates: mediaTypes.map((m) => ({ type: "dimension", dimension: "mediaType", operator: "matches", value: genesysMediaType(m) }))
+        }]
+      }),
+      ...(conversationIds === undefined ? {} : {
+        conversationFilters: [{
+          type: "or",
+          predicates: conversationIds.map((id) => ({ type: "dimension", dimension: "conversationId", operator: "matches", value: id }))
         }]
       })
     }
@@ -387,7 +395,7 @@ export const makePlatformClient = Effect.fn("PlatformClient.make")(function*(s: 
             const all = [...rest, ...more]
             return all.length === 0 ? Option.none() : Option.some(all)
           }
-          const page = yield* queryPage(task, options.mediaTypes).pipe(
+          const page = yield* queryPage(task, options.mediaTypes, options.conversationIds).pipe(
             Effect.map(Option.some),
             // A page refused with 400 past page 1: the platform's paging limit is lower than we
             // thought. Split the interval and start over (already emitted ids are skipped).

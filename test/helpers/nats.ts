@@ -30,6 +30,7 @@ export const testNatsLayer = (prefix: string = uniquePrefix()): Layer.Layer<Nats
       const n = makeNames(prefix)
       const streams = [
         n.cmdStream,
+        n.ingestStream,
         n.dlqStream,
         n.evtStream,
         ...[n.jobsBucket, n.topicsBucket, n.commandsBucket, n.recoveryBucket].map((b) => `KV_${b}`),

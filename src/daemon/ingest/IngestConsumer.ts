@@ -1,0 +1,113 @@
+import { Effect, Layer, Option, Result, Stream } from "effect"
+import { IngestEvent, IngestWatermark } from "../../domain/recovery.ts"
+import { decodeStrict, parseJson } from "../../domain/validation.ts"
+import { type CommandMessage, commandStreamWith, IngestSource } from "../../nats/CommandSource.ts"
+import { deadLetter } from "../../nats/DeadLetter.ts"
+import { jsonKv } from "../../nats/JsonKv.ts"
+import { Nats } from "../../nats/Nats.ts"
+import { CommandMaxDeliver } from "../../nats/Topology.ts"
+import { prepareForIngest } from "../../pipelines/ingest/detect.ts"
+import { detectorCache } from "../../pipelines/ingest/detectors.ts"
+import { writeIngested } from "../../pipelines/ingest/sink.ts"
+import { fetchContent } from "../../pipelines/recover/fetch.ts"
+import { ModelRepo } from "../../repos/ModelRepo.ts"
+import { RecoveryStore } from "../../store/RecoveryStore.ts"
+import { Metrics } from "../Metrics.ts"
+import { resolveConversation } from "./resolve.ts"
+
+const decodeEvent = decodeStrict(IngestEvent)
+
+const errorText = (e: unknown): string =>
+  e !== null && typeof e === "object" && "message" in e && typeof e.message === "string" ? e.message : String(e)
+
+/**
+ * Live ingestion: completed-conversation events on `<prefix>.ingest.conversation` (the id, or the
+ * whole conversation), through the same ingest stage as recovery (metadata, content, topics,
+ * store). The ingestion watermark (recovery bucket, key `ingest-watermark`) follows the latest
+ * conversation ingested. Not ready yet or a platform failure: retried with backoff; after the
+ * last delivery, or for a bad event at once, the original goes to the dead-letter stream.
+ */
+export const IngestConsumerLive = Layer.effectDiscard(
+  Effect.gen(function*() {
+    const nats = yield* Nats
+    const models = yield* ModelRepo
+    const metrics = yield* Metrics
+    const marks = yield* jsonKv(nats.names.recoveryBucket, IngestWatermark)
+    let compiled: { revision: number; prepare: ReturnType<typeof prepareForIngest> } | undefined
+
+    const count = (outcome: string) => Effect.sync(() => metrics.interactions.inc({ pipeline: "ingest", outcome }))
+
+    const prepareWithCurrentModel = Effect.gen(function*() {
+      const current = yield* models.current()
+      if (Option.isNone(current)) return undefined
+      if (compiled?.revision !== current.value.revision) {
+        compiled = { revision: current.value.revision, prepare: prepareForIngest(current.value.model, detectorCache(current.value.model)) }
+      }
+      return compiled.prepare
+    })
+
+    const retryOrDeadLetter = (msg: CommandMessage, reason: string, conversationId?: string) =>
+      msg.deliveryCount >= CommandMaxDeliver
+        ? deadLetter(msg, { reason: `not ingested after ${msg.deliveryCount} attempts: ${reason}`, ...(conversationId ? { commandId: conversationId } : {}) })
+          .pipe(Effect.andThen(count("dead-lettered")))
+        : Effect.logWarning("ingest retry", { reason, delivery: msg.deliveryCount }).pipe(
+          Effect.andThen(msg.nak(1_000 * 2 ** (msg.deliveryCount - 1))),
+          Effect.andThen(count("retried"))
+        )
+
+    const handle = (msg: CommandMessage) =>
+      Effect.gen(function*() {
+        const parsed = parseJson(msg.data)
+        if (Result.isFailure(parsed)) return yield* deadLetter(msg, { reason: parsed.failure.reason })
+        const decoded = decodeEvent(parsed.success)
+        if (Result.isFailure(decoded)) {
+          return yield* deadLetter(msg, { reason: decoded.failure.reason, ...(decoded.failure.field ? { field: decoded.failure.field } : {}) })
+        }
+        const event = decoded.success
+        const resolved = yield* resolveConversation(event).pipe(Effect.result)
+        if (Result.isFailure(resolved)) {
+          const e = resolved.failure
+          if (e._tag === "Rejected") return yield* deadLetter(msg, { reason: e.reason, ...(e.field ? { field: e.field } : {}) })
+          if (e._tag === "PlatformDecodeError") return yield* deadLetter(msg, { reason: e.message })
+          return yield* retryOrDeadLetter(msg, errorText(e), event.conversationId)
+        }
+        const conversation = resolved.success
+        if (conversation === undefined) {
+          return yield* retryOrDeadLetter(msg, `conversation ${event.conversationId} not found on the platform`, event.conversationId)
+        }
+        if (conversation.mediaType === "voice" || conversation.mediaType === "callback") {
+          // Voice has no text content to ingest: acknowledged, counted, nothing written.
+          yield* msg.ack()
+          return yield* count("skipped")
+        }
+        const prepare = yield* prepareWithCurrentModel
+        if (prepare === undefined) return yield* retryOrDeadLetter(msg, "no topic model has been pushed yet")
+        const fetched = yield* fetchContent(conversation).pipe(Effect.result)
+        if (Result.isFailure(fetched)) return yield* deadLetter(msg, { reason: fetched.failure.message })
+        const f = fetched.success
+        if (f._tag === "Pending") return yield* retryOrDeadLetter(msg, "content still being prepared by the platform (202)", f.conversation.id)
+        if (f._tag === "Failed") return yield* retryOrDeadLetter(msg, f.error, f.conversation.id)
+        yield* writeIngested("ingest")([prepare(f.interaction)])
+        yield* (yield* RecoveryStore).resolvePending([f.conversation.id])
+        const mark = yield* marks.get("ingest-watermark")
+        if (Option.isNone(mark) || Date.parse(mark.value.value.at) < Date.parse(conversation.endTime)) {
+          yield* marks.put("ingest-watermark", { at: conversation.endTime, conversationId: conversation.id, updatedAt: new Date().toISOString() })
+        }
+        yield* msg.ack()
+        yield* count("ingested")
+      }).pipe(
+        Effect.catchCause((cause) =>
+          Effect.logError("ingest failed", { subject: msg.subject, cause: String(cause) }).pipe(
+            Effect.andThen(retryOrDeadLetter(msg, "internal error").pipe(Effect.ignore))
+          )
+        )
+      )
+
+    yield* commandStreamWith({ source: IngestSource }).pipe(
+      Stream.mapEffect(handle, { concurrency: 4 }),
+      Stream.runDrain,
+      Effect.tapCause((cause) => Effect.logError("ingest consumer stopped", { cause: String(cause) })),
+      Effect.forkScoped
+    )
+  })
+)

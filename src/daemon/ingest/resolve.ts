@@ -1,0 +1,36 @@
+import { Effect, Schema, Stream } from "effect"
+import type { IngestEvent } from "../../domain/recovery.ts"
+import { type PlatformConversation, toPlatformConversation } from "../../platform/convert.ts"
+import { AnalyticsConversation } from "../../platform/genesys.ts"
+import { PlatformClient } from "../../platform/PlatformClient.ts"
+import { Rejected } from "../jobs/errors.ts"
+
+/** How far back an id-only event is looked up when it does not say when the conversation started. */
+export const IdLookBackMs = 7 * 86_400_000
+
+const decodeConversation = Schema.decodeUnknownEffect(AnalyticsConversation)
+
+/**
+ * The platform's view of the event's conversation: from its payload when it carries one,
+ * otherwise from a details query filtered on its id. None when the platform does not have it (yet).
+ */
+export const resolveConversation = (e: IngestEvent) =>
+  Effect.gen(function*() {
+    if (e.conversation !== undefined) {
+      const decoded = yield* decodeConversation(e.conversation).pipe(
+        Effect.mapError((err) => new Rejected({ field: "conversation", reason: `conversation: ${err.message.replaceAll("\n", " ")}` }))
+      )
+      if (decoded.conversationId !== e.conversationId) {
+        return yield* new Rejected({ field: "conversation", reason: "conversation.conversationId differs from conversationId" })
+      }
+      const c = toPlatformConversation(decoded)
+      if (c === undefined) return yield* new Rejected({ field: "conversation", reason: "the conversation has no media type Rewind knows" })
+      return c
+    }
+    const platform = yield* PlatformClient
+    const startMs = e.conversationStart === undefined ? undefined : Date.parse(e.conversationStart)
+    const from = new Date(startMs ?? Date.now() - IdLookBackMs).toISOString()
+    const to = new Date(startMs === undefined ? Date.now() + 60_000 : startMs + 1).toISOString()
+    const found = yield* Stream.runCollect(platform.conversations(from, to, { conversationIds: [e.conversationId] }))
+    return [...found].find((c: PlatformConversation) => c.id === e.conversationId)
+  })
