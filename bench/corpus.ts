@@ -63,13 +63,23 @@ export const seedCorpus = (interactions: number, seed = 11): Corpus => {
 const STRICTNESS: ReadonlyArray<Strictness> = ["1", "55", "65", "72", "85", "90"]
 const SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pre", "con", "tel", "net", "ix", "or", "an", "qu"]
 
+export interface RandomModelOptions {
+  readonly seed?: number
+  /** Total topics (default: made-up topics of 10 phrases each). */
+  readonly topics?: number
+  /** Link the made-up topics to the example model's programs, round robin (default false). */
+  readonly linkPrograms?: boolean
+}
+
 /**
  * A model with `phraseCount` phrases: the example model's topics (its real phrases, which the
- * seed text contains) and then made-up topics of 10 phrases each. Made-up phrases have 1–4
- * words, taken from the text's vocabulary (skipping its 40 most frequent words for single-word
- * phrases) or invented; a share carries a strictness; a few phrases are shared by two topics.
+ * seed text contains) and then made-up topics (10 phrases each, or as many as spread the
+ * phrases over `topics`). Made-up phrases have 1–4 words, taken from the text's vocabulary
+ * (skipping its 40 most frequent words for single-word phrases) or invented; a quarter carries
+ * a strictness; a few phrases are shared by two topics.
  */
-export const randomModel = (phraseCount: number, vocabulary: ReadonlyArray<string>, seed = 5): TopicModel => {
+export const randomModel = (phraseCount: number, vocabulary: ReadonlyArray<string>, options: RandomModelOptions = {}): TopicModel => {
+  const seed = options.seed ?? 5
   const r = rng(seed)
   const base = exampleModel()
   const topics: Array<Topic> = []
@@ -90,10 +100,16 @@ export const randomModel = (phraseCount: number, vocabulary: ReadonlyArray<strin
   const word = (single: boolean): string =>
     r.chance(0.3) ? invented() : single ? r.pick(rare.length > 0 ? rare : vocabulary) : r.chance(0.4) ? r.pick(common) : r.pick(vocabulary)
   const made: Array<string> = []
+  const baseTopics = topics.length
+  /** Phrases of the next made-up topic: 10, or an even share of what is left over the topics left. */
+  const perTopic = (t: number): number =>
+    options.topics === undefined || options.topics <= baseTopics + t
+      ? 10
+      : Math.max(1, Math.round((phraseCount - count) / (options.topics - baseTopics - t)))
   let t = 0
   while (count < phraseCount) {
     const phrases: Array<Topic["phrases"][number]> = []
-    for (let k = 0; k < 10 && count < phraseCount; k++, count++) {
+    for (let k = 0, n = perTopic(t); k < n && count < phraseCount; k++, count++) {
       let text: string
       if (made.length > 0 && r.chance(0.05)) text = r.pick(made)
       else {
@@ -111,5 +127,11 @@ export const randomModel = (phraseCount: number, vocabulary: ReadonlyArray<strin
     })
     t++
   }
-  return { programs: base.programs, topics }
+  const programs = options.linkPrograms !== true
+    ? base.programs
+    : base.programs.map((p, k) => ({
+      ...p,
+      topics: [...p.topics, ...topics.slice(base.topics.length).filter((_, i) => i % base.programs.length === k).map((x) => x.id)]
+    }))
+  return { programs, topics }
 }

@@ -24,16 +24,33 @@
  *   wordIndex, then topicId, then phrase (plain code-unit string order). `wordIndex` indexes
  *   `normalizeWords(block.text)`.
  *
- * Implementation: phrase words get dense ids (Vocabulary); a block is tokenized in one pass and
- * each word mapped to its id (or -1) by hash lookup; candidate phrases are indexed by first
- * word id, per participant. `detectTopics` builds no hits and skips phrases whose topics are
- * all already detected in the block.
+ * Implementation (compiled once per model revision and topic subset):
+ *
+ * - Phrase words get dense ids (Vocabulary). A block is scanned in one pass that tokenizes and
+ *   looks words up at once, keeping only the phrase words as (id, word index) pairs
+ *   (`Vocabulary.scan`); the rest of the work is over those few pairs.
+ * - Per participant, the distinct patterns (word ids, gap) the participant's topics listen to.
+ *   Gap-0 patterns (and one-word patterns, where the gap is moot) form an Aho–Corasick
+ *   automaton over word ids: a trie with failure links, root transitions in a direct table,
+ *   other edges in an open-addressing table; two phrase words at non-consecutive word indexes
+ *   restart it at the root (the words between are not phrase words, so no gap-0 pattern spans
+ *   them). Every trie node that ends a pattern knows the pattern's (topic, phrase) outputs and
+ *   distinct topics; `dictNext` chains the nodes of shorter patterns that end at the same word.
+ * - Gapped patterns (≥ 2 words, gap > 0) are indexed by their first two word ids. Where a word
+ *   starting some of them occurs, the window after it (up to their largest gap) is walked once;
+ *   each distinct word there, at its first occurrence (the one the greedy rule binds), selects
+ *   the patterns starting with that pair whose gap reaches it, and only those are followed
+ *   further — greedily, over the recorded pairs (a non-phrase word can never be a phrase's next
+ *   word, so skipping them changes nothing but speed).
+ * - `detectTopics` builds no hits, stamps found topics in a typed array, skips gapped checks
+ *   whose topics are all found, stops once every topic is found, and returns a shared empty set
+ *   or a cached singleton when it finds zero or one topic (the common cases).
  */
 import type { Block, Participant } from "../domain/interaction.ts"
-import { phrasesOf, programsByTopic, type Topic, type TopicModel } from "../domain/topicModel.ts"
-import { normalizeWords, tokenize, WordBuffer } from "./normalize.ts"
-import { maxGapOf } from "./strictness.ts"
-import { type Vocabulary, VocabularyBuilder } from "./vocabulary.ts"
+import type { Phrase, Topic, TopicModel } from "../domain/topicModel.ts"
+import { normalizeWords } from "./normalize.ts"
+import { MAX_GAP, maxGapOf } from "./strictness.ts"
+import { ScanBuffer, type Vocabulary, VocabularyBuilder } from "./vocabulary.ts"
 
 export interface Hit {
   readonly topicId: string
@@ -58,24 +75,69 @@ export interface Detector {
   detectTopics(block: Block): ReadonlySet<string>
 }
 
-/** Distinct (word ids, gap) of one participant's phrases, with what a match reports. */
-interface Pattern {
-  readonly words: Int32Array
-  readonly gap: number
-  /** (topic index, phrase text) pairs, distinct. */
-  readonly outputs: Array<{ readonly topic: number; readonly phrase: string }>
-  /** Distinct topic indexes of `outputs`. */
+interface Output {
+  readonly topic: number
+  readonly phrase: string
+}
+
+/** What a pattern reports: distinct (topic, phrase text) pairs and their distinct topics. */
+interface Outputs {
+  readonly outputs: Array<Output>
   readonly topics: Array<number>
 }
 
-/** The phrases one participant's blocks are matched against, indexed by first word id. */
+interface GappedPattern extends Outputs {
+  readonly words: Int32Array
+  readonly gap: number
+}
+
+/** Everything one participant's blocks are matched against. */
 interface Matcher {
-  readonly patterns: ReadonlyArray<Pattern>
-  /** Patterns starting with word id w: `byFirst[starts[w] .. starts[w + 1])`. */
-  readonly starts: Int32Array
-  readonly byFirst: Int32Array
-  /** Number of distinct topics of this participant. */
+  /** No topic listens to this participant. */
+  readonly empty: boolean
+  /** Number of distinct topics listening to this participant. */
   readonly topicCount: number
+  // Aho–Corasick over word ids (gap-0 and one-word patterns). Node 0 is the root.
+  /** Root transition by word id (0: stay at the root). */
+  readonly rootNext: Int32Array
+  readonly fail: Int32Array
+  /** Number of children of a node (a leaf's transitions are its failure node's). */
+  readonly childCount: Int32Array
+  /** Edges of non-root nodes: (node, word) → child, open addressing; edgeFrom -1 = empty. */
+  readonly edgeFrom: Int32Array
+  readonly edgeWord: Int32Array
+  readonly edgeTo: Int32Array
+  readonly edgeMask: number
+  /** The longest pattern ending at a node: the node itself or a suffix node (0: none). */
+  readonly firstOut: Int32Array
+  /** The next shorter pattern node in the suffix chain of an output node (0: none). */
+  readonly dictNext: Int32Array
+  /** Pattern length (words) of a node. */
+  readonly depth: Int32Array
+  /**
+   * Distinct topics of every pattern ending at state v (v's own and its suffixes', i.e. along
+   * the output chain from `firstOut[v]`): `nodeTopics[nodeTopicStart[v] .. nodeTopicStart[v + 1])`.
+   */
+  readonly nodeTopicStart: Int32Array
+  readonly nodeTopics: Int32Array
+  /** (topic, phrase) outputs of the pattern ending at a node (undefined: none). */
+  readonly nodeOutputs: ReadonlyArray<Outputs | undefined>
+  // Gapped patterns, indexed by their first two word ids.
+  readonly gapped: ReadonlyArray<GappedPattern>
+  /** Largest gap of the gapped patterns starting with word id w (0: none starts with w). */
+  readonly gMaxGap: Int8Array
+  /**
+   * Per first word id w, a 64-bit signature of the second words of its gapped patterns (bit
+   * `v & 63` of `gSecond[2w .. 2w + 1]` for second word v): skips most pair lookups.
+   */
+  readonly gSecond: Int32Array
+  /** (first, second) word ids → `gapped[gByPair[pairStart[slot] .. pairEnd[slot])]`, largest gap first; pairFirst -1 = empty. */
+  readonly pairFirst: Int32Array
+  readonly pairSecond: Int32Array
+  readonly pairStart: Int32Array
+  readonly pairEnd: Int32Array
+  readonly pairMask: number
+  readonly gByPair: Int32Array
 }
 
 interface CompiledPhrase {
@@ -87,57 +149,325 @@ interface CompiledPhrase {
 const listens = (topic: Topic, participant: Participant): boolean =>
   topic.participants === "all" || topic.participants === participant
 
+/**
+ * A topic's phrases with their strictness (a string phrase takes the topic's default).
+ * Same as `phrasesOf` of src/domain/topicModel.ts, repeated here so that this module (loaded by
+ * every pool worker) needs no runtime import beyond src/topics.
+ */
+const phrasesOfTopic = (t: Topic): ReadonlyArray<Phrase> =>
+  t.phrases.map((p) =>
+    typeof p === "string"
+      ? (t.strictness === undefined ? { text: p } : { text: p, strictness: t.strictness })
+      : (p.strictness === undefined && t.strictness !== undefined ? { text: p.text, strictness: t.strictness } : p)
+  )
+
+const programIdsByTopic = (model: TopicModel): Map<string, Array<string>> => {
+  const out = new Map<string, Array<string>>()
+  for (const p of model.programs) {
+    for (const t of p.topics) {
+      const list = out.get(t) ?? []
+      list.push(p.id)
+      out.set(t, list)
+    }
+  }
+  return out
+}
+
+const addOutput = (o: Outputs, topic: number, phrase: string): void => {
+  if (!o.outputs.some((x) => x.topic === topic && x.phrase === phrase)) o.outputs.push({ topic, phrase })
+  if (!o.topics.includes(topic)) o.topics.push(topic)
+}
+
+const edgeSlot = (from: number, word: number, mask: number): number => {
+  let h = Math.imul(from ^ Math.imul(word, 0x9e3779b1), 0x85ebca6b)
+  h ^= h >>> 15
+  return h & mask
+}
+
+const samePair = (a: GappedPattern, b: GappedPattern): boolean => a.words[0] === b.words[0] && a.words[1] === b.words[1]
+
 const buildMatcher = (
   topics: ReadonlyArray<Topic>,
   phrases: ReadonlyArray<ReadonlyArray<CompiledPhrase>>,
   participant: Participant,
   vocabularySize: number
 ): Matcher => {
-  const patterns: Array<Pattern> = []
-  const byKey = new Map<string, Pattern>()
+  // The trie, built with plain maps, then frozen into typed arrays.
+  const stride = vocabularySize + 1
+  const trie = new Map<number, number>() // node * stride + word → child
+  const children: Array<Array<number>> = [[]] // child nodes, in insertion order
+  const childWords: Array<Array<number>> = [[]]
+  const depthOf: Array<number> = [0]
+  const outputsOf: Array<Outputs | undefined> = [undefined]
+  const gapped: Array<GappedPattern> = []
+  const gappedByKey = new Map<string, GappedPattern>()
   const topicSet = new Set<number>()
+
   for (let t = 0; t < topics.length; t++) {
     if (!listens(topics[t]!, participant)) continue
+    topicSet.add(t)
     for (const p of phrases[t]!) {
-      const key = `${p.gap}:${p.words.join(",")}`
-      let pattern = byKey.get(key)
-      if (pattern === undefined) {
-        pattern = { words: Int32Array.from(p.words), gap: p.gap, outputs: [], topics: [] }
-        byKey.set(key, pattern)
-        patterns.push(pattern)
+      let target: Outputs
+      if (p.words.length === 1 || p.gap === 0) {
+        let node = 0
+        for (const w of p.words) {
+          const key = node * stride + w
+          let child = trie.get(key)
+          if (child === undefined) {
+            child = depthOf.length
+            trie.set(key, child)
+            children[node]!.push(child)
+            childWords[node]!.push(w)
+            children.push([])
+            childWords.push([])
+            depthOf.push(depthOf[node]! + 1)
+            outputsOf.push(undefined)
+          }
+          node = child
+        }
+        target = outputsOf[node] ??= { outputs: [], topics: [] }
+      } else {
+        const key = `${p.gap}:${p.words.join(",")}`
+        let pattern = gappedByKey.get(key)
+        if (pattern === undefined) {
+          pattern = { words: Int32Array.from(p.words), gap: p.gap, outputs: [], topics: [] }
+          gappedByKey.set(key, pattern)
+          gapped.push(pattern)
+        }
+        target = pattern
       }
-      if (!pattern.outputs.some((o) => o.topic === t && o.phrase === p.text)) {
-        pattern.outputs.push({ topic: t, phrase: p.text })
-      }
-      if (!pattern.topics.includes(t)) pattern.topics.push(t)
-      topicSet.add(t)
+      addOutput(target, t, p.text)
     }
   }
-  // Counting sort of patterns by first word id.
-  const starts = new Int32Array(vocabularySize + 1)
-  for (const p of patterns) starts[p.words[0]! + 1]!++
-  for (let w = 0; w < vocabularySize; w++) starts[w + 1]! += starts[w]!
-  const fill = starts.slice(0, vocabularySize)
-  const byFirst = new Int32Array(patterns.length)
-  for (let i = 0; i < patterns.length; i++) byFirst[fill[patterns[i]!.words[0]!]!++] = i
-  return { patterns, starts, byFirst, topicCount: topicSet.size }
+
+  const nodes = depthOf.length
+  const rootNext = new Int32Array(vocabularySize)
+  const childCount = new Int32Array(nodes)
+  let edges = 0
+  for (let v = 0; v < nodes; v++) {
+    childCount[v] = children[v]!.length
+    if (v > 0) edges += children[v]!.length
+  }
+  for (let k = 0; k < children[0]!.length; k++) rootNext[childWords[0]![k]!] = children[0]![k]!
+  let edgeSize = 16
+  while (edgeSize < edges * 2) edgeSize *= 2
+  const edgeMask = edgeSize - 1
+  const edgeFrom = new Int32Array(edgeSize).fill(-1)
+  const edgeWord = new Int32Array(edgeSize)
+  const edgeTo = new Int32Array(edgeSize)
+  for (let v = 1; v < nodes; v++) {
+    for (let k = 0; k < children[v]!.length; k++) {
+      const w = childWords[v]![k]!
+      let slot = edgeSlot(v, w, edgeMask)
+      while (edgeFrom[slot] !== -1) slot = (slot + 1) & edgeMask
+      edgeFrom[slot] = v
+      edgeWord[slot] = w
+      edgeTo[slot] = children[v]![k]!
+    }
+  }
+
+  // Failure and output links, breadth first (a node's failure node is shallower).
+  const fail = new Int32Array(nodes)
+  const firstOut = new Int32Array(nodes)
+  const dictNext = new Int32Array(nodes)
+  const queue: Array<number> = [...children[0]!]
+  for (let q = 0; q < queue.length; q++) {
+    const u = queue[q]!
+    firstOut[u] = outputsOf[u] !== undefined ? u : firstOut[fail[u]!]!
+    dictNext[u] = firstOut[fail[u]!]!
+    for (let k = 0; k < children[u]!.length; k++) {
+      const v = children[u]![k]!
+      const w = childWords[u]![k]!
+      let f = fail[u]!
+      for (;;) {
+        const x = trie.get(f * stride + w)
+        if (x !== undefined) {
+          fail[v] = x
+          break
+        }
+        if (f === 0) {
+          fail[v] = 0
+          break
+        }
+        f = fail[f]!
+      }
+      queue.push(v)
+    }
+  }
+
+  const nodeTopicStart = new Int32Array(nodes + 1)
+  const allTopics: Array<number> = []
+  const mark = new Int32Array(topics.length).fill(-1)
+  for (let v = 0; v < nodes; v++) {
+    for (let o = firstOut[v]!; o !== 0; o = dictNext[o]!) {
+      for (const t of outputsOf[o]!.topics) {
+        if (mark[t] === v) continue
+        mark[t] = v
+        allTopics.push(t)
+      }
+    }
+    nodeTopicStart[v + 1] = allTopics.length
+  }
+  const nodeTopics = Int32Array.from(allTopics)
+
+  // Gapped patterns grouped by their first two words, largest gap first within a group.
+  const gMaxGap = new Int8Array(vocabularySize)
+  const gSecond = new Int32Array(vocabularySize * 2)
+  for (const p of gapped) gSecond[p.words[0]! * 2 + ((p.words[1]! >> 5) & 1)]! |= 1 << (p.words[1]! & 31)
+  const order = gapped.map((_, i) => i).sort((a, b) => {
+    const x = gapped[a]!
+    const y = gapped[b]!
+    return x.words[0]! - y.words[0]! || x.words[1]! - y.words[1]! || y.gap - x.gap
+  })
+  const gByPair = Int32Array.from(order)
+  let pairs = 0
+  for (let k = 0; k < order.length; k++) {
+    const p = gapped[order[k]!]!
+    if (p.gap > gMaxGap[p.words[0]!]!) gMaxGap[p.words[0]!] = p.gap
+    if (k === 0 || !samePair(gapped[order[k - 1]!]!, p)) pairs++
+  }
+  let pairSize = 16
+  while (pairSize < pairs * 2) pairSize *= 2
+  const pairMask = pairSize - 1
+  const pairFirst = new Int32Array(pairSize).fill(-1)
+  const pairSecond = new Int32Array(pairSize)
+  const pairStart = new Int32Array(pairSize)
+  const pairEnd = new Int32Array(pairSize)
+  for (let k = 0; k < order.length;) {
+    const p = gapped[order[k]!]!
+    let end = k + 1
+    while (end < order.length && samePair(gapped[order[end]!]!, p)) end++
+    let slot = edgeSlot(p.words[0]!, p.words[1]!, pairMask)
+    while (pairFirst[slot] !== -1) slot = (slot + 1) & pairMask
+    pairFirst[slot] = p.words[0]!
+    pairSecond[slot] = p.words[1]!
+    pairStart[slot] = k
+    pairEnd[slot] = end
+    k = end
+  }
+
+  return {
+    empty: topicSet.size === 0 || (nodes === 1 && gapped.length === 0),
+    topicCount: topicSet.size,
+    rootNext,
+    fail,
+    childCount,
+    edgeFrom,
+    edgeWord,
+    edgeTo,
+    edgeMask,
+    firstOut,
+    dictNext,
+    depth: Int32Array.from(depthOf),
+    nodeTopicStart,
+    nodeTopics,
+    nodeOutputs: outputsOf,
+    gapped,
+    gMaxGap,
+    gSecond,
+    pairFirst,
+    pairSecond,
+    pairStart,
+    pairEnd,
+    pairMask,
+    gByPair
+  }
+}
+
+/** The automaton's next state from `state` on word `w`. */
+const step = (m: Matcher, state: number, w: number): number => {
+  let s = state
+  for (;;) {
+    if (s === 0) return m.rootNext[w]!
+    if (m.childCount[s]! > 0) {
+      const edgeFrom = m.edgeFrom
+      const mask = m.edgeMask
+      let slot = edgeSlot(s, w, mask)
+      for (;;) {
+        const from = edgeFrom[slot]!
+        if (from === -1) break
+        if (from === s && m.edgeWord[slot] === w) return m.edgeTo[slot]!
+        slot = (slot + 1) & mask
+      }
+    }
+    s = m.fail[s]!
+  }
 }
 
 /**
- * Does `words` (gap `gap`) match the word ids `ids[0 .. n)` at `i`, given `ids[i] === words[0]`?
- * Each next word is the earliest occurrence within `gap` extra words of the previous one.
+ * Does the gapped pattern match, given its second word at pair `k` (the earliest occurrence
+ * within the gap after its first word), taking each next word at its earliest occurrence within
+ * the gap? Works on the scan's (id, position) pairs.
  */
-const matchesAt = (ids: Int32Array, n: number, i: number, words: Int32Array, gap: number): boolean => {
-  let prev = i
-  for (let k = 1; k < words.length; k++) {
-    const want = words[k]!
-    const limit = Math.min(n - 1, prev + 1 + gap)
-    let m = prev + 1
-    while (m <= limit && ids[m] !== want) m++
-    if (m > limit) return false
-    prev = m
+const gappedRest = (ids: Int32Array, positions: Int32Array, count: number, k: number, words: Int32Array, gap: number): boolean => {
+  let prev = positions[k]!
+  let at = k
+  for (let x = 2; x < words.length; x++) {
+    const want = words[x]!
+    const limit = prev + 1 + gap
+    at++
+    while (at < count && positions[at]! <= limit && ids[at] !== want) at++
+    if (at >= count || positions[at]! > limit) return false
+    prev = positions[at]!
   }
   return true
+}
+
+/** Slot of the (first, second) pair in the matcher's pair table, or -1. */
+const pairSlot = (m: Matcher, first: number, second: number): number => {
+  const pairFirst = m.pairFirst
+  const mask = m.pairMask
+  let slot = edgeSlot(first, second, mask)
+  for (;;) {
+    const f = pairFirst[slot]!
+    if (f === -1) return -1
+    if (f === first && m.pairSecond[slot] === second) return slot
+    slot = (slot + 1) & mask
+  }
+}
+
+/**
+ * Calls `onMatch` for every gapped pattern matching with its first word at pair `j`. The window
+ * after the first word (up to the largest gap of the patterns starting with it) is walked once;
+ * for each distinct word there, at its first occurrence (the one the greedy rule binds), the
+ * patterns starting with (first word, that word) whose gap reaches it are checked further.
+ * `onMatch` returns false to stop early.
+ */
+const forGappedMatches = (
+  m: Matcher,
+  ids: Int32Array,
+  positions: Int32Array,
+  count: number,
+  j: number,
+  seen: Int32Array,
+  onMatch: (pattern: GappedPattern) => boolean
+): void => {
+  const w = ids[j]!
+  const p = positions[j]!
+  const limit = p + 1 + m.gMaxGap[w]!
+  let nSeen = 0
+  for (let k = j + 1; k < count && positions[k]! <= limit; k++) {
+    const v = ids[k]!
+    // No pattern starts with (w, v): skip (then v need not be remembered either).
+    if (((m.gSecond[w * 2 + ((v >> 5) & 1)]! >>> (v & 31)) & 1) === 0) continue
+    let dup = false
+    for (let x = 0; x < nSeen; x++) {
+      if (seen[x] === v) {
+        dup = true
+        break
+      }
+    }
+    if (dup) continue
+    seen[nSeen++] = v
+    const slot = pairSlot(m, w, v)
+    if (slot < 0) continue
+    const distance = positions[k]! - p - 1
+    for (let g = m.pairStart[slot]!, end = m.pairEnd[slot]!; g < end; g++) {
+      const pattern = m.gapped[m.gByPair[g]!]!
+      if (pattern.gap < distance) break
+      if (gappedRest(ids, positions, count, k, pattern.words, pattern.gap) && !onMatch(pattern)) return
+    }
+  }
 }
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -149,19 +479,45 @@ const EMPTY_TOPICS: ReadonlySet<string> = new Set()
 const NO_HITS: ReadonlyArray<Hit> = []
 
 /**
+ * The typed core of a compiled detector, for the worker pool (src/topics/pool.ts): topics as
+ * indexes into `topicIdOf`, text as a range of a string (a whole batch can travel as one string).
+ */
+export interface DetectorCore {
+  /** What it was compiled from (a pool worker compiles the same). */
+  readonly model: TopicModel
+  readonly topicIdsArg: ReadonlySet<string> | undefined
+  /** Topic id of each topic index. */
+  readonly topicIdOf: ReadonlyArray<string>
+  /**
+   * Detect the topics of `text[from .. to)` spoken by `participant`: returns how many, written
+   * (as topic indexes, in detection order — the order of `detectTopics`' set) to `found`.
+   * `found` is scratch owned by the core: read it before the next call.
+   */
+  topicIndexes(text: string, from: number, to: number, participant: Participant): number
+  readonly found: Int32Array
+  /** The set `detectTopics` returns for `found[0 .. count)` (shared sets for 0 or 1 topics). */
+  setOf(found: ArrayLike<number>, from: number, count: number): ReadonlySet<string>
+}
+
+const cores = new WeakMap<Detector, DetectorCore>()
+
+/** The typed core of a detector made by `compileDetector`. */
+export const detectorCore = (detector: Detector): DetectorCore | undefined => cores.get(detector)
+
+/**
  * Compile once per model revision; `topicIds` restricts to a subset (a job's scope topics); default all topics.
  * Ids in `topicIds` that are not topics of the model are ignored (not part of `Detector.topicIds`).
  * A detector keeps scratch buffers: use it from one fiber/thread at a time (calls are synchronous).
  */
 export const compileDetector = (model: TopicModel, topicIds?: ReadonlySet<string>): Detector => {
   const topics = model.topics.filter((t) => topicIds === undefined || topicIds.has(t.id))
-  const programs = programsByTopic(model)
+  const programs = programIdsByTopic(model)
   const topicIdOf = topics.map((t) => t.id)
   const programIdsOf = topics.map((t) => programs.get(t.id) ?? [])
 
   const vocabularyBuilder = new VocabularyBuilder()
   const phrases: Array<Array<CompiledPhrase>> = topics.map((t) =>
-    phrasesOf(t).flatMap((p): Array<CompiledPhrase> => {
+    phrasesOfTopic(t).flatMap((p): Array<CompiledPhrase> => {
       const words = normalizeWords(p.text)
       if (words.length === 0) return []
       return [{ text: p.text, words: words.map((w) => vocabularyBuilder.idOf(w)), gap: maxGapOf(p.strictness) }]
@@ -170,45 +526,143 @@ export const compileDetector = (model: TopicModel, topicIds?: ReadonlySet<string
   const vocabulary: Vocabulary = vocabularyBuilder.build()
   const external = buildMatcher(topics, phrases, "external", vocabulary.size)
   const internal = buildMatcher(topics, phrases, "internal", vocabulary.size)
+  const singletons: ReadonlyArray<ReadonlySet<string>> = topicIdOf.map((id) => new Set([id]))
 
   // Scratch state, reused across calls (detection is synchronous).
-  const buffer = new WordBuffer()
-  let ids = new Int32Array(256)
+  const scanned = new ScanBuffer()
   const topicStamp = new Int32Array(topics.length)
+  const found = new Int32Array(topics.length)
+  /** Distinct words of a gap window (at most MAX_GAP + 1 pairs). */
+  const seen = new Int32Array(MAX_GAP + 1)
   let epoch = 0
-
-  /** Tokenize `text` and map its words to vocabulary ids in `ids`; returns the word count. */
-  const scan = (text: string): number => {
-    const n = tokenize(text, buffer)
-    if (ids.length < n) ids = new Int32Array(Math.max(n, ids.length * 2))
-    for (let w = 0; w < n; w++) ids[w] = vocabulary.lookup(buffer, w)
-    return n
-  }
 
   const matcherOf = (participant: Participant): Matcher => (participant === "external" ? external : internal)
 
-  const detectBlock = (block: Block): ReadonlyArray<Hit> => {
-    const matcher = matcherOf(block.participant)
-    if (matcher.patterns.length === 0) return NO_HITS
-    const n = scan(block.text)
-    const { byFirst, patterns, starts } = matcher
-    const hits: Array<Hit> = []
-    for (let i = 0; i < n; i++) {
-      const w = ids[i]!
-      if (w < 0) continue
-      for (let j = starts[w]!, end = starts[w + 1]!; j < end; j++) {
-        const pattern = patterns[byFirst[j]!]!
-        if (!matchesAt(ids, n, i, pattern.words, pattern.gap)) continue
-        for (const o of pattern.outputs) {
-          hits.push({
-            topicId: topicIdOf[o.topic]!,
-            programIds: programIdsOf[o.topic]!,
-            phrase: o.phrase,
-            participant: block.participant,
-            offsetMs: block.offsetMs,
-            wordIndex: i
-          })
+  const topicIndexes = (text: string, from: number, to: number, participant: Participant): number => {
+    const m = matcherOf(participant)
+    if (m.empty) return 0
+    const count = vocabulary.scan(text, from, to, scanned)
+    if (count === 0) return 0
+    if (epoch === 0x7fffffff) {
+      topicStamp.fill(0)
+      epoch = 0
+    }
+    const stamp = ++epoch
+    const ids = scanned.ids
+    const positions = scanned.positions
+    const { nodeTopicStart, nodeTopics, gMaxGap, gSecond, pairStart, pairEnd, gByPair, gapped, topicCount } = m
+    let n = 0
+    let state = 0
+    let last = -2
+    for (let j = 0; j < count; j++) {
+      const w = ids[j]!
+      const p = positions[j]!
+      if (p !== last + 1) state = 0
+      last = p
+      state = step(m, state, w)
+      for (let k = nodeTopicStart[state]!, end = nodeTopicStart[state + 1]!; k < end; k++) {
+        const t = nodeTopics[k]!
+        if (topicStamp[t] !== stamp) {
+          topicStamp[t] = stamp
+          found[n++] = t
         }
+      }
+      const maxGap = gMaxGap[w]!
+      if (maxGap > 0) {
+        // Gapped patterns starting here (see forGappedMatches; inlined, skipping patterns whose
+        // topics are all found already).
+        const limit = p + 1 + maxGap
+        let nSeen = 0
+        for (let k = j + 1; k < count && positions[k]! <= limit; k++) {
+          const v = ids[k]!
+          if (((gSecond[w * 2 + ((v >> 5) & 1)]! >>> (v & 31)) & 1) === 0) continue
+          let dup = false
+          for (let x = 0; x < nSeen; x++) {
+            if (seen[x] === v) {
+              dup = true
+              break
+            }
+          }
+          if (dup) continue
+          seen[nSeen++] = v
+          const slot = pairSlot(m, w, v)
+          if (slot < 0) continue
+          const distance = positions[k]! - p - 1
+          for (let g = pairStart[slot]!, end = pairEnd[slot]!; g < end; g++) {
+            const pattern = gapped[gByPair[g]!]!
+            if (pattern.gap < distance) break
+            const pTopics = pattern.topics
+            let pending = false
+            for (let x = 0; x < pTopics.length; x++) {
+              if (topicStamp[pTopics[x]!] !== stamp) {
+                pending = true
+                break
+              }
+            }
+            if (!pending || !gappedRest(ids, positions, count, k, pattern.words, pattern.gap)) continue
+            for (let x = 0; x < pTopics.length; x++) {
+              const t = pTopics[x]!
+              if (topicStamp[t] !== stamp) {
+                topicStamp[t] = stamp
+                found[n++] = t
+              }
+            }
+          }
+        }
+      }
+      if (n === topicCount) return n
+    }
+    return n
+  }
+
+  const setOf = (list: ArrayLike<number>, from: number, count: number): ReadonlySet<string> => {
+    if (count === 0) return EMPTY_TOPICS
+    if (count === 1) return singletons[list[from]!]!
+    const s = new Set<string>()
+    for (let k = from; k < from + count; k++) s.add(topicIdOf[list[k]!]!)
+    return s
+  }
+
+  const detectTopics = (block: Block): ReadonlySet<string> => {
+    const text = block.text
+    return setOf(found, 0, topicIndexes(text, 0, text.length, block.participant))
+  }
+
+  const detectBlock = (block: Block): ReadonlyArray<Hit> => {
+    const m = matcherOf(block.participant)
+    if (m.empty) return NO_HITS
+    const count = vocabulary.scan(block.text, 0, block.text.length, scanned)
+    if (count === 0) return NO_HITS
+    const ids = scanned.ids
+    const positions = scanned.positions
+    const { firstOut, dictNext, depth, nodeOutputs, gMaxGap } = m
+    const hits: Array<Hit> = []
+    const push = (o: Outputs, wordIndex: number) => {
+      for (const x of o.outputs) {
+        hits.push({
+          topicId: topicIdOf[x.topic]!,
+          programIds: programIdsOf[x.topic]!,
+          phrase: x.phrase,
+          participant: block.participant,
+          offsetMs: block.offsetMs,
+          wordIndex
+        })
+      }
+    }
+    let state = 0
+    let last = -2
+    for (let j = 0; j < count; j++) {
+      const w = ids[j]!
+      const p = positions[j]!
+      if (p !== last + 1) state = 0
+      last = p
+      state = step(m, state, w)
+      for (let o = firstOut[state]!; o !== 0; o = dictNext[o]!) push(nodeOutputs[o]!, p - depth[o]! + 1)
+      if (gMaxGap[w]! > 0) {
+        forGappedMatches(m, ids, positions, count, j, seen, (pattern) => {
+          push(pattern, p)
+          return true
+        })
       }
     }
     if (hits.length < 2) return hits
@@ -222,42 +676,7 @@ export const compileDetector = (model: TopicModel, topicIds?: ReadonlySet<string
     return hits
   }
 
-  const detectTopics = (block: Block): ReadonlySet<string> => {
-    const matcher = matcherOf(block.participant)
-    if (matcher.patterns.length === 0) return EMPTY_TOPICS
-    const n = scan(block.text)
-    const { byFirst, patterns, starts, topicCount } = matcher
-    if (epoch === 0x7fffffff) {
-      topicStamp.fill(0)
-      epoch = 0
-    }
-    const stamp = ++epoch
-    let found: Array<string> | undefined
-    for (let i = 0; i < n; i++) {
-      const w = ids[i]!
-      if (w < 0) continue
-      for (let j = starts[w]!, end = starts[w + 1]!; j < end; j++) {
-        const pattern = patterns[byFirst[j]!]!
-        const pTopics = pattern.topics
-        let pending = false
-        for (let k = 0; k < pTopics.length; k++) {
-          if (topicStamp[pTopics[k]!] !== stamp) {
-            pending = true
-            break
-          }
-        }
-        if (!pending || !matchesAt(ids, n, i, pattern.words, pattern.gap)) continue
-        for (let k = 0; k < pTopics.length; k++) {
-          const t = pTopics[k]!
-          if (topicStamp[t] === stamp) continue
-          topicStamp[t] = stamp
-          ;(found ??= []).push(topicIdOf[t]!)
-        }
-        if (found !== undefined && found.length === topicCount) return new Set(found)
-      }
-    }
-    return found === undefined ? EMPTY_TOPICS : new Set(found)
-  }
-
-  return { topicIds: new Set(topicIdOf), detectBlock, detectTopics }
+  const detector: Detector = { topicIds: new Set(topicIdOf), detectBlock, detectTopics }
+  cores.set(detector, { model, topicIdsArg: topicIds, topicIdOf, topicIndexes, found, setOf })
+  return detector
 }

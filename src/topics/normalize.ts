@@ -25,14 +25,14 @@
  */
 
 /** Table entries (≥ 0 means "append this code unit to the current word"). */
-const UNKNOWN = -1
-const BREAK = -2
-const SKIP = -3
-const COMPLEX = -4
-const HIGH_SURROGATE = -5
+export const UNKNOWN = -1
+export const BREAK = -2
+export const SKIP = -3
+export const COMPLEX = -4
+export const HIGH_SURROGATE = -5
 
 /** In a complex sequence: a code unit to append, or this value for a word break. */
-const SEQ_BREAK = -1
+export const SEQ_BREAK = -1
 
 const MARKS = /\p{M}/gu
 const APOSTROPHES = /['\u2019\u02BC]/gu
@@ -44,7 +44,8 @@ const normalizeChars = (s: string): string =>
   s.normalize("NFKD").replace(MARKS, "").toLowerCase().replace(FINAL_SIGMA, "\u03C3").replace(APOSTROPHES, "")
 
 const EMPTY_SEQ = new Int32Array(0)
-const BREAK_SEQ = Int32Array.of(SEQ_BREAK)
+/** The sequence of a lone surrogate: a word break. */
+export const BREAK_SEQ: Int32Array = Int32Array.of(SEQ_BREAK)
 
 /** The normalized form of one code point as a sequence of code units and breaks. */
 const sequenceOf = (codePoint: string): Int32Array => {
@@ -59,11 +60,17 @@ const sequenceOf = (codePoint: string): Int32Array => {
   return out.length === 0 ? EMPTY_SEQ : Int32Array.from(out)
 }
 
-const TABLE = new Int32Array(0x10000).fill(UNKNOWN)
+/**
+ * Entry of every UTF-16 code unit (filled lazily; ASCII eagerly): ≥ 0 the code unit it appends
+ * to the current word, or UNKNOWN / BREAK / SKIP / COMPLEX / HIGH_SURROGATE. Exported for the
+ * fused scanner of vocabulary.ts; only `computeEntry` writes it.
+ */
+export const TABLE: Int32Array = new Int32Array(0x10000).fill(UNKNOWN)
 /** Sequences of BMP code units whose entry is COMPLEX, and of astral code points (key: code point). */
-const SEQUENCES = new Map<number, Int32Array>()
+export const SEQUENCES: Map<number, Int32Array> = new Map()
 
-const computeEntry = (c: number): number => {
+/** Fill in (and return) the table entry of code unit `c`. */
+export const computeEntry = (c: number): number => {
   let e: number
   if (c >= 0xd800 && c <= 0xdbff) e = HIGH_SURROGATE
   else if (c >= 0xdc00 && c <= 0xdfff) e = BREAK // lone low surrogate
@@ -80,7 +87,8 @@ const computeEntry = (c: number): number => {
   return e
 }
 
-const astralSequence = (codePoint: number): Int32Array => {
+/** The normalized sequence of an astral code point (cached). */
+export const astralSequence = (codePoint: number): Int32Array => {
   let seq = SEQUENCES.get(codePoint)
   if (seq === undefined) {
     seq = sequenceOf(String.fromCodePoint(codePoint))
@@ -92,8 +100,11 @@ const astralSequence = (codePoint: number): Int32Array => {
 // ASCII eagerly: the common case never takes the slow path.
 for (let c = 0; c < 128; c++) computeEntry(c)
 
-const FNV_OFFSET = 0x811c9dc5 | 0
-const FNV_PRIME = 0x01000193
+/** The table entries of ASCII (word characters, BREAK, or SKIP for the apostrophe), small and hot. */
+export const ASCII: Int8Array = Int8Array.from(TABLE.subarray(0, 128))
+
+export const FNV_OFFSET: number = 0x811c9dc5 | 0
+export const FNV_PRIME = 0x01000193
 
 /**
  * Reusable output of `tokenize`: the normalized words back to back in `chars`; word `w` spans

@@ -1,5 +1,6 @@
-import { type BlockKey, blockKeyString } from "../../domain/interaction.ts"
+import type { BlockKey } from "../../domain/interaction.ts"
 import { type BlockInput, decideInteraction, type Outcome } from "../../domain/rules.ts"
+import type { BlockTopicRow } from "../../store/InteractionStore.ts"
 import type { Detector } from "../../topics/detector.ts"
 import type { LoadedPage } from "./load.ts"
 import type { Page } from "./source.ts"
@@ -28,29 +29,56 @@ export interface DecidedPage extends Page {
 
 const empty: ReadonlySet<string> = new Set()
 
+/** The topics detected in each block of a page, in `page.blocks` order. */
+export type PageDetections = ReadonlyArray<ReadonlySet<string>>
+
+/** Detect the scope topics in every block of the page on this thread (none when the scope is empty). */
+export const detectPage = (detector: Detector, scope: ReadonlySet<string>, page: LoadedPage): PageDetections =>
+  scope.size === 0 ? page.blocks.map(() => empty) : page.blocks.map((b) => detector.detectTopics(b))
+
 /**
- * Transform (pure): detect the scope topics in every block of every interaction of the page
- * and apply the reprocessing rules (src/domain/rules.ts) per interaction.
+ * Decide (pure): apply the reprocessing rules (src/domain/rules.ts) per interaction, given the
+ * topics detected in each block (`detected[k]` for `page.blocks[k]`).
  */
-export const decidePage = (detector: Detector, scope: ReadonlySet<string>) => (page: LoadedPage): DecidedPage => {
-  const before = new Map<string, Set<string>>()
+export const decideDetected = (scope: ReadonlySet<string>, page: LoadedPage, detected: PageDetections): DecidedPage => {
+  // Prior topics grouped by interaction (a handful each), matched to blocks by a short scan:
+  // cheaper than a map keyed by a string built per block.
+  const beforeByInteraction = new Map<string, Array<BlockTopicRow>>()
   for (const t of page.before) {
-    const k = blockKeyString(t)
-    let s = before.get(k)
-    if (s === undefined) before.set(k, (s = new Set()))
-    s.add(t.topicId)
+    const rows = beforeByInteraction.get(t.interactionId)
+    if (rows === undefined) beforeByInteraction.set(t.interactionId, [t])
+    else rows.push(t)
   }
   const byInteraction = new Map<string, Array<BlockInput<BlockKey>>>()
   let detections = 0
   let textBytes = 0
-  for (const b of page.blocks) {
-    const key: BlockKey = { interactionId: b.interactionId, transcriptId: b.transcriptId, blockIndex: b.blockIndex }
-    const detected = scope.size === 0 ? empty : detector.detectTopics(b)
-    detections += detected.size
+  // Blocks come grouped by interaction: look its lists up once per run of blocks.
+  let currentId: string | undefined
+  let rows: Array<BlockTopicRow> | undefined
+  let list: Array<BlockInput<BlockKey>> = []
+  for (let k = 0; k < page.blocks.length; k++) {
+    const b = page.blocks[k]!
+    if (b.interactionId !== currentId) {
+      currentId = b.interactionId
+      rows = beforeByInteraction.get(currentId)
+      const known = byInteraction.get(currentId)
+      if (known === undefined) byInteraction.set(currentId, (list = []))
+      else list = known
+    }
+    let existing: Set<string> | undefined
+    if (rows !== undefined) {
+      for (const r of rows) {
+        if (r.blockIndex === b.blockIndex && r.transcriptId === b.transcriptId) (existing ??= new Set()).add(r.topicId)
+      }
+    }
+    const found = scope.size === 0 ? empty : detected[k]!
+    detections += found.size
     textBytes += b.text.length
-    let list = byInteraction.get(b.interactionId)
-    if (list === undefined) byInteraction.set(b.interactionId, (list = []))
-    list.push({ key, existing: before.get(blockKeyString(key)) ?? empty, detected })
+    list.push({
+      key: { interactionId: b.interactionId, transcriptId: b.transcriptId, blockIndex: b.blockIndex },
+      existing: existing ?? empty,
+      detected: found
+    })
   }
   const results: Array<InteractionResult> = []
   const changes: Array<BlockChange> = []
@@ -63,3 +91,10 @@ export const decidePage = (detector: Detector, scope: ReadonlySet<string>) => (p
   }
   return { interactions: page.interactions, last: page.last, results, changes, counts, detections, textBytes }
 }
+
+/**
+ * Transform (pure): detect the scope topics in every block of every interaction of the page
+ * and apply the reprocessing rules (src/domain/rules.ts) per interaction.
+ */
+export const decidePage = (detector: Detector, scope: ReadonlySet<string>) => (page: LoadedPage): DecidedPage =>
+  decideDetected(scope, page, detectPage(detector, scope, page))

@@ -285,3 +285,76 @@ describe("compileDetector against the reference matcher", () => {
     expect(hits).toBeGreaterThan(5000)
   })
 })
+
+describe("compileDetector against the reference matcher: automaton stress", () => {
+  // A tiny alphabet makes phrases overlap, repeat, nest and share prefixes and suffixes all the
+  // time (the Aho–Corasick automaton's failure and output links), and "x"/"y" are words no
+  // phrase has (restarting gap-0 matching, counting toward gaps).
+  const SMALL = ["a", "b", "c", "d"]
+  const FILL = ["a", "b", "c", "d", "x", "y", "A", "B!", "c'", "d-"]
+
+  it("small alphabets: overlapping, nested and repeated phrases, every gap", () => {
+    const rng = prng(31337)
+    let hits = 0
+    for (let c = 0; c < 300; c++) {
+      const topics: Array<Topic> = []
+      for (let t = 0, nt = rng.int(12); t < nt; t++) {
+        const phrases: Array<Topic["phrases"][number]> = []
+        for (let k = 0, np = 1 + rng.int(4); k < np; k++) {
+          const text = Array.from({ length: 1 + rng.int(4) }, () => rng.pick(SMALL)).join(rng.pick([" ", "-", ", "]))
+          phrases.push(rng.chance(0.5) ? text : { text, strictness: rng.pick(STRICTNESS) })
+        }
+        topics.push({ id: `t${t}`, name: `T${t}`, participants: rng.pick(["external", "internal", "all"] as const), phrases })
+      }
+      const m = model(topics)
+      const d = compileDetector(m)
+      for (let b = 0; b < 20; b++) {
+        const text = Array.from({ length: rng.int(60) }, () => rng.pick(FILL)).join(rng.pick([" ", " ", ". "]))
+        const block: Block = { participant: rng.chance(0.5) ? "external" : "internal", offsetMs: b, text }
+        const want = refHits(m, block)
+        hits += want.length
+        const context = JSON.stringify({ case: c, text, topics })
+        expect(d.detectBlock(block), context).toEqual(want)
+        expect([...d.detectTopics(block)].sort(), context).toEqual([...new Set(want.map((h) => h.topicId))].sort())
+      }
+    }
+    expect(hits).toBeGreaterThan(20_000)
+  })
+
+  it("larger models with shared phrases, long and non-Latin words, very long blocks, empty models", () => {
+    const rng = prng(4242)
+    const WORDS = [
+      ...BASE_WORDS, "telecommunications", "telecommunication", "abcdefghij", "abcdefghijk", "café", "CAFE", "naïve",
+      "ﬁne", "ｃａｎｃｅｌ", "Straße", "οδός", "ΟΔΟΣ", "東京都", "𝐀𝐁c", "½", "①", "İstanbul", "x"
+    ]
+    for (let c = 0; c < 40; c++) {
+      const empty = rng.chance(0.1)
+      const shared = Array.from({ length: 10 }, () => Array.from({ length: 1 + rng.int(3) }, () => rng.pick(WORDS)).join(" "))
+      const topics: Array<Topic> = empty
+        ? []
+        : Array.from({ length: 20 + rng.int(60) }, (_, t): Topic => ({
+          id: `t${t}`,
+          name: `T${t}`,
+          participants: rng.pick(["external", "internal", "all"] as const),
+          ...(rng.chance(0.2) ? { strictness: rng.pick(STRICTNESS) } : {}),
+          phrases: Array.from({ length: 1 + rng.int(6) }, () => {
+            const text = rng.chance(0.3) ? rng.pick(shared) : Array.from({ length: 1 + rng.int(4) }, () => variant(rng, rng.pick(WORDS))).join(" ")
+            return rng.chance(0.6) ? text : rng.chance(0.1) ? "?!" : { text, strictness: rng.pick(STRICTNESS) }
+          })
+        }))
+      const m = model(topics)
+      const restrict = rng.chance(0.3) ? new Set(topics.filter(() => rng.chance(0.5)).map((t) => t.id)) : undefined
+      const d = compileDetector(m, restrict)
+      for (let b = 0; b < 8; b++) {
+        const n = rng.chance(0.25) ? 3000 + rng.int(3000) : rng.int(50)
+        let text = ""
+        for (let k = 0; k < n; k++) text += (k === 0 ? "" : rng.pick(SEPARATORS)) + variant(rng, rng.pick(WORDS))
+        const block: Block = { participant: rng.chance(0.5) ? "external" : "internal", offsetMs: 0, text }
+        const want = refHits(m, block, restrict)
+        const context = `case ${c} block ${b}`
+        expect(d.detectBlock(block), context).toEqual(want)
+        expect([...d.detectTopics(block)].sort(), context).toEqual([...new Set(want.map((h) => h.topicId))].sort())
+      }
+    }
+  })
+})

@@ -1,0 +1,126 @@
+/** Small helpers of the benchmark harness: machine facts, timing, statistics, memory. */
+import { cpus, loadavg, totalmem } from "node:os"
+import { availableParallelism } from "node:os"
+import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
+
+export interface Machine {
+  readonly cpu: string
+  readonly cores: number
+  readonly ramGB: number
+  readonly node: string
+  readonly platform: string
+  readonly date: string
+  /** 1-minute load average when the suite started (the machine is shared: > cores means contention). */
+  readonly loadAtStart: number
+}
+
+export const machine = (): Machine => ({
+  cpu: cpus()[0]?.model ?? "unknown",
+  cores: availableParallelism(),
+  ramGB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  date: new Date().toISOString(),
+  loadAtStart: Math.round(loadavg()[0]! * 100) / 100
+})
+
+export const median = (xs: ReadonlyArray<number>): number => {
+  if (xs.length === 0) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** CPU time of this thread, ms (excludes time other processes took from us). */
+export const threadCpuMs = (): number => {
+  const u = process.threadCpuUsage()
+  return (u.user + u.system) / 1000
+}
+
+/** CPU time of the whole process (all threads), ms. */
+export const processCpuMs = (): number => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+
+let gcFn: (() => void) | undefined
+/** A full garbage collection (enables --expose-gc on first use). */
+export const gc = (): void => {
+  if (gcFn === undefined) {
+    setFlagsFromString("--expose-gc")
+    gcFn = runInNewContext("gc") as () => void
+  }
+  gcFn()
+}
+
+export const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10
+
+export interface MemoryAtPeak {
+  readonly rssMB: number
+  /** V8 heap of the main thread (worker threads have their own, counted in RSS only). */
+  readonly heapUsedMB: number
+  readonly heapTotalMB: number
+  /** Memory of ArrayBuffers and other objects outside the V8 heap (main thread). */
+  readonly externalMB: number
+  /** Used MB per V8 heap space (main thread). */
+  readonly spaces: Record<string, number>
+}
+
+/** Samples the process RSS every `everyMs` (peak since start or the last `reset`). */
+export const rssSampler = (everyMs = 50) => {
+  let peak = process.memoryUsage.rss()
+  let detail: NodeJS.MemoryUsage | undefined
+  let spaces: Record<string, number> = {}
+  const takeSpaces = () => {
+    spaces = {}
+    for (const sp of getHeapSpaceStatistics()) if (sp.space_used_size > 2 ** 20) spaces[sp.space_name] = mb(sp.space_used_size)
+  }
+  let sampled = 0
+  const timer = setInterval(() => {
+    const r = process.memoryUsage.rss()
+    // The full breakdown costs more: only near the peak.
+    if (r > peak) {
+      peak = r
+      if (++sampled % 4 === 1 || detail === undefined || r > detail.rss * 1.02) {
+        detail = process.memoryUsage()
+        takeSpaces()
+      }
+    }
+  }, everyMs)
+  timer.unref()
+  return {
+    peak: () => Math.max(peak, process.memoryUsage.rss()),
+    peakDetail: (): MemoryAtPeak => {
+      const d = detail ?? process.memoryUsage()
+      return { rssMB: mb(peak), heapUsedMB: mb(d.heapUsed), heapTotalMB: mb(d.heapTotal), externalMB: mb(d.external), spaces }
+    },
+    reset: () => {
+      peak = process.memoryUsage.rss()
+      detail = undefined
+      spaces = {}
+    },
+    stop: () => clearInterval(timer)
+  }
+}
+
+export const round = (x: number, digits = 1): number => {
+  const f = 10 ** digits
+  return Math.round(x * f) / f
+}
+
+/** A fixed-width text table. */
+export const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string | number>>): string => {
+  const cells = [head, ...rows.map((r) => r.map(String))]
+  const widths = head.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)))
+  const line = (r: ReadonlyArray<string>) => r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join("  ")
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n")
+}
+
+/** A Markdown table. */
+export const mdTable = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string | number>>): string =>
+  [
+    `| ${head.join(" | ")} |`,
+    `|${head.map((_, c) => (c === 0 ? "---" : "---:")).join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`)
+  ].join("\n")

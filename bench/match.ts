@@ -1,0 +1,210 @@
+/**
+ * Suite `match`: topic matching throughput at 200, 2,000 and 20,000 phrases.
+ *
+ * Text: blocks of seed interactions (src/seed/generate.ts). Models: the example model's topics
+ * plus random phrases over the text's vocabulary (bench/corpus.ts). Per model:
+ *
+ * - compile time (median of 3) and the compiled detector's heap (after a full GC);
+ * - one core: `detector.detectTopics` over every block, repeated; MB/s (UTF-8 bytes) and
+ *   blocks/s by wall time, and by this thread's CPU time (what a core does when the machine's
+ *   other tenants take turns on it);
+ * - all cores: the worker pool over the same blocks in page-sized batches, by wall time;
+ * - baseline: a naive matcher with one RegExp per phrase over the block's normalized text,
+ *   measured in the same run on as many blocks as fit in its time cap.
+ */
+import { availableParallelism } from "node:os"
+import type { Participant } from "../src/domain/interaction.ts"
+import type { TopicModel } from "../src/domain/topicModel.ts"
+import { compileDetector } from "../src/topics/detector.ts"
+import { normalizeWords } from "../src/topics/normalize.ts"
+import { makeDetectorPool } from "../src/topics/pool.ts"
+import { maxGapOf } from "../src/topics/strictness.ts"
+import { type Corpus, randomModel, seedCorpus } from "./corpus.ts"
+import { gc, mb, median, round, rssSampler, threadCpuMs } from "./lib.ts"
+
+export interface MatchOptions {
+  /** Seed interactions whose blocks form the corpus (default 10,000 ≈ 200,000 blocks ≈ 18 MB). */
+  readonly interactions: number
+  readonly phraseCounts: ReadonlyArray<number>
+  /** Timed passes over the corpus per measurement (median reported). */
+  readonly runs: number
+  /** Time cap of the RegExp baseline per model, seconds. */
+  readonly baselineSeconds: number
+  /** Blocks per pool batch (a reprocessing page of 2,000 interactions has ≈ 40,000). */
+  readonly batchBlocks: number
+  readonly log: (s: string) => void
+}
+
+export interface Throughput {
+  readonly mbPerSec: number
+  readonly blocksPerSec: number
+}
+
+export interface MatchRow {
+  readonly phrases: number
+  readonly topics: number
+  readonly words: number
+  readonly compileMs: number
+  readonly detectorHeapMB: number
+  readonly topicsPerBlock: number
+  readonly singleWall: Throughput
+  readonly singleCpu: Throughput
+  readonly singleRunsMBps: ReadonlyArray<number>
+  readonly pool: Throughput & { readonly workers: number; readonly runsMBps: ReadonlyArray<number>; readonly peakRssMB: number }
+  readonly baseline: Throughput & { readonly blocks: number; readonly seconds: number }
+}
+
+export interface MatchResult {
+  readonly corpus: { readonly interactions: number; readonly blocks: number; readonly mb: number; readonly avgBlockBytes: number }
+  readonly runs: number
+  readonly rows: ReadonlyArray<MatchRow>
+}
+
+/** Three significant digits (the baseline can be tiny). */
+const sig = (x: number): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(3)))
+
+const throughput = (bytes: number, blocks: number, ms: number): Throughput => ({
+  mbPerSec: sig(bytes / 1e6 / (ms / 1000)),
+  blocksPerSec: Math.round(blocks / (ms / 1000))
+})
+
+/** The naive matcher: per block, normalize, then try every phrase's RegExp (whole words, gaps). */
+const naiveMatcher = (model: TopicModel) => {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+  const compiled = model.topics.map((t) => ({
+    id: t.id,
+    participants: t.participants,
+    res: t.phrases.flatMap((p) => {
+      const text = typeof p === "string" ? p : p.text
+      const strictness = typeof p === "string" ? t.strictness : (p.strictness ?? t.strictness)
+      const words = normalizeWords(text)
+      if (words.length === 0) return []
+      const gap = maxGapOf(strictness)
+      const between = gap === 0 ? " " : ` (?:[^ ]+ ){0,${gap}}`
+      return [new RegExp(`(?:^| )${words.map(escape).join(between)}(?= |$)`, "u")]
+    })
+  }))
+  return (participant: Participant, text: string): number => {
+    const normalized = normalizeWords(text).join(" ")
+    let found = 0
+    for (const t of compiled) {
+      if (t.participants !== "all" && t.participants !== participant) continue
+      if (t.res.some((re) => re.test(normalized))) found++
+    }
+    return found
+  }
+}
+
+const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): Promise<MatchRow> => {
+  const { blocks, bytes } = corpus
+  const model = randomModel(phrases, corpus.words)
+  const words = new Set(model.topics.flatMap((t) => t.phrases.flatMap((p) => normalizeWords(typeof p === "string" ? p : p.text)))).size
+
+  // Compile time and the detector's heap.
+  const compileTimes: Array<number> = []
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now()
+    compileDetector(model)
+    compileTimes.push(performance.now() - t0)
+  }
+  gc()
+  const heapBefore = process.memoryUsage().heapUsed
+  const copies = Array.from({ length: 4 }, () => compileDetector(model))
+  gc()
+  const detectorHeapMB = mb(Math.max(0, process.memoryUsage().heapUsed - heapBefore) / copies.length)
+  const detector = copies[0]!
+  copies.length = 1
+
+  // One core.
+  let detections = 0
+  for (const b of blocks) detections += detector.detectTopics(b).size // warm-up
+  const wall: Array<number> = []
+  const cpu: Array<number> = []
+  for (let r = 0; r < o.runs; r++) {
+    const c0 = threadCpuMs()
+    const t0 = performance.now()
+    for (let k = 0; k < blocks.length; k++) detector.detectTopics(blocks[k]!)
+    wall.push(performance.now() - t0)
+    cpu.push(threadCpuMs() - c0)
+  }
+
+  // All cores.
+  const pool = makeDetectorPool(detector, { workers: availableParallelism() })
+  const poolWall: Array<number> = []
+  const rss = rssSampler()
+  try {
+    const pass = async () => {
+      for (let k = 0; k < blocks.length; k += o.batchBlocks) await pool.detectTopicsBatch(blocks.slice(k, k + o.batchBlocks))
+    }
+    await pass() // workers start and warm up
+    rss.reset()
+    for (let r = 0; r < o.runs; r++) {
+      const t0 = performance.now()
+      await pass()
+      poolWall.push(performance.now() - t0)
+    }
+  } finally {
+    rss.stop()
+    await pool.close()
+  }
+
+  // The naive baseline, capped.
+  const naive = naiveMatcher(model)
+  let baseBlocks = 0
+  let baseBytes = 0
+  const t0 = performance.now()
+  const cap = o.baselineSeconds * 1000
+  while (performance.now() - t0 < cap && baseBlocks < blocks.length) {
+    for (let k = 0; k < 50 && baseBlocks < blocks.length; k++, baseBlocks++) {
+      const b = blocks[baseBlocks]!
+      naive(b.participant, b.text)
+      baseBytes += Buffer.byteLength(b.text, "utf8")
+    }
+  }
+  const baseMs = performance.now() - t0
+
+  return {
+    phrases,
+    topics: model.topics.length,
+    words,
+    compileMs: round(median(compileTimes)),
+    detectorHeapMB,
+    topicsPerBlock: round(detections / blocks.length, 2),
+    singleWall: throughput(bytes, blocks.length, median(wall)),
+    singleCpu: throughput(bytes, blocks.length, median(cpu)),
+    singleRunsMBps: wall.map((ms) => sig(bytes / 1e6 / (ms / 1000))),
+    pool: {
+      ...throughput(bytes, blocks.length, median(poolWall)),
+      workers: pool.workers,
+      runsMBps: poolWall.map((ms) => sig(bytes / 1e6 / (ms / 1000))),
+      peakRssMB: mb(rss.peak())
+    },
+    baseline: { ...throughput(baseBytes, baseBlocks, baseMs), blocks: baseBlocks, seconds: round(baseMs / 1000) }
+  }
+}
+
+export const runMatch = async (o: MatchOptions): Promise<MatchResult> => {
+  o.log(`match: generating ${o.interactions.toLocaleString("en-US")} seed interactions…`)
+  const corpus = seedCorpus(o.interactions)
+  o.log(`match: ${corpus.blocks.length.toLocaleString("en-US")} blocks, ${round(corpus.bytes / 1e6)} MB of text`)
+  const rows: Array<MatchRow> = []
+  for (const phrases of o.phraseCounts) {
+    o.log(`match: ${phrases.toLocaleString("en-US")} phrases…`)
+    const row = await measureModel(corpus, phrases, o)
+    o.log(
+      `match: ${phrases} phrases: 1 core ${row.singleWall.mbPerSec} MB/s (CPU time ${row.singleCpu.mbPerSec}), ` +
+        `pool ${row.pool.mbPerSec} MB/s, RegExp ${row.baseline.mbPerSec} MB/s`
+    )
+    rows.push(row)
+  }
+  return {
+    corpus: {
+      interactions: o.interactions,
+      blocks: corpus.blocks.length,
+      mb: round(corpus.bytes / 1e6),
+      avgBlockBytes: round(corpus.bytes / corpus.blocks.length)
+    },
+    runs: o.runs,
+    rows
+  }
+}

@@ -1,0 +1,190 @@
+/** Results on disk: bench/results/<date>-<suite>.json, and bench/RESULTS.md from the latest of each suite. */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import type { E2eResult, E2eVariant } from "./e2e.ts"
+import { type Machine, mdTable, table } from "./lib.ts"
+import type { MatchResult } from "./match.ts"
+
+export const resultsDir = fileURLToPath(new URL("./results/", import.meta.url))
+export const resultsFile = fileURLToPath(new URL("./RESULTS.md", import.meta.url))
+
+export type SuiteResult =
+  | { readonly suite: "match"; readonly machine: Machine; readonly options: Record<string, unknown>; readonly result: MatchResult }
+  | { readonly suite: "e2e"; readonly machine: Machine; readonly options: Record<string, unknown>; readonly result: E2eResult }
+
+export const writeResult = (r: SuiteResult): string => {
+  mkdirSync(resultsDir, { recursive: true })
+  const file = `${resultsDir}${r.machine.date.slice(0, 10)}-${r.suite}.json`
+  writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`)
+  return file
+}
+
+const latest = (suite: string): SuiteResult | undefined => {
+  if (!existsSync(resultsDir)) return undefined
+  const files = readdirSync(resultsDir).filter((f) => f.endsWith(`-${suite}.json`)).sort()
+  const f = files[files.length - 1]
+  return f === undefined ? undefined : (JSON.parse(readFileSync(`${resultsDir}${f}`, "utf8")) as SuiteResult)
+}
+
+const fmt = (n: number): string => n.toLocaleString("en-US")
+
+const machineLine = (m: Machine): string =>
+  `${m.cpu}, ${m.cores} cores, ${m.ramGB} GB RAM; Node ${m.node} (${m.platform}); ${m.date.slice(0, 16).replace("T", " ")} UTC; ` +
+  `load average at start ${m.loadAtStart}`
+
+const matchRows = (r: MatchResult) =>
+  r.rows.map((x) => [
+    fmt(x.phrases),
+    x.topics,
+    x.compileMs,
+    x.detectorHeapMB,
+    x.singleWall.mbPerSec,
+    fmt(x.singleWall.blocksPerSec),
+    x.singleCpu.mbPerSec,
+    x.pool.mbPerSec,
+    fmt(x.pool.blocksPerSec),
+    x.baseline.mbPerSec,
+    fmt(x.baseline.blocksPerSec),
+    `${Math.round(x.singleWall.mbPerSec / x.baseline.mbPerSec)}×`
+  ])
+
+const matchHead = [
+  "phrases", "topics", "compile ms", "heap MB", "1 core MB/s", "1 core blocks/s", "1 core MB/s (CPU time)",
+  "pool MB/s", "pool blocks/s", "RegExp MB/s", "RegExp blocks/s", "vs RegExp"
+]
+
+export const matchTable = (r: MatchResult): string => table(matchHead, matchRows(r))
+
+const e2eHead = ["phase", "Node flags", "interactions", "seconds", "interactions/s", "peak RSS MB", "CPU s (process)", "CPU s (main thread)", "cores busy"]
+
+const flagsCell = (flags: ReadonlyArray<string>) => (flags.length === 0 ? "(default)" : flags.join(" "))
+
+const e2eRows = (r: E2eResult) => [
+  ["seed", "(default)", fmt(r.seed.interactions), r.seed.seconds, fmt(Math.round(r.seed.interactions / r.seed.seconds)), r.seed.peakRssMB, r.seed.cpuSeconds, r.seed.mainThreadCpuSeconds, r.seed.coresBusy],
+  ...r.variants.flatMap((v) => [
+    ["bare paged read", flagsCell(v.nodeFlags), fmt(v.read.interactions), v.read.seconds, fmt(Math.round(v.read.interactions / v.read.seconds)), v.read.peakRssMB, v.read.cpuSeconds, v.read.mainThreadCpuSeconds, v.read.coresBusy],
+    ["reprocessing job", flagsCell(v.nodeFlags), fmt(v.job.processed), v.job.seconds, fmt(v.job.interactionsPerSec), v.job.peakRssMB, v.job.cpuSeconds, v.job.mainThreadCpuSeconds, v.job.coresBusy]
+  ])
+]
+
+const stagesLine = (v: E2eVariant): string =>
+  Object.entries(v.job.stages).map(([s, x]) => `${s} ${x.seconds} s`).join(", ") +
+  (Object.keys(v.job.inserts).length > 0
+    ? `; inserts: ${Object.entries(v.job.inserts).map(([t, x]) => `${t} ${x.seconds} s`).join(", ")}`
+    : "")
+
+const pipelinePeak = (v: E2eVariant): string =>
+  v.job.marked === undefined
+    ? ""
+    : ` (${v.job.marked.peakRssMB} MB until every interaction was processed at ${v.job.marked.seconds} s; the rest is the job's end: usage, export)`
+
+const variantLines = (v: E2eVariant): Array<string> => [
+  `${flagsCell(v.nodeFlags)}: job / bare read ${v.ratio}× (target ≤ 3×), job peak RSS ${v.job.peakRssMB} MB${pipelinePeak(v)} (target < 700), ` +
+    `${v.job.coresBusy} cores busy; job ${v.job.status}: ${fmt(v.job.updated)} updated, ${fmt(v.job.unchanged)} unchanged, ${fmt(v.job.failed)} failed`,
+  `  main thread at the RSS peak: ${JSON.stringify(v.job.atPeak ?? {})}`,
+  `  stage time summed over pages (stages overlap): ${stagesLine(v)}`
+]
+
+export const e2eTable = (r: E2eResult): string =>
+  [
+    table(e2eHead, e2eRows(r)),
+    `page size setting ${fmt(r.pageSize)}, pages of ${fmt(r.effectivePageSize)} interactions`,
+    ...r.variants.flatMap(variantLines)
+  ].join("\n")
+
+/** Rewrites bench/RESULTS.md from the latest result of each suite. */
+export const writeSummary = (): void => {
+  const match = latest("match")
+  const e2e = latest("e2e")
+  const parts: Array<string> = [
+    "# Benchmark results",
+    "",
+    "Written by `npm run bench` (`node bench/run.ts [match] [e2e] [--count N]`) from the latest",
+    "`bench/results/<date>-<suite>.json` of each suite. Figures are medians of the timed runs.",
+    "Throughput counts UTF-8 bytes of transcript text (1 MB = 10⁶ bytes).",
+    ""
+  ]
+  if (match?.suite === "match") {
+    const r = match.result
+    const at2000 = r.rows.find((x) => x.phrases === 2000)
+    parts.push(
+      "## Topic matching (`match`)",
+      "",
+      `Machine: ${machineLine(match.machine)}.`,
+      "",
+      `Corpus: ${fmt(r.corpus.blocks)} blocks of ${fmt(r.corpus.interactions)} seed interactions (${r.corpus.mb} MB, ` +
+        `${r.corpus.avgBlockBytes} bytes per block); ${r.runs} timed passes per figure. Models: the example model's ` +
+        "topics plus random 1–4-word phrases over the text's vocabulary (a quarter with a strictness gap), 10 per topic.",
+      "",
+      mdTable(matchHead, matchRows(r)),
+      "",
+      "- *1 core*: `detector.detectTopics` per block on one thread, by wall time; *(CPU time)*: by the thread's own " +
+        "CPU time — the same work without the time other tenants of a shared machine took.",
+      "- *pool*: `src/topics/pool.ts` with one worker per core, page-sized batches, by wall time (includes handing " +
+        "the text to the workers and the sets back).",
+      "- *RegExp*: the naive way — normalize the block, then one RegExp per phrase — run in the same process for " +
+        "a capped time; *vs RegExp* compares the one-core figures.",
+      "- *heap MB*: the compiled detector's retained heap; *compile ms*: one compile of the model.",
+      ""
+    )
+    if (at2000 !== undefined) {
+      parts.push(
+        `Target (SPEC): ≥ 150 MB/s per core at 2,000 phrases. Measured: ${at2000.singleWall.mbPerSec} MB/s by wall time, ` +
+          `${at2000.singleCpu.mbPerSec} MB/s by CPU time on one core; ${at2000.pool.mbPerSec} MB/s on ${at2000.pool.workers} workers.`,
+        ""
+      )
+    }
+  }
+  if (e2e?.suite === "e2e") {
+    const r = e2e.result
+    const first = r.variants[0]
+    parts.push(
+      "## End to end (`e2e`)",
+      "",
+      `Machine: ${machineLine(e2e.machine)}.`,
+      ""
+    )
+    if (first !== undefined) {
+      parts.push(
+        `${fmt(r.count)} seed interactions (${fmt(r.seed.blocks)} blocks; ${Math.round(first.read.chars / 1e6)} M characters in scope) ` +
+          `in a fresh embedded store; one job over all programs, all media, the whole period: ${fmt(first.job.total)} interactions in ` +
+          `scope, a model of ${first.job.topics} topics / ${fmt(first.job.phrases)} phrases. The bare read and the job read pages of ` +
+          `${fmt(r.effectivePageSize)} interactions (daemon page size setting ${fmt(r.pageSize)}). Each variant runs on its own ` +
+          "pristine copy of the seeded store.",
+        ""
+      )
+    }
+    parts.push(mdTable(e2eHead, e2eRows(r)), "")
+    for (const v of r.variants) {
+      parts.push(
+        `- **${flagsCell(v.nodeFlags)}** — job / bare read: **${v.ratio}×** (target ≤ 3×); job peak RSS **${v.job.peakRssMB} MB**` +
+          `${pipelinePeak(v)} (target < 700 MB); ${v.job.coresBusy} of ${e2e.machine.cores} cores busy on average. Job: ${v.job.status}, ` +
+          `${fmt(v.job.updated)} updated, ${fmt(v.job.unchanged)} unchanged, ${fmt(v.job.failed)} failed. Stage time summed over ` +
+          `pages (stages overlap): ${stagesLine(v)}.`
+      )
+    }
+    parts.push("")
+  }
+  parts.push(
+    "## What bounds these figures",
+    "",
+    "- **Matching, one core.** A block is scanned once, character by character (`src/topics/vocabulary.ts`, " +
+      "`fastRun`); what follows works on the phrase words found (a handful per block). Profiles put most of the time " +
+      "in that loop, and much of it in `String.prototype.charCodeAt`, which V8 lowers to a dispatch on the string's " +
+      "representation for every character. Reading UTF-8 bytes instead makes the loop ≈ 35% faster but encoding the " +
+      "text first costs as much. The rest is the Aho–Corasick step per phrase word, the gapped-phrase windows, and " +
+      "building the returned sets (more topics per block at 20,000 phrases). The RegExp baseline does the same work " +
+      "once per phrase.",
+    "- **Matching, pool.** Workers scan the same way; the main thread joins each chunk's texts into one string and " +
+      "turns topic indexes back into sets (≈ 15% of the single-thread cost). On a 2-vCPU VM shared with other " +
+      "tenants (see the load average) the second worker often gets only part of a core.",
+    "- **The job.** It reads what the bare read reads, plus each page's prior topics, and writes every change " +
+      "(block topics and their history) and a result per interaction; the stage sums above show the inserts as " +
+      "its largest part, then the reads. Matching runs on the pool and overlaps them.",
+    "- **Memory.** Peak RSS is the embedded engine (≈ 300 MB idle, more with query and insert buffers), V8's " +
+      "heap (collected lazily: with default flags it holds 2–4× the live data — see the main-thread heap at the " +
+      "peak), the pool worker, and at the very end the job's export, built in memory for all impacted interactions.",
+    ""
+  )
+  writeFileSync(resultsFile, `${parts.join("\n")}\n`)
+}

@@ -1,0 +1,101 @@
+/**
+ * The benchmark harness: `npm run bench` (= `node bench/run.ts`).
+ *
+ *   node bench/run.ts [match] [e2e] [options]     no suite named: both
+ *     --count N          e2e: interactions to seed (default 250,000; e.g. 20000 for a quick check)
+ *     --page-size N      e2e: the job's page size (default 2,000, the daemon's default)
+ *     --interactions N   match: seed interactions forming the corpus (default 10,000 ≈ 18 MB)
+ *     --phrases a,b,c    match: phrase counts (default 200,2000,20000)
+ *     --runs N           match: timed passes per figure (default 5)
+ *     --quick            match: 2,000 interactions, 3 runs, 1 s baseline cap
+ *     --node-flags "F"   e2e: run the read and the job with these Node flags only (default: two
+ *                        variants, no flags and "--max-old-space-size=256 --max-semi-space-size=4")
+ *     --keep             e2e: keep the temporary data directory
+ *     --data DIR         e2e: reuse a data directory seeded (with --keep) by an earlier run of the same --count
+ *     --job-only         e2e, development: run only the job phase and print its figures (nothing written)
+ *     --no-write         print only; do not write bench/results/*.json nor bench/RESULTS.md
+ *
+ * Prints a table per suite, writes bench/results/<date>-<suite>.json and rewrites
+ * bench/RESULTS.md from the latest result of each suite. Timing assertions live nowhere:
+ * these are measurements, reported as they come out (the machine may be shared: see the load
+ * average recorded with each result).
+ */
+import { parseArgs } from "node:util"
+import { runE2e } from "./e2e.ts"
+import { machine } from "./lib.ts"
+import { runMatch } from "./match.ts"
+import { e2eTable, matchTable, resultsFile, writeResult, writeSummary } from "./report.ts"
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    count: { type: "string", default: "250000" },
+    "page-size": { type: "string", default: "2000" },
+    interactions: { type: "string" },
+    phrases: { type: "string", default: "200,2000,20000" },
+    runs: { type: "string" },
+    quick: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+    data: { type: "string" },
+    "job-only": { type: "boolean", default: false },
+    "node-flags": { type: "string" },
+    "no-write": { type: "boolean", default: false }
+  }
+})
+
+const known = ["match", "e2e"]
+const suites = positionals.length === 0 ? known : positionals
+for (const s of suites) {
+  if (!known.includes(s)) {
+    console.error(`unknown suite ${JSON.stringify(s)} (known: ${known.join(", ")})`)
+    process.exit(2)
+  }
+}
+const int = (name: string, s: string): number => {
+  const n = Number(s)
+  if (!Number.isInteger(n) || n <= 0) {
+    console.error(`--${name}: expected a positive integer, got ${JSON.stringify(s)}`)
+    process.exit(2)
+  }
+  return n
+}
+const log = (s: string) => console.error(`[bench] ${s}`)
+const write = !values["no-write"]
+
+for (const suite of suites) {
+  const m = machine()
+  if (suite === "match") {
+    const options = {
+      interactions: int("interactions", values.interactions ?? (values.quick ? "2000" : "10000")),
+      phraseCounts: values.phrases.split(",").map((p) => int("phrases", p.trim())),
+      runs: int("runs", values.runs ?? (values.quick ? "3" : "5")),
+      baselineSeconds: values.quick ? 1 : 3,
+      batchBlocks: 40_000
+    }
+    const result = await runMatch({ ...options, log })
+    console.log(`\nTopic matching — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart}`)
+    console.log(`corpus: ${result.corpus.blocks} blocks, ${result.corpus.mb} MB; medians of ${result.runs} runs\n`)
+    console.log(matchTable(result))
+    if (write) log(`wrote ${writeResult({ suite: "match", machine: m, options, result })}`)
+  } else {
+    const variants = values["node-flags"] !== undefined
+      ? [values["node-flags"].split(" ").filter((f) => f !== "")]
+      : [[], ["--max-old-space-size=256", "--max-semi-space-size=4"]]
+    const options = {
+      count: int("count", values.count),
+      pageSize: int("page-size", values["page-size"]),
+      keep: values.keep,
+      data: values.data,
+      skipRead: values["job-only"],
+      variants
+    }
+    const result = await runE2e({ ...options, log })
+    console.log(`\nEnd to end — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart}\n`)
+    console.log(e2eTable(result))
+    if (write) log(`wrote ${writeResult({ suite: "e2e", machine: m, options, result })}`)
+  }
+}
+if (write) {
+  writeSummary()
+  log(`wrote ${resultsFile}`)
+}

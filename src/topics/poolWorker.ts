@@ -1,0 +1,74 @@
+/**
+ * A worker of the detector pool (src/topics/pool.ts): compiles the model once, then answers
+ * batches. A batch is one string holding the blocks' texts back to back (block k is
+ * `text[starts[k] .. starts[k + 1] - 1)`; one separator code unit follows each block) and the
+ * blocks' participants (0 external, 1 internal). The answer: each block's topics as topic
+ * indexes, in detection order, `topics[offsets[k] .. offsets[k + 1])`.
+ */
+import { parentPort, workerData } from "node:worker_threads"
+import type { TopicModel } from "../domain/topicModel.ts"
+import { compileDetector, detectorCore } from "./detector.ts"
+
+export interface WorkerInit {
+  readonly model: TopicModel
+  readonly topicIds: ReadonlyArray<string> | undefined
+}
+
+export interface BatchRequest {
+  readonly id: number
+  readonly text: string
+  readonly starts: Int32Array
+  readonly participants: Uint8Array
+}
+
+export type BatchResponse =
+  | { readonly id: number; readonly offsets: Int32Array; readonly topics: Int32Array }
+  | { readonly id: number; readonly error: string }
+
+const init = workerData as WorkerInit
+const core = detectorCore(compileDetector(init.model, init.topicIds === undefined ? undefined : new Set(init.topicIds)))!
+const port = parentPort!
+
+/**
+ * Warm-up: a fresh thread runs its first batches in the interpreter, many times slower than
+ * optimized code. Matching the model's own phrases (with some filler) for a few thousand blocks
+ * gets the hot paths optimized before the first real batch, which waits meanwhile.
+ */
+const warmUp = () => {
+  const phrases = init.model.topics.flatMap((t) => t.phrases.map((p) => (typeof p === "string" ? p : p.text)))
+  const filler = ["well", "so", "the", "and", "I", "you", "my", "it's", "okay", "thanks", "Réclamation", "42"]
+  let text = ""
+  for (let k = 0; text.length < 150_000; k++) {
+    text += `${filler[k % filler.length]} ${phrases.length > 0 ? phrases[k % phrases.length] : "hello"}, ${filler[(k * 7) % filler.length]}. `
+  }
+  for (let pass = 0; pass < 3; pass++) {
+    for (let from = 0; from < text.length; from += 90) {
+      core.topicIndexes(text, from, Math.min(text.length, from + 90), (from / 90) % 2 === 0 ? "external" : "internal")
+    }
+  }
+}
+warmUp()
+
+port.on("message", (m: BatchRequest) => {
+  try {
+    const n = m.participants.length
+    const offsets = new Int32Array(n + 1)
+    let topics = new Int32Array(Math.max(64, n))
+    let used = 0
+    const found = core.found
+    for (let k = 0; k < n; k++) {
+      const count = core.topicIndexes(m.text, m.starts[k]!, m.starts[k + 1]! - 1, m.participants[k] === 0 ? "external" : "internal")
+      if (used + count > topics.length) {
+        const next = new Int32Array(Math.max(used + count, topics.length * 2))
+        next.set(topics.subarray(0, used))
+        topics = next
+      }
+      for (let x = 0; x < count; x++) topics[used++] = found[x]!
+      offsets[k + 1] = used
+    }
+    const out = topics.slice(0, used)
+    port.postMessage({ id: m.id, offsets, topics: out } satisfies BatchResponse, [offsets.buffer, out.buffer])
+  } catch (e) {
+    port.postMessage({ id: m.id, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies BatchResponse)
+  }
+})

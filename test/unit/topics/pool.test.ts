@@ -1,0 +1,96 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import type { Block } from "../../../src/domain/interaction.ts"
+import type { Topic, TopicModel } from "../../../src/domain/topicModel.ts"
+import { compileDetector } from "../../../src/topics/detector.ts"
+import { detectorPool, makeDetectorPool } from "../../../src/topics/pool.ts"
+import { type Prng, prng } from "./reference.ts"
+
+const WORDS = ["cancel", "my", "account", "refund", "the", "order", "please", "отменить", "заказ", "キャンセル", "café", "don't", "telecommunications", "x", "y"]
+
+const randomModel = (rng: Prng): TopicModel => {
+  const topics: Array<Topic> = []
+  for (let t = 0; t < 1 + rng.int(30); t++) {
+    const phrases = Array.from({ length: 1 + rng.int(4) }, () => {
+      const text = Array.from({ length: 1 + rng.int(3) }, () => rng.pick(WORDS)).join(" ")
+      return rng.chance(0.3) ? { text, strictness: rng.pick(["1", "55", "85"] as const) } : text
+    })
+    topics.push({ id: `t${t}`, name: `T${t}`, participants: rng.pick(["external", "internal", "all"] as const), phrases })
+  }
+  return { programs: [], topics }
+}
+
+const randomBlocks = (rng: Prng, n: number): Array<Block> =>
+  Array.from({ length: n }, () => ({
+    participant: rng.chance(0.5) ? "external" : "internal",
+    offsetMs: 0,
+    text: Array.from({ length: rng.int(rng.chance(0.02) ? 2000 : 30) }, () => rng.pick(WORDS)).join(rng.pick([" ", ", ", "\n"]))
+  }))
+
+/** Sets as arrays, keeping their order (the pool must return the detector's sets exactly). */
+const asArrays = (sets: ReadonlyArray<ReadonlySet<string>>) => sets.map((s) => [...s])
+
+describe("detector pool", () => {
+  it("returns exactly what the single-thread detector returns, in order, over many chunks", async () => {
+    const rng = prng(99)
+    for (let c = 0; c < 6; c++) {
+      const model = randomModel(rng)
+      const restrict = rng.chance(0.5) ? new Set(model.topics.filter(() => rng.chance(0.5)).map((t) => t.id)) : undefined
+      const detector = compileDetector(model, restrict)
+      const pool = makeDetectorPool(detector, { workers: 2, chunkChars: 2048 })
+      try {
+        const blocks = randomBlocks(rng, 1500)
+        const want = blocks.map((b) => detector.detectTopics(b))
+        const got = await pool.detectTopicsBatch(blocks)
+        expect(asArrays(got)).toEqual(asArrays(want))
+        // Same shared instances for zero or one topic.
+        for (let k = 0; k < want.length; k++) if (want[k]!.size <= 1) expect(got[k]).toBe(want[k])
+        // Concurrent batches keep their own order.
+        const [a, b] = await Promise.all([pool.detectTopicsBatch(blocks.slice(0, 700)), pool.detectTopicsBatch(blocks.slice(700))])
+        expect(asArrays([...a, ...b])).toEqual(asArrays(want))
+      } finally {
+        await pool.close()
+      }
+    }
+  })
+
+  it("handles empty batches, empty texts, an empty model and non-Latin text", async () => {
+    const empty = compileDetector({ programs: [], topics: [] })
+    const pool = makeDetectorPool(empty, { workers: 1 })
+    expect(await pool.detectTopicsBatch([])).toEqual([])
+    expect(asArrays(await pool.detectTopicsBatch([{ participant: "external", text: "" }, { participant: "internal", text: "cancel" }]))).toEqual([[], []])
+    await pool.close()
+
+    const d = compileDetector({ programs: [], topics: [{ id: "ru", name: "RU", participants: "all", phrases: ["отменить заказ", "キャンセル"] }] })
+    const p = makeDetectorPool(d, { workers: 2 })
+    const blocks: Array<Block> = [
+      { participant: "external", offsetMs: 0, text: "Я хочу ОТМЕНИТЬ, заказ!" },
+      { participant: "internal", offsetMs: 0, text: "" },
+      { participant: "internal", offsetMs: 0, text: "注文を キャンセル したい 😀" }
+    ]
+    expect(asArrays(await p.detectTopicsBatch(blocks))).toEqual([["ru"], [], ["ru"]])
+    await p.close()
+  })
+
+  it("fails calls after close, and the scoped pool closes with its scope", async () => {
+    const d = compileDetector({ programs: [], topics: [{ id: "t", name: "T", participants: "all", phrases: ["refund"] }] })
+    const pool = makeDetectorPool(d, { workers: 1 })
+    expect(asArrays(await pool.detectTopicsBatch([{ participant: "external", text: "a refund" }]))).toEqual([["t"]])
+    await pool.close()
+    await expect(pool.detectTopicsBatch([{ participant: "external", text: "refund" }])).rejects.toThrow(/closed/)
+
+    let kept: Awaited<ReturnType<typeof makeDetectorPool>> | undefined
+    const result = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function*() {
+          const p = yield* detectorPool(d, { workers: 1 })
+          kept = p
+          return yield* Effect.promise(() => p.detectTopicsBatch([{ participant: "internal", text: "REFUND!" }]))
+        })
+      )
+    )
+    expect(asArrays(result)).toEqual([["t"]])
+    await expect(kept!.detectTopicsBatch([])).resolves.toEqual([])
+    await expect(kept!.detectTopicsBatch([{ participant: "external", text: "refund" }])).rejects.toThrow(/closed/)
+  })
+})
