@@ -8,6 +8,9 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    globalSetup: ["test/helpers/globalSetup.ts"]
+    globalSetup: ["test/helpers/globalSetup.ts"],
+    // CI shares two cores with every test process; a test that times out there is tried once
+    // more (a real failure fails twice). Locally a failure is reported at once.
+    retry: process.env["CI"] ? 1 : 0
   }
 })
