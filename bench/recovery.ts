@@ -4,7 +4,8 @@
  * limit. Reports platform calls against the minimum (result pages + one metadata call per missing
  * conversation + one content call per recording + the token) and wall time.
  *
- *   node bench/recovery.ts [--count 100000] [--missing 0.02] [--rate 50]
+ *   node bench/recovery.ts [--count 100000] [--missing 0.02] [--rate 50] [--no-write]
+ *   (also `npm run bench -- recovery`)
  *
  * Writes bench/results/<date>-recovery.json.
  */
@@ -100,11 +101,14 @@ try {
     floorSeconds: Math.round((minimum / rate) * 10) / 10,
     seedSeconds: Math.round(result.seedSeconds * 10) / 10
   }
+  console.log("\nRecovery against the simulator")
   console.table(report)
-  mkdirSync(join(import.meta.dirname, "results"), { recursive: true })
-  const file = join(import.meta.dirname, "results", `${report.date.slice(0, 10)}-recovery.json`)
-  writeFileSync(file, JSON.stringify(report, null, 2) + "\n")
-  console.log(`written ${file}`)
+  if (!process.argv.includes("--no-write")) {
+    mkdirSync(join(import.meta.dirname, "results"), { recursive: true })
+    const file = join(import.meta.dirname, "results", `${report.date.slice(0, 10)}-recovery.json`)
+    writeFileSync(file, JSON.stringify(report, null, 2) + "\n")
+    console.log(`written ${file}`)
+  }
 } finally {
   await sim.stop()
   rmSync(dir, { recursive: true, force: true })

@@ -1,14 +1,17 @@
 /**
  * The benchmark harness: `npm run bench` (= `node bench/run.ts`).
  *
- *   node bench/run.ts [match] [e2e] [options]     no suite named: both
+ *   node bench/run.ts [match] [e2e] [recovery] [options]     no suite named: all three
+ *     --recovery-count N recovery: conversations in the period (default 100,000)
+ *     --missing F        recovery: share of text conversations missing from the store (default 0.02)
+ *     --rate N           recovery: platform requests per second, client and simulator (default 50)
  *     --count N          e2e: interactions to seed (default 250,000; e.g. 20000 for a quick check)
  *     --page-size N      e2e: the job's page size (default 2,000, the daemon's default)
  *     --interactions N   match: seed interactions forming the corpus (default 10,000 ≈ 18 MB)
  *     --phrases a,b,c    match: phrase counts (default 200,2000,20000)
  *     --runs N           match: timed passes per figure (default 5)
  *     --quick            match: 2,000 interactions, 3 runs, 1 s baseline cap
- *     --node-flags "F"   e2e: run the read and the job with these Node flags only (default: two
+ *     --node-flags="F"   e2e: run the read and the job with these Node flags only (default: two
  *                        variants, no flags and "--max-old-space-size=256 --max-semi-space-size=4")
  *     --keep             e2e: keep the temporary data directory
  *     --data DIR         e2e: reuse a data directory seeded (with --keep) by an earlier run of the same --count
@@ -20,6 +23,7 @@
  * these are measurements, reported as they come out (the machine may be shared: see the load
  * average recorded with each result).
  */
+import { loadavg } from "node:os"
 import { parseArgs } from "node:util"
 import { runE2e } from "./e2e.ts"
 import { machine } from "./lib.ts"
@@ -39,11 +43,14 @@ const { values, positionals } = parseArgs({
     data: { type: "string" },
     "job-only": { type: "boolean", default: false },
     "node-flags": { type: "string" },
-    "no-write": { type: "boolean", default: false }
+    "no-write": { type: "boolean", default: false },
+    "recovery-count": { type: "string", default: "100000" },
+    missing: { type: "string", default: "0.02" },
+    rate: { type: "string", default: "50" }
   }
 })
 
-const known = ["match", "e2e"]
+const known = ["match", "e2e", "recovery"]
 const suites = positionals.length === 0 ? known : positionals
 for (const s of suites) {
   if (!known.includes(s)) {
@@ -60,10 +67,20 @@ const int = (name: string, s: string): number => {
   return n
 }
 const log = (s: string) => console.error(`[bench] ${s}`)
+const loadNow = () => Math.round(loadavg()[0]! * 100) / 100
 const write = !values["no-write"]
 
 for (const suite of suites) {
   const m = machine()
+  if (suite === "recovery") {
+    // A separate process: its own embedded store and simulator, its own figures file.
+    const { spawnSync } = await import("node:child_process")
+    const args = ["bench/recovery.ts", "--count", values["recovery-count"], "--missing", values.missing, "--rate", values.rate]
+    if (!write) args.push("--no-write")
+    const r = spawnSync(process.execPath, args, { stdio: "inherit" })
+    if (r.status !== 0) process.exitCode = 1
+    continue
+  }
   if (suite === "match") {
     const options = {
       interactions: int("interactions", values.interactions ?? (values.quick ? "2000" : "10000")),
@@ -76,7 +93,7 @@ for (const suite of suites) {
     console.log(`\nTopic matching — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart}`)
     console.log(`corpus: ${result.corpus.blocks} blocks, ${result.corpus.mb} MB; medians of ${result.runs} runs\n`)
     console.log(matchTable(result))
-    if (write) log(`wrote ${writeResult({ suite: "match", machine: m, options, result })}`)
+    if (write) log(`wrote ${writeResult({ suite: "match", machine: { ...m, loadAtEnd: loadNow() }, options, result })}`)
   } else {
     const variants = values["node-flags"] !== undefined
       ? [values["node-flags"].split(" ").filter((f) => f !== "")]
@@ -92,7 +109,7 @@ for (const suite of suites) {
     const result = await runE2e({ ...options, log })
     console.log(`\nEnd to end — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart}\n`)
     console.log(e2eTable(result))
-    if (write) log(`wrote ${writeResult({ suite: "e2e", machine: m, options, result })}`)
+    if (write) log(`wrote ${writeResult({ suite: "e2e", machine: { ...m, loadAtEnd: loadNow() }, options, result })}`)
   }
 }
 if (write) {
