@@ -13,6 +13,8 @@ export interface Machine {
   readonly date: string
   /** 1-minute load average when the suite started (the machine is shared: > cores means contention). */
   readonly loadAtStart: number
+  /** … and when it ended (set by the harness). */
+  readonly loadAtEnd?: number
 }
 
 export const machine = (): Machine => ({

@@ -30,7 +30,7 @@ const fmt = (n: number): string => n.toLocaleString("en-US")
 
 const machineLine = (m: Machine): string =>
   `${m.cpu}, ${m.cores} cores, ${m.ramGB} GB RAM; Node ${m.node} (${m.platform}); ${m.date.slice(0, 16).replace("T", " ")} UTC; ` +
-  `load average at start ${m.loadAtStart}`
+  `1-minute load average ${m.loadAtStart} at start${m.loadAtEnd === undefined ? "" : `, ${m.loadAtEnd} at end`} (other tenants share the machine)`
 
 const matchRows = (r: MatchResult) =>
   r.rows.map((x) => [
