@@ -1,3 +1,4 @@
+import { intBetween } from "../domain/configSchemas.ts"
 import { Config, ConfigProvider, Effect, Layer, Schema } from "effect"
 import { readFileSync } from "node:fs"
 import { parse as parseYaml } from "yaml"
@@ -29,8 +30,6 @@ export interface DaemonSettings {
   readonly instanceName: string
 }
 
-const intBetween = (key: string, minimum: number, maximum: number) =>
-  Config.schema(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum, maximum }))), key)
 
 export const DaemonSettingsConfig: Config.Config<DaemonSettings> = Config.all({
   httpPort: Config.Port("REWIND_HTTP_PORT").pipe(Config.withDefault(9464)),

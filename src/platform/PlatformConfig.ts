@@ -14,6 +14,7 @@
  * - `PLATFORM_PAGING_LIMIT`  — results one details query may page through, default 100,000
  *                              (the platform's limit; lower it only to test interval splitting).
  */
+import { intBetween } from "../domain/configSchemas.ts"
 import { Config, type Redacted, Schema } from "effect"
 import { DetailsMaxPageSize, DetailsPagingLimit } from "./genesys.ts"
 
@@ -47,8 +48,6 @@ const HttpUrl = Schema.String.pipe(
   )
 )
 
-const intBetween = (key: string, minimum: number, maximum: number) =>
-  Config.schema(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum, maximum }))), key)
 
 const numberBetween = (key: string, minimum: number, maximum: number) =>
   Config.schema(Schema.NumberFromString.pipe(Schema.check(Schema.isBetween({ minimum, maximum }))), key)

@@ -1,3 +1,4 @@
+import { errorText } from "../../domain/errorText.ts"
 import { Effect, Layer, Option, Result, Stream } from "effect"
 import { IngestEvent, IngestWatermark } from "../../domain/recovery.ts"
 import { decodeStrict, parseJson } from "../../domain/validation.ts"
@@ -17,8 +18,6 @@ import { resolveConversation } from "./resolve.ts"
 
 const decodeEvent = decodeStrict(IngestEvent)
 
-const errorText = (e: unknown): string =>
-  e !== null && typeof e === "object" && "message" in e && typeof e.message === "string" ? e.message : String(e)
 
 /**
  * Live ingestion: completed-conversation events on `<prefix>.ingest.conversation` (the id, or the

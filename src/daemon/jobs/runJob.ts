@@ -1,3 +1,4 @@
+import { errorText } from "../../domain/errorText.ts"
 import { Effect, Option, Schedule, Schema } from "effect"
 import { type Job, percentOf } from "../../domain/job.ts"
 import { monthOf } from "../../domain/quota.ts"
@@ -21,8 +22,6 @@ class CancelSignal extends Schema.TaggedError<CancelSignal>()("CancelSignal", {}
 /** The job cannot run as recorded (e.g. its pinned model revision is gone). */
 class JobFailure extends Schema.TaggedError<JobFailure>()("JobFailure", { message: Schema.String }) {}
 
-const errorText = (e: unknown): string =>
-  e !== null && typeof e === "object" && "message" in e && typeof e.message === "string" ? e.message : String(e)
 
 /** Runs one claimed job to its end: resume from its checkpoint, page, checkpoint, finish. */
 export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: string) {

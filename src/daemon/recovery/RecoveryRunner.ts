@@ -1,3 +1,4 @@
+import { errorText } from "../../domain/errorText.ts"
 import { Context, Effect, Layer, Option, Queue, Schedule } from "effect"
 import type { RecoveryRun } from "../../domain/recovery.ts"
 import { type CountsByMedia, totalsOf } from "../../pipelines/recover/diff.ts"
@@ -14,8 +15,6 @@ import { scheduleAutomatic } from "./request.ts"
 
 const staleAfterMs = 60_000
 
-const errorText = (e: unknown): string =>
-  e !== null && typeof e === "object" && "message" in e && typeof e.message === "string" ? e.message : String(e)
 
 /**
  * Runs recovery runs one at a time, in order; starts an automatic run every N minutes; takes

@@ -1,3 +1,4 @@
+import { errorText } from "../../domain/errorText.ts"
 import { Effect } from "effect"
 import type { Interaction, Transcript } from "../../domain/interaction.ts"
 import type { PlatformConversation } from "../../platform/convert.ts"
@@ -27,8 +28,6 @@ export const toInteraction = (c: PlatformConversation, transcripts: ReadonlyArra
   transcripts
 })
 
-const errorText = (e: unknown) =>
-  e !== null && typeof e === "object" && "message" in e && typeof e.message === "string" ? e.message : String(e)
 
 /**
  * Transform: recording metadata, then the content of every text recording of one missing

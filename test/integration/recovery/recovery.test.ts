@@ -11,10 +11,10 @@ import { exampleModel, generateInteractions } from "../../../src/seed/generate.t
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
-import { ClickHouse } from "../../../src/store/ClickHouse.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
+import { interactionCounts } from "../../helpers/store.ts"
 import { refTopics } from "../../unit/topics/reference.ts"
 
 const seed = { seed: 21, count: 700, from: "2026-01-05T00:00:00Z", to: "2026-01-12T00:00:00Z" }
@@ -108,16 +108,8 @@ describe("digital interaction recovery against the simulator (real HTTP)", () =>
     const r = await waitRun("week-2")
     expect(r.status).toBe("Completed")
     expect(r.totals).toMatchObject({ platform: all.length, store: all.length, missing: 0, recovered: 0 })
-    const dup = await run(Effect.gen(function*() {
-      const ch = yield* ClickHouse
-      return yield* Effect.promise(async () =>
-        (await (await ch.client.query({
-          query: `SELECT count() AS n, uniqExact(id) AS u FROM ${ch.database}.interactions FINAL`,
-          format: "JSONEachRow"
-        })).json()) as Array<{ n: string; u: string }>)
-    }))
-    expect(Number(dup[0]!.n)).toBe(all.length)
-    expect(Number(dup[0]!.u)).toBe(all.length)
+    const counts = await run(interactionCounts)
+    expect(counts).toEqual({ rows: all.length, unique: all.length })
   })
 
   it("lists runs; refuses voice, inverted periods, and unknown runs", async () => {

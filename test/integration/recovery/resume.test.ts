@@ -8,9 +8,9 @@ import { exampleModel, generateInteractions } from "../../../src/seed/generate.t
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
-import { ClickHouse } from "../../../src/store/ClickHouse.ts"
 import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
+import { interactionCounts } from "../../helpers/store.ts"
 
 const seed = { seed: 44, count: 2000, from: "2026-03-01T00:00:00Z", to: "2026-03-08T00:00:00Z" }
 const missingShare = 0.3
@@ -58,15 +58,7 @@ describe("a daemon stopped mid-recovery", () => {
     // The rerun found fewer missing (some were recovered before the stop) and brought the rest.
     expect(done.totals.missing).toBeLessThan(missing.length)
     expect(done.totals.recovered).toBe(done.totals.missing)
-    const rows = await run(Effect.gen(function*() {
-      const ch = yield* ClickHouse
-      return yield* Effect.promise(async () =>
-        (await (await ch.client.query({
-          query: `SELECT count() AS n, uniqExact(id) AS u FROM ${ch.database}.interactions FINAL`,
-          format: "JSONEachRow"
-        })).json()) as Array<{ n: string; u: string }>)
-    }))
-    expect(Number(rows[0]!.n)).toBe(all.length)
-    expect(Number(rows[0]!.u)).toBe(all.length)
+    const counts = await run(interactionCounts)
+    expect(counts).toEqual({ rows: all.length, unique: all.length })
   })
 })

@@ -1,0 +1,5 @@
+import { Config, Schema } from "effect"
+
+/** An integer setting within bounds; a bad value fails naming its key. */
+export const intBetween = (key: string, minimum: number, maximum: number) =>
+  Config.schema(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum, maximum }))), key)
