@@ -26,10 +26,19 @@ export interface DaemonSettings {
   readonly recoverySettleMinutes: number
   /** Where the first automatic run starts when there is no watermark. */
   readonly recoveryLookBackHours: number
+  /**
+   * A running job or recovery run whose owner has not sent a heartbeat for this long (it was
+   * killed, or lost its connection) is taken over by another daemon, or by the restarted one.
+   */
+  readonly takeoverAfterSeconds: number
   readonly logLevel: "Trace" | "Debug" | "Info" | "Warn" | "Error"
   readonly instanceName: string
 }
 
+
+/** How often an owner refreshes its heartbeat: well inside the takeover window, at most every 5 s. */
+export const heartbeatMillis = (s: Pick<DaemonSettings, "takeoverAfterSeconds">): number =>
+  Math.min(5_000, Math.floor((s.takeoverAfterSeconds * 1000) / 3))
 
 export const DaemonSettingsConfig: Config.Config<DaemonSettings> = Config.all({
   httpPort: Config.Port("REWIND_HTTP_PORT").pipe(Config.withDefault(9464)),
@@ -43,6 +52,7 @@ export const DaemonSettingsConfig: Config.Config<DaemonSettings> = Config.all({
   recoveryIntervalMinutes: intBetween("REWIND_RECOVERY_INTERVAL_MINUTES", 0, 24 * 60).pipe(Config.withDefault(15)),
   recoverySettleMinutes: intBetween("REWIND_RECOVERY_SETTLE_MINUTES", 0, 24 * 60).pipe(Config.withDefault(30)),
   recoveryLookBackHours: intBetween("REWIND_RECOVERY_LOOKBACK_HOURS", 1, 31 * 24).pipe(Config.withDefault(24)),
+  takeoverAfterSeconds: intBetween("REWIND_TAKEOVER_AFTER_SECONDS", 3, 3600).pipe(Config.withDefault(30)),
   logLevel: Config.Literals(["Trace", "Debug", "Info", "Warn", "Error"], "REWIND_LOG_LEVEL").pipe(Config.withDefault("Info" as const)),
   instanceName: Config.String("REWIND_INSTANCE").pipe(Config.withDefault(`rewind-${process.pid}`))
 })
@@ -55,6 +65,7 @@ export const knownConfigKeys = [
   "REWIND_HTTP_PORT", "REWIND_HTTP_HOST", "REWIND_JOB_CONCURRENCY", "REWIND_PAGE_SIZE", "REWIND_QUOTA_AGENTS",
   "REWIND_BILLING_ENABLED", "REWIND_MAX_JOB_INTERACTIONS", "REWIND_MAX_COMMAND_BYTES", "REWIND_LOG_LEVEL", "REWIND_INSTANCE",
   "REWIND_RECOVERY_INTERVAL_MINUTES", "REWIND_RECOVERY_SETTLE_MINUTES", "REWIND_RECOVERY_LOOKBACK_HOURS",
+  "REWIND_TAKEOVER_AFTER_SECONDS",
   ...platformConfigKeys
 ] as const
 

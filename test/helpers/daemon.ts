@@ -28,6 +28,7 @@ export const testSettings = (o: {
     recoveryIntervalMinutes: 0,
     recoverySettleMinutes: 30,
     recoveryLookBackHours: 24,
+    takeoverAfterSeconds: 30,
     instanceName: "test",
     ...o.daemon
   }

@@ -7,10 +7,8 @@ import { Metrics } from "../Metrics.ts"
 import { jobEvent } from "./events.ts"
 import { runJob } from "./runJob.ts"
 
-/** A running job whose heartbeat is older than this is taken over by another daemon. */
-export const staleAfterMs = 30_000
-
-const isStale = (j: Job, now: number) =>
+/** A running job whose heartbeat is older than `staleAfterMs` is taken over by another daemon. */
+const isStale = (j: Job, now: number, staleAfterMs: number) =>
   j.owner === undefined || j.heartbeatAt === undefined || now - Date.parse(j.heartbeatAt) > staleAfterMs
 
 /**
@@ -35,6 +33,7 @@ export class JobRunner extends Context.Service<JobRunner, {
       const instance = `${settings.instanceName}-${Math.random().toString(36).slice(2, 8)}`
       const running = new Map<string, Fiber.Fiber<void, unknown>>()
       const scope = yield* Effect.scope
+      const staleAfterMs = settings.takeoverAfterSeconds * 1000
 
       const wake = Queue.offer(signal, undefined).pipe(Effect.asVoid)
 
@@ -44,7 +43,7 @@ export class JobRunner extends Context.Service<JobRunner, {
           const modelRev = Option.match(yield* models.current(), { onNone: () => 0, onSome: (m) => m.revision })
           const stamp = new Date(now).toISOString()
           const next = yield* repo.update(candidate.id, (j): Job => {
-            const claimable = j.jobStatus === "Queued" || (j.jobStatus === "InProgress" && isStale(j, now))
+            const claimable = j.jobStatus === "Queued" || (j.jobStatus === "InProgress" && isStale(j, now, staleAfterMs))
             if (!claimable) return j
             return {
               ...j,
@@ -71,7 +70,7 @@ export class JobRunner extends Context.Service<JobRunner, {
 
         const queued = jobs.filter((j) => j.jobStatus === "Queued")
         const now = Date.now()
-        const resumable = jobs.filter((j) => j.jobStatus === "InProgress" && !running.has(j.id) && isStale(j, now))
+        const resumable = jobs.filter((j) => j.jobStatus === "InProgress" && !running.has(j.id) && isStale(j, now, staleAfterMs))
         for (const j of [...resumable, ...queued]) {
           if (running.size >= settings.jobConcurrency) break
           const claimed = yield* claim(j)

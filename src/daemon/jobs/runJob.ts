@@ -10,6 +10,7 @@ import { ModelRepo } from "../../repos/ModelRepo.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
 import { UsageStore } from "../../store/UsageStore.ts"
 import { compileDetector } from "../../topics/detector.ts"
+import { heartbeatMillis } from "../config.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
 import { Metrics } from "../Metrics.ts"
 import { purgeJob } from "./delete.ts"
@@ -97,7 +98,7 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
 
     // Heartbeat so other daemons know the job is alive between pages.
     yield* update((j) => ({ ...j, heartbeatAt: new Date().toISOString() })).pipe(
-      Effect.repeat(Schedule.spaced("5 seconds")),
+      Effect.repeat(Schedule.spaced(heartbeatMillis(settings))),
       Effect.ignore,
       Effect.forkScoped
     )

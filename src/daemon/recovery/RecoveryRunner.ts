@@ -8,12 +8,11 @@ import { ModelRepo } from "../../repos/ModelRepo.ts"
 import { RecoveryRepo } from "../../repos/RecoveryRepo.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
 import { RecoveryStore } from "../../store/RecoveryStore.ts"
+import { heartbeatMillis } from "../config.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
 import { Metrics } from "../Metrics.ts"
 import { recoveryEvent } from "./events.ts"
 import { scheduleAutomatic } from "./request.ts"
-
-const staleAfterMs = 60_000
 
 
 /**
@@ -39,6 +38,7 @@ export class RecoveryRunner extends Context.Service<RecoveryRunner, {
       const metrics = yield* Metrics
       const signal = yield* Queue.sliding<void>(1)
       const context = yield* Effect.context<PlatformClient | RecoveryStore | InteractionStore>()
+      const staleAfterMs = settings.takeoverAfterSeconds * 1000
       const owner = `${settings.instanceName}-${Math.random().toString(36).slice(2, 8)}`
 
       const update = (id: string, f: (r: RecoveryRun) => RecoveryRun) => repo.update(id, f)
@@ -51,7 +51,7 @@ export class RecoveryRunner extends Context.Service<RecoveryRunner, {
           // Heartbeat, so another daemon does not take the run over while pages are read.
           yield* update(claimed.id, (r) => (r.owner === owner ? { ...r, heartbeatAt: new Date().toISOString() } : r)).pipe(
             Effect.ignore,
-            Effect.repeat(Schedule.spaced("15 seconds")),
+            Effect.repeat(Schedule.spaced(heartbeatMillis(settings))),
             Effect.forkScoped
           )
           yield* recoveryEvent("started", claimed)

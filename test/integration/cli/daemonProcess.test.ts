@@ -1,82 +1,27 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
-import { createServer } from "node:net"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { tempDataDir } from "../../helpers/daemon.ts"
 import { testNatsUrl, uniquePrefix } from "../../helpers/nats.ts"
+import { freePort, processes, root, until } from "../../helpers/processes.ts"
 
-const root = join(import.meta.dirname, "../../..")
 const main = join(root, "src/cli/main.ts")
 const dataDir = tempDataDir("cli")
+const { env, rewind, startDaemon, http, killAll } = processes()
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer()
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address()
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0))
-    })
-  })
-
-let env: Record<string, string> = {}
-const children: Array<ChildProcess> = []
-
-/** Runs the CLI to completion. */
-const rewind = (...args: Array<string>) => {
-  const r = spawnSync(process.execPath, [main, ...args], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
-/** Starts `rewind daemon`; collects its stdout lines. */
-const startDaemon = (extra: Record<string, string> = {}) => {
-  const child = spawn(process.execPath, [main, "daemon"], { cwd: root, env: { ...process.env, ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] })
-  children.push(child)
-  const lines: Array<string> = []
-  let buf = ""
-  child.stdout!.on("data", (d: Buffer) => {
-    buf += d.toString()
-    const parts = buf.split("\n")
-    buf = parts.pop() ?? ""
-    lines.push(...parts.filter((l) => l.trim() !== ""))
-  })
-  let stderr = ""
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
-  return { child, lines, exited, stderr: () => stderr }
-}
-
-const http = async (path: string) => {
-  const r = await fetch(`http://127.0.0.1:${env["REWIND_HTTP_PORT"]}${path}`)
-  return { status: r.status, text: await r.text() }
-}
-
-const until = async <A>(f: () => Promise<A | undefined> | A | undefined, what: string, timeoutMs = 60_000): Promise<A> => {
-  const end = Date.now() + timeoutMs
-  while (Date.now() < end) {
-    try {
-      const v = await f()
-      if (v !== undefined) return v
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`timed out: ${what}`)
-}
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL")
-})
+afterAll(killAll)
 
 describe("the rewind CLI and daemon as processes", () => {
   it("seeds, pushes the model, and refuses a bad model file naming the field", async () => {
-    env = {
+    Object.assign(env, {
       NATS_URL: testNatsUrl(),
       REWIND_PREFIX: uniquePrefix(),
       REWIND_DATA_DIR: dataDir,
       REWIND_HTTP_PORT: String(await freePort()),
       REWIND_HTTP_HOST: "127.0.0.1",
       REWIND_PAGE_SIZE: "10"
-    }
+    })
     const seeded = rewind("seed", "--count", "1500", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-05T00:00:00Z")
     expect(seeded.stderr + seeded.stdout).toContain("seeded 1,500 interactions")
     expect(seeded.code).toBe(0)

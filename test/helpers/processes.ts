@@ -1,0 +1,81 @@
+/**
+ * The CLI and the daemon as child processes (`src/cli/main.ts` on this Node), for tests that
+ * stop, kill and restart them.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { createServer } from "node:net"
+import { join } from "node:path"
+
+export const root = join(import.meta.dirname, "../..")
+const main = join(root, "src/cli/main.ts")
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer()
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address()
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0))
+    })
+  })
+
+export interface DaemonProcess {
+  readonly child: ChildProcess
+  /** Its stdout so far, a line each (JSON logs). */
+  readonly lines: Array<string>
+  readonly exited: Promise<number | null>
+  readonly stderr: () => string
+}
+
+/** Starts and runs processes with a shared environment; `killAll` ends what is left. */
+export const processes = () => {
+  const children: Array<ChildProcess> = []
+  const env: Record<string, string> = {}
+
+  /** Runs the CLI to completion. */
+  const rewind = (...args: Array<string>) => {
+    const r = spawnSync(process.execPath, [main, ...args], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 })
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+  }
+
+  /** Starts `rewind daemon`; collects its stdout lines. */
+  const startDaemon = (extra: Record<string, string> = {}): DaemonProcess => {
+    const child = spawn(process.execPath, [main, "daemon"], { cwd: root, env: { ...process.env, ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] })
+    children.push(child)
+    const lines: Array<string> = []
+    let buf = ""
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString()
+      const parts = buf.split("\n")
+      buf = parts.pop() ?? ""
+      lines.push(...parts.filter((l) => l.trim() !== ""))
+    })
+    let stderr = ""
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    return { child, lines, exited, stderr: () => stderr }
+  }
+
+  const http = async (path: string) => {
+    const r = await fetch(`http://127.0.0.1:${env["REWIND_HTTP_PORT"]}${path}`)
+    return { status: r.status, text: await r.text() }
+  }
+
+  const killAll = () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL")
+  }
+
+  return { env, rewind, startDaemon, http, killAll }
+}
+
+/** Polls `f` every 200 ms until it returns a value (thrown errors count as "not yet"). */
+export const until = async <A>(f: () => Promise<A | undefined> | A | undefined, what: string, timeoutMs = 60_000): Promise<A> => {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    try {
+      const v = await f()
+      if (v !== undefined) return v
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`timed out: ${what}`)
+}
