@@ -19,9 +19,13 @@ export interface ExportRow {
 
 export const exportHeader = ["interactionId", "newTopicIds", "newTopicNames"] as const
 
+/** One line of the job export. */
+export const exportLine = (r: ExportRow, topicName: (id: string) => string): string =>
+  csvLine([r.interactionId, r.newTopics.join(";"), r.newTopics.map(topicName).join(";")])
+
 /** The job export: impacted interactions with their newly detected topics (ids and names, `;`-separated). */
 export const exportCsv = (rows: Iterable<ExportRow>, topicName: (id: string) => string): string => {
   let out = csvLine(exportHeader)
-  for (const r of rows) out += csvLine([r.interactionId, r.newTopics.join(";"), r.newTopics.map(topicName).join(";")])
+  for (const r of rows) out += exportLine(r, topicName)
   return out
 }

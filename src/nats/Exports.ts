@@ -23,6 +23,14 @@ export const putExport = Effect.fn("Exports.put")(function*(name: string, bytes:
   return result
 })
 
+/** Stores (or replaces) an export from a stream of chunks: never held whole in memory. */
+export const putExportStream = Effect.fn("Exports.putStream")(function*(name: string, chunks: ReadableStream<Uint8Array>, description: string) {
+  const store = yield* exportsStore
+  const info = yield* natsTry(`storing export ${name}`, () => store.put({ name, description }, chunks))
+  const result: ExportInfo = { bucket: info.bucket, name: info.name, size: info.size, digest: info.digest }
+  return result
+})
+
 export const getExport = Effect.fn("Exports.get")(function*(name: string) {
   const store = yield* exportsStore
   const bytes = yield* natsTry(`reading export ${name}`, () => store.getBlob(name))

@@ -4,7 +4,7 @@
  * (job_id, interaction_id): a replayed batch replaces, never duplicates; reads aggregate per
  * interaction so unmerged replays are never counted twice.
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option, Stream } from "effect"
 import type { Outcome } from "../domain/rules.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { command, insertRows, nowCh, selectRows, tableNames } from "./sql.ts"
@@ -32,6 +32,11 @@ export class JobResultStore extends Context.Service<JobResultStore, {
   write(rows: ReadonlyArray<JobResultRow>): Effect.Effect<void, StoreError>
   /** Impacted interactions (outcome 'updated') with their new topics, ordered by interactionId; deduped. */
   impacted(jobId: string): Effect.Effect<ReadonlyArray<ImpactedInteraction>, StoreError>
+  /**
+   * The same, read in pages of `pageSize` interactions of the job (keyset on interaction_id,
+   * the table's sorting key): memory stays bounded however large the job.
+   */
+  impactedStream(jobId: string, pageSize?: number): Stream.Stream<ImpactedInteraction, StoreError>
   outcomeCounts(jobId: string): Effect.Effect<OutcomeCounts, StoreError>
   /** Remove the job's results (not the topics it applied). */
   deleteJob(jobId: string): Effect.Effect<void, StoreError>
@@ -62,15 +67,34 @@ export class JobResultStore extends Context.Service<JobResultStore, {
   WHERE job_id = {jobId:String}
   GROUP BY interaction_id`
 
-      const impacted = Effect.fn("JobResultStore.impacted")(function*(jobId: string) {
-        const rows = yield* selectRows<[string, Array<string>]>(
+      // One page of the job's interactions after `after` (all outcomes: the key moves on even
+      // through pages with nothing impacted). In key order, so the aggregation reads in order.
+      const page = Effect.fn("JobResultStore.impactedPage")(function*(jobId: string, after: string, limit: number) {
+        return yield* selectRows<[string, string, Array<string>]>(
           client,
-          "JobResultStore.impacted",
-          `SELECT interaction_id, new_topics FROM (${latest}) WHERE outcome = 'updated' ORDER BY interaction_id`,
-          { jobId }
+          "JobResultStore.impactedPage",
+          `SELECT interaction_id, argMax(outcome, processed_at), argMax(new_topics, processed_at)
+  FROM ${t.jobResults}
+  WHERE job_id = {jobId:String} AND interaction_id > {after:String}
+  GROUP BY interaction_id
+  ORDER BY interaction_id
+  LIMIT {limit:UInt32}
+  SETTINGS optimize_aggregation_in_order = 1`,
+          { jobId, after, limit }
         )
-        return rows.map(([interactionId, newTopics]): ImpactedInteraction => ({ interactionId, newTopics }))
       })
+
+      const impactedStream = (jobId: string, pageSize = 10_000) =>
+        Stream.paginate("", (after: string) =>
+          Effect.map(page(jobId, after, pageSize), (rows) => {
+            const impacted = rows
+              .filter(([, outcome]) => outcome === "updated")
+              .map(([interactionId, , newTopics]): ImpactedInteraction => ({ interactionId, newTopics }))
+            const next = rows.length < pageSize ? Option.none<string>() : Option.some(rows[rows.length - 1]![0])
+            return [impacted, next] as const
+          }))
+
+      const impacted = (jobId: string) => Stream.runCollect(impactedStream(jobId))
 
       const outcomeCounts = Effect.fn("JobResultStore.outcomeCounts")(function*(jobId: string) {
         const rows = yield* selectRows<[string, number | string]>(
@@ -92,7 +116,7 @@ export class JobResultStore extends Context.Service<JobResultStore, {
         })
       })
 
-      return JobResultStore.of({ write, impacted, outcomeCounts, deleteJob })
+      return JobResultStore.of({ write, impacted, impactedStream, outcomeCounts, deleteJob })
     })
   )
 }

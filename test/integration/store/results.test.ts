@@ -1,6 +1,6 @@
 /** Job results (export, outcome counts, delete) and monthly usage, with replayed writes. */
 import { assert, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Stream } from "effect"
 import type { Outcome } from "../../../src/domain/rules.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { JobResultStore, type JobResultRow } from "../../../src/store/JobResultStore.ts"
@@ -41,6 +41,13 @@ layer(testStoreLayer("results"), { timeout: 60_000 })("job results and usage", (
         .map((r) => ({ interactionId: r.interactionId, newTopics: r.newTopics }))
         .sort((x, y) => (x.interactionId < y.interactionId ? -1 : 1))
       assert.deepStrictEqual(impacted, expected)
+      // Paged: the same rows whatever the page size (pages with no impacted row included).
+      for (const pageSize of [97, 1_000, 3_001, 5_000]) {
+        assert.deepStrictEqual(yield* Stream.runCollect(store.impactedStream("job-1", pageSize)), expected)
+      }
+      const job2 = yield* store.impacted("job-2")
+      assert.strictEqual(job2.length, 4)
+      for (const pageSize of [1, 2, 3]) assert.deepStrictEqual(yield* Stream.runCollect(store.impactedStream("job-2", pageSize)), job2)
       assert.deepStrictEqual(yield* store.outcomeCounts("job-2"), { updated: 4, unchanged: 3, failed: 3 })
       assert.deepStrictEqual(yield* store.outcomeCounts("job-none"), { updated: 0, unchanged: 0, failed: 0 })
       assert.deepStrictEqual(yield* store.impacted("job-none"), [])
