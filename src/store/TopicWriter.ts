@@ -2,15 +2,15 @@
  * Writes the block-topic changes a job decided, at the job's write version.
  *
  * Per change: one `block_topics` row per added topic (is_deleted = 0) and per removed topic
- * (is_deleted = 1), plus one `block_topic_history` row each. Both tables are keyed so that a
- * replay of the same batch (same job, version, blocks and topics) collapses into the rows
- * already written.
+ * (is_deleted = 1); the engine copies each into `block_topic_history` (a materialized view,
+ * migration 6). Both tables are keyed so that a replay of the same batch (same job, version,
+ * blocks and topics) collapses into the rows already written.
  */
 import { Context, Effect, Layer } from "effect"
 import type { BlockKey } from "../domain/interaction.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { blockTopicColumns } from "./InteractionStore.ts"
-import { insertRows, nowCh, tableNames } from "./sql.ts"
+import { insertRows, tableNames } from "./sql.ts"
 import type { StoreError } from "./StoreError.ts"
 
 export interface BlockTopicChange {
@@ -31,22 +31,13 @@ export class TopicWriter extends Context.Service<TopicWriter, {
 
       const write = Effect.fn("TopicWriter.write")(
         function*(jobId: string, version: number, changes: ReadonlyArray<BlockTopicChange>) {
-          const at = nowCh()
           const topics: Array<ReadonlyArray<unknown>> = []
-          const history: Array<ReadonlyArray<unknown>> = []
           for (const { key, added, removed } of changes) {
             const k = [key.interactionId, key.transcriptId, key.blockIndex] as const
-            for (const topic of added) {
-              topics.push([...k, topic, version, 0, jobId])
-              history.push([...k, topic, "added", jobId, version, at])
-            }
-            for (const topic of removed) {
-              topics.push([...k, topic, version, 1, jobId])
-              history.push([...k, topic, "removed", jobId, version, at])
-            }
+            for (const topic of added) topics.push([...k, topic, version, 0, jobId])
+            for (const topic of removed) topics.push([...k, topic, version, 1, jobId])
           }
           if (topics.length === 0) return
-          yield* insertRows(client, "TopicWriter.write", t.blockTopicHistory, historyColumns, history)
           yield* insertRows(client, "TopicWriter.write", t.blockTopics, blockTopicColumns, topics)
         }
       )
@@ -55,14 +46,3 @@ export class TopicWriter extends Context.Service<TopicWriter, {
     })
   )
 }
-
-const historyColumns = [
-  "interaction_id",
-  "transcript_id",
-  "block_index",
-  "topic_id",
-  "change",
-  "job_id",
-  "version",
-  "at"
-] as const

@@ -148,6 +148,21 @@ export const migrations: ReadonlyArray<Migration> = [
       ) ENGINE = ReplacingMergeTree(version)
       ORDER BY conversation_id`
     ]
+  },
+  {
+    version: 6,
+    name: "block topic history written by the engine",
+    statements: (t) => [
+      // A job's topic changes are inserted once, into block_topics; the engine copies them into
+      // the history (the embedded engine parses inserted rows far slower than it copies them,
+      // and inserts were the job's largest cost). Ingestion (job_id '') keeps no history.
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.blockTopicHistoryView} TO ${t.blockTopicHistory} AS
+      SELECT interaction_id, transcript_id, block_index, topic_id,
+        if(is_deleted = 1, 'removed', 'added') AS change,
+        toString(job_id) AS job_id, version, now64(3, 'UTC') AS at
+      FROM ${t.blockTopics}
+      WHERE job_id != ''`
+    ]
   }
 ]
 

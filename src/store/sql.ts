@@ -25,6 +25,7 @@ export const tableNames = (database: string) => {
     transcriptBlocks: t("transcript_blocks"),
     blockTopics: t("block_topics"),
     blockTopicHistory: t("block_topic_history"),
+    blockTopicHistoryView: t("block_topic_history_mv"),
     jobResults: t("job_results"),
     usageMonthly: t("usage_monthly"),
     recoveryCounts: t("recovery_counts"),

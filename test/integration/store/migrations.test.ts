@@ -34,6 +34,7 @@ describe("migrations", () => {
         )
         assert.deepStrictEqual(tables.map((r) => r[0]), [
           "block_topic_history",
+          "block_topic_history_mv",
           "block_topics",
           "interactions",
           "job_results",

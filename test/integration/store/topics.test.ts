@@ -106,6 +106,9 @@ layer(testStoreLayer("topics"), { timeout: 60_000 })("block topics", (it) => {
         yield* count("SELECT count() FROM $db.block_topic_history FINAL WHERE job_id = 'job-2' AND change = 'removed'"),
         1
       )
+      // Initial topics (seed, ingestion) have no history; every history row names its job.
+      assert.strictEqual(yield* count("SELECT count() FROM $db.block_topic_history"), yield* count("SELECT count() FROM $db.block_topic_history WHERE job_id IN ('job-1', 'job-2')"))
+      assert.strictEqual(yield* count("SELECT count() FROM $db.block_topic_history FINAL"), 3 + 2)
 
       // Empty inputs.
       yield* writer.write("job-3", 9, [])
