@@ -6,7 +6,7 @@
  *     --missing F        recovery: share of text conversations missing from the store (default 0.02)
  *     --rate N           recovery: platform requests per second, client and simulator (default 50)
  *     --count N          e2e: interactions to seed (default 250,000; e.g. 20000 for a quick check)
- *     --page-size N      e2e: the job's page size (default 2,000, the daemon's default)
+ *     --page-size N      e2e: the job's page size (default 500, the daemon's default and largest)
  *     --interactions N   match: seed interactions forming the corpus (default 10,000 ≈ 18 MB)
  *     --phrases a,b,c    match: phrase counts (default 200,2000,20000)
  *     --runs N           match: timed passes per figure (default 5)
@@ -34,7 +34,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     count: { type: "string", default: "250000" },
-    "page-size": { type: "string", default: "2000" },
+    "page-size": { type: "string", default: "500" },
     interactions: { type: "string" },
     phrases: { type: "string", default: "200,2000,20000" },
     runs: { type: "string" },

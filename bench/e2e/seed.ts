@@ -8,7 +8,7 @@ const [dataDir, countArg] = process.argv.slice(2)
 const count = Number(countArg)
 
 const program = Effect.gen(function*() {
-  const settings = yield* settingsFor({ dataDir: dataDir!, pageSize: 2_000 })
+  const settings = yield* settingsFor({ dataDir: dataDir!, pageSize: 500 })
   const done = measure()
   let last = 0
   const seeded = yield* seedStore({

@@ -2,7 +2,7 @@ import { intBetween } from "../domain/configSchemas.ts"
 import { Config, ConfigProvider, Effect, Layer, Schema } from "effect"
 import { readFileSync } from "node:fs"
 import { parse as parseYaml } from "yaml"
-import { MaxJobInteractions } from "../domain/job.ts"
+import { MaxJobInteractions, MaxPageInteractions } from "../domain/job.ts"
 import { platformConfigKeys } from "../platform/PlatformConfig.ts"
 
 /** Daemon settings that are not an adapter's own (NATS and ClickHouse read theirs). */
@@ -11,7 +11,7 @@ export interface DaemonSettings {
   readonly httpHost: string
   /** Jobs run at once by this daemon. SPEC: one at a time by default. */
   readonly jobConcurrency: number
-  /** Interactions per page read from the store. */
+  /** Interactions per page read from the store (at most 500: see MaxPageInteractions). */
   readonly pageSize: number
   /** Agent licences: each brings 2,000 free interactions a month. */
   readonly quotaAgents: number
@@ -44,7 +44,7 @@ export const DaemonSettingsConfig: Config.Config<DaemonSettings> = Config.all({
   httpPort: Config.Port("REWIND_HTTP_PORT").pipe(Config.withDefault(9464)),
   httpHost: Config.String("REWIND_HTTP_HOST").pipe(Config.withDefault("0.0.0.0")),
   jobConcurrency: intBetween("REWIND_JOB_CONCURRENCY", 1, 16).pipe(Config.withDefault(1)),
-  pageSize: intBetween("REWIND_PAGE_SIZE", 10, 50_000).pipe(Config.withDefault(2_000)),
+  pageSize: intBetween("REWIND_PAGE_SIZE", 10, MaxPageInteractions).pipe(Config.withDefault(MaxPageInteractions)),
   quotaAgents: intBetween("REWIND_QUOTA_AGENTS", 0, 10_000_000).pipe(Config.withDefault(10)),
   billingEnabled: Config.Boolean("REWIND_BILLING_ENABLED").pipe(Config.withDefault(true)),
   maxJobInteractions: intBetween("REWIND_MAX_JOB_INTERACTIONS", 1, MaxJobInteractions).pipe(Config.withDefault(MaxJobInteractions)),

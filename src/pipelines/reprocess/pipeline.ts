@@ -1,5 +1,6 @@
 import { Effect, Stream } from "effect"
 import type { PageKey } from "../../domain/interaction.ts"
+import { MaxPageInteractions } from "../../domain/job.ts"
 import type { Scope } from "../../domain/scope.ts"
 import type { MetricsShape } from "../../daemon/Metrics.ts"
 import { timed } from "../../daemon/Metrics.ts"
@@ -13,15 +14,7 @@ import { writePage } from "./sink.ts"
 /** Pages with at least this much text (UTF-16 code units) are matched on the worker pool. */
 export const PoolMinChars = 256 * 1024
 
-/**
- * Most interactions read, held and decided at once, whatever the configured page size: pages in
- * flight (their blocks and prior topics, and the engine's buffers for the queries reading them)
- * are, with V8's heap and the engine itself, what the daemon's RSS is made of. Measured on the
- * embedded engine (bench/RESULTS.md): a bare read peaks ≈ 560–590 MB with 500-interaction pages,
- * ≈ 610 with 1,000 and ≈ 640–700 with 2,000 (the daemon's default page size); a job adds more per
- * page in flight. Smaller pages cost per-query overhead.
- */
-export const MaxPageInteractions = 500
+export { MaxPageInteractions }
 
 export interface ReprocessArgs<E, R> {
   readonly jobId: string
