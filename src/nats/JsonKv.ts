@@ -13,6 +13,11 @@ export interface JsonKv<A> {
   create(key: string, value: A): Effect.Effect<Option.Option<number>, NatsError>
   /** Compare-and-set: None when the key's revision is no longer `expectedRevision`. */
   update(key: string, value: A, expectedRevision: number): Effect.Effect<Option.Option<number>, NatsError>
+  /**
+   * Read, apply `f`, compare-and-set; again from the new value while another writer got in
+   * first. None when the key does not exist. Returns the value written.
+   */
+  modify(key: string, f: (value: A) => A): Effect.Effect<Option.Option<A>, NatsError>
   /** Purges the key and its history. */
   delete(key: string): Effect.Effect<void, NatsError>
   /** Live keys, optionally matching a subject-style filter (`revision.*`, `a.>`). */
@@ -74,6 +79,16 @@ export const jsonKv = Effect.fn("JsonKv.open")(function*<S extends KvSchema>(buc
     return yield* conditional("updating", key, () => kv.update(key, json, expectedRevision))
   })
 
+  const modify = Effect.fn("JsonKv.modify")(function*(key: string, f: (value: A) => A) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const current = yield* get(key)
+      if (Option.isNone(current)) return Option.none<A>()
+      const next = f(current.value.value)
+      if (Option.isSome(yield* update(key, next, current.value.revision))) return Option.some(next)
+    }
+    return yield* Effect.die(new Error(`${bucket}/${key}: too many concurrent updates`))
+  })
+
   const del = Effect.fn("JsonKv.delete")(function*(key: string) {
     yield* natsTry(`deleting ${bucket}/${key}`, () => kv.purge(key))
   })
@@ -116,6 +131,6 @@ export const jsonKv = Effect.fn("JsonKv.open")(function*<S extends KvSchema>(buc
       )
     }))
 
-  const api: JsonKv<A> = { bucket, get, put, create, update, delete: del, keys, values, watch }
+  const api: JsonKv<A> = { bucket, get, put, create, update, modify, delete: del, keys, values, watch }
   return api
 })

@@ -28,16 +28,7 @@ export class JobRepo extends Context.Service<JobRepo, {
         return Option.map(rev, () => job)
       })
 
-      const update = Effect.fn("JobRepo.update")(function*(id: string, f: (job: Job) => Job) {
-        for (let attempt = 0; attempt < 50; attempt++) {
-          const current = yield* kv.get(id)
-          if (Option.isNone(current)) return Option.none<Job>()
-          const next = f(current.value.value)
-          const rev = yield* kv.update(id, next, current.value.revision)
-          if (Option.isSome(rev)) return Option.some(next)
-        }
-        return yield* Effect.die(new Error(`job ${id}: too many concurrent updates`))
-      })
+      const update = (id: string, f: (job: Job) => Job) => kv.modify(id, f)
 
       const list = Effect.fn("JobRepo.list")(function*() {
         const all = yield* kv.values()

@@ -29,15 +29,7 @@ export class RecoveryRepo extends Context.Service<RecoveryRepo, {
       const create = Effect.fn("RecoveryRepo.create")(function*(run: RecoveryRun) {
         return Option.map(yield* runs.create(key(run.id), run), () => run)
       })
-      const update = Effect.fn("RecoveryRepo.update")(function*(id: string, f: (run: RecoveryRun) => RecoveryRun) {
-        for (let attempt = 0; attempt < 50; attempt++) {
-          const current = yield* runs.get(key(id))
-          if (Option.isNone(current)) return Option.none<RecoveryRun>()
-          const next = f(current.value.value)
-          if (Option.isSome(yield* runs.update(key(id), next, current.value.revision))) return Option.some(next)
-        }
-        return yield* Effect.die(new Error(`recovery run ${id}: too many concurrent updates`))
-      })
+      const update = (id: string, f: (run: RecoveryRun) => RecoveryRun) => runs.modify(key(id), f)
       const list = Effect.fn("RecoveryRepo.list")(function*() {
         const keys = yield* runs.keys("run.>")
         const out: Array<RecoveryRun> = []

@@ -39,6 +39,18 @@ describe("jsonKv", () => {
       expect(results.filter(Option.isSome)).toHaveLength(1)
     }).pipe(Effect.provide(testNatsLayer())))
 
+  it.live("modify: concurrent increments all land; a missing key is None", () =>
+    Effect.gen(function*() {
+      const kv = yield* openJobs
+      yield* kv.create("counter", { name: "c", n: 0 })
+      yield* Effect.all(
+        Array.from({ length: 20 }, () => kv.modify("counter", (d) => ({ ...d, n: d.n + 1 }))),
+        { concurrency: "unbounded" }
+      )
+      expect(Option.map(yield* kv.get("counter"), (e) => e.value.n)).toEqual(Option.some(20))
+      expect(yield* kv.modify("no-such-key", (d) => d)).toEqual(Option.none())
+    }).pipe(Effect.provide(testNatsLayer())))
+
   it.live("put, delete, keys and values", () =>
     Effect.gen(function*() {
       const kv = yield* openJobs
