@@ -171,13 +171,15 @@ export const writeSummary = (): void => {
     "- **Matching, one core.** A block is scanned once, character by character (`src/topics/vocabulary.ts`, " +
       "`fastRun`); what follows works on the phrase words found (a handful per block). A profile at 2,000 phrases: " +
       "the scan ≈ 60% of the time, the per-block work after it (Aho–Corasick over the words found, gapped " +
-      "phrases, the returned set) ≈ 30%. On this machine a bare JavaScript loop over bytes (a table lookup and a " +
-      "shift per byte, nothing else) runs at ≈ 180 MB/s and `charCodeAt` over strings at ≈ 150 MB/s, while the same " +
-      "byte loop in C (gcc -O2) runs at ≈ 780 MB/s: 150 MB/s for the whole engine is out of reach in JavaScript " +
-      "here. Reaching it means the scan and the per-block work in WebAssembly, reading the store's UTF-8 bytes " +
-      "rather than strings (`TextEncoder.encodeInto` alone runs at ≈ 200 MB/s); that needs a C or Rust to wasm32 " +
-      "build (clang and lld from Debian's packages) and a committed module, not done yet. The RegExp baseline does " +
-      "the same work once per phrase.",
+      "phrases, the returned set) ≈ 30%. Measured on this machine over the corpus' own text (its word lengths make the word-end branch " +
+      "unpredictable): the bare tokenizing loop alone — a table lookup and a shift per byte, no word lookup — runs " +
+      "at ≈ 180 MB/s in JavaScript, ≈ 200 MB/s compiled to WebAssembly (clang 14, V8's optimizing tier) and " +
+      "280–340 MB/s as native C (gcc -O2/-O3); on text with regular word lengths the same C loop reaches ≈ 780 " +
+      "MB/s. Getting text into WebAssembly memory costs about as much again (`encodeInto` ≈ 350 MB/s), and 40% of " +
+      "the corpus' blocks are not ASCII. So a port to WebAssembly would at best double the scan, and 150 MB/s per " +
+      "core for the whole engine needs word boundaries found without a branch per byte (SIMD classification of " +
+      "16–32 bytes at a time, WebAssembly SIMD) and Unicode folding tables inside the module, not a different " +
+      "language alone. Not done. The RegExp baseline does the same work once per phrase.",
     "- **Matching, pool.** Workers scan the same way; the main thread joins each chunk's texts into one string and " +
       "turns topic indexes back into sets (≈ 15% of the single-thread cost). On a 2-vCPU VM shared with other " +
       "tenants (see the load average) the second worker often gets only part of a core.",
