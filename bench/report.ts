@@ -169,17 +169,20 @@ export const writeSummary = (): void => {
     "## What bounds these figures",
     "",
     "- **Matching, one core.** A block is scanned once, character by character (`src/topics/vocabulary.ts`, " +
-      "`fastRun`); what follows works on the phrase words found (a handful per block). A profile at 2,000 phrases: " +
+      "`fastRun`); what follows works on the phrase words found (with these models, most words of a block). A profile at 2,000 phrases: " +
       "the scan ≈ 60% of the time, the per-block work after it (Aho–Corasick over the words found, gapped " +
       "phrases, the returned set) ≈ 30%. Measured on this machine over the corpus' own text (its word lengths make the word-end branch " +
       "unpredictable): the bare tokenizing loop alone — a table lookup and a shift per byte, no word lookup — runs " +
       "at ≈ 180 MB/s in JavaScript, ≈ 200 MB/s compiled to WebAssembly (clang 14, V8's optimizing tier) and " +
       "280–340 MB/s as native C (gcc -O2/-O3); on text with regular word lengths the same C loop reaches ≈ 780 " +
-      "MB/s. Getting text into WebAssembly memory costs about as much again (`encodeInto` ≈ 350 MB/s), and 40% of " +
-      "the corpus' blocks are not ASCII. So a port to WebAssembly would at best double the scan, and 150 MB/s per " +
-      "core for the whole engine needs word boundaries found without a branch per byte (SIMD classification of " +
-      "16–32 bytes at a time, WebAssembly SIMD) and Unicode folding tables inside the module, not a different " +
-      "language alone. Not done. The RegExp baseline does the same work once per phrase.",
+      "MB/s. A prototype in C compiled to WebAssembly with SIMD (16 bytes classified at a time, word ends " +
+      "from bit masks, each word hashed from one 16-byte load and looked up; no phrase matching, no sets) " +
+      "scanned the same corpus at ≈ 170 MB/s, and ≈ 95 MB/s counting the copy of the text into its memory " +
+      "(`encodeInto`; 40% of the blocks are not ASCII). The random models use the corpus' common words, so most " +
+      "words are phrase words — the per-word work, not the per-byte scan, is what remains. 150 MB/s per core for " +
+      "the whole engine looks out of reach on this 2 GHz shared machine; the way there would be a WebAssembly " +
+      "engine fed the store's UTF-8 bytes directly (no strings), with Unicode folding tables in the module. Not " +
+      "done. The RegExp baseline does the same work once per phrase.",
     "- **Matching, pool.** Workers scan the same way; the main thread joins each chunk's texts into one string and " +
       "turns topic indexes back into sets (≈ 15% of the single-thread cost). On a 2-vCPU VM shared with other " +
       "tenants (see the load average) the second worker often gets only part of a core.",
