@@ -1,0 +1,95 @@
+/**
+ * A daemon killed (SIGKILL) in the middle of a reprocessing job: the job stays InProgress under
+ * the dead owner; once its heartbeat is older than the takeover window the restarted daemon
+ * resumes it from its checkpoint, and the finished job has every interaction once.
+ */
+import { Effect, Layer, ManagedRuntime, Option } from "effect"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import type { Job } from "../../../src/domain/job.ts"
+import { JobRepo } from "../../../src/repos/JobRepo.ts"
+import { tempDataDir } from "../../helpers/daemon.ts"
+import { testNatsLayer, testNatsUrl, uniquePrefix } from "../../helpers/nats.ts"
+import { freePort, processes, root, until } from "../../helpers/processes.ts"
+
+const dataDir = tempDataDir("jobkilled")
+const prefix = uniquePrefix()
+const { env, rewind, startDaemon, http, killAll } = processes()
+const nats = ManagedRuntime.make(JobRepo.layer.pipe(Layer.provideMerge(testNatsLayer(prefix))))
+
+/** The job's record in KV, read directly (no daemon needs to be up). */
+const getJob = (id: string): Promise<Job | undefined> =>
+  nats.runPromise(Effect.gen(function*() {
+    return Option.getOrUndefined(yield* (yield* JobRepo).get(id))
+  }))
+
+afterAll(async () => {
+  killAll()
+  await nats.dispose()
+})
+
+const scope = ["--from", "2026-02-01T00:00:00Z", "--to", "2026-02-05T00:00:00Z", "--program", "p-retention", "--program", "p-billing",
+  "--program", "p-tech-support", "--media", "voice", "--media", "chat", "--media", "email", "--media", "message", "--media", "callback"]
+
+describe("a daemon killed mid-job", () => {
+  it("leaves the job InProgress; the restarted daemon resumes it from its checkpoint; nothing lost or doubled", { timeout: 240_000 }, async () => {
+    Object.assign(env, {
+      NATS_URL: testNatsUrl(),
+      REWIND_PREFIX: prefix,
+      REWIND_DATA_DIR: dataDir,
+      REWIND_HTTP_PORT: String(await freePort()),
+      REWIND_HTTP_HOST: "127.0.0.1",
+      REWIND_PAGE_SIZE: "10",
+      REWIND_TAKEOVER_AFTER_SECONDS: "3",
+      REWIND_RECOVERY_INTERVAL_MINUTES: "0"
+    })
+    expect(rewind("seed", "--count", "1500", "--from", "2026-02-01T00:00:00Z", "--to", "2026-02-05T00:00:00Z").code).toBe(0)
+    expect(rewind("topics", "push", join(root, "config/topics.example.yaml")).code).toBe(0)
+
+    const d1 = startDaemon()
+    await until(async () => ((await http("/readyz")).status === 200 ? true : undefined), "readyz")
+    const est = rewind("job", "estimate", ...scope, "--json")
+    expect(est.code, est.stderr).toBe(0)
+    const total = (JSON.parse(est.stdout) as { interactionCount: number }).interactionCount
+    expect(rewind("job", "create", "--name", "killed", "--job-id", "kill-1", ...scope).code).toBe(0)
+
+    const partway = await until(async () => {
+      const j = await getJob("kill-1")
+      return j && j.jobStatus === "InProgress" && j.checkpoint !== undefined && j.processedInteractionsCount > 0 ? j : undefined
+    }, "a checkpoint", 90_000)
+    expect(partway.processedInteractionsCount).toBeLessThan(total)
+    d1.child.kill("SIGKILL")
+    expect(await d1.exited).toBeNull()
+
+    // Nobody released it: still InProgress under the dead daemon, with its checkpoint.
+    const orphan = await getJob("kill-1")
+    expect(orphan).toMatchObject({ jobStatus: "InProgress", owner: partway.owner })
+    expect(orphan!.checkpoint).toBeDefined()
+
+    const d2 = startDaemon()
+    const done = await until(async () => {
+      const j = await getJob("kill-1")
+      return j && (j.jobStatus === "Completed" || j.jobStatus === "Failed") ? j : undefined
+    }, "job finished after restart", 180_000)
+    expect(done.jobStatus).toBe("Completed")
+    expect(done.owner).not.toBe(partway.owner)
+    expect(done.processedInteractionsCount).toBe(total)
+    expect(done.updatedInteractionsCount + done.unchangedInteractionsCount + done.failedInteractionsCount).toBe(total)
+    // Resumed from the checkpoint the dead daemon left, not started over.
+    expect(done.dateStarted).toBe(partway.dateStarted)
+    const resumed = d2.lines.find((l) => l.includes("job resumed"))
+    expect(resumed, d2.lines.join("\n")).toBeDefined()
+    expect(resumed).toContain(orphan!.checkpoint!.id)
+
+    // The export lists each updated interaction once.
+    const out = join(dataDir, "kill-1.csv")
+    expect(rewind("job", "export", "kill-1", "--out", out).code).toBe(0)
+    const ids = readFileSync(out, "utf8").split("\r\n").slice(1).filter((l) => l !== "").map((l) => l.split(",")[0])
+    expect(ids.length).toBe(done.updatedInteractionsCount)
+    expect(new Set(ids).size).toBe(ids.length)
+
+    d2.child.kill("SIGTERM")
+    expect(await d2.exited).toBe(0)
+  })
+})
