@@ -21,7 +21,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { startNatsServer } from "../src/nats/localServer.ts"
-import { MaxPageInteractions } from "../src/pipelines/reprocess/pipeline.ts"
+import { MaxPageInteractions } from "../src/domain/job.ts"
 import type { MemoryAtPeak } from "./lib.ts"
 
 export interface E2eOptions {

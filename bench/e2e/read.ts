@@ -4,7 +4,7 @@
  * the job's page size.
  */
 import { Effect, Layer, References } from "effect"
-import { MaxPageInteractions } from "../../src/pipelines/reprocess/pipeline.ts"
+import { MaxPageInteractions } from "../../src/domain/job.ts"
 import { InteractionStore } from "../../src/store/InteractionStore.ts"
 import { storeLayer } from "../../src/store/layer.ts"
 import { e2eModel, e2eScope, emit, measure, settingsFor } from "./common.ts"

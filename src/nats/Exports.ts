@@ -15,16 +15,8 @@ const exportsStore = Effect.gen(function*() {
   return yield* natsTry(`opening object store ${names.exportsBucket}`, () => objm.open(names.exportsBucket, false))
 })
 
-/** Stores (or replaces) an export. */
-export const putExport = Effect.fn("Exports.put")(function*(name: string, bytes: Uint8Array, description: string) {
-  const store = yield* exportsStore
-  const info = yield* natsTry(`storing export ${name}`, () => store.putBlob({ name, description }, bytes))
-  const result: ExportInfo = { bucket: info.bucket, name: info.name, size: info.size, digest: info.digest }
-  return result
-})
-
 /** Stores (or replaces) an export from a stream of chunks: never held whole in memory. */
-export const putExportStream = Effect.fn("Exports.putStream")(function*(name: string, chunks: ReadableStream<Uint8Array>, description: string) {
+export const putExport = Effect.fn("Exports.put")(function*(name: string, chunks: ReadableStream<Uint8Array>, description: string) {
   const store = yield* exportsStore
   const info = yield* natsTry(`storing export ${name}`, () => store.put({ name, description }, chunks))
   const result: ExportInfo = { bucket: info.bucket, name: info.name, size: info.size, digest: info.digest }

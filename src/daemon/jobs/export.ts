@@ -2,7 +2,7 @@ import { Effect, Stream } from "effect"
 import { csvLine, exportHeader, exportLine } from "../../domain/csv.ts"
 import type { Job } from "../../domain/job.ts"
 import type { TopicModelRevision } from "../../domain/topicModel.ts"
-import { putExportStream } from "../../nats/Exports.ts"
+import { putExport } from "../../nats/Exports.ts"
 import { JobResultStore } from "../../store/JobResultStore.ts"
 import { exportName } from "./delete.ts"
 
@@ -34,7 +34,7 @@ export const writeExport = Effect.fn("Jobs.writeExport")(function*(job: Job, mod
     )
   )
   const readable = yield* Stream.toReadableStreamEffect(chunks)
-  const info = yield* putExportStream(
+  const info = yield* putExport(
     exportName(job.id),
     readable,
     `Rewind job ${job.id} (${job.name}): impacted interactions and newly detected topics`

@@ -14,7 +14,6 @@ import { writePage } from "./sink.ts"
 /** Pages with at least this much text (UTF-16 code units) are matched on the worker pool. */
 export const PoolMinChars = 256 * 1024
 
-export { MaxPageInteractions }
 
 export interface ReprocessArgs<E, R> {
   readonly jobId: string
