@@ -150,7 +150,8 @@ export const writeSummary = (): void => {
           `in a fresh embedded store; one job over all programs, all media, the whole period: ${fmt(first.job.total)} interactions in ` +
           `scope, a model of ${first.job.topics} topics / ${fmt(first.job.phrases)} phrases. The bare read and the job read pages of ` +
           `${fmt(r.effectivePageSize)} interactions (daemon page size setting ${fmt(r.pageSize)}). Each variant runs on its own ` +
-          "pristine copy of the seeded store.",
+          "pristine copy of the seeded store. `npm run daemon` and the Docker image start Node with " +
+          "`--max-old-space-size=256 --max-semi-space-size=4`.",
         ""
       )
     }
