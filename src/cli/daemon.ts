@@ -1,7 +1,10 @@
 import { Effect, Layer, Logger, References } from "effect"
 import { Command } from "effect/cli"
+import { getHeapStatistics } from "node:v8"
 import { AllSettingsConfig, daemonLayer } from "../daemon/main.ts"
+import { heapProblem } from "../daemon/heap.ts"
 import { version } from "../daemon/version.ts"
+import { CliFailure } from "./output.ts"
 
 /** Structured JSON logs on stdout, at the configured level. */
 export const jsonLogging = (level: "Trace" | "Debug" | "Info" | "Warn" | "Error") =>
@@ -10,12 +13,16 @@ export const jsonLogging = (level: "Trace" | "Debug" | "Info" | "Warn" | "Error"
 /** Runs the daemon until SIGTERM/SIGINT: then stops taking commands, checkpoints, drains NATS, closes ClickHouse. */
 export const runDaemon = Effect.gen(function*() {
   const settings = yield* AllSettingsConfig
+  const heapLimit = getHeapStatistics().heap_size_limit
+  const problem = heapProblem(heapLimit, settings.daemon.jobConcurrency)
+  if (problem !== undefined) return yield* Effect.fail(new CliFailure(problem))
   yield* Effect.logInfo("rewind daemon starting", {
     version,
     prefix: settings.nats.prefix,
     clickhouse: settings.clickhouse.url === undefined ? "embedded" : "server",
     httpPort: settings.daemon.httpPort,
-    jobConcurrency: settings.daemon.jobConcurrency
+    jobConcurrency: settings.daemon.jobConcurrency,
+    heapLimitMB: Math.floor(heapLimit / (1024 * 1024))
   })
   return yield* Layer.launch(daemonLayer(settings)).pipe(
     Effect.onInterrupt(() => Effect.logInfo("rewind daemon stopped"))

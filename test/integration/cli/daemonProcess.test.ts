@@ -41,6 +41,10 @@ describe("the rewind CLI and daemon as processes", () => {
     const r = spawnSync(process.execPath, [main, "daemon"], { cwd: root, env: { ...process.env, ...env, REWIND_PAGE_SIZE: "5" }, encoding: "utf8", timeout: 60_000 })
     expect(r.status).not.toBe(0)
     expect(r.stdout + r.stderr).toContain("REWIND_PAGE_SIZE")
+    // More jobs at once than the capped heap (npm run daemon's flags) holds: refused, saying what to change.
+    const heap = spawnSync(process.execPath, ["--max-old-space-size=256", main, "daemon"], { cwd: root, env: { ...process.env, ...env, REWIND_JOB_CONCURRENCY: "3" }, encoding: "utf8", timeout: 60_000 })
+    expect(heap.status).not.toBe(0)
+    expect(heap.stdout + heap.stderr).toContain("REWIND_JOB_CONCURRENCY=3 needs a V8 heap of at least 512 MB")
   })
 
   it("serves health and metrics, stops cleanly on SIGTERM mid-job, and a restarted daemon finishes the job", async () => {
