@@ -6,21 +6,11 @@
 import type { Block, Participant } from "../src/domain/interaction.ts"
 import type { Strictness, Topic, TopicModel } from "../src/domain/topicModel.ts"
 import { exampleModel, generateInteractions } from "../src/seed/generate.ts"
+import { prng } from "../src/seed/random.ts"
 import { normalizeWords } from "../src/topics/normalize.ts"
 
-/** mulberry32. */
-export const rng = (seed: number) => {
-  let a = seed >>> 0
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (n: number): number => Math.floor(next() * n)
-  return { next, int, pick: <A>(xs: ReadonlyArray<A>): A => xs[int(xs.length)]!, chance: (p: number) => next() < p }
-}
+/** Seeded numbers (mulberry32). */
+export const rng = prng
 
 export interface Corpus {
   readonly blocks: ReadonlyArray<Block>

@@ -22,6 +22,7 @@ import type { MediaType } from "../domain/media.ts"
 import { phrasesOf, type Topic, TopicModel } from "../domain/topicModel.ts"
 import type { BlockTopicRow } from "../store/InteractionStore.ts"
 import { firstNames, foreignPhrases, type Language, neutral } from "./phrases.ts"
+import { mulberry32 } from "./random.ts"
 
 export interface SeedOptions {
   readonly seed: number
@@ -74,18 +75,11 @@ const hashString = (s: string): number => {
   return h >>> 0
 }
 
-/** mulberry32: small, fast, good enough for synthetic data. */
+/** Seeded numbers for the generator (mulberry32, src/seed/random.ts). */
 class Rng {
-  private state: number
+  readonly next: () => number
   constructor(seed: number) {
-    this.state = seed >>> 0
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0
-    let t = this.state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    this.next = mulberry32(seed)
   }
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.next() * (hi - lo + 1))

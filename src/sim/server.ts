@@ -26,6 +26,7 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { ConversationQuerySchema, DetailsMaxPageSize, DetailsPagingLimit, type QueryFilter, type QueryPredicate } from "../platform/genesys.ts"
 import type { SeedOptions } from "../seed/generate.ts"
+import { mulberry32 } from "../seed/random.ts"
 import { SimData, type SimConversation } from "./data.ts"
 
 export type SimRoute =
@@ -145,17 +146,7 @@ export interface SimHandle {
   readonly expireTokens: () => void
 }
 
-/** mulberry32 */
-const dice = (seed: number): () => number => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const dice = mulberry32
 
 interface Answer {
   readonly status: number

@@ -47,7 +47,7 @@
  *   or a cached singleton when it finds zero or one topic (the common cases).
  */
 import type { Block, Participant } from "../domain/interaction.ts"
-import type { Phrase, Topic, TopicModel } from "../domain/topicModel.ts"
+import { type Phrase, programsByTopic, type Topic, type TopicModel } from "../domain/topicModel.ts"
 import { normalizeWords } from "./normalize.ts"
 import { MAX_GAP, maxGapOf } from "./strictness.ts"
 import { ScanBuffer, type Vocabulary, VocabularyBuilder } from "./vocabulary.ts"
@@ -160,18 +160,6 @@ const phrasesOfTopic = (t: Topic): ReadonlyArray<Phrase> =>
       ? (t.strictness === undefined ? { text: p } : { text: p, strictness: t.strictness })
       : (p.strictness === undefined && t.strictness !== undefined ? { text: p.text, strictness: t.strictness } : p)
   )
-
-const programIdsByTopic = (model: TopicModel): Map<string, Array<string>> => {
-  const out = new Map<string, Array<string>>()
-  for (const p of model.programs) {
-    for (const t of p.topics) {
-      const list = out.get(t) ?? []
-      list.push(p.id)
-      out.set(t, list)
-    }
-  }
-  return out
-}
 
 const addOutput = (o: Outputs, topic: number, phrase: string): void => {
   if (!o.outputs.some((x) => x.topic === topic && x.phrase === phrase)) o.outputs.push({ topic, phrase })
@@ -511,7 +499,7 @@ export const detectorCore = (detector: Detector): DetectorCore | undefined => co
  */
 export const compileDetector = (model: TopicModel, topicIds?: ReadonlySet<string>): Detector => {
   const topics = model.topics.filter((t) => topicIds === undefined || topicIds.has(t.id))
-  const programs = programIdsByTopic(model)
+  const programs = programsByTopic(model)
   const topicIdOf = topics.map((t) => t.id)
   const programIdsOf = topics.map((t) => programs.get(t.id) ?? [])
 

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { createServer } from "node:net"
 import { join } from "node:path"
+import { testNatsUrl } from "./nats.ts"
 
 export const root = join(import.meta.dirname, "../..")
 const main = join(root, "src/cli/main.ts")
@@ -25,6 +26,15 @@ export interface DaemonProcess {
   readonly exited: Promise<number | null>
   readonly stderr: () => string
 }
+
+/** What every daemon of a test shares: the test run's NATS, a prefix, a data dir, a free HTTP port on loopback. */
+export const daemonEnv = async (prefix: string, dataDir: string): Promise<Record<string, string>> => ({
+  NATS_URL: testNatsUrl(),
+  REWIND_PREFIX: prefix,
+  REWIND_DATA_DIR: dataDir,
+  REWIND_HTTP_PORT: String(await freePort()),
+  REWIND_HTTP_HOST: "127.0.0.1"
+})
 
 /** Starts and runs processes with a shared environment; `killAll` ends what is left. */
 export const processes = () => {

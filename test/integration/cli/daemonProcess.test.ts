@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { tempDataDir } from "../../helpers/daemon.ts"
-import { testNatsUrl, uniquePrefix } from "../../helpers/nats.ts"
-import { freePort, processes, root, until } from "../../helpers/processes.ts"
+import { uniquePrefix } from "../../helpers/nats.ts"
+import { daemonEnv, processes, root, until } from "../../helpers/processes.ts"
 
 const main = join(root, "src/cli/main.ts")
 const dataDir = tempDataDir("cli")
@@ -14,12 +14,7 @@ afterAll(killAll)
 
 describe("the rewind CLI and daemon as processes", () => {
   it("seeds, pushes the model, and refuses a bad model file naming the field", async () => {
-    Object.assign(env, {
-      NATS_URL: testNatsUrl(),
-      REWIND_PREFIX: uniquePrefix(),
-      REWIND_DATA_DIR: dataDir,
-      REWIND_HTTP_PORT: String(await freePort()),
-      REWIND_HTTP_HOST: "127.0.0.1",
+    Object.assign(env, await daemonEnv(uniquePrefix(), dataDir), {
       REWIND_PAGE_SIZE: "10"
     })
     const seeded = rewind("seed", "--count", "1500", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-05T00:00:00Z")

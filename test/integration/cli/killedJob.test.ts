@@ -3,30 +3,23 @@
  * the dead owner; once its heartbeat is older than the takeover window the restarted daemon
  * resumes it from its checkpoint, and the finished job has every interaction once.
  */
-import { Effect, Layer, ManagedRuntime, Option } from "effect"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import type { Job } from "../../../src/domain/job.ts"
-import { JobRepo } from "../../../src/repos/JobRepo.ts"
 import { tempDataDir } from "../../helpers/daemon.ts"
-import { testNatsLayer, testNatsUrl, uniquePrefix } from "../../helpers/nats.ts"
-import { freePort, processes, root, until } from "../../helpers/processes.ts"
+import { uniquePrefix } from "../../helpers/nats.ts"
+import { daemonEnv, processes, root, until } from "../../helpers/processes.ts"
+import { kvRecords } from "../../helpers/records.ts"
 
 const dataDir = tempDataDir("jobkilled")
 const prefix = uniquePrefix()
 const { env, rewind, startDaemon, http, killAll } = processes()
-const nats = ManagedRuntime.make(JobRepo.layer.pipe(Layer.provideMerge(testNatsLayer(prefix))))
-
-/** The job's record in KV, read directly (no daemon needs to be up). */
-const getJob = (id: string): Promise<Job | undefined> =>
-  nats.runPromise(Effect.gen(function*() {
-    return Option.getOrUndefined(yield* (yield* JobRepo).get(id))
-  }))
+const records = kvRecords(prefix)
+const getJob = records.job
 
 afterAll(async () => {
   killAll()
-  await nats.dispose()
+  await records.dispose()
 })
 
 const scope = ["--from", "2026-02-01T00:00:00Z", "--to", "2026-02-05T00:00:00Z", "--program", "p-retention", "--program", "p-billing",
@@ -34,12 +27,7 @@ const scope = ["--from", "2026-02-01T00:00:00Z", "--to", "2026-02-05T00:00:00Z",
 
 describe("a daemon killed mid-job", () => {
   it("leaves the job InProgress; the restarted daemon resumes it from its checkpoint; nothing lost or doubled", { timeout: 240_000 }, async () => {
-    Object.assign(env, {
-      NATS_URL: testNatsUrl(),
-      REWIND_PREFIX: prefix,
-      REWIND_DATA_DIR: dataDir,
-      REWIND_HTTP_PORT: String(await freePort()),
-      REWIND_HTTP_HOST: "127.0.0.1",
+    Object.assign(env, await daemonEnv(prefix, dataDir), {
       REWIND_PAGE_SIZE: "10",
       REWIND_TAKEOVER_AFTER_SECONDS: "3",
       REWIND_RECOVERY_INTERVAL_MINUTES: "0"

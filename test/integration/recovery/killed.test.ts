@@ -3,18 +3,17 @@
  * run stays Running under the dead owner until its heartbeat is older than the takeover window;
  * the restarted daemon then takes it over and finishes it, every missing conversation once.
  */
-import { Effect, Layer, ManagedRuntime, Option } from "effect"
+import { Effect, ManagedRuntime } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
-import type { RecoveryRun } from "../../../src/domain/recovery.ts"
-import { RecoveryRepo } from "../../../src/repos/RecoveryRepo.ts"
 import { generateInteractions } from "../../../src/seed/generate.ts"
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { storeLayer } from "../../../src/store/layer.ts"
 import { tempDataDir } from "../../helpers/daemon.ts"
-import { testNatsLayer, testNatsUrl, uniquePrefix } from "../../helpers/nats.ts"
-import { freePort, processes, root, until } from "../../helpers/processes.ts"
+import { uniquePrefix } from "../../helpers/nats.ts"
+import { daemonEnv, processes, root, until } from "../../helpers/processes.ts"
+import { kvRecords } from "../../helpers/records.ts"
 import { interactionCounts } from "../../helpers/store.ts"
 
 const seed = { seed: 45, count: 2000, from: "2026-03-01T00:00:00Z", to: "2026-03-08T00:00:00Z" }
@@ -23,29 +22,19 @@ const dataDir = tempDataDir("reckilled")
 const prefix = uniquePrefix()
 const { env, rewind, startDaemon, killAll } = processes()
 let sim: Awaited<ReturnType<typeof startSim>> | undefined
-const nats = ManagedRuntime.make(RecoveryRepo.layer.pipe(Layer.provideMerge(testNatsLayer(prefix))))
-
-/** The run's record in KV, read directly (no daemon needs to be up to answer). */
-const getRun = (runId: string): Promise<RecoveryRun | undefined> =>
-  nats.runPromise(Effect.gen(function*() {
-    return Option.getOrUndefined(yield* (yield* RecoveryRepo).get(runId))
-  }))
+const records = kvRecords(prefix)
+const getRun = records.run
 
 afterAll(async () => {
   killAll()
-  await nats.dispose()
+  await records.dispose()
   await sim?.stop()
 })
 
 describe("a daemon killed mid-recovery", () => {
   it("leaves the run Running; the restarted daemon takes it over after the takeover window and finishes it, none twice", { timeout: 240_000 }, async () => {
     sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s", latencyMs: 40 })
-    Object.assign(env, {
-      NATS_URL: testNatsUrl(),
-      REWIND_PREFIX: prefix,
-      REWIND_DATA_DIR: dataDir,
-      REWIND_HTTP_PORT: String(await freePort()),
-      REWIND_HTTP_HOST: "127.0.0.1",
+    Object.assign(env, await daemonEnv(prefix, dataDir), {
       REWIND_RECOVERY_INTERVAL_MINUTES: "0",
       REWIND_TAKEOVER_AFTER_SECONDS: "3",
       PLATFORM_API_URL: sim.url,

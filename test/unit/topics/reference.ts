@@ -69,19 +69,4 @@ export const refHits = (model: TopicModel, block: Block, topicIds?: ReadonlySet<
 export const refTopics = (model: TopicModel, block: Block, topicIds?: ReadonlySet<string>): Set<string> =>
   new Set(refHits(model, block, topicIds).map((h) => h.topicId))
 
-/** Seeded PRNG (mulberry32). */
-export const prng = (seed: number) => {
-  let a = seed >>> 0
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (n: number): number => Math.floor(next() * n)
-  const pick = <A>(xs: ReadonlyArray<A>): A => xs[int(xs.length)]!
-  const chance = (p: number): boolean => next() < p
-  return { next, int, pick, chance }
-}
-export type Prng = ReturnType<typeof prng>
+export { type Prng, prng } from "../../../src/seed/random.ts"
