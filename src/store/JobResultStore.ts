@@ -30,10 +30,9 @@ export interface OutcomeCounts {
 
 export class JobResultStore extends Context.Service<JobResultStore, {
   write(rows: ReadonlyArray<JobResultRow>): Effect.Effect<void, StoreError>
-  /** Impacted interactions (outcome 'updated') with their new topics, ordered by interactionId; deduped. */
-  impacted(jobId: string): Effect.Effect<ReadonlyArray<ImpactedInteraction>, StoreError>
   /**
-   * The same, read in pages of `pageSize` interactions of the job (keyset on interaction_id,
+   * Impacted interactions (outcome 'updated') with their new topics, ordered by interactionId,
+   * deduped; read in pages of `pageSize` interactions of the job (keyset on interaction_id,
    * the table's sorting key): memory stays bounded however large the job.
    */
   impactedStream(jobId: string, pageSize?: number): Stream.Stream<ImpactedInteraction, StoreError>
@@ -94,8 +93,6 @@ export class JobResultStore extends Context.Service<JobResultStore, {
             return [impacted, next] as const
           }))
 
-      const impacted = (jobId: string) => Stream.runCollect(impactedStream(jobId))
-
       const outcomeCounts = Effect.fn("JobResultStore.outcomeCounts")(function*(jobId: string) {
         const rows = yield* selectRows<[string, number | string]>(
           client,
@@ -116,7 +113,7 @@ export class JobResultStore extends Context.Service<JobResultStore, {
         })
       })
 
-      return JobResultStore.of({ write, impacted, impactedStream, outcomeCounts, deleteJob })
+      return JobResultStore.of({ write, impactedStream, outcomeCounts, deleteJob })
     })
   )
 }
