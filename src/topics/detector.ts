@@ -50,7 +50,7 @@ import type { Block, Participant } from "../domain/interaction.ts"
 import { type Phrase, programsByTopic, type Topic, type TopicModel } from "../domain/topicModel.ts"
 import { normalizeWords } from "./normalize.ts"
 import { MAX_GAP, maxGapOf } from "./strictness.ts"
-import { ScanBuffer, type Vocabulary, VocabularyBuilder } from "./vocabulary.ts"
+import { ScanBuffer, type Vocabulary, VocabularyBuilder, type VocabularyTables } from "./vocabulary.ts"
 
 export interface Hit {
   readonly topicId: string
@@ -86,13 +86,13 @@ interface Outputs {
   readonly topics: Array<number>
 }
 
-interface GappedPattern extends Outputs {
+export interface GappedPattern extends Outputs {
   readonly words: Int32Array
   readonly gap: number
 }
 
 /** Everything one participant's blocks are matched against. */
-interface Matcher {
+export interface Matcher {
   /** No topic listens to this participant. */
   readonly empty: boolean
   /** Number of distinct topics listening to this participant. */
@@ -485,6 +485,16 @@ export interface DetectorCore {
   readonly found: Int32Array
   /** The set `detectTopics` returns for `found[0 .. count)` (shared sets for 0 or 1 topics). */
   setOf(found: ArrayLike<number>, from: number, count: number): ReadonlySet<string>
+  /** The compiled tables, for the WebAssembly engine (src/topics/wasmEngine.ts). */
+  readonly tables: CompiledTables
+}
+
+export interface CompiledTables {
+  readonly vocabulary: VocabularyTables
+  readonly external: Matcher
+  readonly internal: Matcher
+  /** Number of topics (topic indexes are 0 .. topicCount - 1). */
+  readonly topicCount: number
 }
 
 const cores = new WeakMap<Detector, DetectorCore>()
@@ -665,6 +675,7 @@ export const compileDetector = (model: TopicModel, topicIds?: ReadonlySet<string
   }
 
   const detector: Detector = { topicIds: new Set(topicIdOf), detectBlock, detectTopics }
-  cores.set(detector, { model, topicIdsArg: topicIds, topicIdOf, topicIndexes, found, setOf })
+  const tables: CompiledTables = { vocabulary: vocabulary.tables(), external, internal, topicCount: topics.length }
+  cores.set(detector, { model, topicIdsArg: topicIds, topicIdOf, topicIndexes, found, setOf, tables })
   return detector
 }

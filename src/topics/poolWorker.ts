@@ -8,6 +8,7 @@
 import { parentPort, workerData } from "node:worker_threads"
 import type { TopicModel } from "../domain/topicModel.ts"
 import { compileDetector, detectorCore } from "./detector.ts"
+import { batchEngine } from "./wasmEngine.ts"
 
 export interface WorkerInit {
   readonly model: TopicModel
@@ -28,9 +29,10 @@ export type BatchResponse =
 const init = workerData as WorkerInit
 const core = detectorCore(compileDetector(init.model, init.topicIds === undefined ? undefined : new Set(init.topicIds)))!
 const port = parentPort!
+const engine = batchEngine(core)
 
 /**
- * Warm-up: a fresh thread runs its first batches in the interpreter, many times slower than
+ * Warm-up (JavaScript engine only; WebAssembly is compiled before it runs): a fresh thread runs its first batches in the interpreter, many times slower than
  * optimized code. Matching the model's own phrases (with some filler) for a few thousand blocks
  * gets the hot paths optimized before the first real batch, which waits meanwhile.
  */
@@ -47,27 +49,12 @@ const warmUp = () => {
     }
   }
 }
-warmUp()
+if (engine.kind === "js") warmUp()
 
 port.on("message", (m: BatchRequest) => {
   try {
-    const n = m.participants.length
-    const offsets = new Int32Array(n + 1)
-    let topics = new Int32Array(Math.max(64, n))
-    let used = 0
-    const found = core.found
-    for (let k = 0; k < n; k++) {
-      const count = core.topicIndexes(m.text, m.starts[k]!, m.starts[k + 1]! - 1, m.participants[k] === 0 ? "external" : "internal")
-      if (used + count > topics.length) {
-        const next = new Int32Array(Math.max(used + count, topics.length * 2))
-        next.set(topics.subarray(0, used))
-        topics = next
-      }
-      for (let x = 0; x < count; x++) topics[used++] = found[x]!
-      offsets[k + 1] = used
-    }
-    const out = topics.slice(0, used)
-    port.postMessage({ id: m.id, offsets, topics: out } satisfies BatchResponse, [offsets.buffer, out.buffer])
+    const { offsets, topics } = engine.detectBatch(m.text, m.starts, m.participants)
+    port.postMessage({ id: m.id, offsets, topics } satisfies BatchResponse, [offsets.buffer, topics.buffer])
   } catch (e) {
     port.postMessage({ id: m.id, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies BatchResponse)
   }

@@ -102,6 +102,19 @@ const tableSize = (entries: number): number => {
   return size
 }
 
+/** A Vocabulary's lookup tables (see the fields of the same names). */
+export interface VocabularyTables {
+  readonly aSlots: Int32Array
+  readonly aMask: number
+  readonly gIds: Int32Array
+  readonly gHashes: Int32Array
+  readonly gMask: number
+  readonly chars: Uint16Array
+  readonly starts: Int32Array
+  readonly maxLength: number
+  readonly lengthBits: number
+}
+
 export class Vocabulary {
   /** Word of each id. */
   readonly words: ReadonlyArray<string>
@@ -186,6 +199,21 @@ export class Vocabulary {
 
   get size(): number {
     return this.words.length
+  }
+
+  /** The lookup tables, for the WebAssembly engine (src/topics/wasmEngine.ts), which copies them. */
+  tables(): VocabularyTables {
+    return {
+      aSlots: this.aSlots,
+      aMask: this.aMask,
+      gIds: this.gIds,
+      gHashes: this.gHashes,
+      gMask: this.gMask,
+      chars: this.chars,
+      starts: this.starts,
+      maxLength: this.maxLength,
+      lengthBits: this.lengthBits
+    }
   }
 
   /** Id of the short ASCII word keyed (lo, hi) of `length` ≤ EXACT_LENGTH, or -1. */

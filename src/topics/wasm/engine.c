@@ -1,0 +1,423 @@
+/*
+ * Topic detection for whole batches of blocks, compiled to WebAssembly (src/topics/wasm/build.sh;
+ * the .wasm is committed). It is the JavaScript engine's `topicIndexes` (src/topics/detector.ts,
+ * src/topics/vocabulary.ts) line for line, over the same tables, which the JavaScript side
+ * compiles and copies into this module's memory (src/topics/wasmEngine.ts): the same words,
+ * ids, hashes, automaton and gapped patterns give the same topics in the same order. The tests
+ * compare the two engines (and the brute-force reference) on randomized models and corpora.
+ *
+ * Text arrives as UTF-16 code units (one copy from the JavaScript string: no encoding). Every
+ * code unit goes through one table: an entry >= 0 is (normalized unit << 8 | 6-bit code), the
+ * code being 1-36 for a-z 0-9 and 0 for any other unit; a negative entry is a separator, an
+ * apostrophe (nothing), or a rare case the JavaScript side answers (imports `entry`, `sequence`).
+ */
+typedef unsigned int u32;
+typedef int i32;
+typedef unsigned short u16;
+typedef unsigned char u8;
+typedef signed char i8;
+
+#define EXPORT(name) __attribute__((export_name(name)))
+#define IMPORT(name) __attribute__((import_module("env"), import_name(name)))
+
+/* The packed table entry of code unit c, computed by the JavaScript normalizer. */
+IMPORT("entry") i32 js_entry(i32 c);
+/* The normalized sequence of a complex BMP code unit or an astral code point, written to `out`
+ * (units >= 0, -1 for a word break); returns its length. */
+IMPORT("sequence") i32 js_sequence(i32 codePoint, i32 *out);
+
+enum { UNKNOWN = -1, BREAK = -2, SKIP = -3, COMPLEX = -4, HIGH_SURROGATE = -5 };
+#define MASK30 0x3fffffffu
+#define EXACT_LENGTH 10u
+#define LONG 0x40000000u
+#define FNV_OFFSET 0x811c9dc5u
+#define FNV_PRIME 0x01000193u
+#define MAX_GAP 5
+
+typedef struct {
+  i32 empty, topicCount;
+  const i32 *rootNext, *fail, *childCount, *edgeFrom, *edgeWord, *edgeTo;
+  u32 edgeMask;
+  const i32 *nodeTopicStart, *nodeTopics;
+  const i8 *gMaxGap;
+  const i32 *gSecond;
+  const i32 *pairFirst, *pairSecond, *pairStart, *pairEnd;
+  u32 pairMask;
+  const i32 *gByPair;
+  /* Gapped pattern p: words gWords[gWordStart[p] .. gWordStart[p + 1]), gap gGap[p],
+   * topics gTopics[gTopicStart[p] .. gTopicStart[p + 1]). */
+  const i32 *gWordStart, *gWords, *gGap, *gTopicStart, *gTopics;
+} Matcher;
+
+/* Vocabulary (see src/topics/vocabulary.ts). */
+static i32 *tab;
+static const i32 *aSlots;
+static u32 aMask;
+static const i32 *gIds, *gHashes;
+static u32 gMask;
+static const u16 *vchars;
+static const i32 *vstarts;
+static u32 maxLength, lengthBits;
+/* The current word's normalized units (index & curMask; only read when len <= maxLength). */
+static u16 *cur;
+static u32 curMask;
+static i32 *seqBuf;
+static i32 *topicStamp;
+static i32 topicTotal;
+static i32 epoch;
+static Matcher M[2];
+/* Scan output: (vocabulary id, word index) of the phrase words of a block. */
+static i32 *scanIds, *scanPos;
+static i32 scanCap, count, nwords, overflow;
+static i32 status;
+
+static const u8 CODE[128] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 0, 0, 0, 0, 0
+};
+
+static inline u32 mix(u32 lo, u32 hi) {
+  u32 h = (lo ^ (hi * 0x9e3779b1u)) * 0x85ebca6bu;
+  return h ^ (h >> 16);
+}
+
+static inline u32 edgeSlot(u32 from, u32 word, u32 mask) {
+  u32 h = (from ^ (word * 0x9e3779b1u)) * 0x85ebca6bu;
+  return (h ^ (h >> 15)) & mask;
+}
+
+/* Reads the model's header: the pointers and sizes in the order wasmEngine.ts writes them. */
+static const i32 *hp;
+static inline i32 next(void) { return *hp++; }
+#define PTR(type) ((type)(u32)next())
+
+static void readMatcher(Matcher *m) {
+  m->empty = next();
+  m->topicCount = next();
+  m->rootNext = PTR(const i32 *);
+  m->fail = PTR(const i32 *);
+  m->childCount = PTR(const i32 *);
+  m->edgeFrom = PTR(const i32 *);
+  m->edgeWord = PTR(const i32 *);
+  m->edgeTo = PTR(const i32 *);
+  m->edgeMask = (u32)next();
+  m->nodeTopicStart = PTR(const i32 *);
+  m->nodeTopics = PTR(const i32 *);
+  m->gMaxGap = PTR(const i8 *);
+  m->gSecond = PTR(const i32 *);
+  m->pairFirst = PTR(const i32 *);
+  m->pairSecond = PTR(const i32 *);
+  m->pairStart = PTR(const i32 *);
+  m->pairEnd = PTR(const i32 *);
+  m->pairMask = (u32)next();
+  m->gByPair = PTR(const i32 *);
+  m->gWordStart = PTR(const i32 *);
+  m->gWords = PTR(const i32 *);
+  m->gGap = PTR(const i32 *);
+  m->gTopicStart = PTR(const i32 *);
+  m->gTopics = PTR(const i32 *);
+}
+
+EXPORT("init") void init(const i32 *header) {
+  hp = header;
+  tab = PTR(i32 *);
+  aSlots = PTR(const i32 *);
+  aMask = (u32)next();
+  gIds = PTR(const i32 *);
+  gHashes = PTR(const i32 *);
+  gMask = (u32)next();
+  vchars = PTR(const u16 *);
+  vstarts = PTR(const i32 *);
+  maxLength = (u32)next();
+  lengthBits = (u32)next();
+  cur = PTR(u16 *);
+  curMask = (u32)next();
+  seqBuf = PTR(i32 *);
+  topicStamp = PTR(i32 *);
+  topicTotal = next();
+  readMatcher(&M[0]);
+  readMatcher(&M[1]);
+  epoch = 0;
+}
+
+/* Where the scan writes its (id, position) pairs, and how many fit. */
+EXPORT("setScan") void setScan(i32 *ids, i32 *positions, i32 cap) {
+  scanIds = ids;
+  scanPos = positions;
+  scanCap = cap;
+}
+
+/* Why the last `detect` stopped early: 1 = the topics output is full, 2 = the scan buffer is. */
+EXPORT("status") i32 getStatus(void) { return status; }
+
+static i32 findExact(u32 lo, u32 hi) {
+  u32 slot = mix(lo, hi) & aMask;
+  for (;;) {
+    u32 at = slot << 2;
+    i32 id = aSlots[at];
+    if (id < 0 || ((u32)aSlots[at + 1] == lo && (u32)aSlots[at + 2] == hi)) return id;
+    slot = (slot + 1) & aMask;
+  }
+}
+
+static i32 sameAsCurrent(i32 id, u32 length) {
+  u32 start = (u32)vstarts[id];
+  if ((u32)vstarts[id + 1] - start != length) return 0;
+  for (u32 k = 0; k < length; k++)
+    if (vchars[start + k] != cur[k]) return 0;
+  return 1;
+}
+
+static i32 findLong(u32 lo, u32 hiBits, u32 length) {
+  u32 hi = hiBits | LONG;
+  u32 slot = mix(lo, hi) & aMask;
+  for (;;) {
+    u32 at = slot << 2;
+    i32 id = aSlots[at];
+    if (id < 0) return -1;
+    if ((u32)aSlots[at + 1] == lo && (u32)aSlots[at + 2] == hi && sameAsCurrent(id, length)) return id;
+    slot = (slot + 1) & aMask;
+  }
+}
+
+static i32 findGeneral(u32 length) {
+  u32 h = FNV_OFFSET;
+  for (u32 k = 0; k < length; k++) h = (h ^ cur[k]) * FNV_PRIME;
+  u32 slot = h & gMask;
+  for (;;) {
+    i32 id = gIds[slot];
+    if (id < 0) return -1;
+    if ((u32)gHashes[slot] == h && sameAsCurrent(id, length)) return id;
+    slot = (slot + 1) & gMask;
+  }
+}
+
+static inline void wordEnd(u32 len, u32 lo, u32 hi, u32 other) {
+  if (len <= maxLength && (lengthBits & (len < 31 ? 1u << len : 1u << 31)) != 0) {
+    i32 id = other ? findGeneral(len) : len <= EXACT_LENGTH ? findExact(lo, hi) : findLong(lo, hi, len);
+    if (id >= 0) {
+      if (count < scanCap) {
+        scanIds[count] = id;
+        scanPos[count] = nwords;
+        count++;
+      } else {
+        overflow = 1;
+      }
+    }
+  }
+  nwords++;
+}
+
+/* Tokenize text[from .. to) and record its phrase words (count, nwords); 0 if the buffer overflowed. */
+static i32 scan(const u16 *text, i32 from, i32 to) {
+  u32 len = 0, lo = 0, hi = 0, other = 0;
+  count = 0;
+  nwords = 0;
+  overflow = 0;
+  for (i32 i = from; i < to; i++) {
+    u32 c = text[i];
+    i32 e = tab[c];
+    if (e >= 0) {
+      u32 code = (u32)e & 63;
+      hi = ((hi << 6) | (lo >> 24)) & MASK30;
+      lo = ((lo << 6) | code) & MASK30;
+      cur[len & curMask] = (u16)(e >> 8);
+      other |= code == 0;
+      len++;
+      continue;
+    }
+    if (e == BREAK) {
+      if (len > 0) {
+        wordEnd(len, lo, hi, other);
+        len = lo = hi = other = 0;
+      }
+      continue;
+    }
+    if (e == SKIP) continue;
+    if (e == UNKNOWN) {
+      tab[c] = js_entry((i32)c);
+      i--; /* again, with its entry */
+      continue;
+    }
+    i32 n;
+    if (e == HIGH_SURROGATE) {
+      u32 d = i + 1 < to ? text[i + 1] : 0;
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n = js_sequence((i32)(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000), seqBuf);
+        i++;
+      } else {
+        seqBuf[0] = -1; /* a lone high surrogate: a break */
+        n = 1;
+      }
+    } else {
+      n = js_sequence((i32)c, seqBuf); /* COMPLEX */
+    }
+    for (i32 k = 0; k < n; k++) {
+      i32 u = seqBuf[k];
+      if (u >= 0) {
+        u32 code = u < 128 ? CODE[u] : 0;
+        hi = ((hi << 6) | (lo >> 24)) & MASK30;
+        lo = ((lo << 6) | code) & MASK30;
+        cur[len & curMask] = (u16)u;
+        other |= code == 0;
+        len++;
+      } else if (len > 0) {
+        wordEnd(len, lo, hi, other);
+        len = lo = hi = other = 0;
+      }
+    }
+  }
+  if (len > 0) wordEnd(len, lo, hi, other);
+  return !overflow;
+}
+
+static i32 step(const Matcher *m, i32 state, i32 w) {
+  i32 s = state;
+  for (;;) {
+    if (s == 0) return m->rootNext[w];
+    if (m->childCount[s] > 0) {
+      u32 slot = edgeSlot((u32)s, (u32)w, m->edgeMask);
+      for (;;) {
+        i32 from = m->edgeFrom[slot];
+        if (from == -1) break;
+        if (from == s && m->edgeWord[slot] == w) return m->edgeTo[slot];
+        slot = (slot + 1) & m->edgeMask;
+      }
+    }
+    s = m->fail[s];
+  }
+}
+
+static i32 pairSlot(const Matcher *m, i32 first, i32 second) {
+  u32 slot = edgeSlot((u32)first, (u32)second, m->pairMask);
+  for (;;) {
+    i32 f = m->pairFirst[slot];
+    if (f == -1) return -1;
+    if (f == first && m->pairSecond[slot] == second) return (i32)slot;
+    slot = (slot + 1) & m->pairMask;
+  }
+}
+
+static i32 gappedRest(i32 k, const i32 *words, i32 nWords, i32 gap) {
+  i32 prev = scanPos[k];
+  i32 at = k;
+  for (i32 x = 2; x < nWords; x++) {
+    i32 want = words[x];
+    i32 limit = prev + 1 + gap;
+    at++;
+    while (at < count && scanPos[at] <= limit && scanIds[at] != want) at++;
+    if (at >= count || scanPos[at] > limit) return 0;
+    prev = scanPos[at];
+  }
+  return 1;
+}
+
+/* The topics of text[from .. to) (detector.ts' topicIndexes), written to `found`; -1 if the scan
+ * buffer overflowed. */
+static i32 topicIndexes(const Matcher *m, const u16 *text, i32 from, i32 to, i32 *found) {
+  if (m->empty) return 0;
+  if (!scan(text, from, to)) return -1;
+  if (count == 0) return 0;
+  if (epoch == 0x7fffffff) {
+    for (i32 t = 0; t < topicTotal; t++) topicStamp[t] = 0;
+    epoch = 0;
+  }
+  i32 stamp = ++epoch;
+  i32 n = 0, state = 0, last = -2;
+  i32 seen[MAX_GAP + 1];
+  for (i32 j = 0; j < count; j++) {
+    i32 w = scanIds[j];
+    i32 p = scanPos[j];
+    if (p != last + 1) state = 0;
+    last = p;
+    state = step(m, state, w);
+    for (i32 k = m->nodeTopicStart[state], end = m->nodeTopicStart[state + 1]; k < end; k++) {
+      i32 t = m->nodeTopics[k];
+      if (topicStamp[t] != stamp) {
+        topicStamp[t] = stamp;
+        found[n++] = t;
+      }
+    }
+    i32 maxGap = m->gMaxGap[w];
+    if (maxGap > 0) {
+      i32 limit = p + 1 + maxGap;
+      i32 nSeen = 0;
+      for (i32 k = j + 1; k < count && scanPos[k] <= limit; k++) {
+        i32 v = scanIds[k];
+        if ((((u32)m->gSecond[w * 2 + ((v >> 5) & 1)] >> (v & 31)) & 1) == 0) continue;
+        i32 dup = 0;
+        for (i32 x = 0; x < nSeen; x++) {
+          if (seen[x] == v) {
+            dup = 1;
+            break;
+          }
+        }
+        if (dup) continue;
+        seen[nSeen++] = v;
+        i32 slot = pairSlot(m, w, v);
+        if (slot < 0) continue;
+        i32 distance = scanPos[k] - p - 1;
+        for (i32 g = m->pairStart[slot], end = m->pairEnd[slot]; g < end; g++) {
+          i32 pat = m->gByPair[g];
+          i32 gap = m->gGap[pat];
+          if (gap < distance) break;
+          const i32 *pTopics = m->gTopics + m->gTopicStart[pat];
+          i32 nTopics = m->gTopicStart[pat + 1] - m->gTopicStart[pat];
+          i32 pending = 0;
+          for (i32 x = 0; x < nTopics; x++) {
+            if (topicStamp[pTopics[x]] != stamp) {
+              pending = 1;
+              break;
+            }
+          }
+          if (!pending) continue;
+          const i32 *words = m->gWords + m->gWordStart[pat];
+          if (!gappedRest(k, words, m->gWordStart[pat + 1] - m->gWordStart[pat], gap)) continue;
+          for (i32 x = 0; x < nTopics; x++) {
+            i32 t = pTopics[x];
+            if (topicStamp[t] != stamp) {
+              topicStamp[t] = stamp;
+              found[n++] = t;
+            }
+          }
+        }
+      }
+    }
+    if (n == m->topicCount) return n;
+  }
+  return n;
+}
+
+/*
+ * Blocks k0 .. n - 1 of a batch: block k is text[starts[k] .. starts[k + 1] - 1) (one separator
+ * unit follows each block), spoken by participants[k] (0 external, 1 internal). Its topics go to
+ * topics[offsets[k] .. offsets[k + 1]) (offsets[k0] is set by the caller). Returns the number of
+ * blocks done: n, or less when an output is full (see `status`; the caller makes room and calls
+ * again from there).
+ */
+EXPORT("detect")
+i32 detect(const u16 *text, const i32 *starts, const u8 *participants, i32 n, i32 *offsets, i32 *topics, i32 topicsCap, i32 k0) {
+  status = 0;
+  i32 used = offsets[k0];
+  for (i32 k = k0; k < n; k++) {
+    const Matcher *m = &M[participants[k] & 1];
+    if (used + m->topicCount > topicsCap) {
+      status = 1;
+      return k;
+    }
+    i32 found = topicIndexes(m, text, starts[k], starts[k + 1] - 1, topics + used);
+    if (found < 0) {
+      status = 2;
+      return k;
+    }
+    used += found;
+    offsets[k + 1] = used;
+  }
+  return n;
+}
+
+extern u8 __heap_base;
+/* First free byte after the module's own data and stack: the JavaScript side lays out from here. */
+EXPORT("heapBase") u32 heapBase(void) { return (u32)&__heap_base; }

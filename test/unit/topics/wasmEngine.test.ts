@@ -1,0 +1,134 @@
+import { createHash } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { describe, expect, it } from "@effect/vitest"
+import type { Block } from "../../../src/domain/interaction.ts"
+import type { Topic, TopicModel } from "../../../src/domain/topicModel.ts"
+import { compileDetector, type Detector, detectorCore } from "../../../src/topics/detector.ts"
+import { type BatchEngine, type BatchResult, jsBatchEngine, wasmBatchEngine } from "../../../src/topics/wasmEngine.ts"
+import { BASE_WORDS, randomBlock, randomModel, SEPARATORS, variant } from "./corpora.ts"
+import { prng, refTopics } from "./reference.ts"
+
+const engines = (d: Detector): { wasm: BatchEngine; js: BatchEngine } => {
+  const core = detectorCore(d)!
+  const wasm = wasmBatchEngine(core)
+  if (wasm === undefined) throw new Error("WebAssembly engine unavailable")
+  return { wasm, js: jsBatchEngine(core) }
+}
+
+/** A batch as the pool sends it: texts back to back, one separator after each. */
+const batchOf = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>) => {
+  const starts = new Int32Array(blocks.length + 1)
+  const participants = new Uint8Array(blocks.length)
+  blocks.forEach((b, k) => {
+    starts[k + 1] = starts[k]! + b.text.length + 1
+    participants[k] = b.participant === "external" ? 0 : 1
+  })
+  return { text: blocks.map((b) => b.text).join("\n"), starts, participants }
+}
+
+const run = (engine: BatchEngine, blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): BatchResult => {
+  const b = batchOf(blocks)
+  return engine.detectBatch(b.text, b.starts, b.participants)
+}
+
+/** Each block's topic ids, in detection order. */
+const topicLists = (d: Detector, r: BatchResult): Array<Array<string>> => {
+  const ids = [...d.topicIds]
+  return Array.from({ length: r.offsets.length - 1 }, (_, k) => [...r.topics.subarray(r.offsets[k]!, r.offsets[k + 1]!)].map((t) => ids[t]!))
+}
+
+const topic = (id: string, phrases: Topic["phrases"], extra: Partial<Topic> = {}): Topic => ({ id, name: id, participants: "all", phrases, ...extra })
+
+describe("WebAssembly topic engine", () => {
+  it("is built from the engine.c in the tree (rebuild with src/topics/wasm/build.sh)", () => {
+    const dir = new URL("../../../src/topics/wasm/", import.meta.url)
+    const source = createHash("sha256").update(readFileSync(new URL("engine.c", dir))).digest("hex")
+    expect(readFileSync(new URL("engine.c.sha256", dir), "utf8").trim()).toBe(source)
+  })
+
+  it("returns exactly the JavaScript engine's topics, in the same order, on randomized models and corpora", () => {
+    const rng = prng(777)
+    let found = 0
+    for (let c = 0; c < 200; c++) {
+      const m = randomModel(rng)
+      const restrict = rng.chance(0.3) ? new Set(m.topics.filter(() => rng.chance(0.5)).map((t) => t.id)) : undefined
+      const d = compileDetector(m, restrict)
+      const { wasm, js } = engines(d)
+      const blocks = Array.from({ length: 1 + rng.int(60) }, () => randomBlock(rng))
+      const want = run(js, blocks)
+      const got = run(wasm, blocks)
+      const context = JSON.stringify({ case: c, model: m })
+      expect([...got.offsets], context).toEqual([...want.offsets])
+      expect([...got.topics], context).toEqual([...want.topics])
+      // And the same as the brute-force reference (as sets).
+      topicLists(d, got).forEach((list, k) => expect(new Set(list), context).toEqual(refTopics(m, blocks[k]!, restrict)))
+      found += got.topics.length
+    }
+    expect(found).toBeGreaterThan(2000)
+  })
+
+  it("folds accents, compatibility forms, non-Latin and astral text, and lone surrogates like the JavaScript engine", () => {
+    const WORDS = [
+      ...BASE_WORDS, "telecommunications", "abcdefghijk", "café", "CAFE", "naïve", "ﬁne", "ｃａｎｃｅｌ", "Straße", "οδός",
+      "ΟΔΟΣ", "東京都", "𝐀𝐁c", "½", "①", "İstanbul", "\ud800", "\udc00x", "a\ud83d", "ﷺ"
+    ]
+    const rng = prng(99)
+    for (let c = 0; c < 30; c++) {
+      const topics = Array.from({ length: 1 + rng.int(30) }, (_, t) =>
+        topic(`t${t}`, Array.from({ length: 1 + rng.int(4) }, () => Array.from({ length: 1 + rng.int(3) }, () => rng.pick(WORDS)).join(" ")), {
+          participants: rng.pick(["external", "internal", "all"] as const),
+          ...(rng.chance(0.3) ? { strictness: rng.pick(["1", "55", "85"] as const) } : {})
+        })
+      )
+      const m: TopicModel = { programs: [], topics }
+      const d = compileDetector(m)
+      const { wasm, js } = engines(d)
+      const blocks = Array.from({ length: 40 }, () => {
+        const n = rng.chance(0.1) ? 2000 : rng.int(30)
+        let text = ""
+        for (let k = 0; k < n; k++) text += (k === 0 ? "" : rng.pick(SEPARATORS)) + variant(rng, rng.pick(WORDS))
+        return { participant: rng.chance(0.5) ? ("external" as const) : ("internal" as const), text }
+      })
+      const want = run(js, blocks)
+      const got = run(wasm, blocks)
+      expect([...got.offsets], `case ${c}`).toEqual([...want.offsets])
+      expect([...got.topics], `case ${c}`).toEqual([...want.topics])
+    }
+  })
+
+  it("hands a block whose words overflow its scan buffer to the JavaScript engine", () => {
+    // "⑴" normalizes to "(1)": a word per code unit, more than the buffer sized for one word per
+    // two code units holds.
+    const m: TopicModel = { programs: [], topics: [topic("ones", ["1 1 1"]), topic("one", ["1"]), topic("other", ["refund"])] }
+    const d = compileDetector(m)
+    const { wasm, js } = engines(d)
+    const blocks = [
+      { participant: "external" as const, text: "a refund" },
+      { participant: "external" as const, text: "⑴".repeat(500) },
+      { participant: "internal" as const, text: "refund ⑴" }
+    ]
+    const got = run(wasm, blocks)
+    expect(wasm.fallbackBlocks).toBe(1)
+    expect(topicLists(d, got)).toEqual([["other"], ["one", "ones"], ["other", "one"]])
+    expect([...got.topics]).toEqual([...run(js, blocks).topics])
+  })
+
+  it("grows its output when blocks find more topics than it first made room for", () => {
+    const topics = Array.from({ length: 1500 }, (_, t) => topic(`t${t}`, [t % 2 === 0 ? "refund please" : "refund"]))
+    const d = compileDetector({ programs: [], topics })
+    const { wasm } = engines(d)
+    const blocks = Array.from({ length: 3 }, () => ({ participant: "external" as const, text: "Refund, please!" }))
+    const got = run(wasm, blocks)
+    expect([...got.offsets]).toEqual([0, 1500, 3000, 4500])
+    expect(new Set(got.topics.subarray(0, 1500)).size).toBe(1500)
+  })
+
+  it("handles empty batches, empty texts and an empty model", () => {
+    const d = compileDetector({ programs: [], topics: [topic("r", ["refund"])] })
+    const { wasm } = engines(d)
+    expect([...run(wasm, []).offsets]).toEqual([0])
+    expect(topicLists(d, run(wasm, [{ participant: "external", text: "" }, { participant: "internal", text: "REFUND" }]))).toEqual([[], ["r"]])
+    const none = compileDetector({ programs: [], topics: [] })
+    expect(topicLists(none, run(engines(none).wasm, [{ participant: "external", text: "refund" }]))).toEqual([[]])
+  })
+})
