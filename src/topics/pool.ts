@@ -1,6 +1,7 @@
 /**
  * Topic detection on every core: a pool of worker threads, each holding the same compiled
- * detector, fed big batches of blocks.
+ * detector, fed big batches of blocks, which the WebAssembly engine (src/topics/wasmEngine.ts)
+ * detects a whole chunk at a time.
  *
  * - `detectTopicsBatch(blocks)` returns, for each block in order, exactly what
  *   `detector.detectTopics(block)` returns (same topics, same order, same shared empty and
@@ -22,6 +23,7 @@ import { Effect, Schema } from "effect"
 import type { Block } from "../domain/interaction.ts"
 import { type Detector, type DetectorCore, detectorCore } from "./detector.ts"
 import type { BatchRequest, BatchResponse, WorkerInit } from "./poolWorker.ts"
+import type { BatchEngine } from "./wasmEngine.ts"
 
 export interface DetectorPoolOptions {
   /**
@@ -31,6 +33,8 @@ export interface DetectorPoolOptions {
   readonly workers?: number
   /** Code units of text per chunk sent to a worker (default 262,144). */
   readonly chunkChars?: number
+  /** The workers' engine (default "wasm": src/topics/wasmEngine.ts; "js" for comparisons). */
+  readonly engine?: BatchEngine["kind"]
 }
 
 export interface DetectorPool {
@@ -66,7 +70,8 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   const chunkChars = Math.max(1024, options.chunkChars ?? 262_144)
   const init: WorkerInit = {
     model: core.model,
-    topicIds: core.topicIdsArg === undefined ? undefined : [...core.topicIdsArg]
+    topicIds: core.topicIdsArg === undefined ? undefined : [...core.topicIdsArg],
+    engine: options.engine ?? "wasm"
   }
 
   let slots: Array<Slot> | undefined

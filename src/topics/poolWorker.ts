@@ -8,11 +8,12 @@
 import { parentPort, workerData } from "node:worker_threads"
 import type { TopicModel } from "../domain/topicModel.ts"
 import { compileDetector, detectorCore } from "./detector.ts"
-import { batchEngine } from "./wasmEngine.ts"
+import { type BatchEngine, batchEngine } from "./wasmEngine.ts"
 
 export interface WorkerInit {
   readonly model: TopicModel
   readonly topicIds: ReadonlyArray<string> | undefined
+  readonly engine: BatchEngine["kind"]
 }
 
 export interface BatchRequest {
@@ -29,7 +30,7 @@ export type BatchResponse =
 const init = workerData as WorkerInit
 const core = detectorCore(compileDetector(init.model, init.topicIds === undefined ? undefined : new Set(init.topicIds)))!
 const port = parentPort!
-const engine = batchEngine(core)
+const engine = batchEngine(core, init.engine)
 
 /**
  * Warm-up (JavaScript engine only; WebAssembly is compiled before it runs): a fresh thread runs its first batches in the interpreter, many times slower than

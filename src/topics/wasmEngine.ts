@@ -12,7 +12,7 @@
  * engine (same result).
  *
  * `batchEngine(core)` returns the WebAssembly engine, or the JavaScript loop where WebAssembly is
- * unavailable (or `REWIND_TOPIC_ENGINE=js`).
+ * unavailable (or `kind` "js" is asked for: benchmarks compare the two).
  */
 import { readFileSync } from "node:fs"
 import type { CompiledTables, DetectorCore, Matcher } from "./detector.ts"
@@ -84,9 +84,9 @@ const engineModule = (): object | null => {
   return compiled
 }
 
-/** The WebAssembly engine where available (and not turned off), else the JavaScript one. */
-export const batchEngine = (core: DetectorCore): BatchEngine =>
-  (process.env["REWIND_TOPIC_ENGINE"] === "js" ? undefined : wasmBatchEngine(core)) ?? jsBatchEngine(core)
+/** The WebAssembly engine where available (unless "js" is asked for), else the JavaScript one. */
+export const batchEngine = (core: DetectorCore, kind: BatchEngine["kind"] = "wasm"): BatchEngine =>
+  (kind === "wasm" ? wasmBatchEngine(core) : undefined) ?? jsBatchEngine(core)
 
 /** Room for a normalized sequence (the longest NFKD expansion, U+FDFA, has 18 code units). */
 const SEQ_CAP = 64
@@ -148,6 +148,15 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     return at
   }
 
+  /** The module's table of short ASCII words (24-byte slots; it fills them in): pointer, bits. */
+  const fastTable = (words: number): [number, number] => {
+    let bits = 4
+    while (1 << bits < words * 2) bits++
+    const slots = new Int32Array((1 << bits) * 6)
+    for (let k = 4; k < slots.length; k += 6) slots[k] = -1
+    return [place(slots), bits]
+  }
+
   const t: CompiledTables = core.tables
   const v = t.vocabulary
   const table = new Int32Array(0x10000)
@@ -162,7 +171,8 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     v.maxLength, v.lengthBits,
     alloc(curSize * 2), curSize - 1,
     alloc(SEQ_CAP * 4),
-    alloc(Math.max(1, t.topicCount) * 4), t.topicCount
+    alloc(Math.max(1, t.topicCount) * 4), t.topicCount,
+    ...fastTable(v.starts.length - 1), v.starts.length - 1
   ]
   const matcherHeader = (m: Matcher): Array<number> => {
     const wordStart = new Int32Array(m.gapped.length + 1)
@@ -200,7 +210,7 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     for (let k = 0; k < n; k++) longest = Math.max(longest, starts[k + 1]! - starts[k]!)
     const scanCap = (longest >> 1) + 2
     top = batchBase
-    const textAt = alloc(text.length * 2)
+    const textAt = alloc(text.length * 2 + 32) // the scan loads 16 units at a time
     const startsAt = alloc((n + 1) * 4)
     const partsAt = alloc(n)
     const offsetsAt = alloc((n + 1) * 4)

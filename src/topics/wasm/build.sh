@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 CLANG=${CLANG:-$(command -v clang-14 || command -v clang)}
-"$CLANG" --target=wasm32 -O3 -nostdlib -fno-builtin -Wall -Wextra -Werror \
+"$CLANG" --target=wasm32 -msimd128 -O3 -nostdlib -fno-builtin -Wall -Wextra -Werror \
   -Wl,--no-entry -Wl,--strip-all -Wl,-z,stack-size=65536 \
   -o engine.wasm engine.c
 sha256sum engine.c | cut -d' ' -f1 > engine.c.sha256

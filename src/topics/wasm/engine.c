@@ -16,6 +16,9 @@ typedef int i32;
 typedef unsigned short u16;
 typedef unsigned char u8;
 typedef signed char i8;
+typedef unsigned long long u64;
+
+#include <wasm_simd128.h>
 
 #define EXPORT(name) __attribute__((export_name(name)))
 #define IMPORT(name) __attribute__((import_module("env"), import_name(name)))
@@ -68,7 +71,7 @@ static i32 epoch;
 static Matcher M[2];
 /* Scan output: (vocabulary id, word index) of the phrase words of a block. */
 static i32 *scanIds, *scanPos;
-static i32 scanCap, count, nwords, overflow;
+static i32 scanCap, scanCount, nwords, overflow;
 static i32 status;
 
 static const u8 CODE[128] = {
@@ -86,6 +89,19 @@ static inline u32 mix(u32 lo, u32 hi) {
 static inline u32 edgeSlot(u32 from, u32 word, u32 mask) {
   u32 h = (from ^ (word * 0x9e3779b1u)) * 0x85ebca6bu;
   return (h ^ (h >> 15)) & mask;
+}
+
+/* Short ASCII words keyed by their 16 bytes (lowercase, zero-padded): see `init`. */
+typedef struct {
+  u64 a, b;
+  i32 id, pad;
+} FastSlot;
+static FastSlot *fast;
+static u32 fastBits;
+static i32 vocabSize;
+
+static inline u32 fastHash(u64 a, u64 b) {
+  return (u32)(((a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full)) >> (64 - fastBits));
 }
 
 /* Reads the model's header: the pointers and sizes in the order wasmEngine.ts writes them. */
@@ -137,9 +153,33 @@ EXPORT("init") void init(const i32 *header) {
   seqBuf = PTR(i32 *);
   topicStamp = PTR(i32 *);
   topicTotal = next();
+  fast = PTR(FastSlot *);
+  fastBits = (u32)next();
+  vocabSize = next();
   readMatcher(&M[0]);
   readMatcher(&M[1]);
   epoch = 0;
+  /* The fast path's table: every word of at most 16 ASCII letters and digits, keyed by its
+   * bytes (the JavaScript side sized it at most half full and set every id to -1). */
+  u32 mask = (1u << fastBits) - 1;
+  for (i32 id = 0; id < vocabSize; id++) {
+    i32 start = vstarts[id], len = vstarts[id + 1] - start;
+    if (len == 0 || len > 16) continue;
+    u64 a = 0, b = 0;
+    i32 k = 0;
+    for (; k < len; k++) {
+      u32 u = vchars[start + k];
+      if (u >= 128 || CODE[u] == 0) break;
+      if (k < 8) a |= (u64)u << (8 * k);
+      else b |= (u64)u << (8 * (k - 8));
+    }
+    if (k < len) continue;
+    u32 slot = fastHash(a, b);
+    while (fast[slot].id >= 0) slot = (slot + 1) & mask;
+    fast[slot].a = a;
+    fast[slot].b = b;
+    fast[slot].id = id;
+  }
 }
 
 /* Where the scan writes its (id, position) pairs, and how many fit. */
@@ -198,10 +238,10 @@ static inline void wordEnd(u32 len, u32 lo, u32 hi, u32 other) {
   if (len <= maxLength && (lengthBits & (len < 31 ? 1u << len : 1u << 31)) != 0) {
     i32 id = other ? findGeneral(len) : len <= EXACT_LENGTH ? findExact(lo, hi) : findLong(lo, hi, len);
     if (id >= 0) {
-      if (count < scanCap) {
-        scanIds[count] = id;
-        scanPos[count] = nwords;
-        count++;
+      if (scanCount < scanCap) {
+        scanIds[scanCount] = id;
+        scanPos[scanCount] = nwords;
+        scanCount++;
       } else {
         overflow = 1;
       }
@@ -210,13 +250,23 @@ static inline void wordEnd(u32 len, u32 lo, u32 hi, u32 other) {
   nwords++;
 }
 
-/* Tokenize text[from .. to) and record its phrase words (count, nwords); 0 if the buffer overflowed. */
-static i32 scan(const u16 *text, i32 from, i32 to) {
+/* A word that ends (a separator, a sequence's break, or the end) is looked up and counted. */
+#define END_WORD()                       \
+  do {                                   \
+    wordEnd(len, lo, hi, other);         \
+    len = lo = hi = other = 0;           \
+  } while (0)
+
+/*
+ * The general path, one code unit at a time through the table, from text[*at] (no word in
+ * progress) until no word is in progress again, or the end. Handles what
+ * the fast path leaves: non-ASCII text, apostrophes, words longer than 16 units. Leaves `*at`
+ * after the last unit it took.
+ */
+static void slowWord(const u16 *text, i32 *at, i32 to) {
   u32 len = 0, lo = 0, hi = 0, other = 0;
-  count = 0;
-  nwords = 0;
-  overflow = 0;
-  for (i32 i = from; i < to; i++) {
+  i32 i = *at;
+  while (i < to) {
     u32 c = text[i];
     i32 e = tab[c];
     if (e >= 0) {
@@ -226,24 +276,25 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
       cur[len & curMask] = (u16)(e >> 8);
       other |= code == 0;
       len++;
+      i++;
       continue;
     }
-    if (e == BREAK) {
-      if (len > 0) {
-        wordEnd(len, lo, hi, other);
-        len = lo = hi = other = 0;
-      }
-      continue;
-    }
-    if (e == SKIP) continue;
     if (e == UNKNOWN) {
       tab[c] = js_entry((i32)c);
-      i--; /* again, with its entry */
-      continue;
+      continue; /* again, with its entry */
+    }
+    i++;
+    if (e == BREAK) {
+      if (len > 0) END_WORD();
+      break;
+    }
+    if (e == SKIP) {
+      if (len > 0) continue;
+      break;
     }
     i32 n;
     if (e == HIGH_SURROGATE) {
-      u32 d = i + 1 < to ? text[i + 1] : 0;
+      u32 d = i < to ? text[i] : 0;
       if (d >= 0xdc00 && d <= 0xdfff) {
         n = js_sequence((i32)(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000), seqBuf);
         i++;
@@ -264,13 +315,99 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
         other |= code == 0;
         len++;
       } else if (len > 0) {
-        wordEnd(len, lo, hi, other);
-        len = lo = hi = other = 0;
+        END_WORD();
       }
     }
+    if (len == 0) break;
   }
-  if (len > 0) wordEnd(len, lo, hi, other);
-  return !overflow;
+  if (i >= to && len > 0) END_WORD();
+  *at = i;
+}
+
+/* 1 for ASCII separators (not letters, digits or the apostrophe). */
+static const u8 SEPARATOR[128] = {
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1,
+  1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
+  1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1
+};
+
+/* Bit k set: unit k of the 8 is an ASCII letter or digit. */
+static inline u32 alnum8(v128_t v) {
+  v128_t l = wasm_v128_or(v, wasm_i16x8_splat(0x20));
+  v128_t alpha = wasm_v128_and(wasm_u16x8_ge(l, wasm_i16x8_splat('a')), wasm_u16x8_le(l, wasm_i16x8_splat('z')));
+  v128_t digit = wasm_v128_and(wasm_u16x8_ge(v, wasm_i16x8_splat('0')), wasm_u16x8_le(v, wasm_i16x8_splat('9')));
+  return (u32)wasm_i16x8_bitmask(wasm_v128_or(alpha, digit));
+}
+
+static const u8 IOTA[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+/*
+ * Tokenize text[from .. to) and record its phrase words (scanCount, nwords); 0 if the buffer
+ * overflowed. Fast path: at a word's first unit, 16 units are classified at once; an ASCII word
+ * of at most 16 letters and digits ended by an ASCII separator (or the end) is keyed from the
+ * same load (lowercased, narrowed to bytes) and looked up in one probe sequence. Anything else
+ * takes the general path for that word. (The text region is padded: loads may run past `to`.)
+ */
+static i32 scan(const u16 *text, i32 from, i32 to) {
+  /* Locals while on the fast path (stores to the buffers could alias the globals). */
+  i32 cnt = 0, nw = 0, over = 0;
+  i32 *ids = scanIds, *positions = scanPos;
+  const i32 cap = scanCap;
+  i32 i = from;
+  while (i < to) {
+    u32 c = text[i];
+    if (c < 128 && SEPARATOR[c]) {
+      i++;
+      continue;
+    }
+    v128_t v0 = wasm_v128_load(text + i);
+    v128_t v1 = wasm_v128_load(text + i + 8);
+    u32 m = alnum8(v0) | (alnum8(v1) << 8);
+    i32 room = to - i;
+    if (room < 16) m &= (1u << room) - 1;
+    u32 len = (u32)__builtin_ctz(~m);
+    if (len > 0 && len < 16) {
+      u32 t = (i32)len < room ? text[i + len] : ' ';
+      if (t < 128 && SEPARATOR[t]) {
+        v128_t bytes = wasm_u8x16_narrow_i16x8(wasm_v128_or(v0, wasm_i16x8_splat(0x20)), wasm_v128_or(v1, wasm_i16x8_splat(0x20)));
+        bytes = wasm_v128_and(bytes, wasm_u8x16_lt(wasm_v128_load(IOTA), wasm_i8x16_splat((i8)len)));
+        u64 a = wasm_u64x2_extract_lane(bytes, 0);
+        u64 b = wasm_u64x2_extract_lane(bytes, 1);
+        u32 slot = fastHash(a, b);
+        u32 mask = (1u << fastBits) - 1;
+        i32 id;
+        for (;;) {
+          const FastSlot *f = &fast[slot];
+          id = f->id;
+          if (id < 0 || (f->a == a && f->b == b)) break;
+          slot = (slot + 1) & mask;
+        }
+        if (id >= 0) {
+          if (cnt < cap) {
+            ids[cnt] = id;
+            positions[cnt] = nw;
+            cnt++;
+          } else {
+            over = 1;
+          }
+        }
+        nw++;
+        i += (i32)len + 1;
+        continue;
+      }
+    }
+    scanCount = cnt;
+    nwords = nw;
+    overflow = over;
+    slowWord(text, &i, to);
+    cnt = scanCount;
+    nw = nwords;
+    over = overflow;
+  }
+  scanCount = cnt;
+  nwords = nw;
+  return !over;
 }
 
 static i32 step(const Matcher *m, i32 state, i32 w) {
@@ -300,16 +437,16 @@ static i32 pairSlot(const Matcher *m, i32 first, i32 second) {
   }
 }
 
-static i32 gappedRest(i32 k, const i32 *words, i32 nWords, i32 gap) {
-  i32 prev = scanPos[k];
+static i32 gappedRest(const i32 *ids, const i32 *positions, i32 count, i32 k, const i32 *words, i32 nWords, i32 gap) {
+  i32 prev = positions[k];
   i32 at = k;
   for (i32 x = 2; x < nWords; x++) {
     i32 want = words[x];
     i32 limit = prev + 1 + gap;
     at++;
-    while (at < count && scanPos[at] <= limit && scanIds[at] != want) at++;
-    if (at >= count || scanPos[at] > limit) return 0;
-    prev = scanPos[at];
+    while (at < count && positions[at] <= limit && ids[at] != want) at++;
+    if (at >= count || positions[at] > limit) return 0;
+    prev = positions[at];
   }
   return 1;
 }
@@ -319,24 +456,28 @@ static i32 gappedRest(i32 k, const i32 *words, i32 nWords, i32 gap) {
 static i32 topicIndexes(const Matcher *m, const u16 *text, i32 from, i32 to, i32 *found) {
   if (m->empty) return 0;
   if (!scan(text, from, to)) return -1;
+  /* Locals: stores to `found` and `stamps` could alias the globals, and would reload them. */
+  const i32 count = scanCount;
+  const i32 *ids = scanIds, *positions = scanPos;
+  i32 *stamps = topicStamp;
   if (count == 0) return 0;
   if (epoch == 0x7fffffff) {
-    for (i32 t = 0; t < topicTotal; t++) topicStamp[t] = 0;
+    for (i32 t = 0; t < topicTotal; t++) stamps[t] = 0;
     epoch = 0;
   }
   i32 stamp = ++epoch;
   i32 n = 0, state = 0, last = -2;
   i32 seen[MAX_GAP + 1];
   for (i32 j = 0; j < count; j++) {
-    i32 w = scanIds[j];
-    i32 p = scanPos[j];
+    i32 w = ids[j];
+    i32 p = positions[j];
     if (p != last + 1) state = 0;
     last = p;
     state = step(m, state, w);
     for (i32 k = m->nodeTopicStart[state], end = m->nodeTopicStart[state + 1]; k < end; k++) {
       i32 t = m->nodeTopics[k];
-      if (topicStamp[t] != stamp) {
-        topicStamp[t] = stamp;
+      if (stamps[t] != stamp) {
+        stamps[t] = stamp;
         found[n++] = t;
       }
     }
@@ -344,8 +485,8 @@ static i32 topicIndexes(const Matcher *m, const u16 *text, i32 from, i32 to, i32
     if (maxGap > 0) {
       i32 limit = p + 1 + maxGap;
       i32 nSeen = 0;
-      for (i32 k = j + 1; k < count && scanPos[k] <= limit; k++) {
-        i32 v = scanIds[k];
+      for (i32 k = j + 1; k < count && positions[k] <= limit; k++) {
+        i32 v = ids[k];
         if ((((u32)m->gSecond[w * 2 + ((v >> 5) & 1)] >> (v & 31)) & 1) == 0) continue;
         i32 dup = 0;
         for (i32 x = 0; x < nSeen; x++) {
@@ -358,7 +499,7 @@ static i32 topicIndexes(const Matcher *m, const u16 *text, i32 from, i32 to, i32
         seen[nSeen++] = v;
         i32 slot = pairSlot(m, w, v);
         if (slot < 0) continue;
-        i32 distance = scanPos[k] - p - 1;
+        i32 distance = positions[k] - p - 1;
         for (i32 g = m->pairStart[slot], end = m->pairEnd[slot]; g < end; g++) {
           i32 pat = m->gByPair[g];
           i32 gap = m->gGap[pat];
@@ -367,18 +508,18 @@ static i32 topicIndexes(const Matcher *m, const u16 *text, i32 from, i32 to, i32
           i32 nTopics = m->gTopicStart[pat + 1] - m->gTopicStart[pat];
           i32 pending = 0;
           for (i32 x = 0; x < nTopics; x++) {
-            if (topicStamp[pTopics[x]] != stamp) {
+            if (stamps[pTopics[x]] != stamp) {
               pending = 1;
               break;
             }
           }
           if (!pending) continue;
           const i32 *words = m->gWords + m->gWordStart[pat];
-          if (!gappedRest(k, words, m->gWordStart[pat + 1] - m->gWordStart[pat], gap)) continue;
+          if (!gappedRest(ids, positions, count, k, words, m->gWordStart[pat + 1] - m->gWordStart[pat], gap)) continue;
           for (i32 x = 0; x < nTopics; x++) {
             i32 t = pTopics[x];
-            if (topicStamp[t] != stamp) {
-              topicStamp[t] = stamp;
+            if (stamps[t] != stamp) {
+              stamps[t] = stamp;
               found[n++] = t;
             }
           }

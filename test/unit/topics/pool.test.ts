@@ -31,13 +31,13 @@ const randomBlocks = (rng: Prng, n: number): Array<Block> =>
 const asArrays = (sets: ReadonlyArray<ReadonlySet<string>>) => sets.map((s) => [...s])
 
 describe("detector pool", () => {
-  it("returns exactly what the single-thread detector returns, in order, over many chunks", async () => {
+  it("returns exactly what the single-thread detector returns, in order, over many chunks (either engine)", async () => {
     const rng = prng(99)
-    for (let c = 0; c < 6; c++) {
+    for (let c = 0; c < 8; c++) {
       const model = randomModel(rng)
       const restrict = rng.chance(0.5) ? new Set(model.topics.filter(() => rng.chance(0.5)).map((t) => t.id)) : undefined
       const detector = compileDetector(model, restrict)
-      const pool = makeDetectorPool(detector, { workers: 2, chunkChars: 2048 })
+      const pool = makeDetectorPool(detector, { workers: 2, chunkChars: 2048, engine: c % 2 === 0 ? "wasm" : "js" })
       try {
         const blocks = randomBlocks(rng, 1500)
         const want = blocks.map((b) => detector.detectTopics(b))
