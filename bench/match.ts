@@ -5,9 +5,12 @@
  * plus random phrases over the text's vocabulary (bench/corpus.ts). Per model:
  *
  * - compile time (median of 3) and the compiled detector's heap (after a full GC);
- * - one core: `detector.detectTopics` over every block, repeated; MB/s (UTF-8 bytes) and
- *   blocks/s by wall time, and by this thread's CPU time (what a core does when the machine's
+ * - one core, JavaScript: `detector.detectTopics` over every block, repeated; MB/s (UTF-8 bytes)
+ *   and blocks/s by wall time, and by this thread's CPU time (what a core does when the machine's
  *   other tenants take turns on it);
+ * - one core, WebAssembly: the batch engine the pool's workers run (src/topics/wasmEngine.ts) on
+ *   this thread, fed page-sized batches cut into chunks as the pool cuts them (joining the texts
+ *   counts); wall and CPU time;
  * - all cores: the worker pool over the same blocks in page-sized batches, by wall time;
  * - baseline: a naive matcher with one RegExp per phrase over the block's normalized text,
  *   measured in the same run on as many blocks as fit in its time cap.
@@ -15,9 +18,10 @@
 import { availableParallelism } from "node:os"
 import type { Participant } from "../src/domain/interaction.ts"
 import type { TopicModel } from "../src/domain/topicModel.ts"
-import { compileDetector } from "../src/topics/detector.ts"
+import { compileDetector, detectorCore } from "../src/topics/detector.ts"
 import { normalizeWords } from "../src/topics/normalize.ts"
-import { makeDetectorPool } from "../src/topics/pool.ts"
+import { DEFAULT_CHUNK_CHARS, makeDetectorPool, toChunks } from "../src/topics/pool.ts"
+import { wasmBatchEngine } from "../src/topics/wasmEngine.ts"
 import { maxGapOf } from "../src/topics/strictness.ts"
 import { type Corpus, randomModel, seedCorpus } from "./corpus.ts"
 import { gc, mb, median, round, rssSampler, threadCpuMs } from "./lib.ts"
@@ -50,6 +54,9 @@ export interface MatchRow {
   readonly singleWall: Throughput
   readonly singleCpu: Throughput
   readonly singleRunsMBps: ReadonlyArray<number>
+  /** One core, the WebAssembly batch engine (absent in results written before it existed). */
+  readonly wasmWall?: Throughput
+  readonly wasmCpu?: Throughput
   readonly pool: Throughput & { readonly workers: number; readonly runsMBps: ReadonlyArray<number>; readonly peakRssMB: number }
   readonly baseline: Throughput & { readonly blocks: number; readonly seconds: number }
 }
@@ -128,6 +135,25 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
     cpu.push(threadCpuMs() - c0)
   }
 
+  // One core, the WebAssembly batch engine.
+  const engine = wasmBatchEngine(detectorCore(detector)!)
+  if (engine === undefined) throw new Error("WebAssembly is unavailable")
+  const wasmPass = () => {
+    for (let k = 0; k < blocks.length; k += o.batchBlocks) {
+      for (const c of toChunks(blocks.slice(k, k + o.batchBlocks), DEFAULT_CHUNK_CHARS)) engine.detectBatch(c.text, c.starts, c.participants)
+    }
+  }
+  wasmPass() // warm-up
+  const wasmWall: Array<number> = []
+  const wasmCpu: Array<number> = []
+  for (let r = 0; r < o.runs; r++) {
+    const c0 = threadCpuMs()
+    const t0 = performance.now()
+    wasmPass()
+    wasmWall.push(performance.now() - t0)
+    wasmCpu.push(threadCpuMs() - c0)
+  }
+
   // All cores.
   const pool = makeDetectorPool(detector, { workers: availableParallelism() })
   const poolWall: Array<number> = []
@@ -173,6 +199,8 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
     singleWall: throughput(bytes, blocks.length, median(wall)),
     singleCpu: throughput(bytes, blocks.length, median(cpu)),
     singleRunsMBps: wall.map((ms) => sig(bytes / 1e6 / (ms / 1000))),
+    wasmWall: throughput(bytes, blocks.length, median(wasmWall)),
+    wasmCpu: throughput(bytes, blocks.length, median(wasmCpu)),
     pool: {
       ...throughput(bytes, blocks.length, median(poolWall)),
       workers: pool.workers,
@@ -193,6 +221,7 @@ export const runMatch = async (o: MatchOptions): Promise<MatchResult> => {
     const row = await measureModel(corpus, phrases, o)
     o.log(
       `match: ${phrases} phrases: 1 core ${row.singleWall.mbPerSec} MB/s (CPU time ${row.singleCpu.mbPerSec}), ` +
+        `1 core WebAssembly ${row.wasmWall?.mbPerSec} MB/s (CPU time ${row.wasmCpu?.mbPerSec}), ` +
         `pool ${row.pool.mbPerSec} MB/s, RegExp ${row.baseline.mbPerSec} MB/s`
     )
     rows.push(row)

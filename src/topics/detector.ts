@@ -45,6 +45,9 @@
  * - `detectTopics` builds no hits, stamps found topics in a typed array, skips gapped checks
  *   whose topics are all found, stops once every topic is found, and returns a shared empty set
  *   or a cached singleton when it finds zero or one topic (the common cases).
+ * - The worker pool runs the same algorithm over the same tables in WebAssembly, a chunk of
+ *   blocks per call (src/topics/wasmEngine.ts, src/topics/wasm/engine.c): a change to the
+ *   algorithm here is made there too; the tests compare the two engines.
  */
 import type { Block, Participant } from "../domain/interaction.ts"
 import { type Phrase, programsByTopic, type Topic, type TopicModel } from "../domain/topicModel.ts"

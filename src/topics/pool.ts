@@ -45,7 +45,7 @@ export interface DetectorPool {
   close(): Promise<void>
 }
 
-interface Chunk {
+interface Pending {
   readonly request: BatchRequest
   readonly resolve: (r: { offsets: Int32Array; topics: Int32Array }) => void
   readonly reject: (e: Error) => void
@@ -53,7 +53,7 @@ interface Chunk {
 
 interface Slot {
   readonly worker: Worker
-  busy: Chunk | undefined
+  busy: Pending | undefined
 }
 
 const WORKER_URL = new URL("./poolWorker.ts", import.meta.url)
@@ -62,12 +62,51 @@ let live = 0
 /** Pool worker threads of this process currently running (all pools; for tests and monitoring). */
 export const livePoolWorkers = (): number => live
 
+/** Code units of text per chunk a worker gets (see DetectorPoolOptions.chunkChars). */
+export const DEFAULT_CHUNK_CHARS = 262_144
+
+/** A run of blocks as one batch engine call takes it (src/topics/wasmEngine.ts): from block `begin`. */
+export interface Chunk {
+  readonly begin: number
+  readonly text: string
+  readonly starts: Int32Array
+  readonly participants: Uint8Array
+}
+
+/** Cut `blocks` into chunks of about `chunkChars` code units, each one string plus typed arrays. */
+export const toChunks = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, chunkChars: number): Array<Chunk> => {
+  const cuts: Array<number> = [0]
+  let chars = 0
+  for (let k = 0; k < blocks.length; k++) {
+    chars += blocks[k]!.text.length + 1
+    if (chars >= chunkChars) {
+      cuts.push(k + 1)
+      chars = 0
+    }
+  }
+  if (cuts[cuts.length - 1] !== blocks.length) cuts.push(blocks.length)
+  return cuts.slice(1).map((end, c) => {
+    const begin = cuts[c]!
+    const n = end - begin
+    const texts = new Array<string>(n)
+    const starts = new Int32Array(n + 1)
+    const participants = new Uint8Array(n)
+    for (let k = 0; k < n; k++) {
+      const b = blocks[begin + k]!
+      texts[k] = b.text
+      participants[k] = b.participant === "external" ? 0 : 1
+      starts[k + 1] = starts[k]! + b.text.length + 1
+    }
+    return { begin, text: texts.join("\n"), starts, participants }
+  })
+}
+
 /** A pool running `detector`'s model and topics (see the module comment). */
 export const makeDetectorPool = (detector: Detector, options: DetectorPoolOptions = {}): DetectorPool => {
   const core: DetectorCore | undefined = detectorCore(detector)
   if (core === undefined) throw new Error("makeDetectorPool: the detector was not made by compileDetector")
   const size = Math.max(1, Math.floor(options.workers ?? availableParallelism() - 1))
-  const chunkChars = Math.max(1024, options.chunkChars ?? 262_144)
+  const chunkChars = Math.max(1024, options.chunkChars ?? DEFAULT_CHUNK_CHARS)
   const init: WorkerInit = {
     model: core.model,
     topicIds: core.topicIdsArg === undefined ? undefined : [...core.topicIdsArg],
@@ -75,7 +114,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   }
 
   let slots: Array<Slot> | undefined
-  const queue: Array<Chunk> = []
+  const queue: Array<Pending> = []
   let failure: Error | undefined
   let closed = false
   let nextId = 0
@@ -144,36 +183,13 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   const detectTopicsBatch = async (
     blocks: ReadonlyArray<Pick<Block, "participant" | "text">>
   ): Promise<Array<ReadonlySet<string>>> => {
-    // Cut into chunks by text size.
-    const cuts: Array<number> = [0]
-    let chars = 0
-    for (let k = 0; k < blocks.length; k++) {
-      chars += blocks[k]!.text.length + 1
-      if (chars >= chunkChars) {
-        cuts.push(k + 1)
-        chars = 0
-      }
-    }
-    if (cuts[cuts.length - 1] !== blocks.length) cuts.push(blocks.length)
-    const answers = cuts.slice(1).map((end, c) => {
-      const begin = cuts[c]!
-      const n = end - begin
-      const texts = new Array<string>(n)
-      const starts = new Int32Array(n + 1)
-      const participants = new Uint8Array(n)
-      for (let k = 0; k < n; k++) {
-        const b = blocks[begin + k]!
-        texts[k] = b.text
-        participants[k] = b.participant === "external" ? 0 : 1
-        starts[k + 1] = starts[k]! + b.text.length + 1
-      }
-      return run({ id: nextId++, text: texts.join("\n"), starts, participants })
-    })
+    const chunks = toChunks(blocks, chunkChars)
+    const answers = chunks.map((c) => run({ id: nextId++, text: c.text, starts: c.starts, participants: c.participants }))
     const results = await Promise.all(answers)
     const out = new Array<ReadonlySet<string>>(blocks.length)
     for (let c = 0; c < results.length; c++) {
       const { offsets, topics } = results[c]!
-      const begin = cuts[c]!
+      const begin = chunks[c]!.begin
       for (let k = 0; k + 1 < offsets.length; k++) {
         out[begin + k] = core.setOf(topics, offsets[k]!, offsets[k + 1]! - offsets[k]!)
       }
