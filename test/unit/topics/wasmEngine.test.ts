@@ -4,6 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import type { Block } from "../../../src/domain/interaction.ts"
 import type { Topic, TopicModel } from "../../../src/domain/topicModel.ts"
 import { compileDetector, type Detector, detectorCore } from "../../../src/topics/detector.ts"
+import { toChunks } from "../../../src/topics/pool.ts"
 import { type BatchEngine, type BatchResult, jsBatchEngine, wasmBatchEngine } from "../../../src/topics/wasmEngine.ts"
 import { BASE_WORDS, randomBlock, randomModel, SEPARATORS, variant } from "./corpora.ts"
 import { prng, refTopics } from "./reference.ts"
@@ -15,19 +16,9 @@ const engines = (d: Detector): { wasm: BatchEngine; js: BatchEngine } => {
   return { wasm, js: jsBatchEngine(core) }
 }
 
-/** A batch as the pool sends it: texts back to back, one separator after each. */
-const batchOf = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>) => {
-  const starts = new Int32Array(blocks.length + 1)
-  const participants = new Uint8Array(blocks.length)
-  blocks.forEach((b, k) => {
-    starts[k + 1] = starts[k]! + b.text.length + 1
-    participants[k] = b.participant === "external" ? 0 : 1
-  })
-  return { text: blocks.map((b) => b.text).join("\n"), starts, participants }
-}
-
 const run = (engine: BatchEngine, blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): BatchResult => {
-  const b = batchOf(blocks)
+  // One chunk, as the pool cuts and sends it.
+  const b = toChunks(blocks, Number.MAX_SAFE_INTEGER)[0] ?? { text: "", starts: new Int32Array(1), participants: new Uint8Array(0) }
   return engine.detectBatch(b.text, b.starts, b.participants)
 }
 
