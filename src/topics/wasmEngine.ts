@@ -105,6 +105,11 @@ interface Exports {
   heapBase(): number
 }
 
+/** Sets bit `bit` of the little-endian bit string that starts at a[at]. */
+const setBit = (a: Int32Array, at: number, bit: number): void => {
+  a[at + (bit >> 5)] = a[at + (bit >> 5)]! | (1 << (bit & 31))
+}
+
 /** The WebAssembly engine for `core`'s model, or undefined if WebAssembly is unavailable. */
 export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => {
   const module = engineModule()
@@ -187,12 +192,36 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
       words.set(m.gapped[p]!.words, wordStart[p]!)
       topics.set(m.gapped[p]!.topics, topicStart[p]!)
     }
+    // Nodes: fail, topicStart, topicEnd, (pad), a 64-bit signature of the children's words.
+    const nodeCount = m.fail.length
+    const nodes = new Int32Array(nodeCount * 6)
+    for (let v = 0; v < nodeCount; v++) {
+      nodes[v * 6] = m.fail[v]!
+      nodes[v * 6 + 1] = m.nodeTopicStart[v]!
+      nodes[v * 6 + 2] = m.nodeTopicStart[v + 1]!
+    }
+    // Edges: from, word, to, (pad).
+    const edges = new Int32Array(m.edgeFrom.length * 4)
+    for (let slot = 0; slot < m.edgeFrom.length; slot++) {
+      const from = m.edgeFrom[slot]!
+      const w = m.edgeWord[slot]!
+      edges.set([from, w, m.edgeTo[slot]!, 0], slot * 4)
+      if (from >= 0) setBit(nodes, from * 6 + 4, w & 63)
+    }
+    // Per word: root transition, largest gap, a 128-bit signature of gapped second words.
+    const wordInfo = new Int32Array(m.rootNext.length * 6)
+    for (let w = 0; w < m.rootNext.length; w++) {
+      wordInfo[w * 6] = m.rootNext[w]!
+      wordInfo[w * 6 + 1] = m.gMaxGap[w]!
+    }
+    for (const g of m.gapped) {
+      const second = g.words[1]!
+      setBit(wordInfo, g.words[0]! * 6 + 2, second & 127)
+    }
     return [
-      m.empty ? 1 : 0, m.topicCount,
-      place(m.rootNext), place(m.fail), place(m.childCount),
-      place(m.edgeFrom), place(m.edgeWord), place(m.edgeTo), m.edgeMask,
-      place(m.nodeTopicStart), place(m.nodeTopics),
-      place(m.gMaxGap), place(m.gSecond),
+      m.empty ? 1 : 0, m.topicCount, m.gapped.length > 0 ? 1 : 0,
+      place(nodes), place(edges), m.edgeMask,
+      place(m.nodeTopics), place(wordInfo),
       place(m.pairFirst), place(m.pairSecond), place(m.pairStart), place(m.pairEnd), m.pairMask,
       place(m.gByPair),
       place(wordStart), place(words), place(Int32Array.from(m.gapped, (g) => g.gap)), place(topicStart), place(topics)
@@ -210,12 +239,12 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     for (let k = 0; k < n; k++) longest = Math.max(longest, starts[k + 1]! - starts[k]!)
     const scanCap = (longest >> 1) + 2
     top = batchBase
-    const textAt = alloc(text.length * 2 + 32) // the scan loads 16 units at a time
+    const textAt = alloc(text.length * 2 + 192) // the scan loads up to 80 units past a position inside the text
     const startsAt = alloc((n + 1) * 4)
     const partsAt = alloc(n)
     const offsetsAt = alloc((n + 1) * 4)
-    const idsAt = alloc(scanCap * 4)
-    const positionsAt = alloc(scanCap * 4)
+    const idsAt = alloc((scanCap + 1) * 4) // one spare entry: see setScan in engine.c
+    const positionsAt = alloc((scanCap + 1) * 4)
     let cap = Math.max(1024, n * 2)
     const topicsAt = alloc(cap * 4)
     Buffer.from(memory.buffer, textAt, text.length * 2).write(text, 0, "utf16le")

@@ -37,13 +37,30 @@ enum { UNKNOWN = -1, BREAK = -2, SKIP = -3, COMPLEX = -4, HIGH_SURROGATE = -5 };
 #define FNV_PRIME 0x01000193u
 #define MAX_GAP 5
 
+/* Automaton node: failure link, its topics nodeTopics[topicStart .. topicEnd), and a 64-bit
+ * signature of its children's words (bit w & 63): most steps need no edge probe. */
 typedef struct {
-  i32 empty, topicCount;
-  const i32 *rootNext, *fail, *childCount, *edgeFrom, *edgeWord, *edgeTo;
+  i32 fail, topicStart, topicEnd, pad;
+  u64 childSig;
+} Node;
+/* Edge of a non-root node, open addressing (from -1: empty). */
+typedef struct {
+  i32 from, word, to, pad;
+} Edge;
+/* Per vocabulary word: its root transition, the largest gap of the gapped patterns starting
+ * with it (0: none), and a 128-bit signature of those patterns' second words (bit v & 127). */
+typedef struct {
+  i32 rootNext, maxGap;
+  u64 second[2];
+} WordInfo;
+
+typedef struct {
+  i32 empty, topicCount, hasGapped;
+  const Node *nodes;
+  const Edge *edges;
   u32 edgeMask;
-  const i32 *nodeTopicStart, *nodeTopics;
-  const i8 *gMaxGap;
-  const i32 *gSecond;
+  const i32 *nodeTopics;
+  const WordInfo *words;
   const i32 *pairFirst, *pairSecond, *pairStart, *pairEnd;
   u32 pairMask;
   const i32 *gByPair;
@@ -99,6 +116,8 @@ typedef struct {
 static FastSlot *fast;
 static u32 fastBits;
 static i32 vocabSize;
+/* lengthMask[n]: the first n bytes set (filled by `init`). */
+static v128_t lengthMask[17];
 
 static inline u32 fastHash(u64 a, u64 b) {
   return (u32)(((a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full)) >> (64 - fastBits));
@@ -112,17 +131,12 @@ static inline i32 next(void) { return *hp++; }
 static void readMatcher(Matcher *m) {
   m->empty = next();
   m->topicCount = next();
-  m->rootNext = PTR(const i32 *);
-  m->fail = PTR(const i32 *);
-  m->childCount = PTR(const i32 *);
-  m->edgeFrom = PTR(const i32 *);
-  m->edgeWord = PTR(const i32 *);
-  m->edgeTo = PTR(const i32 *);
+  m->hasGapped = next();
+  m->nodes = PTR(const Node *);
+  m->edges = PTR(const Edge *);
   m->edgeMask = (u32)next();
-  m->nodeTopicStart = PTR(const i32 *);
   m->nodeTopics = PTR(const i32 *);
-  m->gMaxGap = PTR(const i8 *);
-  m->gSecond = PTR(const i32 *);
+  m->words = PTR(const WordInfo *);
   m->pairFirst = PTR(const i32 *);
   m->pairSecond = PTR(const i32 *);
   m->pairStart = PTR(const i32 *);
@@ -159,6 +173,11 @@ EXPORT("init") void init(const i32 *header) {
   readMatcher(&M[0]);
   readMatcher(&M[1]);
   epoch = 0;
+  for (i32 n = 0; n <= 16; n++) {
+    u8 bytes[16];
+    for (i32 k = 0; k < 16; k++) bytes[k] = k < n ? 0xff : 0;
+    lengthMask[n] = wasm_v128_load(bytes);
+  }
   /* The fast path's table: every word of at most 16 ASCII letters and digits, keyed by its
    * bytes (the JavaScript side sized it at most half full and set every id to -1). */
   u32 mask = (1u << fastBits) - 1;
@@ -182,7 +201,8 @@ EXPORT("init") void init(const i32 *header) {
   }
 }
 
-/* Where the scan writes its (id, position) pairs, and how many fit. */
+/* Where the scan writes its (id, position) pairs, and how many fit (each buffer has room for
+ * one more: the fast path writes before it knows whether the word counts). */
 EXPORT("setScan") void setScan(i32 *ids, i32 *positions, i32 cap) {
   scanIds = ids;
   scanPos = positions;
@@ -324,107 +344,168 @@ static void slowWord(const u16 *text, i32 *at, i32 to) {
   *at = i;
 }
 
-/* 1 for ASCII separators (not letters, digits or the apostrophe). */
-static const u8 SEPARATOR[128] = {
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1,
-  1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
-  1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1
-};
+#define SPLAT16(x) wasm_i16x8_splat((short)(x))
 
-/* Bit k set: unit k of the 8 is an ASCII letter or digit. */
-static inline u32 alnum8(v128_t v) {
-  v128_t l = wasm_v128_or(v, wasm_i16x8_splat(0x20));
-  v128_t alpha = wasm_v128_and(wasm_u16x8_ge(l, wasm_i16x8_splat('a')), wasm_u16x8_le(l, wasm_i16x8_splat('z')));
-  v128_t digit = wasm_v128_and(wasm_u16x8_ge(v, wasm_i16x8_splat('0')), wasm_u16x8_le(v, wasm_i16x8_splat('9')));
-  return (u32)wasm_i16x8_bitmask(wasm_v128_or(alpha, digit));
+/*
+ * Classifies 16 code units: bit k of `*token` is set when unit k is a letter or digit, the
+ * apostrophe or non-ASCII (a unit that may be part of a word); of `*special`, when it is the
+ * apostrophe or non-ASCII (a unit only the general path handles). Everything else is an ASCII
+ * separator. Range checks are signed compares of biased values (one instruction each on x64).
+ */
+static inline void classify16(const u16 *p, u32 *token, u32 *special) {
+  v128_t t[2], s[2];
+  for (int h = 0; h < 2; h++) {
+    v128_t v = wasm_v128_load(p + 8 * h);
+    v128_t l = wasm_v128_or(v, SPLAT16(0x20));
+    v128_t alpha = wasm_i16x8_lt(wasm_i16x8_add(l, SPLAT16(0x8000 - 'a')), SPLAT16(-0x8000 + 26));
+    v128_t digit = wasm_i16x8_lt(wasm_i16x8_add(v, SPLAT16(0x8000 - '0')), SPLAT16(-0x8000 + 10));
+    v128_t high = wasm_i16x8_gt(wasm_i16x8_add(v, SPLAT16(0x8000)), SPLAT16(-0x8000 + 127));
+    s[h] = wasm_v128_or(high, wasm_i16x8_eq(v, SPLAT16('\'')));
+    t[h] = wasm_v128_or(wasm_v128_or(alpha, digit), s[h]);
+  }
+  *token = (u32)wasm_i8x16_bitmask(wasm_i8x16_narrow_i16x8(t[0], t[1]));
+  *special = (u32)wasm_i8x16_bitmask(wasm_i8x16_narrow_i16x8(s[0], s[1]));
 }
 
 static const u8 IOTA[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
+/* Window of the scan: 64 units are classified at once; words starting in the first 48 are
+ * taken from it (a short word starting there ends inside it), then it moves on by 48. */
+#define WINDOW 64
+#define STRIDE 48
+#define TOP_BIT 0x8000000000000000ull
+
 /*
  * Tokenize text[from .. to) and record its phrase words (scanCount, nwords); 0 if the buffer
- * overflowed. Fast path: at a word's first unit, 16 units are classified at once; an ASCII word
- * of at most 16 letters and digits ended by an ASCII separator (or the end) is keyed from the
- * same load (lowercased, narrowed to bytes) and looked up in one probe sequence. Anything else
- * takes the general path for that word. (The text region is padded: loads may run past `to`.)
+ * overflowed. Fast path: 64 units are classified at once into bit masks; each run of word units
+ * in them that is a word of at most 16 ASCII letters and digits (and at most one apostrophe,
+ * which is dropped; nothing non-ASCII; ended by an ASCII separator or the block's end) is keyed
+ * from one load at its start (lowercased, narrowed to bytes) and looked up in one probe sequence. Any other run takes the
+ * general path from its first unit, and the window starts again where that path stopped. (The
+ * text region is padded: loads may run past `to`.)
  */
 static i32 scan(const u16 *text, i32 from, i32 to) {
   /* Locals while on the fast path (stores to the buffers could alias the globals). */
   i32 cnt = 0, nw = 0, over = 0;
   i32 *ids = scanIds, *positions = scanPos;
   const i32 cap = scanCap;
+  const u32 mask = (1u << fastBits) - 1;
+  const FastSlot *table = fast;
   i32 i = from;
+  u64 carry = 0; /* 1: the unit before i belongs to a run already taken */
   while (i < to) {
-    u32 c = text[i];
-    if (c < 128 && SEPARATOR[c]) {
-      i++;
-      continue;
+    const u16 *p = text + i;
+    u64 token = 0, special = 0;
+    for (int q = 0; q < WINDOW / 16; q++) {
+      u32 t, s;
+      classify16(p + 16 * q, &t, &s);
+      token |= (u64)t << (16 * q);
+      special |= (u64)s << (16 * q);
     }
-    v128_t v0 = wasm_v128_load(text + i);
-    v128_t v1 = wasm_v128_load(text + i + 8);
-    u32 m = alnum8(v0) | (alnum8(v1) << 8);
     i32 room = to - i;
-    if (room < 16) m &= (1u << room) - 1;
-    u32 len = (u32)__builtin_ctz(~m);
-    if (len > 0 && len < 16) {
-      u32 t = (i32)len < room ? text[i + len] : ' ';
-      if (t < 128 && SEPARATOR[t]) {
-        v128_t bytes = wasm_u8x16_narrow_i16x8(wasm_v128_or(v0, wasm_i16x8_splat(0x20)), wasm_v128_or(v1, wasm_i16x8_splat(0x20)));
-        bytes = wasm_v128_and(bytes, wasm_u8x16_lt(wasm_v128_load(IOTA), wasm_i8x16_splat((i8)len)));
-        u64 a = wasm_u64x2_extract_lane(bytes, 0);
-        u64 b = wasm_u64x2_extract_lane(bytes, 1);
-        u32 slot = fastHash(a, b);
-        u32 mask = (1u << fastBits) - 1;
-        i32 id;
-        for (;;) {
-          const FastSlot *f = &fast[slot];
-          id = f->id;
-          if (id < 0 || (f->a == a && f->b == b)) break;
-          slot = (slot + 1) & mask;
+    i32 limit = STRIDE;
+    if (room < WINDOW) {
+      u64 valid = (1ull << room) - 1;
+      token &= valid;
+      special &= valid;
+      limit = room;
+    }
+    u64 starts = token & ~((token << 1) | carry);
+    if (limit < WINDOW) starts &= (1ull << limit) - 1;
+    i32 slowAt;
+  words:
+    slowAt = -1;
+    while (starts != 0) {
+      u32 s = (u32)__builtin_ctzll(starts);
+      u32 len = (u32)__builtin_ctzll(~(token >> s) | TOP_BIT);
+      u64 runSpecial = (special >> s) & ((1ull << len) - 1);
+      if (len > 16) {
+        slowAt = i + (i32)s;
+        break;
+      }
+      const u16 *w = p + s;
+      /* Lowercase bytes (units past 255 saturate; they are past the word or non-ASCII). */
+      v128_t bytes = wasm_v128_or(wasm_u8x16_narrow_i16x8(wasm_v128_load(w), wasm_v128_load(w + 8)), wasm_i8x16_splat(0x20));
+      u32 n = len;
+      if (runSpecial != 0) {
+        /* One apostrophe in an ASCII word is dropped (as the table's SKIP entry does); more, or
+         * anything non-ASCII, take the general path. */
+        u32 apostrophe = (u32)wasm_i8x16_bitmask(wasm_i8x16_eq(bytes, wasm_i8x16_splat('\''))) & ((1u << len) - 1);
+        if (apostrophe != runSpecial || (apostrophe & (apostrophe - 1)) != 0 || len == 1) {
+          slowAt = i + (i32)s;
+          break;
         }
-        if (id >= 0) {
-          if (cnt < cap) {
-            ids[cnt] = id;
-            positions[cnt] = nw;
-            cnt++;
-          } else {
-            over = 1;
-          }
-        }
-        nw++;
-        i += (i32)len + 1;
+        v128_t iota = wasm_v128_load(IOTA);
+        v128_t after = wasm_i8x16_gt(iota, wasm_i8x16_splat((i8)(__builtin_ctz(apostrophe) - 1)));
+        bytes = wasm_i8x16_swizzle(bytes, wasm_i8x16_sub(iota, after));
+        n = len - 1;
+      }
+      bytes = wasm_v128_and(bytes, lengthMask[n]);
+      u64 a = wasm_u64x2_extract_lane(bytes, 0);
+      u64 b = wasm_u64x2_extract_lane(bytes, 1);
+      u32 slot = fastHash(a, b);
+      i32 id;
+      for (;;) {
+        const FastSlot *f = &table[slot];
+        id = f->id;
+        if (id < 0 || (f->a == a && f->b == b)) break;
+        slot = (slot + 1) & mask;
+      }
+      /* Branch-free: the buffer has a spare entry past `cap`. */
+      ids[cnt] = id;
+      positions[cnt] = nw;
+      i32 hit = id >= 0;
+      over |= hit & (cnt == cap);
+      cnt += hit & (cnt < cap);
+      nw++;
+      starts &= starts - 1;
+    }
+    if (slowAt >= 0) {
+      scanCount = cnt;
+      nwords = nw;
+      overflow = over;
+      i32 at = slowAt;
+      slowWord(text, &at, to);
+      cnt = scanCount;
+      nw = nwords;
+      over = overflow;
+      u32 rr = (u32)(at - i);
+      if (rr >= (u32)limit) {
+        i = at;
+        carry = 0; /* the general path stops where no word is in progress */
         continue;
       }
+      /* Still inside this window: on from where the general path stopped (a run may start there). */
+      starts &= ~0ull << rr;
+      starts |= ((token >> rr) & 1) << rr;
+      goto words;
     }
-    scanCount = cnt;
-    nwords = nw;
-    overflow = over;
-    slowWord(text, &i, to);
-    cnt = scanCount;
-    nw = nwords;
-    over = overflow;
+    carry = (token >> (limit - 1)) & 1;
+    i += limit;
   }
   scanCount = cnt;
   nwords = nw;
   return !over;
 }
 
-static i32 step(const Matcher *m, i32 state, i32 w) {
+/* The automaton's transition from `state` on word w (whose root transition is rootNext). */
+static inline i32 step(const Matcher *m, i32 state, i32 w, i32 rootNext) {
+  const u64 bit = 1ull << (w & 63);
   i32 s = state;
-  for (;;) {
-    if (s == 0) return m->rootNext[w];
-    if (m->childCount[s] > 0) {
+  while (s != 0) {
+    const Node *node = &m->nodes[s];
+    if ((node->childSig & bit) != 0) {
       u32 slot = edgeSlot((u32)s, (u32)w, m->edgeMask);
       for (;;) {
-        i32 from = m->edgeFrom[slot];
-        if (from == -1) break;
-        if (from == s && m->edgeWord[slot] == w) return m->edgeTo[slot];
+        const Edge *e = &m->edges[slot];
+        if (e->from == -1) break;
+        if (e->from == s && e->word == w) return e->to;
         slot = (slot + 1) & m->edgeMask;
       }
     }
-    s = m->fail[s];
+    s = node->fail;
   }
+  return rootNext;
 }
 
 static i32 pairSlot(const Matcher *m, i32 first, i32 second) {
@@ -466,38 +547,50 @@ static i32 topicIndexes(const Matcher *m, const u16 *text, i32 from, i32 to, i32
     epoch = 0;
   }
   i32 stamp = ++epoch;
+  /* Gapped patterns need their second word in the block: a 128-bit signature of its words. */
+  u64 sig0 = 0, sig1 = 0;
+  if (m->hasGapped) {
+    for (i32 j = 0; j < count; j++) {
+      u32 v = (u32)ids[j];
+      u64 bit = 1ull << (v & 63), high = 0 - (u64)((v >> 6) & 1);
+      sig0 |= bit & ~high;
+      sig1 |= bit & high;
+    }
+  }
   i32 n = 0, state = 0, last = -2;
   i32 seen[MAX_GAP + 1];
   for (i32 j = 0; j < count; j++) {
     i32 w = ids[j];
     i32 p = positions[j];
+    const WordInfo *info = &m->words[w];
     if (p != last + 1) state = 0;
     last = p;
-    state = step(m, state, w);
-    for (i32 k = m->nodeTopicStart[state], end = m->nodeTopicStart[state + 1]; k < end; k++) {
+    state = step(m, state, w, info->rootNext);
+    const Node *node = &m->nodes[state];
+    for (i32 k = node->topicStart, end = node->topicEnd; k < end; k++) {
       i32 t = m->nodeTopics[k];
       if (stamps[t] != stamp) {
         stamps[t] = stamp;
         found[n++] = t;
       }
     }
-    i32 maxGap = m->gMaxGap[w];
-    if (maxGap > 0) {
+    i32 maxGap = info->maxGap;
+    if (maxGap > 0 && ((info->second[0] & sig0) | (info->second[1] & sig1)) != 0) {
       i32 limit = p + 1 + maxGap;
       i32 nSeen = 0;
       for (i32 k = j + 1; k < count && positions[k] <= limit; k++) {
-        i32 v = ids[k];
-        if ((((u32)m->gSecond[w * 2 + ((v >> 5) & 1)] >> (v & 31)) & 1) == 0) continue;
+        u32 v = (u32)ids[k];
+        if (((info->second[(v >> 6) & 1] >> (v & 63)) & 1) == 0) continue;
         i32 dup = 0;
         for (i32 x = 0; x < nSeen; x++) {
-          if (seen[x] == v) {
+          if (seen[x] == (i32)v) {
             dup = 1;
             break;
           }
         }
         if (dup) continue;
-        seen[nSeen++] = v;
-        i32 slot = pairSlot(m, w, v);
+        seen[nSeen++] = (i32)v;
+        i32 slot = pairSlot(m, w, (i32)v);
         if (slot < 0) continue;
         i32 distance = positions[k] - p - 1;
         for (i32 g = m->pairStart[slot], end = m->pairEnd[slot]; g < end; g++) {

@@ -61,7 +61,10 @@ describe("WebAssembly topic engine", () => {
   it("folds accents, compatibility forms, non-Latin and astral text, and lone surrogates like the JavaScript engine", () => {
     const WORDS = [
       ...BASE_WORDS, "telecommunications", "abcdefghijk", "café", "CAFE", "naïve", "ﬁne", "ｃａｎｃｅｌ", "Straße", "οδός",
-      "ΟΔΟΣ", "東京都", "𝐀𝐁c", "½", "①", "İstanbul", "\ud800", "\udc00x", "a\ud83d", "ﷺ"
+      "ΟΔΟΣ", "東京都", "𝐀𝐁c", "½", "①", "İstanbul", "\ud800", "\udc00x", "a\ud83d", "ﷺ",
+      // Around the fast path's limits: 15–17 letters, apostrophes (one is dropped, more take the general path).
+      "abcdefghijklmno", "Abcdefghijklmnop", "abcdefghijklmnopq", "y'all'd", "'tis", "dogs'", "o'", "''", "rock'n'roll",
+      "it’s", "abcdefghijklmn'o", "abcdefghijklmno'p"
     ]
     const rng = prng(99)
     for (let c = 0; c < 30; c++) {
