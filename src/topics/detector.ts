@@ -169,7 +169,8 @@ const addOutput = (o: Outputs, topic: number, phrase: string): void => {
   if (!o.topics.includes(topic)) o.topics.push(topic)
 }
 
-const edgeSlot = (from: number, word: number, mask: number): number => {
+/** Slot of (node or first word, word) in an open-addressing table of `mask + 1` slots (engine.c has the same). */
+export const edgeSlot = (from: number, word: number, mask: number): number => {
   let h = Math.imul(from ^ Math.imul(word, 0x9e3779b1), 0x85ebca6b)
   h ^= h >>> 15
   return h & mask

@@ -15,7 +15,7 @@
  * unavailable (or `kind` "js" is asked for: benchmarks compare the two).
  */
 import { readFileSync } from "node:fs"
-import type { CompiledTables, DetectorCore, Matcher } from "./detector.ts"
+import { type CompiledTables, type DetectorCore, edgeSlot, type Matcher } from "./detector.ts"
 import { astralSequence, computeEntry, SEQUENCES, TABLE, UNKNOWN } from "./normalize.ts"
 
 /** Topics of each block of a batch: block k's topic indexes are `topics[offsets[k] .. offsets[k + 1])`. */
@@ -105,6 +105,82 @@ interface Exports {
   heapBase(): number
 }
 
+/**
+ * The automaton's transitions as engine.c's `step` reads them. Node v's transitions are its own
+ * edges plus, when that is small (≤ INHERIT_MAX), every transition of its failure node (resolved
+ * the same way, recursively): one probe then replaces most of the walk along failure links. The
+ * walk goes on at `next` (the first failure node not copied; 0: none, the root's transition).
+ * Per node, a 64-bit signature of its transitions' words (bit w & 63; every bit where the walk
+ * goes on), so most steps need no probe; transitions: (from, word, to, pad) slots, open addressing.
+ */
+/** Most transitions a node copies from its failure node (beyond, its walk goes on there). */
+const INHERIT_MAX = 32
+
+const resolvedTransitions = (m: Matcher): { sig: Int32Array; next: Int32Array; edges: Int32Array; edgeMask: number } => {
+  const nodeCount = m.fail.length
+  // Each node's own edges, grouped by node.
+  const ownStart = new Int32Array(nodeCount + 1)
+  for (let slot = 0; slot < m.edgeFrom.length; slot++) if (m.edgeFrom[slot]! >= 0) ownStart[m.edgeFrom[slot]! + 1]!++
+  for (let v = 0; v < nodeCount; v++) ownStart[v + 1] = ownStart[v + 1]! + ownStart[v]!
+  const ownWord = new Int32Array(ownStart[nodeCount]!)
+  const ownTo = new Int32Array(ownStart[nodeCount]!)
+  const fill = ownStart.slice(0, nodeCount)
+  for (let slot = 0; slot < m.edgeFrom.length; slot++) {
+    const from = m.edgeFrom[slot]!
+    if (from < 0) continue
+    ownWord[fill[from]!] = m.edgeWord[slot]!
+    ownTo[fill[from]!++] = m.edgeTo[slot]!
+  }
+  // Node v's transitions: its own edges, then those of its failure node (resolved the same
+  // way) unless that one has more than INHERIT_MAX: then v's walk goes on there (`next`).
+  // Nodes are resolved in order of depth (a failure node is shallower).
+  const order = Array.from({ length: nodeCount }, (_, v) => v).sort((a, b) => m.depth[a]! - m.depth[b]!)
+  const resolvedStart = new Int32Array(nodeCount)
+  const resolvedEnd = new Int32Array(nodeCount)
+  const next = new Int32Array(nodeCount)
+  const from: Array<number> = []
+  const word: Array<number> = []
+  const to: Array<number> = []
+  const seen = new Set<number>()
+  for (const v of order) {
+    if (v === 0) continue
+    const f = m.fail[v]!
+    const start = from.length
+    seen.clear()
+    for (let k = ownStart[v]!; k < ownStart[v + 1]!; k++) {
+      seen.add(ownWord[k]!)
+      from.push(v)
+      word.push(ownWord[k]!)
+      to.push(ownTo[k]!)
+    }
+    if (f !== 0 && resolvedEnd[f]! - resolvedStart[f]! <= INHERIT_MAX) {
+      for (let k = resolvedStart[f]!; k < resolvedEnd[f]!; k++) {
+        if (seen.has(word[k]!)) continue
+        from.push(v)
+        word.push(word[k]!)
+        to.push(to[k]!)
+      }
+      next[v] = next[f]!
+    } else {
+      next[v] = f
+    }
+    resolvedStart[v] = start
+    resolvedEnd[v] = from.length
+  }
+  let size = 16
+  while (size < from.length * 2) size *= 2
+  const edges = new Int32Array(size * 4).fill(-1)
+  const sig = new Int32Array(nodeCount * 2)
+  for (let e = 0; e < from.length; e++) {
+    let slot = edgeSlot(from[e]!, word[e]!, size - 1)
+    while (edges[slot * 4]! !== -1) slot = (slot + 1) & (size - 1)
+    edges.set([from[e]!, word[e]!, to[e]!, 0], slot * 4)
+    setBit(sig, from[e]! * 2, word[e]! & 63)
+  }
+  for (let v = 1; v < nodeCount; v++) if (next[v] !== 0) sig.fill(-1, v * 2, v * 2 + 2)
+  return { sig, next, edges, edgeMask: size - 1 }
+}
+
 /** Sets bit `bit` of the little-endian bit string that starts at a[at]. */
 const setBit = (a: Int32Array, at: number, bit: number): void => {
   a[at + (bit >> 5)] = a[at + (bit >> 5)]! | (1 << (bit & 31))
@@ -192,22 +268,7 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
       words.set(m.gapped[p]!.words, wordStart[p]!)
       topics.set(m.gapped[p]!.topics, topicStart[p]!)
     }
-    // Nodes: fail, topicStart, topicEnd, (pad), a 64-bit signature of the children's words.
-    const nodeCount = m.fail.length
-    const nodes = new Int32Array(nodeCount * 6)
-    for (let v = 0; v < nodeCount; v++) {
-      nodes[v * 6] = m.fail[v]!
-      nodes[v * 6 + 1] = m.nodeTopicStart[v]!
-      nodes[v * 6 + 2] = m.nodeTopicStart[v + 1]!
-    }
-    // Edges: from, word, to, (pad).
-    const edges = new Int32Array(m.edgeFrom.length * 4)
-    for (let slot = 0; slot < m.edgeFrom.length; slot++) {
-      const from = m.edgeFrom[slot]!
-      const w = m.edgeWord[slot]!
-      edges.set([from, w, m.edgeTo[slot]!, 0], slot * 4)
-      if (from >= 0) setBit(nodes, from * 6 + 4, w & 63)
-    }
+    const { sig, next, edges, edgeMask } = resolvedTransitions(m)
     // Per word: root transition, largest gap, a 128-bit signature of gapped second words.
     const wordInfo = new Int32Array(m.rootNext.length * 6)
     for (let w = 0; w < m.rootNext.length; w++) {
@@ -220,8 +281,8 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     }
     return [
       m.empty ? 1 : 0, m.topicCount, m.gapped.length > 0 ? 1 : 0,
-      place(nodes), place(edges), m.edgeMask,
-      place(m.nodeTopics), place(wordInfo),
+      place(sig), place(next), place(m.nodeTopicStart), place(m.nodeTopics), place(edges), edgeMask,
+      place(wordInfo),
       place(m.pairFirst), place(m.pairSecond), place(m.pairStart), place(m.pairEnd), m.pairMask,
       place(m.gByPair),
       place(wordStart), place(words), place(Int32Array.from(m.gapped, (g) => g.gap)), place(topicStart), place(topics)

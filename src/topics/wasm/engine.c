@@ -37,13 +37,8 @@ enum { UNKNOWN = -1, BREAK = -2, SKIP = -3, COMPLEX = -4, HIGH_SURROGATE = -5 };
 #define FNV_PRIME 0x01000193u
 #define MAX_GAP 5
 
-/* Automaton node: failure link, its topics nodeTopics[topicStart .. topicEnd), and a 64-bit
- * signature of its children's words (bit w & 63): most steps need no edge probe. */
-typedef struct {
-  i32 fail, topicStart, topicEnd, pad;
-  u64 childSig;
-} Node;
-/* Edge of a non-root node, open addressing (from -1: empty). */
+/* Transition of a non-root node (its own, or copied from its failure nodes), open addressing
+ * (from -1: empty). */
 typedef struct {
   i32 from, word, to, pad;
 } Edge;
@@ -56,10 +51,14 @@ typedef struct {
 
 typedef struct {
   i32 empty, topicCount, hasGapped;
-  const Node *nodes;
+  /* Per node (see resolvedTransitions in wasmEngine.ts): a 64-bit signature of the words of its
+   * transitions (bit w & 63; all bits where the walk goes on at nodeNext; none for the root),
+   * and its topics nodeTopics[nodeTopicStart[v] .. nodeTopicStart[v + 1]). */
+  const u64 *nodeSig;
+  const i32 *nodeNext;
+  const i32 *nodeTopicStart, *nodeTopics;
   const Edge *edges;
   u32 edgeMask;
-  const i32 *nodeTopics;
   const WordInfo *words;
   const i32 *pairFirst, *pairSecond, *pairStart, *pairEnd;
   u32 pairMask;
@@ -132,10 +131,12 @@ static void readMatcher(Matcher *m) {
   m->empty = next();
   m->topicCount = next();
   m->hasGapped = next();
-  m->nodes = PTR(const Node *);
+  m->nodeSig = PTR(const u64 *);
+  m->nodeNext = PTR(const i32 *);
+  m->nodeTopicStart = PTR(const i32 *);
+  m->nodeTopics = PTR(const i32 *);
   m->edges = PTR(const Edge *);
   m->edgeMask = (u32)next();
-  m->nodeTopics = PTR(const i32 *);
   m->words = PTR(const WordInfo *);
   m->pairFirst = PTR(const i32 *);
   m->pairSecond = PTR(const i32 *);
@@ -488,22 +489,20 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
   return !over;
 }
 
-/* The automaton's transition from `state` on word w (whose root transition is rootNext). */
+/* The automaton's transition from `state` on word w (whose transition from the root is
+ * rootNext). Mostly one load and test: the node's signature lacks the word's bit (a node whose
+ * walk goes on past its own transitions has every bit set). */
 static inline i32 step(const Matcher *m, i32 state, i32 w, i32 rootNext) {
-  const u64 bit = 1ull << (w & 63);
   i32 s = state;
-  while (s != 0) {
-    const Node *node = &m->nodes[s];
-    if ((node->childSig & bit) != 0) {
-      u32 slot = edgeSlot((u32)s, (u32)w, m->edgeMask);
-      for (;;) {
-        const Edge *e = &m->edges[slot];
-        if (e->from == -1) break;
-        if (e->from == s && e->word == w) return e->to;
-        slot = (slot + 1) & m->edgeMask;
-      }
+  while (((m->nodeSig[s] >> (w & 63)) & 1) != 0) {
+    u32 slot = edgeSlot((u32)s, (u32)w, m->edgeMask);
+    for (;;) {
+      const Edge *e = &m->edges[slot];
+      if (e->from == -1) break;
+      if (e->from == s && e->word == w) return e->to;
+      slot = (slot + 1) & m->edgeMask;
     }
-    s = node->fail;
+    s = m->nodeNext[s];
   }
   return rootNext;
 }
@@ -566,8 +565,7 @@ static i32 topicIndexes(const Matcher *m, const u16 *text, i32 from, i32 to, i32
     if (p != last + 1) state = 0;
     last = p;
     state = step(m, state, w, info->rootNext);
-    const Node *node = &m->nodes[state];
-    for (i32 k = node->topicStart, end = node->topicEnd; k < end; k++) {
+    for (i32 k = m->nodeTopicStart[state], end = m->nodeTopicStart[state + 1]; k < end; k++) {
       i32 t = m->nodeTopics[k];
       if (stamps[t] != stamp) {
         stamps[t] = stamp;

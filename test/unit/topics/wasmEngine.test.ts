@@ -90,6 +90,34 @@ describe("WebAssembly topic engine", () => {
     }
   })
 
+  it("walks on to a failure node whose transitions are too many to copy", () => {
+    // Node "b a" fails to node "a", which has 40 transitions: the engine does not copy them.
+    const tails = Array.from({ length: 40 }, (_, k) => `x${k}`)
+    const m: TopicModel = {
+      programs: [],
+      topics: [
+        ...tails.map((x) => topic(`a-${x}`, [`a ${x}`])),
+        topic("bay", ["b a y"]),
+        topic("ba-x7-z", ["b a x7 z"]),
+        topic("cb", ["c b"])
+      ]
+    }
+    const d = compileDetector(m)
+    const { wasm, js } = engines(d)
+    const rng = prng(5)
+    const words = ["a", "b", "b a", "c b a", "y", "z", ...tails.slice(0, 10)]
+    const blocks = Array.from({ length: 300 }, () => ({
+      participant: "external" as const,
+      offsetMs: 0,
+      text: Array.from({ length: 1 + rng.int(12) }, () => rng.pick(words)).join(" ")
+    }))
+    const got = run(wasm, blocks)
+    expect([...got.topics]).toEqual([...run(js, blocks).topics])
+    topicLists(d, got).forEach((list, k) => expect(new Set(list)).toEqual(refTopics(m, blocks[k]!)))
+    const named = run(wasm, [{ participant: "external", text: "c b a x7 z" }, { participant: "external", text: "b a x3" }])
+    expect(topicLists(d, named)).toEqual([["cb", "a-x7", "ba-x7-z"], ["a-x3"]])
+  })
+
   it("hands a block whose words overflow its scan buffer to the JavaScript engine", () => {
     // "⑴" normalizes to "(1)": a word per code unit, more than the buffer sized for one word per
     // two code units holds.
