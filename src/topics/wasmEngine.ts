@@ -6,8 +6,9 @@
  * `charCodeAt` dispatch per character.
  *
  * The answer is exactly the JavaScript engine's (`DetectorCore.topicIndexes`): same topics, same
- * order — the module runs the same algorithm over the same tables, and asks the JavaScript
- * normalizer (src/topics/normalize.ts) for the rare code units its table does not hold yet.
+ * order — the module runs the same algorithm over the same tables (a few laid out anew for it:
+ * `resolvedTransitions`, per-word data), and asks the JavaScript normalizer
+ * (src/topics/normalize.ts) for the rare code units its table does not hold yet.
  * A block whose phrase words overflow the module's scan buffer is answered by the JavaScript
  * engine (same result).
  *
@@ -304,8 +305,8 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     const startsAt = alloc((n + 1) * 4)
     const partsAt = alloc(n)
     const offsetsAt = alloc((n + 1) * 4)
-    const idsAt = alloc((scanCap + 1) * 4) // one spare entry: see setScan in engine.c
-    const positionsAt = alloc((scanCap + 1) * 4)
+    const idsAt = alloc((scanCap + 64) * 4) // spare entries: see setScan in engine.c
+    const positionsAt = alloc((scanCap + 64) * 4)
     let cap = Math.max(1024, n * 2)
     const topicsAt = alloc(cap * 4)
     Buffer.from(memory.buffer, textAt, text.length * 2).write(text, 0, "utf16le")

@@ -1,14 +1,17 @@
 /*
  * Topic detection for whole batches of blocks, compiled to WebAssembly (src/topics/wasm/build.sh;
  * the .wasm is committed). It is the JavaScript engine's `topicIndexes` (src/topics/detector.ts,
- * src/topics/vocabulary.ts) line for line, over the same tables, which the JavaScript side
- * compiles and copies into this module's memory (src/topics/wasmEngine.ts): the same words,
- * ids, hashes, automaton and gapped patterns give the same topics in the same order. The tests
- * compare the two engines (and the brute-force reference) on randomized models and corpora.
+ * src/topics/vocabulary.ts), step for step, over the same words, ids, hashes, automaton and
+ * gapped patterns, which the JavaScript side compiles and copies into this module's memory
+ * (src/topics/wasmEngine.ts), some of them laid out for this engine (the automaton's transitions
+ * with failure links resolved, per-node and per-word signatures): the same topics in the same
+ * order. The tests compare the two engines (and the brute-force reference) on randomized models
+ * and corpora.
  *
- * Text arrives as UTF-16 code units (one copy from the JavaScript string: no encoding). Every
- * code unit goes through one table: an entry >= 0 is (normalized unit << 8 | 6-bit code), the
- * code being 1-36 for a-z 0-9 and 0 for any other unit; a negative entry is a separator, an
+ * Text arrives as UTF-16 code units (one copy from the JavaScript string: no encoding). The scan
+ * takes short ASCII words from SIMD bit masks (see `scan`); everything else goes one code unit
+ * at a time through one table: an entry >= 0 is (normalized unit << 8 | 6-bit code), the code
+ * being 1-36 for a-z 0-9 and 0 for any other unit; a negative entry is a separator, an
  * apostrophe (nothing), or a rare case the JavaScript side answers (imports `entry`, `sequence`).
  */
 typedef unsigned int u32;
@@ -88,6 +91,8 @@ static Matcher M[2];
 /* Scan output: (vocabulary id, word index) of the phrase words of a block. */
 static i32 *scanIds, *scanPos;
 static i32 scanCap, scanCount, nwords, overflow;
+/* A 128-bit signature of the block's phrase words (bit id & 127), made by the scan. */
+static u64 scanSig0, scanSig1;
 static i32 status;
 
 static const u8 CODE[128] = {
@@ -202,8 +207,8 @@ EXPORT("init") void init(const i32 *header) {
   }
 }
 
-/* Where the scan writes its (id, position) pairs, and how many fit (each buffer has room for
- * one more: the fast path writes before it knows whether the word counts). */
+/* Where the scan writes its (id, position) pairs, and how many fit (each buffer has room for 64
+ * more: the fast path checks once per window, writes before it knows whether a word counts). */
 EXPORT("setScan") void setScan(i32 *ids, i32 *positions, i32 cap) {
   scanIds = ids;
   scanPos = positions;
@@ -259,6 +264,8 @@ static inline void wordEnd(u32 len, u32 lo, u32 hi, u32 other) {
   if (len <= maxLength && (lengthBits & (len < 31 ? 1u << len : 1u << 31)) != 0) {
     i32 id = other ? findGeneral(len) : len <= EXACT_LENGTH ? findExact(lo, hi) : findLong(lo, hi, len);
     if (id >= 0) {
+      if ((id & 64) == 0) scanSig0 |= 1ull << (id & 63);
+      else scanSig1 |= 1ull << (id & 63);
       if (scanCount < scanCap) {
         scanIds[scanCount] = id;
         scanPos[scanCount] = nwords;
@@ -345,27 +352,25 @@ static void slowWord(const u16 *text, i32 *at, i32 to) {
   *at = i;
 }
 
-#define SPLAT16(x) wasm_i16x8_splat((short)(x))
+#define SPLAT8(x) wasm_i8x16_splat((i8)(x))
 
 /*
  * Classifies 16 code units: bit k of `*token` is set when unit k is a letter or digit, the
  * apostrophe or non-ASCII (a unit that may be part of a word); of `*special`, when it is the
- * apostrophe or non-ASCII (a unit only the general path handles). Everything else is an ASCII
- * separator. Range checks are signed compares of biased values (one instruction each on x64).
+ * apostrophe or non-ASCII, or DEL (a unit only the general path handles). Everything else is an
+ * ASCII separator. The units are narrowed to bytes with signed saturation (ASCII stays, 128 and
+ * up become 127 or a negative byte), then range checks are signed compares of biased bytes (one
+ * instruction each on x64).
  */
 static inline void classify16(const u16 *p, u32 *token, u32 *special) {
-  v128_t t[2], s[2];
-  for (int h = 0; h < 2; h++) {
-    v128_t v = wasm_v128_load(p + 8 * h);
-    v128_t l = wasm_v128_or(v, SPLAT16(0x20));
-    v128_t alpha = wasm_i16x8_lt(wasm_i16x8_add(l, SPLAT16(0x8000 - 'a')), SPLAT16(-0x8000 + 26));
-    v128_t digit = wasm_i16x8_lt(wasm_i16x8_add(v, SPLAT16(0x8000 - '0')), SPLAT16(-0x8000 + 10));
-    v128_t high = wasm_i16x8_gt(wasm_i16x8_add(v, SPLAT16(0x8000)), SPLAT16(-0x8000 + 127));
-    s[h] = wasm_v128_or(high, wasm_i16x8_eq(v, SPLAT16('\'')));
-    t[h] = wasm_v128_or(wasm_v128_or(alpha, digit), s[h]);
-  }
-  *token = (u32)wasm_i8x16_bitmask(wasm_i8x16_narrow_i16x8(t[0], t[1]));
-  *special = (u32)wasm_i8x16_bitmask(wasm_i8x16_narrow_i16x8(s[0], s[1]));
+  v128_t b = wasm_i8x16_narrow_i16x8(wasm_v128_load(p), wasm_v128_load(p + 8));
+  v128_t l = wasm_v128_or(b, SPLAT8(0x20));
+  v128_t alpha = wasm_i8x16_lt(wasm_i8x16_add(l, SPLAT8(128 - 'a')), SPLAT8(-128 + 26));
+  v128_t digit = wasm_i8x16_lt(wasm_i8x16_add(b, SPLAT8(128 - '0')), SPLAT8(-128 + 10));
+  v128_t high = wasm_i8x16_gt(wasm_v128_xor(b, SPLAT8(0x80)), SPLAT8(126 ^ 0x80)); /* unsigned b > 126 */
+  v128_t s = wasm_v128_or(high, wasm_i8x16_eq(b, SPLAT8('\'')));
+  *token = (u32)wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(alpha, digit), s));
+  *special = (u32)wasm_i8x16_bitmask(s);
 }
 
 static const u8 IOTA[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -387,7 +392,8 @@ static const u8 IOTA[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
  */
 static i32 scan(const u16 *text, i32 from, i32 to) {
   /* Locals while on the fast path (stores to the buffers could alias the globals). */
-  i32 cnt = 0, nw = 0, over = 0;
+  i32 cnt = 0, nw = 0;
+  u64 sig0 = 0, sig1 = 0;
   i32 *ids = scanIds, *positions = scanPos;
   const i32 cap = scanCap;
   const u32 mask = (1u << fastBits) - 1;
@@ -395,6 +401,9 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
   i32 i = from;
   u64 carry = 0; /* 1: the unit before i belongs to a run already taken */
   while (i < to) {
+    /* A window adds at most 32 words (a word and a separator take two units): past `cap`, the
+     * block overflows (the JavaScript engine answers it). */
+    if (cnt > cap) break;
     const u16 *p = text + i;
     u64 token = 0, special = 0;
     for (int q = 0; q < WINDOW / 16; q++) {
@@ -452,24 +461,30 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
         if (id < 0 || (f->a == a && f->b == b)) break;
         slot = (slot + 1) & mask;
       }
-      /* Branch-free: the buffer has a spare entry past `cap`. */
+      /* Branch-free: the buffer has room past `cap` for a window's words (see the window's check). */
       ids[cnt] = id;
       positions[cnt] = nw;
       i32 hit = id >= 0;
-      over |= hit & (cnt == cap);
-      cnt += hit & (cnt < cap);
+      cnt += hit;
+      u64 bit = (u64)hit << (id & 63), high = 0 - (u64)((id >> 6) & 1);
+      sig0 |= bit & ~high;
+      sig1 |= bit & high;
       nw++;
       starts &= starts - 1;
     }
     if (slowAt >= 0) {
       scanCount = cnt;
       nwords = nw;
-      overflow = over;
+      overflow = 0;
+      scanSig0 = sig0;
+      scanSig1 = sig1;
       i32 at = slowAt;
       slowWord(text, &at, to);
+      if (overflow) return 0;
       cnt = scanCount;
       nw = nwords;
-      over = overflow;
+      sig0 = scanSig0;
+      sig1 = scanSig1;
       u32 rr = (u32)(at - i);
       if (rr >= (u32)limit) {
         i = at;
@@ -486,7 +501,9 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
   }
   scanCount = cnt;
   nwords = nw;
-  return !over;
+  scanSig0 = sig0;
+  scanSig1 = sig1;
+  return cnt <= cap;
 }
 
 /* The automaton's transition from `state` on word w (whose transition from the root is
@@ -546,16 +563,8 @@ static i32 topicIndexes(const Matcher *m, const u16 *text, i32 from, i32 to, i32
     epoch = 0;
   }
   i32 stamp = ++epoch;
-  /* Gapped patterns need their second word in the block: a 128-bit signature of its words. */
-  u64 sig0 = 0, sig1 = 0;
-  if (m->hasGapped) {
-    for (i32 j = 0; j < count; j++) {
-      u32 v = (u32)ids[j];
-      u64 bit = 1ull << (v & 63), high = 0 - (u64)((v >> 6) & 1);
-      sig0 |= bit & ~high;
-      sig1 |= bit & high;
-    }
-  }
+  /* Gapped patterns need their second word in the block (the scan's signature of its words). */
+  const u64 sig0 = scanSig0, sig1 = scanSig1;
   i32 n = 0, state = 0, last = -2;
   i32 seen[MAX_GAP + 1];
   for (i32 j = 0; j < count; j++) {

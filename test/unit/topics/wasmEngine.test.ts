@@ -132,6 +132,10 @@ describe("WebAssembly topic engine", () => {
     const got = run(wasm, blocks)
     expect(wasm.fallbackBlocks).toBe(1)
     expect(topicLists(d, got)).toEqual([["other"], ["one", "ones"], ["other", "one"]])
+    // Overflowing on the fast path: 60 words from the general path fit, the 40 short ones after do not.
+    const mixed = [{ participant: "external" as const, text: "⑴".repeat(60) + " 1".repeat(40) + " refund" }]
+    expect(topicLists(d, run(wasm, mixed))).toEqual([["one", "ones", "other"]])
+    expect(wasm.fallbackBlocks).toBe(2)
     expect([...got.topics]).toEqual([...run(js, blocks).topics])
   })
 
