@@ -106,17 +106,17 @@ interface Exports {
   heapBase(): number
 }
 
+/** Most transitions a node copies from its failure node (beyond, its walk goes on there). */
+const INHERIT_MAX = 32
+
 /**
  * The automaton's transitions as engine.c's `step` reads them. Node v's transitions are its own
- * edges plus, when that is small (≤ INHERIT_MAX), every transition of its failure node (resolved
- * the same way, recursively): one probe then replaces most of the walk along failure links. The
+ * edges plus, when its failure node has at most INHERIT_MAX transitions (resolved the same way,
+ * recursively), all of those: one probe then replaces most of the walk along failure links. The
  * walk goes on at `next` (the first failure node not copied; 0: none, the root's transition).
  * Per node, a 64-bit signature of its transitions' words (bit w & 63; every bit where the walk
  * goes on), so most steps need no probe; transitions: (from, word, to, pad) slots, open addressing.
  */
-/** Most transitions a node copies from its failure node (beyond, its walk goes on there). */
-const INHERIT_MAX = 32
-
 const resolvedTransitions = (m: Matcher): { sig: Int32Array; next: Int32Array; edges: Int32Array; edgeMask: number } => {
   const nodeCount = m.fail.length
   // Each node's own edges, grouped by node.
