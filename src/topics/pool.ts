@@ -7,10 +7,15 @@
  *   `detector.detectTopics(block)` returns (same topics, same order, same shared empty and
  *   singleton sets): the workers run the same engine on the same model, and the answers are
  *   turned back into sets by the main detector's own core.
- * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as ONE string
- *   (the blocks' texts back to back) plus typed arrays, and comes back as typed arrays of topic
- *   indexes (transferred, not copied). Idle workers take the next chunk, so a slow core does
- *   not hold the batch up.
+ * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as the UTF-16
+ *   code units of the blocks' texts back to back, plus typed arrays, and comes back as typed
+ *   arrays of topic indexes — all transferred, not copied: no string crosses threads (a string
+ *   would be serialized here, rebuilt there, and collected by the worker's small heap). Idle
+ *   workers take the next chunk, so a slow core does not hold the batch up; each holds up to
+ *   IN_FLIGHT chunks, so it never waits for this thread to hand it the next one.
+ * - Each chunk is sent as soon as it is joined, and its answer becomes sets as soon as it comes
+ *   back, so this thread's share (joining the texts, making sets) overlaps the matching. With
+ *   one worker this made the pool ≈ 1.5× faster, with two ≈ 1.15× (bench, 2 cores).
  * - Workers start on first use (a job with small pages never starts them), compile the model
  *   once, and live until `close()`. A worker that crashes fails its chunks and the pool: later
  *   calls fail too (the pipeline then fails the job, which can be retried).
@@ -23,7 +28,7 @@ import { Effect, Schema } from "effect"
 import type { Block } from "../domain/interaction.ts"
 import { type Detector, type DetectorCore, detectorCore } from "./detector.ts"
 import type { BatchRequest, BatchResponse, WorkerInit } from "./poolWorker.ts"
-import type { BatchEngine } from "./wasmEngine.ts"
+import { type BatchEngine, stringToUnits } from "./wasmEngine.ts"
 
 export interface DetectorPoolOptions {
   /**
@@ -53,8 +58,15 @@ interface Pending {
 
 interface Slot {
   readonly worker: Worker
-  busy: Pending | undefined
+  /** Chunks posted to the worker and not answered yet, oldest first (at most IN_FLIGHT). */
+  readonly busy: Array<Pending>
 }
+
+/**
+ * Chunks a worker holds at once: the next one waits in its queue while it matches the current
+ * one, so it never waits for this thread (busy joining texts or making sets) to hand it work.
+ */
+const IN_FLIGHT = 2
 
 const WORKER_URL = new URL("./poolWorker.ts", import.meta.url)
 
@@ -73,33 +85,39 @@ export interface Chunk {
   readonly participants: Uint8Array
 }
 
-/** Cut `blocks` into chunks of about `chunkChars` code units, each one string plus typed arrays. */
-export const toChunks = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, chunkChars: number): Array<Chunk> => {
-  const cuts: Array<number> = [0]
+/** Where `blocks` are cut into chunks of about `chunkChars` code units: the chunks' ends. */
+const chunkEnds = (blocks: ReadonlyArray<Pick<Block, "text">>, chunkChars: number): Array<number> => {
+  const ends: Array<number> = []
   let chars = 0
   for (let k = 0; k < blocks.length; k++) {
     chars += blocks[k]!.text.length + 1
     if (chars >= chunkChars) {
-      cuts.push(k + 1)
+      ends.push(k + 1)
       chars = 0
     }
   }
-  if (cuts[cuts.length - 1] !== blocks.length) cuts.push(blocks.length)
-  return cuts.slice(1).map((end, c) => {
-    const begin = cuts[c]!
-    const n = end - begin
-    const texts = new Array<string>(n)
-    const starts = new Int32Array(n + 1)
-    const participants = new Uint8Array(n)
-    for (let k = 0; k < n; k++) {
-      const b = blocks[begin + k]!
-      texts[k] = b.text
-      participants[k] = b.participant === "external" ? 0 : 1
-      starts[k + 1] = starts[k]! + b.text.length + 1
-    }
-    return { begin, text: texts.join("\n"), starts, participants }
-  })
+  if (blocks.length > 0 && ends[ends.length - 1] !== blocks.length) ends.push(blocks.length)
+  return ends
 }
+
+/** Blocks `begin .. end` as one chunk: their texts in one string, plus typed arrays. */
+const chunkOf = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, begin: number, end: number): Chunk => {
+  const n = end - begin
+  const texts = new Array<string>(n)
+  const starts = new Int32Array(n + 1)
+  const participants = new Uint8Array(n)
+  for (let k = 0; k < n; k++) {
+    const b = blocks[begin + k]!
+    texts[k] = b.text
+    participants[k] = b.participant === "external" ? 0 : 1
+    starts[k + 1] = starts[k]! + b.text.length + 1
+  }
+  return { begin, text: texts.join("\n"), starts, participants }
+}
+
+/** Cut `blocks` into chunks of about `chunkChars` code units, each one string plus typed arrays. */
+export const toChunks = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, chunkChars: number): Array<Chunk> =>
+  chunkEnds(blocks, chunkChars).map((end, c, ends) => chunkOf(blocks, c === 0 ? 0 : ends[c - 1]!, end))
 
 /** A pool running `detector`'s model and topics (see the module comment). */
 export const makeDetectorPool = (detector: Detector, options: DetectorPoolOptions = {}): DetectorPool => {
@@ -122,21 +140,21 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   const fail = (e: Error) => {
     failure ??= e
     for (const c of queue.splice(0)) c.reject(failure)
-    for (const s of slots ?? []) {
-      const c = s.busy
-      s.busy = undefined
-      c?.reject(failure)
-    }
+    for (const s of slots ?? []) for (const c of s.busy.splice(0)) c.reject(failure)
   }
 
   const dispatch = () => {
     if (slots === undefined) return
-    for (const s of slots) {
-      if (queue.length === 0) return
-      if (s.busy !== undefined) continue
-      const c = queue.shift()!
-      s.busy = c
-      s.worker.postMessage(c.request, [c.request.starts.buffer as ArrayBuffer, c.request.participants.buffer as ArrayBuffer])
+    // Fill the least loaded workers first (idle workers take the next chunk).
+    for (let depth = 0; depth < IN_FLIGHT; depth++) {
+      for (const s of slots) {
+        if (queue.length === 0) return
+        if (s.busy.length > depth) continue
+        const c = queue.shift()!
+        s.busy.push(c)
+        const { text, starts, participants } = c.request
+      s.worker.postMessage(c.request, [text.buffer as ArrayBuffer, starts.buffer as ArrayBuffer, participants.buffer as ArrayBuffer])
+      }
     }
   }
 
@@ -151,10 +169,10 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
         resourceLimits: { maxYoungGenerationSizeMb: 8 }
       })
       live++
-      const slot: Slot = { worker, busy: undefined }
+      const slot: Slot = { worker, busy: [] }
       worker.on("message", (r: BatchResponse) => {
-        const c = slot.busy
-        slot.busy = undefined
+        // A worker answers its chunks in the order it got them.
+        const c = slot.busy.shift()
         if (c !== undefined && c.request.id === r.id) {
           if ("error" in r) c.reject(new Error(`topic detection worker failed: ${r.error}`))
           else c.resolve(r)
@@ -180,20 +198,26 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
       dispatch()
     })
 
+  // Each chunk goes to a worker as soon as it is joined, and its answer becomes sets as soon as
+  // it comes back: this thread's share (joining, making sets) overlaps the workers' matching.
   const detectTopicsBatch = async (
     blocks: ReadonlyArray<Pick<Block, "participant" | "text">>
   ): Promise<Array<ReadonlySet<string>>> => {
-    const chunks = toChunks(blocks, chunkChars)
-    const answers = chunks.map((c) => run({ id: nextId++, text: c.text, starts: c.starts, participants: c.participants }))
-    const results = await Promise.all(answers)
     const out = new Array<ReadonlySet<string>>(blocks.length)
-    for (let c = 0; c < results.length; c++) {
-      const { offsets, topics } = results[c]!
-      const begin = chunks[c]!.begin
-      for (let k = 0; k + 1 < offsets.length; k++) {
-        out[begin + k] = core.setOf(topics, offsets[k]!, offsets[k + 1]! - offsets[k]!)
-      }
+    const answers: Array<Promise<void>> = []
+    let begin = 0
+    for (const end of chunkEnds(blocks, chunkChars)) {
+      const c = chunkOf(blocks, begin, end)
+      begin = end
+      answers.push(
+        run({ id: nextId++, text: stringToUnits(c.text), starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
+          for (let k = 0; k + 1 < offsets.length; k++) {
+            out[c.begin + k] = core.setOf(topics, offsets[k]!, offsets[k + 1]! - offsets[k]!)
+          }
+        })
+      )
     }
+    await Promise.all(answers)
     return out
   }
 

@@ -1,6 +1,6 @@
 /**
  * A worker of the detector pool (src/topics/pool.ts): compiles the model once, then answers
- * batches. A batch is one string holding the blocks' texts back to back (block k is
+ * batches. A batch is the UTF-16 code units of the blocks' texts back to back (block k is
  * `text[starts[k] .. starts[k + 1] - 1)`; one separator code unit follows each block) and the
  * blocks' participants (0 external, 1 internal). The answer: each block's topics as topic
  * indexes, in detection order, `topics[offsets[k] .. offsets[k + 1])`.
@@ -18,7 +18,8 @@ export interface WorkerInit {
 
 export interface BatchRequest {
   readonly id: number
-  readonly text: string
+  /** The blocks' texts back to back, as UTF-16 code units (transferred, not copied). */
+  readonly text: Uint16Array
   readonly starts: Int32Array
   readonly participants: Uint8Array
 }
