@@ -386,9 +386,10 @@ static const u8 IOTA[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
  * overflowed. Fast path: 64 units are classified at once into bit masks; each run of word units
  * in them that is a word of at most 16 ASCII letters and digits (and at most one apostrophe,
  * which is dropped; nothing non-ASCII; ended by an ASCII separator or the block's end) is keyed
- * from one load at its start (lowercased, narrowed to bytes) and looked up in one probe sequence. Any other run takes the
- * general path from its first unit, and the window starts again where that path stopped. (The
- * text region is padded: loads may run past `to`.)
+ * from one load at its start (lowercased, narrowed to bytes) and looked up in one probe
+ * sequence. Any other run takes the general path from its first unit, and the scan goes on
+ * where that path stopped (in the same window if it stopped inside it). (The text region is
+ * padded: loads may run past `to`.)
  */
 static i32 scan(const u16 *text, i32 from, i32 to) {
   /* Locals while on the fast path (stores to the buffers could alias the globals). */
