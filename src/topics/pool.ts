@@ -10,7 +10,9 @@
  * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as the UTF-16
  *   code units of the blocks' texts back to back, plus typed arrays, and comes back as typed
  *   arrays of topic indexes — all transferred, not copied: no string crosses threads (a string
- *   would be serialized here, rebuilt there, and collected by the worker's small heap). Idle
+ *   would be serialized here, rebuilt there, and collected by the worker's small heap). The
+ *   code-unit buffers come back with the answers and carry the next chunks (a new one per chunk
+ *   would pile up, as garbage outside the heap, ≈ 70 MB of RSS before a collection). Idle
  *   workers take the next chunk, so a slow core does not hold the batch up; each holds up to
  *   IN_FLIGHT chunks, so it never waits for this thread to hand it the next one.
  * - Each chunk is sent as soon as it is joined, and its answer becomes sets as soon as it comes
@@ -28,7 +30,7 @@ import { Effect, Schema } from "effect"
 import type { Block } from "../domain/interaction.ts"
 import { type Detector, type DetectorCore, detectorCore } from "./detector.ts"
 import type { BatchRequest, BatchResponse, WorkerInit } from "./poolWorker.ts"
-import { type BatchEngine, stringToUnits } from "./wasmEngine.ts"
+import type { BatchEngine } from "./wasmEngine.ts"
 
 export interface DetectorPoolOptions {
   /**
@@ -67,6 +69,9 @@ interface Slot {
  * one, so it never waits for this thread (busy joining texts or making sets) to hand it work.
  */
 const IN_FLIGHT = 2
+
+/** Code-unit buffers kept for reuse (see `unitsOf`). */
+const SPARE_BUFFERS = 8
 
 const WORKER_URL = new URL("./poolWorker.ts", import.meta.url)
 
@@ -136,6 +141,15 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   let failure: Error | undefined
   let closed = false
   let nextId = 0
+  // Buffers for the chunks' code units, back from the workers: they go out again, so a job does
+  // not allocate (and leave for the collector) a new one per chunk.
+  const spare: Array<ArrayBuffer> = []
+  const unitsOf = (text: string): Uint16Array<ArrayBuffer> => {
+    const at = spare.findIndex((b) => b.byteLength >= text.length * 2)
+    const buffer = at >= 0 ? spare.splice(at, 1)[0]! : new ArrayBuffer(Math.max(text.length, chunkChars + (chunkChars >> 2)) * 2)
+    Buffer.from(buffer, 0, text.length * 2).write(text, 0, "utf16le")
+    return new Uint16Array(buffer, 0, text.length)
+  }
 
   const fail = (e: Error) => {
     failure ??= e
@@ -175,7 +189,10 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
         const c = slot.busy.shift()
         if (c !== undefined && c.request.id === r.id) {
           if ("error" in r) c.reject(new Error(`topic detection worker failed: ${r.error}`))
-          else c.resolve(r)
+          else {
+            if (spare.length < SPARE_BUFFERS) spare.push(r.text.buffer as ArrayBuffer)
+            c.resolve(r)
+          }
         }
         dispatch()
       })
@@ -210,7 +227,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
       const c = chunkOf(blocks, begin, end)
       begin = end
       answers.push(
-        run({ id: nextId++, text: stringToUnits(c.text), starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
+        run({ id: nextId++, text: unitsOf(c.text), starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
           for (let k = 0; k + 1 < offsets.length; k++) {
             out[c.begin + k] = core.setOf(topics, offsets[k]!, offsets[k + 1]! - offsets[k]!)
           }

@@ -25,7 +25,8 @@ export interface BatchRequest {
 }
 
 export type BatchResponse =
-  | { readonly id: number; readonly offsets: Int32Array; readonly topics: Int32Array }
+  /** `text` is the request's, handed back for the next chunk (no new buffer per chunk). */
+  | { readonly id: number; readonly offsets: Int32Array; readonly topics: Int32Array; readonly text: Uint16Array }
   | { readonly id: number; readonly error: string }
 
 const init = workerData as WorkerInit
@@ -56,7 +57,7 @@ if (engine.kind === "js") warmUp()
 port.on("message", (m: BatchRequest) => {
   try {
     const { offsets, topics } = engine.detectBatch(m.text, m.starts, m.participants)
-    port.postMessage({ id: m.id, offsets, topics } satisfies BatchResponse, [offsets.buffer, topics.buffer])
+    port.postMessage({ id: m.id, offsets, topics, text: m.text } satisfies BatchResponse, [offsets.buffer, topics.buffer, m.text.buffer as ArrayBuffer])
   } catch (e) {
     port.postMessage({ id: m.id, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies BatchResponse)
   }
