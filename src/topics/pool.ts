@@ -7,17 +7,13 @@
  *   `detector.detectTopics(block)` returns (same topics, same order, same shared empty and
  *   singleton sets): the workers run the same engine on the same model, and the answers are
  *   turned back into sets by the main detector's own core.
- * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as the UTF-16
- *   code units of the blocks' texts back to back, plus typed arrays, and comes back as typed
- *   arrays of topic indexes — all transferred, not copied: no string crosses threads (a string
- *   would be serialized here, rebuilt there, and collected by the worker's small heap). The
- *   code-unit buffers come back with the answers and carry the next chunks (a new one per chunk
- *   would pile up, as garbage outside the heap, ≈ 70 MB of RSS before a collection). Idle
- *   workers take the next chunk, so a slow core does not hold the batch up; each holds up to
- *   IN_FLIGHT chunks, so it never waits for this thread to hand it the next one.
+ * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as ONE string
+ *   (the blocks' texts back to back) plus typed arrays, and comes back as typed arrays of topic
+ *   indexes (transferred, not copied). Idle workers take the next chunk, so a slow core does
+ *   not hold the batch up; each holds up to IN_FLIGHT chunks, so it never waits for this thread
+ *   to hand it the next one.
  * - Each chunk is sent as soon as it is joined, and its answer becomes sets as soon as it comes
- *   back, so this thread's share (joining the texts, making sets) overlaps the matching. With
- *   one worker this made the pool ≈ 1.5× faster, with two ≈ 1.15× (bench, 2 cores).
+ *   back, so this thread's share (joining the texts, making sets) overlaps the matching.
  * - Workers start on first use (a job with small pages never starts them), compile the model
  *   once, and live until `close()`. A worker that crashes fails its chunks and the pool: later
  *   calls fail too (the pipeline then fails the job, which can be retried).
@@ -69,9 +65,6 @@ interface Slot {
  * one, so it never waits for this thread (busy joining texts or making sets) to hand it work.
  */
 const IN_FLIGHT = 2
-
-/** Code-unit buffers kept for reuse (see `unitsOf`). */
-const SPARE_BUFFERS = 8
 
 const WORKER_URL = new URL("./poolWorker.ts", import.meta.url)
 
@@ -141,15 +134,6 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   let failure: Error | undefined
   let closed = false
   let nextId = 0
-  // Buffers for the chunks' code units, back from the workers: they go out again, so a job does
-  // not allocate (and leave for the collector) a new one per chunk.
-  const spare: Array<ArrayBuffer> = []
-  const unitsOf = (text: string): Uint16Array<ArrayBuffer> => {
-    const at = spare.findIndex((b) => b.byteLength >= text.length * 2)
-    const buffer = at >= 0 ? spare.splice(at, 1)[0]! : new ArrayBuffer(Math.max(text.length, chunkChars + (chunkChars >> 2)) * 2)
-    Buffer.from(buffer, 0, text.length * 2).write(text, 0, "utf16le")
-    return new Uint16Array(buffer, 0, text.length)
-  }
 
   const fail = (e: Error) => {
     failure ??= e
@@ -166,8 +150,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
         if (s.busy.length > depth) continue
         const c = queue.shift()!
         s.busy.push(c)
-        const { text, starts, participants } = c.request
-      s.worker.postMessage(c.request, [text.buffer as ArrayBuffer, starts.buffer as ArrayBuffer, participants.buffer as ArrayBuffer])
+        s.worker.postMessage(c.request, [c.request.starts.buffer as ArrayBuffer, c.request.participants.buffer as ArrayBuffer])
       }
     }
   }
@@ -189,10 +172,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
         const c = slot.busy.shift()
         if (c !== undefined && c.request.id === r.id) {
           if ("error" in r) c.reject(new Error(`topic detection worker failed: ${r.error}`))
-          else {
-            if (spare.length < SPARE_BUFFERS) spare.push(r.text.buffer as ArrayBuffer)
-            c.resolve(r)
-          }
+          else c.resolve(r)
         }
         dispatch()
       })
@@ -227,7 +207,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
       const c = chunkOf(blocks, begin, end)
       begin = end
       answers.push(
-        run({ id: nextId++, text: unitsOf(c.text), starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
+        run({ id: nextId++, text: c.text, starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
           for (let k = 0; k + 1 < offsets.length; k++) {
             out[c.begin + k] = core.setOf(topics, offsets[k]!, offsets[k + 1]! - offsets[k]!)
           }

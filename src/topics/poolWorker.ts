@@ -1,6 +1,6 @@
 /**
  * A worker of the detector pool (src/topics/pool.ts): compiles the model once, then answers
- * batches. A batch is the UTF-16 code units of the blocks' texts back to back (block k is
+ * batches. A batch is one string holding the blocks' texts back to back (block k is
  * `text[starts[k] .. starts[k + 1] - 1)`; one separator code unit follows each block) and the
  * blocks' participants (0 external, 1 internal). The answer: each block's topics as topic
  * indexes, in detection order, `topics[offsets[k] .. offsets[k + 1])`.
@@ -18,15 +18,13 @@ export interface WorkerInit {
 
 export interface BatchRequest {
   readonly id: number
-  /** The blocks' texts back to back, as UTF-16 code units (transferred, not copied). */
-  readonly text: Uint16Array
+  readonly text: string
   readonly starts: Int32Array
   readonly participants: Uint8Array
 }
 
 export type BatchResponse =
-  /** `text` is the request's, handed back for the next chunk (no new buffer per chunk). */
-  | { readonly id: number; readonly offsets: Int32Array; readonly topics: Int32Array; readonly text: Uint16Array }
+  | { readonly id: number; readonly offsets: Int32Array; readonly topics: Int32Array }
   | { readonly id: number; readonly error: string }
 
 const init = workerData as WorkerInit
@@ -57,7 +55,7 @@ if (engine.kind === "js") warmUp()
 port.on("message", (m: BatchRequest) => {
   try {
     const { offsets, topics } = engine.detectBatch(m.text, m.starts, m.participants)
-    port.postMessage({ id: m.id, offsets, topics, text: m.text } satisfies BatchResponse, [offsets.buffer, topics.buffer, m.text.buffer as ArrayBuffer])
+    port.postMessage({ id: m.id, offsets, topics } satisfies BatchResponse, [offsets.buffer, topics.buffer])
   } catch (e) {
     port.postMessage({ id: m.id, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies BatchResponse)
   }

@@ -31,29 +31,16 @@ export interface BatchEngine {
   readonly fallbackBlocks: number
   /**
    * Block k is `text[starts[k] .. starts[k + 1] - 1)` (one separator code unit follows each
-   * block), spoken by `participants[k]` (0 external, 1 internal). The text is a string or its
-   * UTF-16 code units (as the pool sends them: no string to copy between threads).
+   * block), spoken by `participants[k]` (0 external, 1 internal).
    */
-  detectBatch(text: string | Uint16Array, starts: Int32Array, participants: Uint8Array): BatchResult
-}
-
-/** The string of UTF-16 code units (every unit kept as it is, lone surrogates too). */
-export const unitsToString = (units: Uint16Array): string =>
-  Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString("utf16le")
-
-/** The UTF-16 code units of a string, in a buffer of their own (to transfer to a worker). */
-export const stringToUnits = (text: string): Uint16Array<ArrayBuffer> => {
-  const units = new Uint16Array(text.length)
-  Buffer.from(units.buffer).write(text, 0, "utf16le")
-  return units
+  detectBatch(text: string, starts: Int32Array, participants: Uint8Array): BatchResult
 }
 
 /** The JavaScript engine, block by block. */
 export const jsBatchEngine = (core: DetectorCore): BatchEngine => ({
   kind: "js",
   fallbackBlocks: 0,
-  detectBatch: (units, starts, participants) => {
-    const text = typeof units === "string" ? units : unitsToString(units)
+  detectBatch: (text, starts, participants) => {
     const n = participants.length
     const offsets = new Int32Array(n + 1)
     let topics = new Int32Array(Math.max(64, n))
@@ -307,7 +294,7 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
   const batchBase = top
 
   let fallbackBlocks = 0
-  const detectBatch = (text: string | Uint16Array, starts: Int32Array, participants: Uint8Array): BatchResult => {
+  const detectBatch = (text: string, starts: Int32Array, participants: Uint8Array): BatchResult => {
     const n = participants.length
     if (n === 0) return { offsets: new Int32Array(1), topics: new Int32Array(0) }
     let longest = 0
@@ -322,8 +309,7 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     const positionsAt = alloc((scanCap + 64) * 4)
     let cap = Math.max(1024, n * 2)
     const topicsAt = alloc(cap * 4)
-    if (typeof text === "string") Buffer.from(memory.buffer, textAt, text.length * 2).write(text, 0, "utf16le")
-    else new Uint16Array(memory.buffer, textAt, text.length).set(text)
+    Buffer.from(memory.buffer, textAt, text.length * 2).write(text, 0, "utf16le")
     new Int32Array(memory.buffer, startsAt, n + 1).set(starts)
     new Uint8Array(memory.buffer, partsAt, n).set(participants)
     new Int32Array(memory.buffer, offsetsAt, 1)[0] = 0
@@ -335,10 +321,7 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
       const offsets = new Int32Array(memory.buffer, offsetsAt, n + 1)
       if (ex.status() === 2) {
         // The scan buffer is full: this block goes to the JavaScript engine (same answer).
-        const participant = participants[k] === 0 ? "external" : "internal"
-        const count = typeof text === "string"
-          ? core.topicIndexes(text, starts[k]!, starts[k + 1]! - 1, participant)
-          : core.topicIndexes(unitsToString(text.subarray(starts[k]!, starts[k + 1]! - 1)), 0, starts[k + 1]! - 1 - starts[k]!, participant)
+        const count = core.topicIndexes(text, starts[k]!, starts[k + 1]! - 1, participants[k] === 0 ? "external" : "internal")
         const used = offsets[k]!
         if (used + count > cap) {
           ensure(topicsAt + (used + count) * 4)

@@ -5,7 +5,7 @@ import type { Block } from "../../../src/domain/interaction.ts"
 import type { Topic, TopicModel } from "../../../src/domain/topicModel.ts"
 import { compileDetector, type Detector, detectorCore } from "../../../src/topics/detector.ts"
 import { toChunks } from "../../../src/topics/pool.ts"
-import { type BatchEngine, type BatchResult, jsBatchEngine, stringToUnits, unitsToString, wasmBatchEngine } from "../../../src/topics/wasmEngine.ts"
+import { type BatchEngine, type BatchResult, jsBatchEngine, wasmBatchEngine } from "../../../src/topics/wasmEngine.ts"
 import { BASE_WORDS, randomBlock, randomModel, SEPARATORS, variant } from "./corpora.ts"
 import { prng, refTopics } from "./reference.ts"
 
@@ -16,10 +16,10 @@ const engines = (d: Detector): { wasm: BatchEngine; js: BatchEngine } => {
   return { wasm, js: jsBatchEngine(core) }
 }
 
-/** One chunk, as the pool cuts and sends it: its text as UTF-16 code units (or as the string). */
-const run = (engine: BatchEngine, blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, as: "units" | "string" = "units"): BatchResult => {
+const run = (engine: BatchEngine, blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): BatchResult => {
+  // One chunk, as the pool cuts and sends it.
   const b = toChunks(blocks, Number.MAX_SAFE_INTEGER)[0] ?? { text: "", starts: new Int32Array(1), participants: new Uint8Array(0) }
-  return engine.detectBatch(as === "units" ? stringToUnits(b.text) : b.text, b.starts, b.participants)
+  return engine.detectBatch(b.text, b.starts, b.participants)
 }
 
 /** Each block's topic ids, in detection order. */
@@ -83,21 +83,11 @@ describe("WebAssembly topic engine", () => {
         for (let k = 0; k < n; k++) text += (k === 0 ? "" : rng.pick(SEPARATORS)) + variant(rng, rng.pick(WORDS))
         return { participant: rng.chance(0.5) ? ("external" as const) : ("internal" as const), text }
       })
-      const want = run(js, blocks, "string")
+      const want = run(js, blocks)
       const got = run(wasm, blocks)
       expect([...got.offsets], `case ${c}`).toEqual([...want.offsets])
       expect([...got.topics], `case ${c}`).toEqual([...want.topics])
-      expect([...run(wasm, blocks, "string").topics], `case ${c}`).toEqual([...want.topics])
-      expect([...run(js, blocks).topics], `case ${c}`).toEqual([...want.topics])
     }
-  })
-
-  it("takes text as a string or as its UTF-16 code units, lone surrogates and all", () => {
-    const text = "a\ud800b \udc00c 😀 ﬁne ①"
-    const units = stringToUnits(text)
-    expect(units.length).toBe(text.length)
-    expect(unitsToString(units)).toBe(text)
-    expect(unitsToString(units.subarray(2, 5))).toBe(text.slice(2, 5))
   })
 
   it("walks on to a failure node whose transitions are too many to copy", () => {
