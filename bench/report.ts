@@ -197,13 +197,14 @@ export const writeSummary = (): void => {
       "2 GHz core, for the scan, the lookup and the phrase work together. Joining a chunk's texts into one " +
       "string (the pool's main thread does it; counted in the one-core figure) costs ≈ 2 ns per byte on its own: " +
       "the blocks are strings sliced from a bigger one, as a parsed store response gives them. The same run repeated " +
-      "minutes apart varies by up to ±30% on this shared VM (other tenants; see the load averages): three runs of " +
-      "this suite within an hour gave 72–103 MB/s for the WebAssembly engine at 2,000 phrases, and 34–53 MB/s for " +
-      "the JavaScript one. Changes to the engine are compared by interleaving two builds' passes in one process " +
+      "minutes apart varies by up to ±30% on this shared VM (other tenants; see the load averages): five runs of " +
+      "this suite within two hours gave 72–116 MB/s for the WebAssembly engine at 2,000 phrases, and 34–60 MB/s " +
+      "for the JavaScript one. Changes to the engine are compared by interleaving two builds' passes in one process " +
       "(the ratio of neighbouring passes holds within a few percent). The RegExp baseline does the same work once " +
       "per phrase.",
-    "- **Matching, pool.** Each worker runs the WebAssembly engine on a chunk; the main thread joins each chunk's " +
-      "texts into one string and turns topic indexes back into sets. On a 2-vCPU VM shared with other tenants " +
+    "- **Matching, pool.** Each worker runs the WebAssembly engine on a chunk and holds the next one; the main " +
+      "thread joins each chunk's texts into one string, sends it at once, and turns each answer's topic indexes " +
+      "back into sets as it comes, so its share overlaps the matching. On a 2-vCPU VM shared with other tenants " +
       "(see the load average) the second worker often gets only part of a core, and the main thread's share of " +
       "the work (≈ 2 ns per byte to join, plus a set per block with topics) is no longer small next to the " +
       "engine's: three threads share two cores. The daemon runs one worker (cores − 1) beside its main thread.",
