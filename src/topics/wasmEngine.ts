@@ -281,7 +281,7 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
       setBit(wordInfo, g.words[0]! * 6 + 2, second & 127)
     }
     return [
-      m.empty ? 1 : 0, m.topicCount, m.gapped.length > 0 ? 1 : 0,
+      m.empty ? 1 : 0, m.topicCount,
       place(sig), place(next), place(m.nodeTopicStart), place(m.nodeTopics), place(edges), edgeMask,
       place(wordInfo),
       place(m.pairFirst), place(m.pairSecond), place(m.pairStart), place(m.pairEnd), m.pairMask,

@@ -53,7 +53,7 @@ typedef struct {
 } WordInfo;
 
 typedef struct {
-  i32 empty, topicCount, hasGapped;
+  i32 empty, topicCount;
   /* Per node (see resolvedTransitions in wasmEngine.ts): a 64-bit signature of the words of its
    * transitions (bit w & 63; all bits where the walk goes on at nodeNext; none for the root),
    * and its topics nodeTopics[nodeTopicStart[v] .. nodeTopicStart[v + 1]). */
@@ -135,7 +135,6 @@ static inline i32 next(void) { return *hp++; }
 static void readMatcher(Matcher *m) {
   m->empty = next();
   m->topicCount = next();
-  m->hasGapped = next();
   m->nodeSig = PTR(const u64 *);
   m->nodeNext = PTR(const i32 *);
   m->nodeTopicStart = PTR(const i32 *);
