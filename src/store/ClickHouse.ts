@@ -8,6 +8,9 @@
  *
  * The embedded engine allows one on-disk path per process: build this layer once.
  *
+ * Reads (`client.query`) are timed by `readBusy`: the seconds during which at least one was
+ * running or queued, until its result was ready.
+ *
  * SQL safety: every value goes through `query_params`. The one identifier put into SQL text is
  * the database name, validated against `[A-Za-z_][A-Za-z0-9_]*` (config and here).
  */
@@ -21,6 +24,7 @@ import {
   DatabaseIdentifierPattern,
   embeddedPath
 } from "./ClickHouseConfig.ts"
+import { type BusyClock, makeBusyClock } from "./busyClock.ts"
 import { migrate } from "./migrations.ts"
 import { attempt, attemptSync } from "./sql.ts"
 import { messageOf, StoreError } from "./StoreError.ts"
@@ -75,12 +79,25 @@ const makeClient = (s: ClickHouseSettings): Effect.Effect<{ client: ClickHouseCl
     return { client, embedded: true }
   })
 
+/** `client`, its reads (`query`) counted by `busy`. */
+const timedReads = (client: ClickHouseClient, busy: BusyClock): ClickHouseClient => {
+  const query = client.query.bind(client)
+  client.query = ((params: Parameters<typeof query>[0]) => busy.track(query(params))) as typeof client.query
+  return client
+}
+
 export class ClickHouse extends Context.Service<ClickHouse, {
   readonly client: ClickHouseClient
   /** Validated identifier; tables are `${database}.<table>`. */
   readonly database: string
   /** True when running on the in-process engine (chdb). */
   readonly embedded: boolean
+  /**
+   * Seconds with at least one read in flight. The embedded engine runs queries with parameters
+   * (every read here) one at a time for the whole process: near 1 busy second per second, its
+   * reads are what bounds the daemon.
+   */
+  readonly readBusy: BusyClock
 }>()("rewind/store/ClickHouse") {
   /** Connect (server or embedded), apply migrations; the client is closed when the layer is released. */
   static readonly layer = (s: ClickHouseSettings): Layer.Layer<ClickHouse, StoreError> =>
@@ -93,12 +110,13 @@ export class ClickHouse extends Context.Service<ClickHouse, {
             message: `CLICKHOUSE_DATABASE ${JSON.stringify(s.database)} is not a valid name (letters, digits, '_')`
           })
         }
+        const readBusy = makeBusyClock()
         const { client, embedded } = yield* Effect.acquireRelease(
           makeClient(s),
           ({ client }) => attempt("close", () => client.close()).pipe(Effect.ignore)
         )
         yield* migrate(client, s.database)
-        return ClickHouse.of({ client, database: s.database, embedded })
+        return ClickHouse.of({ client: timedReads(client, readBusy), database: s.database, embedded, readBusy })
       })
     )
 

@@ -90,6 +90,10 @@ describe("the rewind CLI and daemon as processes", () => {
     expect(metrics).toMatch(/rewind_jobs\{status="Completed"\} 1/)
     expect(metrics).toMatch(/rewind_clickhouse_insert_rows_total\{table="job_results"\} [1-9]/)
     expect(metrics).toContain("rewind_clickhouse_insert_duration_seconds_bucket")
+    // The job read its pages: some time with a read in flight, and less than this test has run.
+    const readBusy = Number(/^rewind_clickhouse_read_busy_seconds_total (\S+)$/m.exec(metrics)?.[1])
+    expect(readBusy).toBeGreaterThan(0)
+    expect(readBusy).toBeLessThan(process.uptime())
     expect(metrics).toMatch(/rewind_consumer_pending_messages\{consumer="commands"\} 0/)
     expect(metrics).toContain("rewind_process_cpu_seconds_total")
 
