@@ -44,6 +44,8 @@ export interface PhaseFigures {
   readonly cpuSeconds: number
   readonly mainThreadCpuSeconds: number
   readonly coresBusy: number
+  /** Seconds with at least one store read in flight (absent in results written before it was measured). */
+  readonly readBusySeconds?: number
   readonly series?: ReadonlyArray<{ s: number; rssMB: number; heapUsedMB: number }>
   /** Job: when every interaction was processed (the pipeline done), and the peak RSS until then. */
   readonly marked?: { readonly seconds: number; readonly peakRssMB: number }

@@ -2,6 +2,7 @@
  * Shared by the phases of the end-to-end benchmark (each phase is its own process, so each
  * one's memory is its own and the embedded engine opens the data directory once per process).
  */
+import type { BusyClock } from "../../src/store/busyClock.ts"
 import { Effect } from "effect"
 import type { Scope } from "../../src/domain/scope.ts"
 import type { TopicModel } from "../../src/domain/topicModel.ts"
@@ -43,7 +44,9 @@ export const settingsFor = (o: { dataDir: string; natsUrl?: string; prefix?: str
   )
 
 /** Measures a phase: wall time, peak RSS, CPU of the process and of the main thread. */
-export const measure = () => {
+/** Phase figures from now on; with `readBusy` (the store's), the seconds with a store read in flight. */
+export const measure = (readBusy?: BusyClock) => {
+  const busy0 = readBusy?.seconds() ?? 0
   const rss = rssSampler(25)
   // RSS and main-thread heap every 5 s (how memory evolves over a long phase). With
   // BENCH_GC_SAMPLES=1, after a full GC (the live heap; slows the phase a little).
@@ -72,6 +75,7 @@ export const measure = () => {
       mainThreadCpuSeconds: Math.round(((threadCpuMs() - m0) / 1000) * 100) / 100,
       /** Average busy cores over the phase (process CPU time / wall time). */
       coresBusy: Math.round((cpu / seconds) * 100) / 100,
+      ...(readBusy === undefined ? {} : { readBusySeconds: Math.round((readBusy.seconds() - busy0) * 100) / 100 }),
       series,
       ...(marked === undefined ? {} : { marked })
     }

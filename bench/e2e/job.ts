@@ -11,6 +11,7 @@ import { daemonCoreLayer } from "../../src/daemon/main.ts"
 import { Metrics } from "../../src/daemon/Metrics.ts"
 import { requestApi } from "../../src/nats/Service.ts"
 import { ModelRepo } from "../../src/repos/ModelRepo.ts"
+import { ClickHouse } from "../../src/store/ClickHouse.ts"
 import { e2eModel, e2eScope, emit, log, measure, settingsFor } from "./common.ts"
 
 const [dataDir, countArg, pageSizeArg, natsUrl] = process.argv.slice(2)
@@ -37,7 +38,7 @@ const program = Effect.gen(function*() {
   const result = yield* Effect.gen(function*() {
     const rev = yield* (yield* ModelRepo).push(model, "bench")
     const metrics = yield* Metrics
-    const done = measure()
+    const done = measure((yield* ClickHouse).readBusy)
     const jobId = "bench-e2e"
     yield* publishCommand("job.create", { ...scope, name: "bench e2e", jobId, createdBy: "bench" })
     let job: Job | undefined

@@ -5,6 +5,7 @@
  */
 import { Effect, Layer, References } from "effect"
 import { MaxPageInteractions } from "../../src/domain/job.ts"
+import { ClickHouse } from "../../src/store/ClickHouse.ts"
 import { InteractionStore } from "../../src/store/InteractionStore.ts"
 import { storeLayer } from "../../src/store/layer.ts"
 import { e2eModel, e2eScope, emit, measure, settingsFor } from "./common.ts"
@@ -19,7 +20,7 @@ const program = Effect.gen(function*() {
   const scope = e2eScope(e2eModel(), count)
   const result = yield* Effect.gen(function*() {
     const store = yield* InteractionStore
-    const done = measure()
+    const done = measure((yield* ClickHouse).readBusy)
     let interactions = 0
     let blocks = 0
     let chars = 0
