@@ -203,15 +203,20 @@ export const writeSummary = (): void => {
       "splits its time ≈ 55% scan with word lookups, ≈ 20% Aho–Corasick, ≈ 25% gapped phrases; the scan alone " +
       "runs at ≈ 150–190 MB/s. A CPU profile (`perf` with V8's `--perf-prof`) puts the hottest instructions right after " +
       "loads from the word table (196 KB at 2,000 phrases: 2,801 words in 24-byte slots, at most half full) and " +
-      "from the automaton's tables: most words cost a trip to the L2 cache. With these models 76% of the words " +
+      "from the automaton's tables. Taking the word lookup out (a build with a made-up id per word) makes the scan " +
+      "1.55× faster, so the lookup is ≈ 20% of the engine's time, but neither a table half as full nor a " +
+      "branch-free two-slot (cuckoo) table made it faster (1.00× and 1.02×; the cuckoo table 0.94× at 20,000 " +
+      "phrases). The same C compiled natively (clang 14, `-O3 -march=native`, over the same tables, run minutes " +
+      "apart) ran 1.2–1.3× the WebAssembly build, so WebAssembly is not what bounds it. With these models 76% of the words " +
       "are phrase words and 32% start a gapped-phrase window (the random phrases use the corpus' common words), " +
       "so the per-word work dominates: at 150 MB/s a word (5.3 bytes) would have ≈ 35 ns, ≈ 70 cycles of this " +
       "2 GHz core, for the scan, the lookup and the phrase work together. Joining a chunk's texts into one " +
       "string (the pool's main thread does it; counted in the one-core figure) costs ≈ 2 ns per byte on its own: " +
       "the blocks are strings sliced from a bigger one, as a parsed store response gives them. The same run repeated " +
-      "minutes apart varies by up to ±30% on this shared VM (other tenants; see the load averages): five runs of " +
-      "this suite within two hours gave 72–116 MB/s for the WebAssembly engine at 2,000 phrases, and 34–60 MB/s " +
-      "for the JavaScript one. Changes to the engine are compared by interleaving two builds' passes in one process " +
+      "minutes apart varies by up to ±30% on this shared VM (other tenants; see the load averages), with no steal " +
+      "time reported (`/proc/stat`): the CPU itself runs slower. Runs of this suite on one day gave 72–116 MB/s for " +
+      "the WebAssembly engine at 2,000 phrases and 34–63 MB/s for the JavaScript one; the engine alone (texts " +
+      "joined beforehand) ran at medians from 88 to 154 MB/s within one hour. Changes to the engine are compared by interleaving two builds' passes in one process " +
       "(the ratio of neighbouring passes holds within a few percent). The RegExp baseline does the same work once " +
       "per phrase.",
     "- **Matching, pool.** Each worker runs the WebAssembly engine on a chunk and holds the next one; the main " +
@@ -235,11 +240,15 @@ export const writeSummary = (): void => {
       "≈ 4 ms of each is the engine's fixed cost per query and most of the rest is reading whole 8,192-row granules " +
       "for 500 interactions. Bigger pages or a finer index granularity would amortize that, at a cost in memory. " +
       "That one-at-a-time chain of reads is the job's bound: the time with a store read in flight (measured by " +
-      "the store itself, `rewind_clickhouse_read_busy_seconds_total` on `/metrics`) is about 90% of the job, " +
-      "against about 60% of the bare read. The job makes half again as many reads (each page's prior topics), and they " +
+      "the store itself, `rewind_clickhouse_read_busy_seconds_total` on `/metrics`) is 91–96% of the job, " +
+      "against 59–68% of the bare read (50,000 and 250,000 interactions). The job makes half again as many reads (each page's prior topics), and they " +
       "take twice as long on average as in the bare read, because they share the 2 cores with the inserts, the " +
       "matching and the main thread. Matching faster would not shorten the job. Running the worker at a lower " +
-      "priority (nice 10) did not shorten it either (three runs each way at 50,000 interactions). Against a ClickHouse " +
+      "priority (nice 10) did not shorten it either (three runs each way at 50,000 interactions). Each read is " +
+      "started by the main thread when the one before it ends, so a long stretch of work there holds the chain up " +
+      "(measured: a 60 ms busy stretch every 80 ms made a 25 ms read take 72 ms, 15 ms stretches 31 ms). Cutting the " +
+      "insert encoding (50–70 ms per batch) into 2,000-row slices did not shorten the job with the daemon's heap " +
+      "cap (four interleaved runs each way, 50,000 interactions) and added 30–40 MB of peak RSS, so it was taken back. Against a ClickHouse " +
       "server the reads run in the server, outside this process and its cores.",
     "- **Memory.** Peak RSS is the embedded engine — its library alone brings a Node process to ≈ 230 MB, ≈ 290 MB " +
       "with a session open, ≈ 600 MB while reading (`max_threads` and `max_block_size` change it by < 5%) — plus " +

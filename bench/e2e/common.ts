@@ -43,8 +43,10 @@ export const settingsFor = (o: { dataDir: string; natsUrl?: string; prefix?: str
     Effect.map((s): AllSettings => ({ ...s, nats: { ...s.nats, servers: o.natsUrl === undefined ? s.nats.servers : [o.natsUrl] } }))
   )
 
-/** Measures a phase: wall time, peak RSS, CPU of the process and of the main thread. */
-/** Phase figures from now on; with `readBusy` (the store's), the seconds with a store read in flight. */
+/**
+ * Measures a phase: wall time, peak RSS, CPU of the process and of the main thread; with
+ * `readBusy` (the store's), the seconds with a store read in flight.
+ */
 export const measure = (readBusy?: BusyClock) => {
   const busy0 = readBusy?.seconds() ?? 0
   const rss = rssSampler(25)
