@@ -19,8 +19,10 @@ export const StoreMetricsLive = Layer.effectDiscard(
       registers: [registry],
       collect() {
         const seconds = readBusy.seconds()
-        if (seconds > counted) this.inc(seconds - counted)
-        counted = Math.max(counted, seconds)
+        if (seconds > counted) {
+          this.inc(seconds - counted)
+          counted = seconds
+        }
       }
     })
   })

@@ -92,11 +92,7 @@ export class ClickHouse extends Context.Service<ClickHouse, {
   readonly database: string
   /** True when running on the in-process engine (chdb). */
   readonly embedded: boolean
-  /**
-   * Seconds with at least one read in flight. The embedded engine runs queries with parameters
-   * (every read here) one at a time for the whole process: near 1 busy second per second, its
-   * reads are what bounds the daemon.
-   */
+  /** Seconds with at least one read in flight (see busyClock.ts). */
   readonly readBusy: BusyClock
 }>()("rewind/store/ClickHouse") {
   /** Connect (server or embedded), apply migrations; the client is closed when the layer is released. */
