@@ -140,7 +140,7 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
   if (engine === undefined) throw new Error("WebAssembly is unavailable")
   const wasmPass = () => {
     for (let k = 0; k < blocks.length; k += o.batchBlocks) {
-      for (const c of toChunks(blocks.slice(k, k + o.batchBlocks), DEFAULT_CHUNK_CHARS)) engine.detectBatch(c.text, c.starts, c.participants)
+      for (const c of toChunks(blocks.slice(k, k + o.batchBlocks), DEFAULT_CHUNK_CHARS)) engine.detectBatch(c.texts, c.starts, c.participants)
     }
   }
   wasmPass() // warm-up

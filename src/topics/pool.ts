@@ -7,9 +7,9 @@
  *   `detector.detectTopics(block)` returns (same topics, same order, same shared empty and
  *   singleton sets): the workers run the same engine on the same model, and the answers are
  *   turned back into sets by the main detector's own core.
- * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as ONE string
- *   (the blocks' texts back to back) plus typed arrays, and comes back as typed arrays of topic
- *   indexes (transferred, not copied). Idle workers take the next chunk, so a slow core does
+ * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as a few
+ *   strings (the blocks' texts back to back, see `Chunk`) plus typed arrays, and comes back as
+ *   typed arrays of topic indexes (transferred, not copied). Idle workers take the next chunk, so a slow core does
  *   not hold the batch up; each holds up to IN_FLIGHT chunks, so it never waits for this thread
  *   to hand it the next one.
  * - Each chunk is sent as soon as it is joined, and its answer becomes sets as soon as it comes
@@ -75,13 +75,25 @@ export const livePoolWorkers = (): number => live
 /** Code units of text per chunk a worker gets (see DetectorPoolOptions.chunkChars). */
 export const DEFAULT_CHUNK_CHARS = 262_144
 
-/** A run of blocks as one batch engine call takes it (src/topics/wasmEngine.ts): from block `begin`. */
+/**
+ * A run of blocks as one batch engine call takes it (src/topics/wasmEngine.ts): from block
+ * `begin`. Their texts are in `texts`, back to back, each followed by one separator: block k is
+ * `texts.join("")[starts[k] .. starts[k + 1] - 1)`. Each string holds whole blocks, about
+ * SEGMENT_CHARS code units of them (see there).
+ */
 export interface Chunk {
   readonly begin: number
-  readonly text: string
+  readonly texts: ReadonlyArray<string>
   readonly starts: Int32Array
   readonly participants: Uint8Array
 }
+
+/**
+ * Code units per string of a chunk. V8 joins a few hundred short strings into a new one about
+ * twice as fast per unit as a few thousand into one big string (which it allocates outside the
+ * young generation): a chunk of 262,144 units is cut into strings of about this size.
+ */
+const SEGMENT_CHARS = 16_384
 
 /** Where `blocks` are cut into chunks of about `chunkChars` code units: the chunks' ends. */
 const chunkEnds = (blocks: ReadonlyArray<Pick<Block, "text">>, chunkChars: number): Array<number> => {
@@ -98,22 +110,30 @@ const chunkEnds = (blocks: ReadonlyArray<Pick<Block, "text">>, chunkChars: numbe
   return ends
 }
 
-/** Blocks `begin .. end` as one chunk: their texts in one string, plus typed arrays. */
+/** Blocks `begin .. end` as one chunk: their texts in strings of whole blocks, plus typed arrays. */
 const chunkOf = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, begin: number, end: number): Chunk => {
   const n = end - begin
-  const texts = new Array<string>(n)
+  const texts: Array<string> = []
   const starts = new Int32Array(n + 1)
   const participants = new Uint8Array(n)
+  let segment: Array<string> = []
+  let segmentStart = 0
   for (let k = 0; k < n; k++) {
     const b = blocks[begin + k]!
-    texts[k] = b.text
+    segment.push(b.text)
     participants[k] = b.participant === "external" ? 0 : 1
     starts[k + 1] = starts[k]! + b.text.length + 1
+    if (starts[k + 1]! - segmentStart >= SEGMENT_CHARS || k === n - 1) {
+      segment.push("") // the last block's separator
+      texts.push(segment.join("\n"))
+      segment = []
+      segmentStart = starts[k + 1]!
+    }
   }
-  return { begin, text: texts.join("\n"), starts, participants }
+  return { begin, texts, starts, participants }
 }
 
-/** Cut `blocks` into chunks of about `chunkChars` code units, each one string plus typed arrays. */
+/** Cut `blocks` into chunks of about `chunkChars` code units. */
 export const toChunks = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, chunkChars: number): Array<Chunk> =>
   chunkEnds(blocks, chunkChars).map((end, c, ends) => chunkOf(blocks, c === 0 ? 0 : ends[c - 1]!, end))
 
@@ -207,7 +227,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
       const c = chunkOf(blocks, begin, end)
       begin = end
       answers.push(
-        run({ id: nextId++, text: c.text, starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
+        run({ id: nextId++, texts: c.texts, starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
           for (let k = 0; k + 1 < offsets.length; k++) {
             out[c.begin + k] = core.setOf(topics, offsets[k]!, offsets[k + 1]! - offsets[k]!)
           }

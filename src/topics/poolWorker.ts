@@ -1,8 +1,8 @@
 /**
  * A worker of the detector pool (src/topics/pool.ts): compiles the model once, then answers
- * batches. A batch is one string holding the blocks' texts back to back (block k is
- * `text[starts[k] .. starts[k + 1] - 1)`; one separator code unit follows each block) and the
- * blocks' participants (0 external, 1 internal). The answer: each block's topics as topic
+ * batches. A batch is the blocks' texts back to back in a few strings (block k is
+ * `texts.join("")[starts[k] .. starts[k + 1] - 1)`; one separator code unit follows each block;
+ * a string holds whole blocks) and the blocks' participants (0 external, 1 internal). The answer: each block's topics as topic
  * indexes, in detection order, `topics[offsets[k] .. offsets[k + 1])`.
  */
 import { parentPort, workerData } from "node:worker_threads"
@@ -18,7 +18,7 @@ export interface WorkerInit {
 
 export interface BatchRequest {
   readonly id: number
-  readonly text: string
+  readonly texts: ReadonlyArray<string>
   readonly starts: Int32Array
   readonly participants: Uint8Array
 }
@@ -54,7 +54,7 @@ if (engine.kind === "js") warmUp()
 
 port.on("message", (m: BatchRequest) => {
   try {
-    const { offsets, topics } = engine.detectBatch(m.text, m.starts, m.participants)
+    const { offsets, topics } = engine.detectBatch(m.texts, m.starts, m.participants)
     port.postMessage({ id: m.id, offsets, topics } satisfies BatchResponse, [offsets.buffer, topics.buffer])
   } catch (e) {
     port.postMessage({ id: m.id, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies BatchResponse)

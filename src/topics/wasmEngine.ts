@@ -1,8 +1,8 @@
 /**
  * Topic detection for whole batches in WebAssembly (src/topics/wasm/engine.c): the compiled
  * detector's tables are copied once into the module's memory; a batch (the blocks' texts back to
- * back in ONE string, as the pool sends them) is copied in as UTF-16 code units with one native
- * call, and one call into the module detects every block. No per-block JavaScript work, no
+ * back in a few strings, as the pool sends them) is copied in as UTF-16 code units with one
+ * native call per string, and one call into the module detects every block. No per-block JavaScript work, no
  * `charCodeAt` dispatch per character.
  *
  * The answer is exactly the JavaScript engine's (`DetectorCore.topicIndexes`): same topics, same
@@ -30,17 +30,19 @@ export interface BatchEngine {
   /** Blocks the WebAssembly engine handed to the JavaScript one (their words overflowed its buffer). */
   readonly fallbackBlocks: number
   /**
-   * Block k is `text[starts[k] .. starts[k + 1] - 1)` (one separator code unit follows each
-   * block), spoken by `participants[k]` (0 external, 1 internal).
+   * Block k is `texts.join("")[starts[k] .. starts[k + 1] - 1)` (one separator code unit follows
+   * each block; a string holds whole blocks: src/topics/pool.ts' `Chunk`), spoken by
+   * `participants[k]` (0 external, 1 internal).
    */
-  detectBatch(text: string, starts: Int32Array, participants: Uint8Array): BatchResult
+  detectBatch(texts: ReadonlyArray<string>, starts: Int32Array, participants: Uint8Array): BatchResult
 }
 
 /** The JavaScript engine, block by block. */
 export const jsBatchEngine = (core: DetectorCore): BatchEngine => ({
   kind: "js",
   fallbackBlocks: 0,
-  detectBatch: (text, starts, participants) => {
+  detectBatch: (texts, starts, participants) => {
+    const text = texts.join("")
     const n = participants.length
     const offsets = new Int32Array(n + 1)
     let topics = new Int32Array(Math.max(64, n))
@@ -294,14 +296,15 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
   const batchBase = top
 
   let fallbackBlocks = 0
-  const detectBatch = (text: string, starts: Int32Array, participants: Uint8Array): BatchResult => {
+  const detectBatch = (texts: ReadonlyArray<string>, starts: Int32Array, participants: Uint8Array): BatchResult => {
     const n = participants.length
     if (n === 0) return { offsets: new Int32Array(1), topics: new Int32Array(0) }
     let longest = 0
     for (let k = 0; k < n; k++) longest = Math.max(longest, starts[k + 1]! - starts[k]!)
     const scanCap = (longest >> 1) + 2
     top = batchBase
-    const textAt = alloc(text.length * 2 + 192) // the scan loads up to 80 units past a position inside the text
+    const length = starts[n]!
+    const textAt = alloc(length * 2 + 192) // the scan loads up to 80 units past a position inside the text
     const startsAt = alloc((n + 1) * 4)
     const partsAt = alloc(n)
     const offsetsAt = alloc((n + 1) * 4)
@@ -309,7 +312,12 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     const positionsAt = alloc((scanCap + 64) * 4)
     let cap = Math.max(1024, n * 2)
     const topicsAt = alloc(cap * 4)
-    Buffer.from(memory.buffer, textAt, text.length * 2).write(text, 0, "utf16le")
+    const units = Buffer.from(memory.buffer, textAt, length * 2)
+    const textStarts = new Int32Array(texts.length + 1) // texts[s] holds units textStarts[s] ..
+    for (let s = 0; s < texts.length; s++) {
+      units.write(texts[s]!, textStarts[s]! * 2, "utf16le")
+      textStarts[s + 1] = textStarts[s]! + texts[s]!.length
+    }
     new Int32Array(memory.buffer, startsAt, n + 1).set(starts)
     new Uint8Array(memory.buffer, partsAt, n).set(participants)
     new Int32Array(memory.buffer, offsetsAt, 1)[0] = 0
@@ -321,7 +329,10 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
       const offsets = new Int32Array(memory.buffer, offsetsAt, n + 1)
       if (ex.status() === 2) {
         // The scan buffer is full: this block goes to the JavaScript engine (same answer).
-        const count = core.topicIndexes(text, starts[k]!, starts[k + 1]! - 1, participants[k] === 0 ? "external" : "internal")
+        let s = 0
+        while (textStarts[s + 1]! <= starts[k]!) s++
+        const at = starts[k]! - textStarts[s]!
+        const count = core.topicIndexes(texts[s]!, at, at + starts[k + 1]! - 1 - starts[k]!, participants[k] === 0 ? "external" : "internal")
         const used = offsets[k]!
         if (used + count > cap) {
           ensure(topicsAt + (used + count) * 4)

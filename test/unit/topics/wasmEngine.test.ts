@@ -18,8 +18,8 @@ const engines = (d: Detector): { wasm: BatchEngine; js: BatchEngine } => {
 
 const run = (engine: BatchEngine, blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): BatchResult => {
   // One chunk, as the pool cuts and sends it.
-  const b = toChunks(blocks, Number.MAX_SAFE_INTEGER)[0] ?? { text: "", starts: new Int32Array(1), participants: new Uint8Array(0) }
-  return engine.detectBatch(b.text, b.starts, b.participants)
+  const b = toChunks(blocks, Number.MAX_SAFE_INTEGER)[0] ?? { texts: [], starts: new Int32Array(1), participants: new Uint8Array(0) }
+  return engine.detectBatch(b.texts, b.starts, b.participants)
 }
 
 /** Each block's topic ids, in detection order. */
@@ -137,6 +137,12 @@ describe("WebAssembly topic engine", () => {
     expect(topicLists(d, run(wasm, mixed))).toEqual([["one", "ones", "other"]])
     expect(wasm.fallbackBlocks).toBe(2)
     expect([...got.topics]).toEqual([...run(js, blocks).topics])
+    // The same blocks after 40,000 code units of others: in a later string of the chunk.
+    const filler = Array.from({ length: 400 }, (_, k) => ({ participant: "external" as const, text: `${k} refund `.padEnd(99, "x") }))
+    const late = run(wasm, [...filler, ...blocks])
+    expect(wasm.fallbackBlocks).toBe(3)
+    expect(topicLists(d, late).slice(400)).toEqual([["other"], ["one", "ones"], ["other", "one"]])
+    expect([...late.topics]).toEqual([...run(js, [...filler, ...blocks]).topics])
   })
 
   it("grows its output when blocks find more topics than it first made room for", () => {
