@@ -40,6 +40,48 @@ export const threadCpuMs = (): number => {
   return (u.user + u.system) / 1000
 }
 
+let referenceBytes: Uint8Array | undefined
+
+/**
+ * One pass of a fixed workload that tells how fast this machine runs at the moment (a shared VM
+ * varies by ±30% within an hour): FNV-1a in four interleaved lanes over 8 MiB of fixed
+ * pseudo-random bytes, in JavaScript, by this thread's CPU time; MB/s. It never changes, so
+ * figures of runs on other days compare through their ratio to it.
+ */
+export const referencePass = (): number => {
+  if (referenceBytes === undefined) {
+    referenceBytes = new Uint8Array(8 << 20)
+    let x = 2463534242
+    for (let i = 0; i < referenceBytes.length; i++) {
+      x ^= x << 13
+      x ^= x >>> 17
+      x ^= x << 5
+      referenceBytes[i] = x & 255
+    }
+    fnv4(referenceBytes, 1) // compiled before the first timed pass
+  }
+  const c0 = threadCpuMs()
+  referenceSink = fnv4(referenceBytes, REFERENCE_PASSES)
+  return (REFERENCE_PASSES * referenceBytes.length) / 1e3 / (threadCpuMs() - c0)
+}
+/** Passes over the bytes per reference figure: ≈ 150 ms, so the CPU clock's steps (4 ms) matter little. */
+const REFERENCE_PASSES = 16
+
+const fnv4 = (b: Uint8Array, passes: number): number => {
+  let h0 = 0x811c9dc5, h1 = h0, h2 = h0, h3 = h0
+  for (let pass = 0; pass < passes; pass++) {
+    for (let i = 0; i < b.length; i += 4) {
+      h0 = Math.imul(h0 ^ b[i]!, 0x01000193)
+      h1 = Math.imul(h1 ^ b[i + 1]!, 0x01000193)
+      h2 = Math.imul(h2 ^ b[i + 2]!, 0x01000193)
+      h3 = Math.imul(h3 ^ b[i + 3]!, 0x01000193)
+    }
+  }
+  return h0 ^ h1 ^ h2 ^ h3
+}
+/** Keeps the reference's result live (so the loop is not optimized away). */
+export let referenceSink = 0
+
 /** CPU time of the whole process (all threads), ms. */
 export const processCpuMs = (): number => {
   const u = process.cpuUsage()

@@ -10,7 +10,8 @@
  *   other tenants take turns on it);
  * - one core, WebAssembly: the batch engine the pool's workers run (src/topics/wasmEngine.ts) on
  *   this thread, fed page-sized batches cut into chunks as the pool cuts them (joining the texts
- *   counts); wall and CPU time;
+ *   counts); wall and CPU time; before each timed pass, one pass of a fixed reference workload
+ *   (bench/lib.ts `referencePass`), the machine's speed at the time;
  * - all cores: the worker pool over the same blocks in page-sized batches, by wall time;
  * - baseline: a naive matcher with one RegExp per phrase over the block's normalized text,
  *   measured in the same run on as many blocks as fit in its time cap.
@@ -24,7 +25,7 @@ import { DEFAULT_CHUNK_CHARS, makeDetectorPool, toChunks } from "../src/topics/p
 import { wasmBatchEngine } from "../src/topics/wasmEngine.ts"
 import { maxGapOf } from "../src/topics/strictness.ts"
 import { type Corpus, randomModel, seedCorpus } from "./corpus.ts"
-import { gc, mb, median, round, rssSampler, threadCpuMs } from "./lib.ts"
+import { gc, mb, median, referencePass, round, rssSampler, threadCpuMs } from "./lib.ts"
 
 export interface MatchOptions {
   /** Seed interactions whose blocks form the corpus (default 10,000 ≈ 200,000 blocks ≈ 18 MB). */
@@ -57,6 +58,11 @@ export interface MatchRow {
   /** One core, the WebAssembly batch engine (absent in results written before it existed). */
   readonly wasmWall?: Throughput
   readonly wasmCpu?: Throughput
+  /**
+   * The machine's speed while the WebAssembly runs were timed: `referencePass` (bench/lib.ts)
+   * before each, MB/s, median (absent in results written before it existed).
+   */
+  readonly referenceMBps?: number
   readonly pool: Throughput & { readonly workers: number; readonly runsMBps: ReadonlyArray<number>; readonly peakRssMB: number }
   readonly baseline: Throughput & { readonly blocks: number; readonly seconds: number }
 }
@@ -146,7 +152,9 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
   wasmPass() // warm-up
   const wasmWall: Array<number> = []
   const wasmCpu: Array<number> = []
+  const reference: Array<number> = []
   for (let r = 0; r < o.runs; r++) {
+    reference.push(referencePass())
     const c0 = threadCpuMs()
     const t0 = performance.now()
     wasmPass()
@@ -201,6 +209,7 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
     singleRunsMBps: wall.map((ms) => sig(bytes / 1e6 / (ms / 1000))),
     wasmWall: throughput(bytes, blocks.length, median(wasmWall)),
     wasmCpu: throughput(bytes, blocks.length, median(wasmCpu)),
+    referenceMBps: sig(median(reference)),
     pool: {
       ...throughput(bytes, blocks.length, median(poolWall)),
       workers: pool.workers,

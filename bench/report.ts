@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import type { E2eResult, E2eVariant, PhaseFigures } from "./e2e.ts"
-import { type Machine, mdTable, table } from "./lib.ts"
+import { type Machine, mdTable, round, table } from "./lib.ts"
 import type { MatchResult } from "./match.ts"
 
 export const resultsDir = fileURLToPath(new URL("./results/", import.meta.url))
@@ -44,6 +44,7 @@ const matchRows = (r: MatchResult) =>
     x.wasmWall?.mbPerSec ?? "–",
     x.wasmWall === undefined ? "–" : fmt(x.wasmWall.blocksPerSec),
     x.wasmCpu?.mbPerSec ?? "–",
+    x.referenceMBps ?? "–",
     x.pool.mbPerSec,
     fmt(x.pool.blocksPerSec),
     x.baseline.mbPerSec,
@@ -53,7 +54,7 @@ const matchRows = (r: MatchResult) =>
 
 const matchHead = [
   "phrases", "topics", "compile ms", "heap MB", "1 core MB/s", "1 core blocks/s", "1 core MB/s (CPU time)",
-  "1 core Wasm MB/s", "1 core Wasm blocks/s", "1 core Wasm MB/s (CPU time)", "pool MB/s", "pool blocks/s", "RegExp MB/s", "RegExp blocks/s", "vs RegExp"
+  "1 core Wasm MB/s", "1 core Wasm blocks/s", "1 core Wasm MB/s (CPU time)", "ref MB/s", "pool MB/s", "pool blocks/s", "RegExp MB/s", "RegExp blocks/s", "vs RegExp"
 ]
 
 export const matchTable = (r: MatchResult): string => table(matchHead, matchRows(r))
@@ -106,6 +107,12 @@ export const e2eTable = (r: E2eResult): string =>
     ...r.variants.flatMap(variantLines)
   ].join("\n")
 
+/** Lowest and highest reference speed across a match run's rows ("a–b"). */
+const referenceRange = (r: MatchResult): string => {
+  const refs = r.rows.flatMap((x) => (x.referenceMBps === undefined ? [] : [x.referenceMBps]))
+  return `${Math.min(...refs)}–${Math.max(...refs)}`
+}
+
 /** Rewrites bench/RESULTS.md from the latest result of each suite. */
 export const writeSummary = (): void => {
   const match = latest("match")
@@ -137,6 +144,9 @@ export const writeSummary = (): void => {
       "- *1 core Wasm*: the WebAssembly batch engine (`src/topics/wasmEngine.ts`, what the pool's workers run) on one " +
         "thread, fed page-sized batches cut into chunks as the pool cuts them; joining the texts and copying them into " +
         "the module count. Same answers as the JavaScript engine, checked by the tests.",
+      "- *ref*: the machine's speed while the Wasm figure was measured: a fixed loop (FNV-1a in four lanes over 8 MiB, " +
+        "JavaScript; `referencePass` in `bench/lib.ts`) timed by CPU time before each Wasm pass, median. It never " +
+        "changes, so *Wasm (CPU time) ÷ ref* compares runs of different days on this shared machine, whose speed varies.",
       "- *pool*: `src/topics/pool.ts` with one worker per core (WebAssembly engine), page-sized batches, by wall time " +
         "(includes handing the text to the workers and the sets back).",
       "- *RegExp*: the naive way — normalize the block, then one RegExp per phrase — run in the same process for " +
@@ -149,7 +159,13 @@ export const writeSummary = (): void => {
         `Target (SPEC): ≥ 150 MB/s per core at 2,000 phrases. Measured on one core: WebAssembly engine ` +
           `${at2000.wasmWall?.mbPerSec ?? "–"} MB/s by wall time, ${at2000.wasmCpu?.mbPerSec ?? "–"} MB/s by CPU time; ` +
           `JavaScript engine ${at2000.singleWall.mbPerSec} MB/s by wall time, ${at2000.singleCpu.mbPerSec} MB/s by CPU time; ` +
-          `${at2000.pool.mbPerSec} MB/s on ${at2000.pool.workers} workers.`,
+          `${at2000.pool.mbPerSec} MB/s on ${at2000.pool.workers} workers.` +
+          (at2000.referenceMBps === undefined || at2000.wasmCpu === undefined
+            ? ""
+            : ` The reference loop ran at ${at2000.referenceMBps} MB/s meanwhile (Wasm ÷ ref = ` +
+              `${round(at2000.wasmCpu.mbPerSec / at2000.referenceMBps, 3)}): at this ratio the engine reaches 150 MB/s ` +
+              `where the reference runs at ${Math.round(150 / (at2000.wasmCpu.mbPerSec / at2000.referenceMBps))} MB/s. ` +
+              `Across this run's rows the reference ran at ${referenceRange(r)} MB/s: the same machine, minutes apart.`),
         ""
       )
     }
