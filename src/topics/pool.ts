@@ -9,9 +9,9 @@
  *   turned back into sets by the main detector's own core.
  * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as a few
  *   strings (the blocks' texts back to back, see `Chunk`) plus typed arrays, and comes back as
- *   typed arrays of topic indexes (transferred, not copied). Idle workers take the next chunk, so a slow core does
- *   not hold the batch up; each holds up to IN_FLIGHT chunks, so it never waits for this thread
- *   to hand it the next one.
+ *   typed arrays of topic indexes (transferred, not copied). Idle workers take the next chunk,
+ *   so a slow core does not hold the batch up; each holds up to IN_FLIGHT chunks, so it never
+ *   waits for this thread to hand it the next one.
  * - Each chunk is sent as soon as it is joined, and its answer becomes sets as soon as it comes
  *   back, so this thread's share (joining the texts, making sets) overlaps the matching.
  * - Workers start on first use (a job with small pages never starts them), compile the model

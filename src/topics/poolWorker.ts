@@ -2,8 +2,9 @@
  * A worker of the detector pool (src/topics/pool.ts): compiles the model once, then answers
  * batches. A batch is the blocks' texts back to back in a few strings (block k is
  * `texts.join("")[starts[k] .. starts[k + 1] - 1)`; one separator code unit follows each block;
- * a string holds whole blocks) and the blocks' participants (0 external, 1 internal). The answer: each block's topics as topic
- * indexes, in detection order, `topics[offsets[k] .. offsets[k + 1])`.
+ * a string holds whole blocks) and the blocks' participants (0 external, 1 internal). The
+ * answer: each block's topics as topic indexes, in detection order,
+ * `topics[offsets[k] .. offsets[k + 1])`.
  */
 import { parentPort, workerData } from "node:worker_threads"
 import type { TopicModel } from "../domain/topicModel.ts"

@@ -2,8 +2,8 @@
  * Topic detection for whole batches in WebAssembly (src/topics/wasm/engine.c): the compiled
  * detector's tables are copied once into the module's memory; a batch (the blocks' texts back to
  * back in a few strings, as the pool sends them) is copied in as UTF-16 code units with one
- * native call per string, and one call into the module detects every block. No per-block JavaScript work, no
- * `charCodeAt` dispatch per character.
+ * native call per string, and one call into the module detects every block. No per-block
+ * JavaScript work, no `charCodeAt` dispatch per character.
  *
  * The answer is exactly the JavaScript engine's (`DetectorCore.topicIndexes`): same topics, same
  * order — the module runs the same algorithm over the same tables (a few laid out anew for it:
