@@ -210,7 +210,7 @@ export const writeSummary = (): void => {
       "character by character with `charCodeAt`; the pipelines use it for single blocks. The WebAssembly engine " +
       "(`src/topics/wasm/engine.c`, compiled with clang 14 and committed; `src/topics/wasmEngine.ts`) runs the " +
       "same algorithm over the same compiled tables for a whole chunk of blocks in one call: the chunk's texts " +
-      "are copied into its memory as UTF-16 with one native call. Its scan classifies " +
+      "are copied into its memory as UTF-16, one native call per string of about 16K code units. Its scan classifies " +
       "64 code units at a time with SIMD into bit masks and takes the words from the masks; a word of at most 16 " +
       "ASCII letters and digits (and at most one apostrophe, which normalization drops) is keyed from one load and " +
       "looked up in one probe sequence, other words (non-ASCII, longer) go through the per-unit table. Its automaton " +
@@ -226,20 +226,26 @@ export const writeSummary = (): void => {
       "apart) ran 1.2–1.3× the WebAssembly build, so WebAssembly is not what bounds it. With these models 76% of the words " +
       "are phrase words and 32% start a gapped-phrase window (the random phrases use the corpus' common words), " +
       "so the per-word work dominates: at 150 MB/s a word (5.3 bytes) would have ≈ 35 ns, ≈ 70 cycles of this " +
-      "2 GHz core, for the scan, the lookup and the phrase work together. Joining a chunk's texts into one " +
-      "string (the pool's main thread does it; counted in the one-core figure) costs ≈ 2 ns per byte on its own: " +
-      "the blocks are strings sliced from a bigger one, as a parsed store response gives them. The same run repeated " +
+      "2 GHz core, for the scan, the lookup and the phrase work together. Joining a chunk's texts (the pool's main " +
+      "thread does it; counted in the one-core figure) costs ≈ 1.2–1.4 ns per byte: V8 joins a few hundred short " +
+      "strings about twice as fast per unit as a few thousand into one big string (allocated outside its young " +
+      "generation), so a chunk travels as strings of about 16K code units, not one (1.07–1.15× the one-core " +
+      "figure, interleaved). The same run repeated " +
       "minutes apart varies by up to ±30% on this shared VM (other tenants; see the load averages), with no steal " +
       "time reported (`/proc/stat`): the CPU itself runs slower. Runs of this suite on one day gave 72–116 MB/s for " +
       "the WebAssembly engine at 2,000 phrases and 34–63 MB/s for the JavaScript one; the engine alone (texts " +
-      "joined beforehand) ran at medians from 88 to 154 MB/s within one hour. Changes to the engine are compared by interleaving two builds' passes in one process " +
+      "joined beforehand) ran at medians from 88 to 154 MB/s within one hour. The reference loop (*ref*) shows " +
+      "the machine's speed beside each figure: in one run it went from 1,400 MB/s (the 200-phrase row) to 763 MB/s " +
+      "(the 2,000-phrase row) minutes later, and the engine's figures with it. At 2,000 phrases the engine ran at " +
+      "0.105 of the reference, so it reaches 150 MB/s on one core when the reference runs at ≈ 1,430 MB/s, which " +
+      "this machine did in some minutes and not in others. Changes to the engine are compared by interleaving two builds' passes in one process " +
       "(the ratio of neighbouring passes holds within a few percent). The RegExp baseline does the same work once " +
       "per phrase.",
     "- **Matching, pool.** Each worker runs the WebAssembly engine on a chunk and holds the next one; the main " +
-      "thread joins each chunk's texts into one string, sends it at once, and turns each answer's topic indexes " +
+      "thread joins each chunk's texts into a few strings, sends them at once, and turns each answer's topic indexes " +
       "back into sets as it comes, so its share overlaps the matching. On a 2-vCPU VM shared with other tenants " +
       "(see the load average) the second worker often gets only part of a core, and the main thread's share of " +
-      "the work (≈ 2 ns per byte to join, plus a set per block with topics) is no longer small next to the " +
+      "the work (≈ 1.3 ns per byte to join, plus a set per block with topics) is no longer small next to the " +
       "engine's: three threads share two cores. The daemon runs one worker (cores − 1) beside its main thread.",
     "- **The job.** It reads what the bare read reads, plus each page's prior topics, and writes every change " +
       "and a result per interaction. Topic changes are inserted once, into `block_topics`; the engine copies them " +
@@ -264,7 +270,16 @@ export const writeSummary = (): void => {
       "started by the main thread when the one before it ends, so a long stretch of work there holds the chain up " +
       "(measured: a 60 ms busy stretch every 80 ms made a 25 ms read take 72 ms, 15 ms stretches 31 ms). Cutting the " +
       "insert encoding (50–70 ms per batch) into 2,000-row slices did not shorten the job with the daemon's heap " +
-      "cap (four interleaved runs each way, 50,000 interactions) and added 30–40 MB of peak RSS, so it was taken back. Against a ClickHouse " +
+      "cap (four interleaved runs each way, 50,000 interactions) and added 30–40 MB of peak RSS, so it was taken back. " +
+      "The embedded engine on a thread of its own was tried too (a worker owns the chdb connection and the store's " +
+      "calls are posted to it, so the chain advances without waiting for the main thread): at 50,000 interactions " +
+      "the job's median went from 18.3 to 17.2 s with default flags and from 25.0 to 22.9 s with the heap cap (3 to " +
+      "7 runs each, ranges overlapping), at 35–60 MB more peak RSS with the cap. The thread's own clock then " +
+      "showed a read running only 63–74% of the job: with the chain no longer waiting, the two cores are the bound " +
+      "(1.7 busy). Not adopted: the gain is within this machine's variance and the memory is what the < 700 MB " +
+      "target has least room for. (A worker that loads chdb alone crashes the process when it ends: the library is " +
+      "unloaded while the engine's threads still hold destructors in it; keeping it loaded from the main thread " +
+      "avoids that.) Against a ClickHouse " +
       "server the reads run in the server, outside this process and its cores.",
     "- **Memory.** Peak RSS is the embedded engine — its library alone brings a Node process to ≈ 230 MB, ≈ 290 MB " +
       "with a session open, ≈ 600 MB while reading (`max_threads` and `max_block_size` change it by < 5%) — plus " +
