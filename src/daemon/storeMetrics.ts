@@ -6,7 +6,7 @@ import { Metrics } from "./Metrics.ts"
 /**
  * `rewind_clickhouse_read_busy_seconds_total`: seconds during which at least one store read was
  * in flight (ClickHouse.readBusy), read at each scrape. Its rate is the share of time the store
- * was reading: near 1 with the embedded engine, reads bound the daemon (it runs them one at a time).
+ * was reading: near 1, reads never stopped (the embedded engine runs them one at a time).
  */
 export const StoreMetricsLive = Layer.effectDiscard(
   Effect.gen(function*() {

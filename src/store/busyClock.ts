@@ -2,8 +2,8 @@
  * How long at least one operation was in flight: the union of the operations' intervals, not
  * their sum (two reads that overlap for a second count one second). The store wraps its reads
  * with one (`ClickHouse.readBusy`): over a stretch of time, busy seconds ÷ seconds near 1 means
- * reads never stopped, and with the embedded engine (which runs parameterized queries one at a
- * time for the whole process) that reads bound the daemon.
+ * reads never stopped (the embedded engine runs parameterized queries one at a time for the
+ * whole process): the store, or the cores it shares with the rest, limits the daemon.
  */
 export interface BusyClock {
   /** `operation`, counted while it is pending (until it resolves or rejects). */
