@@ -220,14 +220,14 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     const have = memory.buffer.byteLength
     if (end > have) memory.grow(Math.ceil((end - have) / PAGE))
   }
-  const alloc = (bytes: number): number => {
-    const at = (top + 7) & ~7
+  const alloc = (bytes: number, align = 8): number => {
+    const at = (top + align - 1) & -align
     top = at + bytes
     ensure(top)
     return at
   }
-  const place = (a: Int32Array | Uint16Array | Int8Array): number => {
-    const at = alloc(Math.max(8, a.byteLength))
+  const place = (a: Int32Array | Uint16Array | Int8Array, align = 8): number => {
+    const at = alloc(Math.max(8, a.byteLength), align)
     new Uint8Array(memory.buffer, at, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
     return at
   }
@@ -273,19 +273,19 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     }
     const { sig, next, edges, edgeMask } = resolvedTransitions(m)
     // Per word: root transition, largest gap, a 128-bit signature of gapped second words.
-    const wordInfo = new Int32Array(m.rootNext.length * 6)
+    const wordInfo = new Int32Array(m.rootNext.length * 8)
     for (let w = 0; w < m.rootNext.length; w++) {
-      wordInfo[w * 6] = m.rootNext[w]!
-      wordInfo[w * 6 + 1] = m.gMaxGap[w]!
+      wordInfo[w * 8] = m.rootNext[w]!
+      wordInfo[w * 8 + 1] = m.gMaxGap[w]!
     }
     for (const g of m.gapped) {
       const second = g.words[1]!
-      setBit(wordInfo, g.words[0]! * 6 + 2, second & 127)
+      setBit(wordInfo, g.words[0]! * 8 + 2, second & 127)
     }
     return [
       m.empty ? 1 : 0, m.topicCount,
       place(sig), place(next), place(m.nodeTopicStart), place(m.nodeTopics), place(edges), edgeMask,
-      place(wordInfo),
+      place(wordInfo, 64),
       place(m.pairFirst), place(m.pairSecond), place(m.pairStart), place(m.pairEnd), m.pairMask,
       place(m.gByPair),
       place(wordStart), place(words), place(Int32Array.from(m.gapped, (g) => g.gap)), place(topicStart), place(topics)

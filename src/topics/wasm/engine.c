@@ -46,10 +46,12 @@ typedef struct {
   i32 from, word, to, pad;
 } Edge;
 /* Per vocabulary word: its root transition, the largest gap of the gapped patterns starting
- * with it (0: none), and a 128-bit signature of those patterns' second words (bit v & 127). */
+ * with it (0: none), and a 128-bit signature of those patterns' second words (bit v & 127).
+ * Padded to 32 bytes (the table is 64-byte aligned): one never straddles two cache lines. */
 typedef struct {
   i32 rootNext, maxGap;
   u64 second[2];
+  u64 pad;
 } WordInfo;
 
 typedef struct {
@@ -118,14 +120,19 @@ typedef struct {
   i32 id, pad;
 } FastSlot;
 static FastSlot *fast;
+/* The words the scan met lately, phrase words or not (id -1): a direct-mapped cache in front of
+ * `fast` (48 KB against its 24 bytes per slot at most half full), indexed by other bits of the
+ * same hash. See `scan`. */
+#define RECENT_BITS 11
+#define RECENT_MASK ((1u << RECENT_BITS) - 1)
+static FastSlot recent[1u << RECENT_BITS];
 static u32 fastBits;
 static i32 vocabSize;
 /* lengthMask[n]: the first n bytes set (filled by `init`). */
 static v128_t lengthMask[17];
 
-static inline u32 fastHash(u64 a, u64 b) {
-  return (u32)(((a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full)) >> (64 - fastBits));
-}
+static inline u64 keyHash(u64 a, u64 b) { return (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full); }
+static inline u32 fastHash(u64 a, u64 b) { return (u32)(keyHash(a, b) >> (64 - fastBits)); }
 
 /* Reads the model's header: the pointers and sizes in the order wasmEngine.ts writes them. */
 static const i32 *hp;
@@ -178,6 +185,11 @@ EXPORT("init") void init(const i32 *header) {
   readMatcher(&M[0]);
   readMatcher(&M[1]);
   epoch = 0;
+  /* No key has all bits set (its bytes are at most 0x7f, lowercased). */
+  for (u32 k = 0; k <= RECENT_MASK; k++) {
+    recent[k].a = recent[k].b = ~0ull;
+    recent[k].id = -1;
+  }
   for (i32 n = 0; n <= 16; n++) {
     u8 bytes[16];
     for (i32 k = 0; k < 16; k++) bytes[k] = k < n ? 0xff : 0;
@@ -453,13 +465,24 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
       bytes = wasm_v128_and(bytes, lengthMask[n]);
       u64 a = wasm_u64x2_extract_lane(bytes, 0);
       u64 b = wasm_u64x2_extract_lane(bytes, 1);
-      u32 slot = fastHash(a, b);
+      /* The recent words first: text repeats its frequent words, so most lookups end at one
+       * compare in a small table, for phrase words and other words alike. */
+      u64 h = keyHash(a, b);
+      FastSlot *c = &recent[(u32)(h >> 32) & RECENT_MASK];
       i32 id;
-      for (;;) {
-        const FastSlot *f = &table[slot];
-        id = f->id;
-        if (id < 0 || (f->a == a && f->b == b)) break;
-        slot = (slot + 1) & mask;
+      if (c->a == a && c->b == b) {
+        id = c->id;
+      } else {
+        u32 slot = (u32)(h >> (64 - fastBits));
+        for (;;) {
+          const FastSlot *f = &table[slot];
+          id = f->id;
+          if (id < 0 || (f->a == a && f->b == b)) break;
+          slot = (slot + 1) & mask;
+        }
+        c->a = a;
+        c->b = b;
+        c->id = id;
       }
       /* Branch-free: the buffer has room past `cap` for a window's words (see the window's check). */
       ids[cnt] = id;

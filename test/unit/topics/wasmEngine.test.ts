@@ -145,6 +145,35 @@ describe("WebAssembly topic engine", () => {
     expect([...late.topics]).toEqual([...run(js, [...filler, ...blocks]).topics])
   })
 
+  it("keeps words apart in its cache of recent words when far more words than it holds go by", () => {
+    // 6,000 distinct words (the cache holds 2,048), half of them phrase words; the long ones
+    // share their first 8 bytes, so only their last bytes tell them apart.
+    const word = (k: number): string => (k % 3 === 0 ? `customer${k}` : k % 3 === 1 ? `w${k}` : `account${k}x`)
+    const m: TopicModel = {
+      programs: [],
+      topics: Array.from({ length: 300 }, (_, t) => topic(`t${t}`, Array.from({ length: 10 }, (_, p) => word(2 * (t * 10 + p)))))
+    }
+    const d = compileDetector(m)
+    const { wasm, js } = engines(d)
+    const rng = prng(9)
+    const batch = () =>
+      Array.from({ length: 800 }, () => ({
+        participant: "external" as const,
+        offsetMs: 0,
+        text: Array.from({ length: 1 + rng.int(20) }, () => word(rng.int(6000))).join(" ")
+      }))
+    let found = 0
+    for (let b = 0; b < 3; b++) {
+      const blocks = batch()
+      const got = run(wasm, blocks)
+      expect([...got.offsets]).toEqual([...run(js, blocks).offsets])
+      expect([...got.topics]).toEqual([...run(js, blocks).topics])
+      topicLists(d, got).forEach((list, k) => expect(new Set(list)).toEqual(refTopics(m, blocks[k]!)))
+      found += got.topics.length
+    }
+    expect(found).toBeGreaterThan(3000)
+  })
+
   it("grows its output when blocks find more topics than it first made room for", () => {
     const topics = Array.from({ length: 1500 }, (_, t) => topic(`t${t}`, [t % 2 === 0 ? "refund please" : "refund"]))
     const d = compileDetector({ programs: [], topics })
