@@ -214,16 +214,23 @@ export const writeSummary = (): void => {
       "are copied into its memory as UTF-16, one native call per string of about 16K code units. Its scan classifies " +
       "64 code units at a time with SIMD into bit masks and takes the words from the masks; a word of at most 16 " +
       "ASCII letters and digits (and at most one apostrophe, which normalization drops) is keyed from one load and " +
-      "looked up in one probe sequence, other words (non-ASCII, longer) go through the per-unit table. Its automaton " +
+      "looked up first in a cache of the 2,048 words met lately (direct-mapped, 48 KB: text repeats its frequent " +
+      "words, so most lookups end at one compare), then in the word table; other words (non-ASCII, longer) go " +
+      "through the per-unit table. Its automaton " +
       "copies a failure node's transitions into a node when they are few, so a step is one signature test and at " +
       "most one probe. Switching parts of it off at 2,000 phrases (same corpus, runs interleaved in one process) " +
-      "splits its time ≈ 55% scan with word lookups, ≈ 20% Aho–Corasick, ≈ 25% gapped phrases; the scan alone " +
-      "runs at ≈ 150–190 MB/s. A CPU profile (`perf` with V8's `--perf-prof`) puts the hottest instructions right after " +
-      "loads from the word table (196 KB at 2,000 phrases: 2,801 words in 24-byte slots, at most half full) and " +
-      "from the automaton's tables. Taking the word lookup out (a build with a made-up id per word) makes the scan " +
-      "1.55× faster, so the lookup is ≈ 20% of the engine's time, but neither a table half as full nor a " +
-      "branch-free two-slot (cuckoo) table made it faster (1.00× and 1.02×; the cuckoo table 0.94× at 20,000 " +
-      "phrases). The same C compiled natively (clang 14, `-O3 -march=native`, over the same tables, run minutes " +
+      "splits its time ≈ 58% scan with word lookups, ≈ 16% Aho–Corasick, ≈ 17% gapped phrases (the rest copies " +
+      "the text in and the topics out); the scan alone runs ≈ 1.7× as fast as the whole. A CPU profile (`perf` " +
+      "with V8's `--perf-prof`) put the hottest instructions right after loads from the word table (196 KB at " +
+      "2,000 phrases: 2,801 words in 24-byte slots, at most half full, more than the core's first-level cache) " +
+      "and from the automaton's tables. Neither a table half as full nor a branch-free two-slot (cuckoo) table " +
+      "made it faster (1.00× and 1.02×), nor 16-byte slots (1.01–1.04×, native build); the cache of recent words " +
+      "in front of it did: 1.17× at 2,000 phrases, 1.25× at 200, 1.04× at 20,000 (interleaved passes). Two smaller " +
+      "gains came with it: clang had paired the word hash's two 64-bit multiplies into one `i64x2.mul`, which V8 " +
+      "emulates on x64 with several instructions (built with `-fno-slp-vectorize`: 1.05×), and per-word data now " +
+      "takes 32 bytes, so it never straddles two cache lines (1.02–1.03×). Tried and dropped: a one-multiply hash " +
+      "(1.00×), per-node signature and topic range in one record (1.00×), a branch-free gapped-window scan " +
+      "(1.00×), 32-byte cache entries (0.97×). The same C compiled natively (clang 14, `-O3 -march=native`, over the same tables, run minutes " +
       "apart) ran 1.2–1.3× the WebAssembly build, so WebAssembly is not what bounds it. With these models 76% of the words " +
       "are phrase words and 32% start a gapped-phrase window (the random phrases use the corpus' common words), " +
       "so the per-word work dominates: at 150 MB/s a word (5.3 bytes) would have ≈ 35 ns, ≈ 70 cycles of this " +
@@ -237,11 +244,14 @@ export const writeSummary = (): void => {
       "the WebAssembly engine at 2,000 phrases and 34–63 MB/s for the JavaScript one; the engine alone (texts " +
       "joined beforehand) ran at medians from 88 to 154 MB/s within one hour. The reference loop (*ref*) shows " +
       "the machine's speed beside each figure: in one run it went from 1,400 MB/s (the 200-phrase row) to 763 MB/s " +
-      "(the 2,000-phrase row) minutes later, and the engine's figures with it. In 30 pairs of a reference pass " +
-      "and an engine pass at 2,000 phrases (one process, a few minutes) the reference ran at 714–1,291 MB/s and the " +
-      "engine at 78–115 MB/s; the ratio fell as the machine sped up (0.107–0.118 below 750 MB/s, 0.083–0.097 above " +
-      "1,100), so the engine does not speed up fully with the clock (its table loads do not), and 150 MB/s on one " +
-      "core would take the reference at ≈ 1,600 MB/s or more: a faster core than this VM gave. Changes to the engine are compared by interleaving two builds' passes in one process " +
+      "(the 2,000-phrase row) minutes later, and the engine's figures with it. In 60 pairs of a reference pass " +
+      "and an engine pass at 2,000 phrases (two processes of 30, within an hour; chunk making counted, batches of " +
+      "2,000 blocks) the reference ran at 729–1,459 MB/s and the engine at 95–149 MB/s, its best pass just short " +
+      "of the target; the ratio fell as the machine sped up (0.122–0.139 below 800 MB/s, 0.081–0.107 above " +
+      "1,240), so the engine does not speed up fully with the clock (its table loads do not). Before the cache of " +
+      "recent words the same pairs gave 0.107–0.118 and 0.083–0.097: the gain shows most when the machine is slow. " +
+      "150 MB/s on one core as a median would take the reference at ≈ 1,500 MB/s or more: a faster core than this " +
+      "VM gave. Changes to the engine are compared by interleaving two builds' passes in one process " +
       "(the ratio of neighbouring passes holds within a few percent). The RegExp baseline does the same work once " +
       "per phrase.",
     "- **Matching, pool.** Each worker runs the WebAssembly engine on a chunk and holds the next one; the main " +
