@@ -272,7 +272,8 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
       topics.set(m.gapped[p]!.topics, topicStart[p]!)
     }
     const { sig, next, edges, edgeMask } = resolvedTransitions(m)
-    // Per word: root transition, largest gap, a 128-bit signature of gapped second words.
+    // Per word (32 bytes, the table 64-byte aligned: a record never straddles two cache lines):
+    // root transition, largest gap, a 128-bit signature of gapped second words, padding.
     const wordInfo = new Int32Array(m.rootNext.length * 8)
     for (let w = 0; w < m.rootNext.length; w++) {
       wordInfo[w * 8] = m.rootNext[w]!

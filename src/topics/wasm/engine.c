@@ -121,8 +121,8 @@ typedef struct {
 } FastSlot;
 static FastSlot *fast;
 /* The words the scan met lately, phrase words or not (id -1): a direct-mapped cache in front of
- * `fast` (48 KB against its 24 bytes per slot at most half full), indexed by other bits of the
- * same hash. See `scan`. */
+ * `fast`, indexed by other bits of the same hash. 2,048 slots (48 KB) mostly stay in the core's
+ * first-level cache; `fast` has room for twice the vocabulary (196 KB at 2,000 phrases). */
 #define RECENT_BITS 11
 #define RECENT_MASK ((1u << RECENT_BITS) - 1)
 static FastSlot recent[1u << RECENT_BITS];
@@ -397,8 +397,8 @@ static const u8 IOTA[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
  * overflowed. Fast path: 64 units are classified at once into bit masks; each run of word units
  * in them that is a word of at most 16 ASCII letters and digits (and at most one apostrophe,
  * which is dropped; nothing non-ASCII; ended by an ASCII separator or the block's end) is keyed
- * from one load at its start (lowercased, narrowed to bytes) and looked up in one probe
- * sequence. Any other run takes the general path from its first unit, and the scan goes on
+ * from one load at its start (lowercased, narrowed to bytes) and looked up in the recent words,
+ * then in one probe sequence of `fast`. Any other run takes the general path from its first unit, and the scan goes on
  * where that path stopped (in the same window if it stopped inside it). (The text region is
  * padded: loads may run past `to`.)
  */
