@@ -133,9 +133,18 @@ const chunkOf = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, beg
   return { begin, texts, starts, participants }
 }
 
+/** `blocks` as chunks of about `chunkChars` code units, each made when it is asked for. */
+function* chunks(blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, chunkChars: number): Generator<Chunk> {
+  let begin = 0
+  for (const end of chunkEnds(blocks, chunkChars)) {
+    yield chunkOf(blocks, begin, end)
+    begin = end
+  }
+}
+
 /** Cut `blocks` into chunks of about `chunkChars` code units. */
 export const toChunks = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, chunkChars: number): Array<Chunk> =>
-  chunkEnds(blocks, chunkChars).map((end, c, ends) => chunkOf(blocks, c === 0 ? 0 : ends[c - 1]!, end))
+  Array.from(chunks(blocks, chunkChars))
 
 /** A pool running `detector`'s model and topics (see the module comment). */
 export const makeDetectorPool = (detector: Detector, options: DetectorPoolOptions = {}): DetectorPool => {
@@ -222,10 +231,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   ): Promise<Array<ReadonlySet<string>>> => {
     const out = new Array<ReadonlySet<string>>(blocks.length)
     const answers: Array<Promise<void>> = []
-    let begin = 0
-    for (const end of chunkEnds(blocks, chunkChars)) {
-      const c = chunkOf(blocks, begin, end)
-      begin = end
+    for (const c of chunks(blocks, chunkChars)) {
       answers.push(
         run({ id: nextId++, texts: c.texts, starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
           for (let k = 0; k + 1 < offsets.length; k++) {
