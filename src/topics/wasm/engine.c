@@ -114,7 +114,7 @@ static inline u32 edgeSlot(u32 from, u32 word, u32 mask) {
   return (h ^ (h >> 15)) & mask;
 }
 
-/* Short ASCII words keyed by their 16 bytes (lowercase, zero-padded): see `init`. */
+/* Short ASCII words keyed by their 16 bytes (case-folded by foldMask, zero-padded): see `init`. */
 typedef struct {
   u64 a, b;
   i32 id, pad;
@@ -128,8 +128,9 @@ static FastSlot *fast;
 static FastSlot recent[1u << RECENT_BITS];
 static u32 fastBits;
 static i32 vocabSize;
-/* lengthMask[n]: the first n bytes set (filled by `init`). */
-static v128_t lengthMask[17];
+/* foldMask[n]: the first n bytes 0xdf, the rest 0 (filled by `init`): ANDed with a word's
+ * bytes, it folds case (letters to upper case, digits to 0x10 .. 0x19) and clears what follows. */
+static v128_t foldMask[17];
 
 static inline u64 keyHash(u64 a, u64 b) { return (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full); }
 static inline u32 fastHash(u64 a, u64 b) { return (u32)(keyHash(a, b) >> (64 - fastBits)); }
@@ -185,15 +186,15 @@ EXPORT("init") void init(const i32 *header) {
   readMatcher(&M[0]);
   readMatcher(&M[1]);
   epoch = 0;
-  /* No key has all bits set (its bytes are at most 0x7f, lowercased). */
+  /* No key has all bits set (its bytes are case-folded: bit 0x20 clear). */
   for (u32 k = 0; k <= RECENT_MASK; k++) {
     recent[k].a = recent[k].b = ~0ull;
     recent[k].id = -1;
   }
   for (i32 n = 0; n <= 16; n++) {
     u8 bytes[16];
-    for (i32 k = 0; k < 16; k++) bytes[k] = k < n ? 0xff : 0;
-    lengthMask[n] = wasm_v128_load(bytes);
+    for (i32 k = 0; k < 16; k++) bytes[k] = k < n ? 0xdf : 0;
+    foldMask[n] = wasm_v128_load(bytes);
   }
   /* The fast path's table: every word of at most 16 ASCII letters and digits, keyed by its
    * bytes (the JavaScript side sized it at most half full and set every id to -1). */
@@ -206,8 +207,8 @@ EXPORT("init") void init(const i32 *header) {
     for (; k < len; k++) {
       u32 u = vchars[start + k];
       if (u >= 128 || CODE[u] == 0) break;
-      if (k < 8) a |= (u64)u << (8 * k);
-      else b |= (u64)u << (8 * (k - 8));
+      if (k < 8) a |= (u64)(u & 0xdf) << (8 * k);
+      else b |= (u64)(u & 0xdf) << (8 * (k - 8));
     }
     if (k < len) continue;
     u32 slot = fastHash(a, b);
@@ -390,17 +391,16 @@ static const u8 IOTA[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
  * taken from it (a short word starting there ends inside it), then it moves on by 48. */
 #define WINDOW 64
 #define STRIDE 48
-#define TOP_BIT 0x8000000000000000ull
 
 /*
  * Tokenize text[from .. to) and record its phrase words (scanCount, nwords); 0 if the buffer
  * overflowed. Fast path: 64 units are classified at once into bit masks; each run of word units
  * in them that is a word of at most 16 ASCII letters and digits (and at most one apostrophe,
  * which is dropped; nothing non-ASCII; ended by an ASCII separator or the block's end) is keyed
- * from one load at its start (lowercased, narrowed to bytes) and looked up in the recent words,
- * then in one probe sequence of `fast`. Any other run takes the general path from its first unit, and the scan goes on
- * where that path stopped (in the same window if it stopped inside it). (The text region is
- * padded: loads may run past `to`.)
+ * from one load at its start (narrowed to bytes, case-folded) and looked up in the recent words,
+ * then in one probe sequence of `fast`. Any other run takes the general path from its first
+ * unit, and the scan goes on where that path stopped (in the same window if it stopped inside
+ * it). (The text region is padded: loads may run past `to`.)
  */
 static i32 scan(const u16 *text, i32 from, i32 to) {
   /* Locals while on the fast path (stores to the buffers could alias the globals). */
@@ -432,26 +432,38 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
       special &= valid;
       limit = room;
     }
-    u64 starts = token & ~((token << 1) | carry);
-    if (limit < WINDOW) starts &= (1ull << limit) - 1;
+    /* Runs of word units: `starts` has the first unit of each run that starts in the first
+     * `limit` units (not the run carried from the window before), `ends` the last unit of each
+     * run in the window, but the carried one's: the k-th start and the k-th end are one run, so
+     * a run's length needs no shifts. */
+    u64 starts = token & ~((token << 1) | carry) & ((1ull << limit) - 1);
+    const u64 allEnds = token & ~(token >> 1);
+    const u64 carried = carry & token;
+    u64 ends = allEnds & (allEnds - carried);
+    /* The special units of the runs not taken yet. */
+    u64 sp = special & ~((allEnds ^ (allEnds - 1)) & (0 - carried));
     i32 slowAt;
   words:
     slowAt = -1;
     while (starts != 0) {
       u32 s = (u32)__builtin_ctzll(starts);
-      u32 len = (u32)__builtin_ctzll(~(token >> s) | TOP_BIT);
-      u64 runSpecial = (special >> s) & ((1ull << len) - 1);
+      u64 upto = ends ^ (ends - 1); /* units 0 .. the run's last */
+      u32 len = (u32)__builtin_ctzll(ends) + 1 - s;
+      u64 runSpecial = sp & upto;
+      sp ^= runSpecial;
+      ends &= ends - 1;
       if (len > 16) {
         slowAt = i + (i32)s;
         break;
       }
       const u16 *w = p + s;
-      /* Lowercase bytes (units past 255 saturate; they are past the word or non-ASCII). */
-      v128_t bytes = wasm_v128_or(wasm_u8x16_narrow_i16x8(wasm_v128_load(w), wasm_v128_load(w + 8)), wasm_i8x16_splat(0x20));
+      /* Bytes (units past 255 saturate; they are past the word or non-ASCII). */
+      v128_t bytes = wasm_u8x16_narrow_i16x8(wasm_v128_load(w), wasm_v128_load(w + 8));
       u32 n = len;
       if (runSpecial != 0) {
         /* One apostrophe in an ASCII word is dropped (as the table's SKIP entry does); more, or
          * anything non-ASCII, take the general path. */
+        runSpecial >>= s;
         u32 apostrophe = (u32)wasm_i8x16_bitmask(wasm_i8x16_eq(bytes, wasm_i8x16_splat('\''))) & ((1u << len) - 1);
         if (apostrophe != runSpecial || (apostrophe & (apostrophe - 1)) != 0 || len == 1) {
           slowAt = i + (i32)s;
@@ -462,7 +474,7 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
         bytes = wasm_i8x16_swizzle(bytes, wasm_i8x16_sub(iota, after));
         n = len - 1;
       }
-      bytes = wasm_v128_and(bytes, lengthMask[n]);
+      bytes = wasm_v128_and(bytes, foldMask[n]);
       u64 a = wasm_u64x2_extract_lane(bytes, 0);
       u64 b = wasm_u64x2_extract_lane(bytes, 1);
       /* The recent words first: text repeats its frequent words, so most lookups end at one
@@ -517,6 +529,8 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
       /* Still inside this window: on from where the general path stopped (a run may start there). */
       starts &= ~0ull << rr;
       starts |= ((token >> rr) & 1) << rr;
+      ends = allEnds & (~0ull << rr);
+      sp = special & (~0ull << rr);
       goto words;
     }
     carry = (token >> (limit - 1)) & 1;
