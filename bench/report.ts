@@ -230,7 +230,16 @@ export const writeSummary = (): void => {
       "emulates on x64 with several instructions (built with `-fno-slp-vectorize`: 1.05×), and per-word data now " +
       "takes 32 bytes, so it never straddles two cache lines (1.02–1.03×). Tried and dropped: a one-multiply hash " +
       "(1.00×), per-node signature and topic range in one record (1.00×), a branch-free gapped-window scan " +
-      "(1.00×), 32-byte cache entries (0.97×). The same C compiled natively (clang 14, `-O3 -march=native`, over the same tables, run minutes " +
+      "(1.00×), 32-byte cache entries (0.97×). Then the scan took a word's length from paired bits of run starts " +
+      "and run ends (V8 emits each variable shift through `cl`, with moves around it) and folded case with the " +
+      "AND that clears what follows the word: 1.04–1.07×. A profile of V8's code for the scan's usual path (a word " +
+      "found in the cache of recent words) counts ≈ 100 x64 instructions per word, many of them spills and " +
+      "reloads: the loop keeps more values live than V8 has registers for. Tried and dropped with it: the block's " +
+      "signature of phrase words built in the phrase loop instead of the scan (0.98×); signature bits only for " +
+      "words that are the second word of a gapped phrase (a third fewer gapped-window scans, 317k to 200k, but " +
+      "1.00×); a compact 4-byte per-word record for the automaton (1.00×); a window's keys collected first and " +
+      "looked up in a second loop, two short loops (0.96×); `-O2`, `-Os` or no unrolling (0.95×, 0.89×, 0.91×). " +
+      "The same C compiled natively (clang 14, `-O3 -march=native`, over the same tables, run minutes " +
       "apart) ran 1.2–1.3× the WebAssembly build, so WebAssembly is not what bounds it. With these models 76% of the words " +
       "are phrase words and 32% start a gapped-phrase window (the random phrases use the corpus' common words), " +
       "so the per-word work dominates: at 150 MB/s a word (5.3 bytes) would have ≈ 35 ns, ≈ 70 cycles of this " +
@@ -250,6 +259,8 @@ export const writeSummary = (): void => {
       "of the target; the ratio fell as the machine sped up (0.122–0.139 below 800 MB/s, 0.081–0.107 above " +
       "1,240), so the engine does not speed up fully with the clock (its table loads do not). Before the cache of " +
       "recent words the same pairs gave 0.107–0.118 and 0.083–0.097: the gain shows most when the machine is slow. " +
+      "After the paired start and end bits, 30 more pairs (the machine slower that hour: reference 685–1,199 MB/s) " +
+      "gave the engine 93–124 MB/s, ratio 0.114–0.163 below 850 MB/s and 0.087–0.119 above 1,000. " +
       "150 MB/s on one core as a median would take the reference at ≈ 1,500 MB/s or more: a faster core than this " +
       "VM gave. Changes to the engine are compared by interleaving two builds' passes in one process " +
       "(the ratio of neighbouring passes holds within a few percent). The RegExp baseline does the same work once " +
