@@ -93,8 +93,9 @@ static Matcher M[2];
 /* Scan output: (vocabulary id, word index) of the phrase words of a block. */
 static i32 *scanIds, *scanPos;
 static i32 scanCap, scanCount, nwords, overflow;
-/* A 128-bit signature of the block's phrase words (bit id & 127), made by the scan. */
-static u64 scanSig0, scanSig1;
+/* A 128-bit signature of the block's phrase words (bit id & 127), made by the scan. ORed in
+ * memory word by word: kept in locals, its halves were two more values V8 spilled in the scan. */
+static u64 scanSig[2];
 static i32 status;
 
 static const u8 CODE[128] = {
@@ -276,8 +277,7 @@ static inline void wordEnd(u32 len, u32 lo, u32 hi, u32 other) {
   if (len <= maxLength && (lengthBits & (len < 31 ? 1u << len : 1u << 31)) != 0) {
     i32 id = other ? findGeneral(len) : len <= EXACT_LENGTH ? findExact(lo, hi) : findLong(lo, hi, len);
     if (id >= 0) {
-      if ((id & 64) == 0) scanSig0 |= 1ull << (id & 63);
-      else scanSig1 |= 1ull << (id & 63);
+      scanSig[(id >> 6) & 1] |= 1ull << (id & 63);
       if (scanCount < scanCap) {
         scanIds[scanCount] = id;
         scanPos[scanCount] = nwords;
@@ -405,7 +405,7 @@ static const u8 IOTA[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
 static i32 scan(const u16 *text, i32 from, i32 to) {
   /* Locals while on the fast path (stores to the buffers could alias the globals). */
   i32 cnt = 0, nw = 0;
-  u64 sig0 = 0, sig1 = 0;
+  scanSig[0] = scanSig[1] = 0;
   i32 *ids = scanIds, *positions = scanPos;
   const i32 cap = scanCap;
   const u32 mask = (1u << fastBits) - 1;
@@ -501,9 +501,7 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
       positions[cnt] = nw;
       i32 hit = id >= 0;
       cnt += hit;
-      u64 bit = (u64)hit << (id & 63), high = 0 - (u64)((id >> 6) & 1);
-      sig0 |= bit & ~high;
-      sig1 |= bit & high;
+      scanSig[(id >> 6) & 1] |= (u64)hit << (id & 63);
       nw++;
       starts &= starts - 1;
     }
@@ -511,15 +509,11 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
       scanCount = cnt;
       nwords = nw;
       overflow = 0;
-      scanSig0 = sig0;
-      scanSig1 = sig1;
       i32 at = slowAt;
       slowWord(text, &at, to);
       if (overflow) return 0;
       cnt = scanCount;
       nw = nwords;
-      sig0 = scanSig0;
-      sig1 = scanSig1;
       u32 rr = (u32)(at - i);
       if (rr >= (u32)limit) {
         i = at;
@@ -538,8 +532,6 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
   }
   scanCount = cnt;
   nwords = nw;
-  scanSig0 = sig0;
-  scanSig1 = sig1;
   return cnt <= cap;
 }
 
@@ -601,7 +593,7 @@ static i32 topicIndexes(const Matcher *m, const u16 *text, i32 from, i32 to, i32
   }
   i32 stamp = ++epoch;
   /* Gapped patterns need their second word in the block (the scan's signature of its words). */
-  const u64 sig0 = scanSig0, sig1 = scanSig1;
+  const u64 sig0 = scanSig[0], sig1 = scanSig[1];
   i32 n = 0, state = 0, last = -2;
   i32 seen[MAX_GAP + 1];
   for (i32 j = 0; j < count; j++) {
