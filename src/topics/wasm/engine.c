@@ -387,10 +387,9 @@ static inline void classify16(const u16 *p, u32 *token, u32 *special) {
 
 static const u8 IOTA[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
-/* Window of the scan: 64 units are classified at once; words starting in the first 48 are
- * taken from it (a short word starting there ends inside it), then it moves on by 48. */
+/* Window of the scan: 64 units are classified at once; the next window starts after the last
+ * word that ends inside this one. */
 #define WINDOW 64
-#define STRIDE 48
 
 /*
  * Tokenize text[from .. to) and record its phrase words (scanCount, nwords); 0 if the buffer
@@ -411,7 +410,6 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
   const u32 mask = (1u << fastBits) - 1;
   const FastSlot *table = fast;
   i32 i = from;
-  u64 carry = 0; /* 1: the unit before i belongs to a run already taken */
   while (i < to) {
     /* A window adds at most 32 words (a word and a separator take two units): past `cap`, the
      * block overflows (the JavaScript engine answers it). */
@@ -425,23 +423,25 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
       special |= (u64)s << (16 * q);
     }
     i32 room = to - i;
-    i32 limit = STRIDE;
+    i32 limit;
     if (room < WINDOW) {
       u64 valid = (1ull << room) - 1;
       token &= valid;
       special &= valid;
       limit = room;
+    } else {
+      /* A run that reaches the window's end is left to the next window, which starts with it
+       * (unless it fills the window: it is longer than 16 units, the general path's). */
+      u64 rest = ~token;
+      limit = rest == 0 ? WINDOW : 64 - __builtin_clzll(rest);
     }
     /* Runs of word units: `starts` has the first unit of each run that starts in the first
-     * `limit` units (not the run carried from the window before), `ends` the last unit of each
-     * run in the window, but the carried one's: the k-th start and the k-th end are one run, so
-     * a run's length needs no shifts. */
-    u64 starts = token & ~((token << 1) | carry) & ((1ull << limit) - 1);
+     * `limit` units, `ends` the last unit of each run in the window: the k-th start and the
+     * k-th end are one run, so a run's length needs no shifts. */
+    u64 starts = token & ~(token << 1) & (~0ull >> (64 - limit));
     const u64 allEnds = token & ~(token >> 1);
-    const u64 carried = carry & token;
-    u64 ends = allEnds & (allEnds - carried);
-    /* The special units of the runs not taken yet. */
-    u64 sp = special & ~((allEnds ^ (allEnds - 1)) & (0 - carried));
+    u64 ends = allEnds;
+    u64 sp = special;
     i32 slowAt;
   words:
     slowAt = -1;
@@ -517,7 +517,6 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
       u32 rr = (u32)(at - i);
       if (rr >= (u32)limit) {
         i = at;
-        carry = 0; /* the general path stops where no word is in progress */
         continue;
       }
       /* Still inside this window: on from where the general path stopped (a run may start there). */
@@ -527,7 +526,6 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
       sp = special & (~0ull << rr);
       goto words;
     }
-    carry = (token >> (limit - 1)) & 1;
     i += limit;
   }
   scanCount = cnt;
