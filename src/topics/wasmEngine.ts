@@ -102,7 +102,7 @@ const packed = (e: number): number => (e >= 0 ? (e << 8) | code6(e) : e)
 interface Exports {
   readonly memory: WasmMemory
   init(header: number): void
-  setScan(ids: number, positions: number, cap: number): void
+  setScan(cap: number): void
   status(): number
   detect(text: number, starts: number, participants: number, n: number, offsets: number, topics: number, topicsCap: number, k0: number): number
   heapBase(): number
@@ -309,8 +309,6 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     const startsAt = alloc((n + 1) * 4)
     const partsAt = alloc(n)
     const offsetsAt = alloc((n + 1) * 4)
-    const idsAt = alloc((scanCap + 64) * 4) // spare entries: see setScan in engine.c
-    const positionsAt = alloc((scanCap + 64) * 4)
     let cap = Math.max(1024, n * 2)
     const topicsAt = alloc(cap * 4)
     const units = Buffer.from(memory.buffer, textAt, length * 2)
@@ -322,7 +320,7 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     new Int32Array(memory.buffer, startsAt, n + 1).set(starts)
     new Uint8Array(memory.buffer, partsAt, n).set(participants)
     new Int32Array(memory.buffer, offsetsAt, 1)[0] = 0
-    ex.setScan(idsAt, positionsAt, scanCap)
+    ex.setScan(scanCap)
     let k = 0
     while (k < n) {
       k = ex.detect(textAt, startsAt, partsAt, n, offsetsAt, topicsAt, cap, k)

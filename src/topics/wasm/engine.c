@@ -90,8 +90,12 @@ static i32 *topicStamp;
 static i32 topicTotal;
 static i32 epoch;
 static Matcher M[2];
-/* Scan output: (vocabulary id, word index) of the phrase words of a block. */
-static i32 *scanIds, *scanPos;
+/* Scan output: (vocabulary id, word index) of the phrase words of a block, at most scanCap
+ * (<= SCAN_MAX) of them; each buffer has room for 64 more: the fast path checks once per window,
+ * and writes before it knows whether a word counts. In the module's own memory: their addresses
+ * are constants in the code, not values the scan keeps in registers. */
+#define SCAN_MAX 32768
+static i32 scanIds[SCAN_MAX + 64], scanPos[SCAN_MAX + 64];
 static i32 scanCap, scanCount, nwords, overflow;
 /* A 128-bit signature of the block's phrase words (bit id & 127), made by the scan. ORed in
  * memory word by word: kept in locals, its halves were two more values V8 spilled in the scan. */
@@ -220,13 +224,8 @@ EXPORT("init") void init(const i32 *header) {
   }
 }
 
-/* Where the scan writes its (id, position) pairs, and how many fit (each buffer has room for 64
- * more: the fast path checks once per window, writes before it knows whether a word counts). */
-EXPORT("setScan") void setScan(i32 *ids, i32 *positions, i32 cap) {
-  scanIds = ids;
-  scanPos = positions;
-  scanCap = cap;
-}
+/* How many phrase words a block may have (at most SCAN_MAX): past it, the block overflows. */
+EXPORT("setScan") void setScan(i32 cap) { scanCap = cap < SCAN_MAX ? cap : SCAN_MAX; }
 
 /* Why the last `detect` stopped early: 1 = the topics output is full, 2 = the scan buffer is. */
 EXPORT("status") i32 getStatus(void) { return status; }
@@ -405,7 +404,7 @@ static i32 scan(const u16 *text, i32 from, i32 to) {
   /* Locals while on the fast path (stores to the buffers could alias the globals). */
   i32 cnt = 0, nw = 0;
   scanSig[0] = scanSig[1] = 0;
-  i32 *ids = scanIds, *positions = scanPos;
+  i32 *const ids = scanIds, *const positions = scanPos;
   const i32 cap = scanCap;
   const u32 mask = (1u << fastBits) - 1;
   const FastSlot *table = fast;

@@ -143,6 +143,10 @@ describe("WebAssembly topic engine", () => {
     expect(wasm.fallbackBlocks).toBe(3)
     expect(topicLists(d, late).slice(400)).toEqual([["other"], ["one", "ones"], ["other", "one"]])
     expect([...late.topics]).toEqual([...run(js, [...filler, ...blocks]).topics])
+    // More phrase words than the module's scan buffers hold (32,768), whatever the batch's longest block.
+    const huge = [{ participant: "external" as const, text: "1 ".repeat(40_000) + "refund" }, ...blocks]
+    expect(topicLists(d, run(wasm, huge))).toEqual([["one", "ones", "other"], ["other"], ["one", "ones"], ["other", "one"]])
+    expect(wasm.fallbackBlocks).toBe(4) // the huge block only: the cap is the longest block's now, so "⑴" x 500 fits
   })
 
   it("keeps words apart in its cache of recent words when far more words than it holds go by", () => {
