@@ -239,6 +239,14 @@ export const writeSummary = (): void => {
       "words that are the second word of a gapped phrase (a third fewer gapped-window scans, 317k to 200k, but " +
       "1.00×); a compact 4-byte per-word record for the automaton (1.00×); a window's keys collected first and " +
       "looked up in a second loop, two short loops (0.96×); `-O2`, `-Os` or no unrolling (0.95×, 0.89×, 0.91×). " +
+      "Fewer live values did pay: the block's signature ORed into memory word by word instead of kept in two " +
+      "locals, the id and position buffers at fixed addresses in the module's own memory (constants in V8's code, " +
+      "not registers), and windows that no longer overlap (a window ends before the run that reaches its last " +
+      "unit, so 64 units are classified once, not every 48): 1.04–1.06× together at 200, 2,000 and 20,000 phrases " +
+      "(interleaved). Tried and dropped with them: a second copy of the word loop for windows without apostrophes " +
+      "or non-ASCII units (0.97–1.00×), the window's masks kept in memory for the general path's return, the word " +
+      "table's pointer read only on a miss, the topic stamps at a fixed address, the scan or the general path as " +
+      "separate functions, a cache of recent words half or twice as large (all 0.98–1.00×). " +
       "The same C compiled natively (clang 14, `-O3 -march=native`, over the same tables, run minutes " +
       "apart) ran 1.2–1.3× the WebAssembly build, so WebAssembly is not what bounds it. With these models 76% of the words " +
       "are phrase words (the random phrases use the corpus' common words) and 12% of those open a gapped-phrase " +
@@ -262,7 +270,11 @@ export const writeSummary = (): void => {
       "recent words the same pairs gave 0.107–0.118 and 0.083–0.097: the gain shows most when the machine is slow. " +
       "After the paired start and end bits, 30 more pairs (the machine slower that hour: reference 685–1,199 MB/s) " +
       "gave the engine 93–124 MB/s, ratio 0.114–0.163 below 850 MB/s and 0.087–0.119 above 1,000. " +
-      "150 MB/s on one core as a median would take the reference at ≈ 1,500 MB/s or more: a faster core than this " +
+      "After the fewer live values, 30 more (again a slow hour: reference 685–959 MB/s) gave 86–112 MB/s, ratio " +
+      "0.118–0.150 below 800 and 0.108–0.111 above 830; two runs of this suite gave 97.3 and 102 MB/s at 2,000 " +
+      "phrases with the reference at 714 and 746 MB/s (ratio 0.136 and 0.137, against 0.115–0.121 in the runs " +
+      "before), while interleaved passes a minute apart reached 150–195 MB/s when the machine ran fast. " +
+      "150 MB/s on one core as a median would take the reference at ≈ 1,350 MB/s or more (ratio ≈ 0.11 there): a faster core than this " +
       "VM gave. Changes to the engine are compared by interleaving two builds' passes in one process " +
       "(the ratio of neighbouring passes holds within a few percent). The RegExp baseline does the same work once " +
       "per phrase.",
