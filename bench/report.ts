@@ -254,8 +254,9 @@ export const writeSummary = (): void => {
       "115k have a second word's bit, 106k pairs probed, 47k found); 12% of the automaton's 2.54M steps probe " +
       "its transitions. Switched off again after this session's changes (interleaved, WebAssembly): without " +
       "gapped phrases 1.21×, without the automaton 1.21×, the scan alone 1.80×; a native build of the same C " +
-      "gives the same shares (1.22×, 1.21×), so the gapped windows cost ≈ 70–95 ns each in both: branches on " +
-      "data, not V8's code. So the per-word work dominates: at 150 MB/s a word (5.3 bytes) would have ≈ 35 ns, ≈ 70 cycles of this " +
+      "gives the same shares (1.22×, 1.21×), so the gapped windows cost ≈ 70–95 ns each in both builds: not " +
+      "V8's code (most likely branches that turn on the data; this VM has no counters to tell). So the per-word " +
+      "work dominates: at 150 MB/s a word (5.3 bytes) would have ≈ 35 ns, ≈ 70 cycles of this " +
       "2 GHz core, for the scan, the lookup and the phrase work together. Joining a chunk's texts (the pool's main " +
       "thread does it; counted in the one-core figure) costs ≈ 1.2–1.4 ns per byte: V8 joins a few hundred short " +
       "strings about twice as fast per unit as a few thousand into one big string (allocated outside its young " +
