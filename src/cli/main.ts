@@ -4,6 +4,7 @@ import { Cause, Console, Effect, Exit, Layer } from "effect"
 import { Command } from "effect/cli"
 import { configProviderLayer } from "../daemon/config.ts"
 import { version } from "../daemon/version.ts"
+import { embeddedEngineLoaded, exitProcess } from "../store/embeddedExit.ts"
 import { daemonCommand } from "./daemon.ts"
 import { demoCommand } from "./demo.ts"
 import { jobCommand } from "./job.ts"
@@ -47,11 +48,13 @@ rewind.pipe(
       disableErrorReporting: true,
       // SIGTERM/SIGINT is how a daemon is asked to stop: a clean stop exits 0.
       teardown: (exit, onExit) => {
-        if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return onExit(0)
+        // With the embedded engine loaded, leave without its exit handlers (src/store/embeddedExit.ts).
+        const leave = (code: number) => (embeddedEngineLoaded() ? exitProcess(code) : onExit(code))
+        if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return leave(0)
         const e = Cause.squash(exit.cause)
-        if (e instanceof Reported) return onExit(e.exitCode)
+        if (e instanceof Reported) return leave(e.exitCode)
         process.stderr.write(`rewind: unexpected failure\n${Cause.pretty(exit.cause)}\n`)
-        return onExit(1)
+        return leave(1)
       }
     })
 )

@@ -28,6 +28,7 @@ import { type BusyClock, makeBusyClock } from "./busyClock.ts"
 import { migrate } from "./migrations.ts"
 import { attempt, attemptSync } from "./sql.ts"
 import { messageOf, StoreError } from "./StoreError.ts"
+import { markEmbeddedEngineLoaded } from "./embeddedExit.ts"
 
 export { StoreError } from "./StoreError.ts"
 
@@ -68,6 +69,7 @@ const makeClient = (s: ClickHouseSettings): Effect.Effect<{ client: ClickHouseCl
       return { client, embedded: false }
     }
     const chdb = yield* Effect.tryPromise({ try: () => import("chdb/connection"), catch: missingEngine })
+    markEmbeddedEngineLoaded()
     const path = resolve(embeddedPath(s))
     const client = yield* attempt("connect", async () => {
       mkdirSync(path, { recursive: true })
