@@ -4,7 +4,7 @@ import { Cause, Console, Effect, Exit, Layer } from "effect"
 import { Command } from "effect/cli"
 import { configProviderLayer } from "../daemon/config.ts"
 import { version } from "../daemon/version.ts"
-import { embeddedEngineLoaded, exitProcess } from "../store/embeddedExit.ts"
+import { exitPastEmbeddedEngine } from "../store/embeddedExit.ts"
 import { daemonCommand } from "./daemon.ts"
 import { demoCommand } from "./demo.ts"
 import { jobCommand } from "./job.ts"
@@ -49,7 +49,10 @@ rewind.pipe(
       // SIGTERM/SIGINT is how a daemon is asked to stop: a clean stop exits 0.
       teardown: (exit, onExit) => {
         // With the embedded engine loaded, leave without its exit handlers (src/store/embeddedExit.ts).
-        const leave = (code: number) => (embeddedEngineLoaded() ? exitProcess(code) : onExit(code))
+        const leave = (code: number) => {
+          exitPastEmbeddedEngine(code)
+          onExit(code)
+        }
         if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return leave(0)
         const e = Cause.squash(exit.cause)
         if (e instanceof Reported) return leave(e.exitCode)

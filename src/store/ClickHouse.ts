@@ -25,10 +25,10 @@ import {
   embeddedPath
 } from "./ClickHouseConfig.ts"
 import { type BusyClock, makeBusyClock } from "./busyClock.ts"
+import { markEmbeddedEngineLoaded } from "./embeddedExit.ts"
 import { migrate } from "./migrations.ts"
 import { attempt, attemptSync } from "./sql.ts"
 import { messageOf, StoreError } from "./StoreError.ts"
-import { markEmbeddedEngineLoaded } from "./embeddedExit.ts"
 
 export { StoreError } from "./StoreError.ts"
 

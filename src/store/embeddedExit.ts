@@ -8,7 +8,7 @@
  * connection is closed and every write acknowledged, so nothing needs those destructors: the
  * process replaces itself (`execve`) with a Node that exits with the same code, which runs no
  * exit handlers of this one. Without chdb loaded (a ClickHouse server, or a command that never
- * opened the store) it is a plain `process.exit`.
+ * opened the store) the process leaves as it would have.
  */
 let loaded = false
 
@@ -17,13 +17,12 @@ export const markEmbeddedEngineLoaded = (): void => {
   loaded = true
 }
 
-/** Ends the process with `code`, without libchdb's exit handlers when it is loaded. */
-export const exitProcess = (code: number): never => {
+/**
+ * With the embedded engine loaded, ends the process now with `code`, running none of its exit
+ * handlers; otherwise (or where `execve` is missing) returns, and the caller exits as usual.
+ */
+export const exitPastEmbeddedEngine = (code: number): void => {
   if (loaded && typeof process.execve === "function") {
     process.execve(process.execPath, [process.execPath, "-e", `process.exit(${code})`])
   }
-  return process.exit(code)
 }
-
-/** True once the embedded engine is loaded: leave through `exitProcess`. */
-export const embeddedEngineLoaded = (): boolean => loaded
