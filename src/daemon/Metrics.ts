@@ -19,6 +19,9 @@ export interface MetricsShape {
   readonly consumerAckPending: prom.Gauge<"consumer">
   readonly consumerRedelivered: prom.Gauge<"consumer">
   readonly apiRequests: prom.Counter<"endpoint" | "outcome">
+  readonly jobsWaiting: prom.Gauge<"on">
+  readonly natsConnected: prom.Gauge
+  readonly natsDisconnects: prom.Counter
 }
 
 export const makeMetrics = (): MetricsShape => {
@@ -94,6 +97,22 @@ export const makeMetrics = (): MetricsShape => {
       name: "rewind_api_requests_total",
       help: "Service API requests, by endpoint and outcome (ok, error)",
       labelNames: ["endpoint", "outcome"],
+      registers: r
+    }),
+    jobsWaiting: new prom.Gauge({
+      name: "rewind_jobs_waiting",
+      help: "Jobs this daemon runs that are paused waiting, by what they wait for (nats: NATS does not answer)",
+      labelNames: ["on"],
+      registers: r
+    }),
+    natsConnected: new prom.Gauge({
+      name: "rewind_nats_connected",
+      help: "1 while the daemon's NATS connection is up, 0 while it is reconnecting",
+      registers: r
+    }),
+    natsDisconnects: new prom.Counter({
+      name: "rewind_nats_disconnects_total",
+      help: "Times the daemon's NATS connection was lost (it reconnects by itself)",
       registers: r
     })
   }

@@ -146,6 +146,7 @@ export const ApiLive = Layer.effectDiscard(
               startedAt: startedAt.toISOString(),
               uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
               runningJobs: yield* runner.running,
+              jobs: yield* runner.activity,
               modelRevision: Option.match(current, { onNone: () => null, onSome: (m) => m.revision })
             }
           })

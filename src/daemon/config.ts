@@ -31,6 +31,12 @@ export interface DaemonSettings {
    * killed, or lost its connection) is taken over by another daemon, or by the restarted one.
    */
   readonly takeoverAfterSeconds: number
+  /**
+   * How long a job keeps waiting when NATS stops answering (a restart, a pause, a lost
+   * connection) before this daemon lets it go; it stays InProgress at its checkpoint and is
+   * resumed once NATS answers. A NATS outage never fails a job.
+   */
+  readonly natsWaitSeconds: number
   readonly logLevel: "Trace" | "Debug" | "Info" | "Warn" | "Error"
   readonly instanceName: string
 }
@@ -53,6 +59,7 @@ export const DaemonSettingsConfig: Config.Config<DaemonSettings> = Config.all({
   recoverySettleMinutes: intBetween("REWIND_RECOVERY_SETTLE_MINUTES", 0, 24 * 60).pipe(Config.withDefault(30)),
   recoveryLookBackHours: intBetween("REWIND_RECOVERY_LOOKBACK_HOURS", 1, 31 * 24).pipe(Config.withDefault(24)),
   takeoverAfterSeconds: intBetween("REWIND_TAKEOVER_AFTER_SECONDS", 3, 3600).pipe(Config.withDefault(30)),
+  natsWaitSeconds: intBetween("REWIND_NATS_WAIT_SECONDS", 5, 86_400).pipe(Config.withDefault(300)),
   logLevel: Config.Literals(["Trace", "Debug", "Info", "Warn", "Error"], "REWIND_LOG_LEVEL").pipe(Config.withDefault("Info" as const)),
   instanceName: Config.String("REWIND_INSTANCE").pipe(Config.withDefault(`rewind-${process.pid}`))
 })
@@ -65,7 +72,7 @@ export const knownConfigKeys = [
   "REWIND_HTTP_PORT", "REWIND_HTTP_HOST", "REWIND_JOB_CONCURRENCY", "REWIND_PAGE_SIZE", "REWIND_QUOTA_AGENTS",
   "REWIND_BILLING_ENABLED", "REWIND_MAX_JOB_INTERACTIONS", "REWIND_MAX_COMMAND_BYTES", "REWIND_LOG_LEVEL", "REWIND_INSTANCE",
   "REWIND_RECOVERY_INTERVAL_MINUTES", "REWIND_RECOVERY_SETTLE_MINUTES", "REWIND_RECOVERY_LOOKBACK_HOURS",
-  "REWIND_TAKEOVER_AFTER_SECONDS",
+  "REWIND_TAKEOVER_AFTER_SECONDS", "REWIND_NATS_WAIT_SECONDS",
   ...platformConfigKeys
 ] as const
 

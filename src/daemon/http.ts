@@ -3,22 +3,22 @@ import { Effect, Layer } from "effect"
 import { HttpRouter, HttpServerResponse } from "effect/http"
 import type { ServeError } from "effect/http/HttpServerError"
 import { createServer } from "node:http"
-import { Nats } from "../nats/Nats.ts"
 import { ClickHouse } from "../store/ClickHouse.ts"
 import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { Metrics } from "./Metrics.ts"
+import { NatsLink } from "./natsLink.ts"
 
-/** `/metrics` (Prometheus text), `/healthz` (the process is up), `/readyz` (NATS and ClickHouse answer). */
+/** `/metrics` (Prometheus text), `/healthz` (the process is up), `/readyz` (NATS connected and ClickHouse answers). */
 const Routes = HttpRouter.use((router: HttpRouter.HttpRouter) => Effect.gen(function*() {
   const metrics = yield* Metrics
-  const nats = yield* Nats
+  const link = yield* NatsLink
   const ch = yield* ClickHouse
   yield* router.add("GET", "/healthz", Effect.succeed(HttpServerResponse.text("ok\n")))
   yield* router.add(
     "GET",
     "/readyz",
     Effect.gen(function*() {
-      const natsOk = !nats.nc.isClosed()
+      const natsOk = yield* link.connected
       const chOk = yield* Effect.tryPromise(() => ch.client.ping()).pipe(
         Effect.map((r) => r.success),
         Effect.orElseSucceed(() => false)
@@ -36,7 +36,7 @@ const Routes = HttpRouter.use((router: HttpRouter.HttpRouter) => Effect.gen(func
   )
 }))
 
-export const HttpLive: Layer.Layer<never, ServeError, Metrics | Nats | ClickHouse | DaemonSettingsService> = Layer.unwrap(
+export const HttpLive: Layer.Layer<never, ServeError, Metrics | NatsLink | ClickHouse | DaemonSettingsService> = Layer.unwrap(
   Effect.gen(function*() {
     const s = yield* DaemonSettingsService
     return HttpRouter.serve(Routes, { disableLogger: true }).pipe(

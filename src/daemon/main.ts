@@ -20,6 +20,7 @@ import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { HttpLive } from "./http.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
 import { Metrics } from "./Metrics.ts"
+import { NatsLink } from "./natsLink.ts"
 import { StoreMetricsLive } from "./storeMetrics.ts"
 
 export interface AllSettings {
@@ -61,7 +62,7 @@ export const daemonCoreLayer = (s: AllSettings) => {
   const platform = s.platform === undefined ? undefined : PlatformClient.layerWith(s.platform)
   const recovery = platform === undefined ? RecoveryRunner.disabled : RecoveryRunner.layer.pipe(Layer.provide(platform))
   const ingest = platform === undefined ? Layer.empty : IngestConsumerLive.pipe(Layer.provide(platform))
-  const runner = Layer.mergeAll(JobRunner.layer, recovery).pipe(Layer.provideMerge(base))
+  const runner = Layer.mergeAll(JobRunner.layer, recovery, NatsLink.layer).pipe(Layer.provideMerge(base))
   return Layer.mergeAll(CommandConsumerLive, ApiLive, ConsumerMetricsLive, StoreMetricsLive, ingest).pipe(Layer.provideMerge(runner))
 }
 

@@ -4,7 +4,14 @@ import { RecoveryRun, RecoveryRunCommand, RecoveryStatus, Watermark } from "./re
 
 /** Every message of the public contract, by subject suffix, for `rewind schema` and the README. */
 
-export const JobEventType = Schema.Literals(["created", "started", "progress", "cancelling", "completed", "failed", "cancelled", "deleted"])
+/**
+ * `waiting`: the running job is paused because NATS does not answer (its record cannot be
+ * written); `resumed`: NATS answers again and the job goes on from where it stood; `retried`:
+ * a Failed or Cancelled job was queued again to continue from its checkpoint.
+ */
+export const JobEventType = Schema.Literals([
+  "created", "started", "progress", "waiting", "resumed", "cancelling", "completed", "failed", "cancelled", "retried", "deleted"
+])
 
 export const JobEvent = Schema.Struct({
   type: JobEventType,
@@ -61,6 +68,12 @@ export const StatusAnswer = Schema.Struct({
   startedAt: Schema.String,
   uptimeSeconds: Schema.Int,
   runningJobs: Schema.Array(Schema.String),
+  /** The jobs this daemon runs; `waitingOn: "NATS"` while one is paused because NATS does not answer. */
+  jobs: Schema.Array(Schema.Struct({
+    jobId: Schema.String,
+    waitingOn: Schema.optionalKey(Schema.Literal("NATS")),
+    waitingSince: Schema.optionalKey(Schema.String)
+  })),
   modelRevision: Schema.NullOr(Schema.Int)
 })
 export const ApiErrorAnswer = Schema.Struct({
@@ -84,6 +97,7 @@ export const contract = {
     "cmd.job.create": JobCreate,
     "cmd.job.cancel": JobRef,
     "cmd.job.delete": JobRef,
+    "cmd.job.retry": JobRef,
     "cmd.recovery.run": RecoveryRunCommand
   },
   queries: {

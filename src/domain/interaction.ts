@@ -57,3 +57,11 @@ export interface PageKey {
   readonly startTime: string
   readonly id: string
 }
+
+/** Order of paging keys: negative when `a` comes before `b` (the store's (startTime, id) order). */
+export const comparePageKeys = (a: PageKey, b: PageKey): number => {
+  const ta = Date.parse(a.startTime)
+  const tb = Date.parse(b.startTime)
+  if (ta !== tb) return ta < tb ? -1 : 1
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}

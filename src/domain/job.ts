@@ -140,6 +140,17 @@ export const Job = Schema.Struct({
   heartbeatAt: Schema.optionalKey(Schema.String),
   /** Where a restarted daemon resumes: the last fully written paging key. */
   checkpoint: Schema.optionalKey(Checkpoint),
+  /**
+   * Set when a job ends Failed or Cancelled: the counts as of its checkpoint. The counts shown
+   * are then the store's (a batch may be written past the checkpoint); a retry resumes from the
+   * checkpoint with these, so nothing is counted twice.
+   */
+  checkpointCounts: Schema.optionalKey(Schema.Struct({
+    processed: Schema.Int,
+    updated: Schema.Int,
+    unchanged: Schema.Int,
+    failed: Schema.Int
+  })),
   /** Write version of this job's topic rows (monotonic across jobs). */
   writeVersion: Schema.Int,
   /** Creation order (command stream sequence). */

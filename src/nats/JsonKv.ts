@@ -15,9 +15,10 @@ export interface JsonKv<A> {
   update(key: string, value: A, expectedRevision: number): Effect.Effect<Option.Option<number>, NatsError>
   /**
    * Read, apply `f`, compare-and-set; again from the new value while another writer got in
-   * first. None when the key does not exist. Returns the value written.
+   * first. None when the key does not exist. Returns the value written — or, when `f` returns
+   * undefined (nothing to change), the current value, with nothing written.
    */
-  modify(key: string, f: (value: A) => A): Effect.Effect<Option.Option<A>, NatsError>
+  modify(key: string, f: (value: A) => A | undefined): Effect.Effect<Option.Option<A>, NatsError>
   /** Purges the key and its history. */
   delete(key: string): Effect.Effect<void, NatsError>
   /** Live keys, optionally matching a subject-style filter (`revision.*`, `a.>`). */
@@ -79,11 +80,12 @@ export const jsonKv = Effect.fn("JsonKv.open")(function*<S extends KvSchema>(buc
     return yield* conditional("updating", key, () => kv.update(key, json, expectedRevision))
   })
 
-  const modify = Effect.fn("JsonKv.modify")(function*(key: string, f: (value: A) => A) {
+  const modify = Effect.fn("JsonKv.modify")(function*(key: string, f: (value: A) => A | undefined) {
     for (let attempt = 0; attempt < 50; attempt++) {
       const current = yield* get(key)
       if (Option.isNone(current)) return Option.none<A>()
       const next = f(current.value.value)
+      if (next === undefined) return Option.some(current.value.value)
       if (Option.isSome(yield* update(key, next, current.value.revision))) return Option.some(next)
     }
     return yield* Effect.die(new Error(`${bucket}/${key}: too many concurrent updates`))

@@ -12,6 +12,10 @@ export interface NatsServerHandle {
   readonly port: number
   readonly storeDir: string
   stop(): Promise<void>
+  /** Sends a signal to the server process (tests: SIGKILL, SIGSTOP, SIGCONT). */
+  signal(signal: NodeJS.Signals): void
+  /** Resolves once the server process has exited. */
+  exited(): Promise<void>
 }
 
 const isExecutable = (path: string): boolean => {
@@ -90,6 +94,8 @@ const stopProcess = (child: ChildProcess): Promise<void> =>
 export interface NatsServerOptions {
   /** JetStream store directory, kept on stop; default a temporary one, removed on stop. */
   readonly storeDir?: string
+  /** Port to listen on (to restart a server where its clients reconnect); default a free one. */
+  readonly port?: number
   /** Extra nats-server arguments, e.g. ["--auth", "s3cret"]. */
   readonly args?: ReadonlyArray<string>
   /** Options for the readiness probe's connection (needed when the server requires auth). */
@@ -97,7 +103,7 @@ export interface NatsServerOptions {
 }
 
 const startOnce = async (binary: string, options: NatsServerOptions): Promise<NatsServerHandle> => {
-  const port = await freePort()
+  const port = options.port ?? await freePort()
   const ownDir = options.storeDir === undefined
   const storeDir = ownDir ? await mkdtemp(join(tmpdir(), "rewind-nats-")) : options.storeDir
   if (!ownDir) await mkdir(storeDir, { recursive: true })
@@ -123,13 +129,21 @@ const startOnce = async (binary: string, options: NatsServerOptions): Promise<Na
     await stopProcess(child)
     if (ownDir) await rm(storeDir, { recursive: true, force: true })
   }
+  const exited = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve()
+      else child.once("exit", () => resolve())
+    })
+  const signal = (sig: NodeJS.Signals) => {
+    child.kill(sig)
+  }
   try {
     await waitReady(url, options.probe ?? {}, child, () => log, 15_000)
   } catch (e) {
     await stop()
     throw e
   }
-  return { url, port, storeDir, stop }
+  return { url, port, storeDir, stop, signal, exited }
 }
 
 /**

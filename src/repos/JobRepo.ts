@@ -8,8 +8,11 @@ export class JobRepo extends Context.Service<JobRepo, {
   get(id: string): Effect.Effect<Option.Option<Job>, NatsError>
   /** Atomic: None when a job with this id already exists. */
   create(job: Job): Effect.Effect<Option.Option<Job>, NatsError>
-  /** Compare-and-set loop: applies `f` to the latest record; None when the job is gone. */
-  update(id: string, f: (job: Job) => Job): Effect.Effect<Option.Option<Job>, NatsError>
+  /**
+   * Compare-and-set loop: applies `f` to the latest record; None when the job is gone. When `f`
+   * returns undefined nothing is written and the latest record is returned.
+   */
+  update(id: string, f: (job: Job) => Job | undefined): Effect.Effect<Option.Option<Job>, NatsError>
   list(): Effect.Effect<ReadonlyArray<Job>, NatsError>
   remove(id: string): Effect.Effect<void, NatsError>
 }>()("rewind/repos/JobRepo") {
@@ -28,7 +31,7 @@ export class JobRepo extends Context.Service<JobRepo, {
         return Option.map(rev, () => job)
       })
 
-      const update = (id: string, f: (job: Job) => Job) => kv.modify(id, f)
+      const update = (id: string, f: (job: Job) => Job | undefined) => kv.modify(id, f)
 
       const list = Effect.fn("JobRepo.list")(function*() {
         const all = yield* kv.values()

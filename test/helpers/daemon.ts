@@ -4,6 +4,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { DaemonSettings } from "../../src/daemon/config.ts"
 import { type AllSettings, daemonCoreLayer } from "../../src/daemon/main.ts"
+import type { TopicModel } from "../../src/domain/topicModel.ts"
+import { ModelRepo } from "../../src/repos/ModelRepo.ts"
+import type { SeedOptions } from "../../src/seed/generate.ts"
+import { seedStore } from "../../src/seed/seedStore.ts"
 import { testNatsUrl } from "./nats.ts"
 
 export const tempDataDir = (label: string) => mkdtempSync(join(tmpdir(), `rewind-${label}-`))
@@ -29,6 +33,7 @@ export const testSettings = (o: {
     recoverySettleMinutes: 30,
     recoveryLookBackHours: 24,
     takeoverAfterSeconds: 30,
+    natsWaitSeconds: 300,
     instanceName: "test",
     ...o.daemon
   }
@@ -44,6 +49,14 @@ export const startDaemon = async (settings: AllSettings) => {
 }
 
 export type TestDaemon = Awaited<ReturnType<typeof startDaemon>>
+
+/** A daemon on `settings` with `seed` written to its store and `model` pushed (revision 1). */
+export const startSeededDaemon = async (settings: AllSettings, seed: SeedOptions, model: TopicModel) => {
+  const daemon = await startDaemon(settings)
+  await daemon.runPromise(seedStore(seed))
+  await daemon.runPromise(Effect.gen(function*() { yield* (yield* ModelRepo).push(model, "test") }))
+  return daemon
+}
 
 /** Polls until `f` returns a value (not undefined), or fails after `timeoutMs`. */
 export const eventually = async <A>(f: () => Promise<A | undefined>, timeoutMs = 60_000, what = "condition"): Promise<A> => {

@@ -5,7 +5,14 @@ import { ModelRepo } from "../../repos/ModelRepo.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
 import { Metrics } from "../Metrics.ts"
 import { jobEvent } from "./events.ts"
-import { runJob } from "./runJob.ts"
+import { type JobRunHooks, runJob } from "./runJob.ts"
+
+/** A job this daemon runs: `waitingOn` "NATS" while it is paused because NATS does not answer. */
+export interface RunningJob {
+  readonly jobId: string
+  readonly waitingOn?: "NATS"
+  readonly waitingSince?: string
+}
 
 /** A running job whose heartbeat is older than `staleAfterMs` is taken over by another daemon. */
 const isStale = (j: Job, now: number, staleAfterMs: number) =>
@@ -20,6 +27,8 @@ export class JobRunner extends Context.Service<JobRunner, {
   /** Look at the queue now (after a create/cancel/delete). */
   readonly wake: Effect.Effect<void>
   readonly running: Effect.Effect<ReadonlyArray<string>>
+  /** The jobs this daemon runs, and what each waits for (NATS), if anything, since when. */
+  readonly activity: Effect.Effect<ReadonlyArray<RunningJob>>
   readonly instance: string
 }>()("rewind/daemon/jobs/JobRunner") {
   static readonly layer = Layer.effect(
@@ -32,6 +41,16 @@ export class JobRunner extends Context.Service<JobRunner, {
       const signal = yield* Queue.sliding<void>(1)
       const instance = `${settings.instanceName}-${Math.random().toString(36).slice(2, 8)}`
       const running = new Map<string, Fiber.Fiber<void, unknown>>()
+      const waitingSince = new Map<string, string>()
+      const countWaiting = () => metrics.jobsWaiting.set({ on: "nats" }, waitingSince.size)
+      const hooksFor = (jobId: string): JobRunHooks => ({
+        waiting: (on) =>
+          Effect.sync(() => {
+            if (on === undefined) waitingSince.delete(jobId)
+            else waitingSince.set(jobId, new Date().toISOString())
+            countWaiting()
+          })
+      })
       const scope = yield* Effect.scope
       const staleAfterMs = settings.takeoverAfterSeconds * 1000
 
@@ -42,9 +61,9 @@ export class JobRunner extends Context.Service<JobRunner, {
           const now = Date.now()
           const modelRev = Option.match(yield* models.current(), { onNone: () => 0, onSome: (m) => m.revision })
           const stamp = new Date(now).toISOString()
-          const next = yield* repo.update(candidate.id, (j): Job => {
+          const next = yield* repo.update(candidate.id, (j): Job | undefined => {
             const claimable = j.jobStatus === "Queued" || (j.jobStatus === "InProgress" && isStale(j, now, staleAfterMs))
-            if (!claimable) return j
+            if (!claimable) return undefined
             return {
               ...j,
               jobStatus: "InProgress",
@@ -75,11 +94,16 @@ export class JobRunner extends Context.Service<JobRunner, {
           if (running.size >= settings.jobConcurrency) break
           const claimed = yield* claim(j)
           if (Option.isNone(claimed)) continue
-          const fiber = yield* runJob(claimed.value, instance).pipe(
-            Effect.ensuring(Effect.sync(() => running.delete(claimed.value.id)).pipe(Effect.andThen(wake))),
+          const id = claimed.value.id
+          const fiber = yield* runJob(claimed.value, instance, hooksFor(id)).pipe(
+            Effect.ensuring(Effect.sync(() => {
+              running.delete(id)
+              waitingSince.delete(id)
+              countWaiting()
+            }).pipe(Effect.andThen(wake))),
             Effect.forkIn(scope)
           )
-          running.set(claimed.value.id, fiber)
+          running.set(id, fiber)
         }
         // Queue order of the jobs still waiting: 1 is next.
         const waiting = (yield* repo.list()).filter((j) => j.jobStatus === "Queued")
@@ -88,7 +112,7 @@ export class JobRunner extends Context.Service<JobRunner, {
           const order = index + 1
           const waitingOn = ahead + index === 0 ? "starting" : `${ahead + index} job${ahead + index > 1 ? "s" : ""} ahead`
           if (j.queueOrder === order && j.waitingOn === waitingOn) continue
-          const next = yield* repo.update(j.id, (x) => x.jobStatus === "Queued" ? { ...x, queueOrder: order, waitingOn } : x)
+          const next = yield* repo.update(j.id, (x) => x.jobStatus === "Queued" ? { ...x, queueOrder: order, waitingOn } : undefined)
           if (Option.isSome(next) && next.value.jobStatus === "Queued") yield* jobEvent("progress", next.value)
         }
       }).pipe(Effect.catch((e) => Effect.logWarning("job scheduling failed; retrying", { error: String(e) })))
@@ -103,6 +127,12 @@ export class JobRunner extends Context.Service<JobRunner, {
       return JobRunner.of({
         wake,
         running: Effect.sync(() => [...running.keys()]),
+        activity: Effect.sync(() =>
+          [...running.keys()].map((jobId): RunningJob => {
+            const since = waitingSince.get(jobId)
+            return since === undefined ? { jobId } : { jobId, waitingOn: "NATS", waitingSince: since }
+          })
+        ),
         instance
       })
     })

@@ -1,8 +1,9 @@
 import { Effect } from "effect"
 import type { Job } from "../../domain/job.ts"
+import { JobEventType as JobEventTypeSchema } from "../../domain/contract.ts"
 import { publishEvent } from "../../nats/Events.ts"
 
-export type JobEventType = "created" | "started" | "progress" | "cancelling" | "completed" | "failed" | "cancelled" | "deleted"
+export type JobEventType = typeof JobEventTypeSchema.Type
 
 /** Publishes `rewind.evt.job.<id>`; an event that cannot be published is logged, never fatal. */
 export const jobEvent = (type: JobEventType, job: Job) =>
@@ -12,6 +13,6 @@ export const jobEvent = (type: JobEventType, job: Job) =>
 
 /** The job as users read it: internal bookkeeping left out. */
 export const publicJob = (job: Job) => {
-  const { owner: _owner, heartbeatAt: _hb, writeVersion: _wv, checkpoint: _cp, deleteRequested: _dr, ...rest } = job
+  const { owner: _owner, heartbeatAt: _hb, writeVersion: _wv, checkpoint: _cp, checkpointCounts: _cc, deleteRequested: _dr, ...rest } = job
   return rest
 }

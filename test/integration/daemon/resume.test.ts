@@ -1,17 +1,15 @@
 import { Effect, Option } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
-import { exportCsv } from "../../../src/domain/csv.ts"
 import type { Job } from "../../../src/domain/job.ts"
-import { getExport } from "../../../src/nats/Exports.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
 import { JobRepo } from "../../../src/repos/JobRepo.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
-import { ClickHouse } from "../../../src/store/ClickHouse.ts"
 import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
+import { expectUndisturbedOutcome } from "../../helpers/jobChecks.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 11, count: 600, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z" }
@@ -62,31 +60,6 @@ describe("a daemon stopped mid-job resumes from its checkpoint", () => {
       const j = await getJob("resume-1")
       return j && (j.jobStatus === "Completed" || j.jobStatus === "Failed") ? j : undefined
     }, 90_000, "resume-1 done")
-    expect(done.jobStatus).toBe("Completed")
-    expect(done.processedInteractionsCount).toBe(expected.total)
-    expect(done.updatedInteractionsCount).toBe(expected.counts.updated)
-    expect(done.failedInteractionsCount).toBe(expected.counts.failed)
-
-    // Same export as the independent computation of an uninterrupted run.
-    const info = await run(requestApi("job.export", { jobId: "resume-1" })) as { name: string }
-    const csv = new TextDecoder().decode(Option.getOrThrow(await run(getExport(info.name))))
-    const names = new Map(model.topics.map((t) => [t.id, t.name]))
-    const rows = [...expected.impacted.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([interactionId, newTopics]) => ({ interactionId, newTopics }))
-    expect(csv).toBe(exportCsv(rows, (id) => names.get(id) ?? id))
-
-    // No duplicates: one result per interaction; topic rows unique per (block, topic, version).
-    const counts = await run(Effect.gen(function*() {
-      const ch = yield* ClickHouse
-      const q = async (query: string) =>
-        (await (await ch.client.query({ query, query_params: { job: "resume-1" }, format: "JSONEachRow" })).json()) as Array<Record<string, string>>
-      return yield* Effect.promise(async () => ({
-        results: await q(`SELECT count() AS n, uniqExact(interaction_id) AS u FROM ${ch.database}.job_results FINAL WHERE job_id = {job:String}`),
-        topics: await q(`SELECT count() AS n, uniqExact(interaction_id, transcript_id, block_index, topic_id, version) AS u FROM ${ch.database}.block_topics FINAL WHERE job_id = {job:String}`)
-      }))
-    }))
-    expect(Number(counts.results[0]!["n"])).toBe(expected.total)
-    expect(Number(counts.results[0]!["u"])).toBe(expected.total)
-    expect(Number(counts.topics[0]!["n"])).toBe(Number(counts.topics[0]!["u"]))
-    expect(Number(counts.topics[0]!["n"])).toBeGreaterThan(0)
+    await expectUndisturbedOutcome(run, done, expected, model)
   })
 })

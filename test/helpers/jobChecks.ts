@@ -1,0 +1,95 @@
+import { Effect, Option } from "effect"
+import { expect } from "vitest"
+import { exportCsv } from "../../src/domain/csv.ts"
+import type { Job } from "../../src/domain/job.ts"
+import type { TopicModel } from "../../src/domain/topicModel.ts"
+import { getExport } from "../../src/nats/Exports.ts"
+import { requestApi } from "../../src/nats/Service.ts"
+import { ClickHouse } from "../../src/store/ClickHouse.ts"
+import { InteractionStore } from "../../src/store/InteractionStore.ts"
+import { JobRepo } from "../../src/repos/JobRepo.ts"
+import { eventually } from "./daemon.ts"
+import type { ExpectedJob } from "./expected.ts"
+
+/** Runs an effect in a test daemon's runtime. */
+export type RunIn = <A, E>(e: Effect.Effect<A, E, any>) => Promise<A>
+
+/** The job's record as the KV holds it (internal fields too); undefined when there is none. */
+export const jobRecord = (run: RunIn, jobId: string) =>
+  run(Effect.gen(function*() { return yield* (yield* JobRepo).get(jobId) })).then(Option.getOrUndefined)
+
+/** Waits until the job's record satisfies `ok` (e.g. some progress, or an end). */
+export const jobWhen = (run: RunIn, jobId: string, ok: (j: Job) => boolean, what: string, timeoutMs = 90_000) =>
+  eventually(async () => {
+    const j = await jobRecord(run, jobId)
+    return j !== undefined && ok(j) ? j : undefined
+  }, timeoutMs, `${jobId}: ${what}`)
+
+/** Waits until the job is in one of `statuses`. */
+export const jobReaching = (run: RunIn, jobId: string, statuses: ReadonlyArray<string>, timeoutMs = 90_000) =>
+  jobWhen(run, jobId, (j) => statuses.includes(j.jobStatus), `to reach ${statuses.join("/")}`, timeoutMs)
+
+/** Every media type: a scope that selects by date range only. */
+export const allMedia: Array<"voice" | "callback" | "chat" | "email" | "message"> = ["voice", "callback", "chat", "email", "message"]
+
+/** Rows of the job's results and topic rows, read with FINAL: equal to their distinct keys when nothing is duplicated. */
+export const storedRowCounts = (run: RunIn, jobId: string) =>
+  run(Effect.gen(function*() {
+    const ch = yield* ClickHouse
+    const q = async (query: string) =>
+      (await (await ch.client.query({ query, query_params: { job: jobId }, format: "JSONEachRow" })).json()) as Array<Record<string, string>>
+    const [results, topics] = yield* Effect.promise(() =>
+      Promise.all([
+        q(`SELECT count() AS n, uniqExact(interaction_id) AS u FROM ${ch.database}.job_results FINAL WHERE job_id = {job:String}`),
+        q(`SELECT count() AS n, uniqExact(interaction_id, transcript_id, block_index, topic_id, version) AS u
+            FROM ${ch.database}.block_topics FINAL WHERE job_id = {job:String}`)
+      ]))
+    return {
+      results: { rows: Number(results[0]!["n"]), unique: Number(results[0]!["u"]) },
+      topics: { rows: Number(topics[0]!["n"]), unique: Number(topics[0]!["u"]) }
+    }
+  }))
+
+/**
+ * A finished job equals an undisturbed run's, as the independent computation predicts it:
+ * counts, export (byte for byte), every in-scope block's final topics, and no duplicate rows.
+ */
+export const expectUndisturbedOutcome = async (run: RunIn, job: Job, expected: ExpectedJob, model: TopicModel) => {
+  expect(job.jobStatus).toBe("Completed")
+  expect({
+    total: job.totalInteractionsCount,
+    processed: job.processedInteractionsCount,
+    updated: job.updatedInteractionsCount,
+    unchanged: job.unchangedInteractionsCount,
+    failed: job.failedInteractionsCount
+  }).toEqual({
+    total: expected.total,
+    processed: expected.total,
+    updated: expected.counts.updated,
+    unchanged: expected.counts.unchanged,
+    failed: expected.counts.failed
+  })
+
+  const info = await run(requestApi("job.export", { jobId: job.id })) as { name: string; rows: number }
+  expect(info.rows).toBe(expected.impacted.size)
+  const csv = new TextDecoder().decode(Option.getOrThrow(await run(getExport(info.name))))
+  const names = new Map(model.topics.map((t) => [t.id, t.name]))
+  const rows = [...expected.impacted.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([interactionId, newTopics]) => ({ interactionId, newTopics }))
+  expect(csv).toBe(exportCsv(rows, (id) => names.get(id) ?? id))
+
+  const ids = [...new Set([...expected.finalTopics.keys()].map((k) => k.split("\u0000")[0]!))]
+  const topicRows = await run(Effect.gen(function*() { return yield* (yield* InteractionStore).currentTopics(ids) }))
+  const actual = new Map<string, Array<string>>()
+  for (const r of topicRows) {
+    const k = `${r.interactionId}\u0000${r.transcriptId}\u0000${r.blockIndex}`
+    actual.set(k, [...(actual.get(k) ?? []), r.topicId].sort())
+  }
+  expect(actual).toEqual(new Map([...expected.finalTopics].map(([k, v]) => [k, [...v]])))
+
+  const stored = await storedRowCounts(run, job.id)
+  expect(stored.results).toEqual({ rows: expected.total, unique: expected.total })
+  expect(stored.topics.rows).toBe(stored.topics.unique)
+  expect(stored.topics.rows).toBeGreaterThan(0)
+}
