@@ -104,6 +104,27 @@ const refCommand = (name: "cancel" | "delete", description: string) =>
       yield* emit(f.json, { jobId: f.jobId, commandId, streamSeq: ack.seq }, () => `published job.${name} for ${f.jobId} (stream seq ${ack.seq})`)
     }).pipe(withNats)).pipe(Command.withDescription(description))
 
+const retry = Command.make("retry", {
+  jobId: jobIdArg,
+  wait: Flag.Boolean("wait").pipe(Flag.withDescription("Watch the job until it ends"), Flag.withDefault(false)),
+  json
+}, (f) =>
+  Effect.gen(function*() {
+    const commandId = `cli-retry-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+    const restartedAt = Date.now()
+    const ack = yield* publishCommand("job.retry", { jobId: f.jobId, commandId })
+    if (!f.wait) {
+      return yield* emit(f.json, { jobId: f.jobId, commandId, streamSeq: ack.seq }, () =>
+        `published job.retry for ${f.jobId} (stream seq ${ack.seq}): it continues from its checkpoint\n` +
+        `follow it with: rewind job watch ${f.jobId}`)
+    }
+    const final = yield* watchJob(f.jobId, { commandId, quiet: f.json, restartedAt })
+    yield* emit(f.json, final, () => `job ${f.jobId}: ${final["jobStatus"]}`)
+    if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${f.jobId} ended ${final["jobStatus"]}`))
+  }).pipe(withNats)).pipe(Command.withDescription(
+    "Continue a Failed or Cancelled job from its checkpoint, with the same version: its outcomes equal an undisturbed run's (rewind.cmd.job.retry)"
+  ))
+
 const exportCmd = Command.make("export", {
   jobId: jobIdArg,
   out: Flag.String("out").pipe(Flag.withDescription("Write the CSV to this path"), Flag.optional),
@@ -122,7 +143,7 @@ const exportCmd = Command.make("export", {
   }).pipe(withNats)).pipe(Command.withDescription("Where a completed job's CSV export is; --out downloads it"))
 
 export const jobCommand = Command.make("job").pipe(
-  Command.withDescription("Reprocessing jobs: estimate, create, follow, cancel, delete, export"),
+  Command.withDescription("Reprocessing jobs: estimate, create, follow, cancel, retry, delete, export"),
   Command.withSubcommands([
     estimate,
     create,
@@ -131,6 +152,7 @@ export const jobCommand = Command.make("job").pipe(
     watch,
     refCommand("cancel", "Cancel a queued or running job (rewind.cmd.job.cancel)"),
     refCommand("delete", "Delete a job, its results and export (rewind.cmd.job.delete)"),
+    retry,
     exportCmd
   ])
 )

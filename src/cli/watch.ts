@@ -15,6 +15,7 @@ interface JobView {
   readonly queueOrder: number
   readonly waitingOn?: string
   readonly errorMessage?: string
+  readonly dateCompleted?: string
 }
 
 const terminal = new Set(["Completed", "Failed", "Cancelled"])
@@ -29,7 +30,16 @@ const line = (j: JobView, rate: number) =>
  * Follows a job until it ends: job events as they come, `job.get` every 2 s in case an event
  * is missed, a command rejection for `commandId` if given. Returns the final job.
  */
-export const watchJob = (jobId: string, opts: { readonly commandId?: string; readonly quiet?: boolean; readonly timeoutMs?: number } = {}) =>
+export const watchJob = (jobId: string, opts: {
+  readonly commandId?: string
+  readonly quiet?: boolean
+  readonly timeoutMs?: number
+  /**
+   * The job was just queued again (a retry): an end it reached before `restartedAt` is its
+   * previous one, not this run's.
+   */
+  readonly restartedAt?: number
+} = {}) =>
   Effect.gen(function*() {
     const nats = yield* Nats
     const tty = process.stdout.isTTY === true
@@ -37,6 +47,7 @@ export const watchJob = (jobId: string, opts: { readonly commandId?: string; rea
     let rejected: string | undefined
     const started = Date.now()
     let firstProcessed: { at: number; n: number } | undefined
+    let seenActive = false
 
     const subs = yield* Effect.acquireRelease(
       Effect.sync(() => {
@@ -82,7 +93,10 @@ export const watchJob = (jobId: string, opts: { readonly commandId?: string; rea
           else yield* Console.log(text)
           printed = text
         }
-        if (terminal.has(last.jobStatus)) {
+        const previousEnd = opts.restartedAt !== undefined && !seenActive &&
+          (last.dateCompleted === undefined || Date.parse(last.dateCompleted) < opts.restartedAt)
+        if (!terminal.has(last.jobStatus)) seenActive = true
+        if (terminal.has(last.jobStatus) && !previousEnd) {
           if (tty && !opts.quiet) process.stdout.write("\n")
           return last
         }

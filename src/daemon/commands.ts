@@ -18,6 +18,7 @@ import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { cancelJob } from "./jobs/cancel.ts"
 import { createJob } from "./jobs/create.ts"
 import { deleteJob } from "./jobs/delete.ts"
+import { retryJob } from "./jobs/retry.ts"
 import { Rejected } from "./jobs/errors.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
 import { Metrics } from "./Metrics.ts"
@@ -33,7 +34,7 @@ const editVerbs = new Set(["update", "edit", "patch", "modify", "put"])
 
 type Decoded =
   | { readonly _tag: "create"; readonly cmd: JobCreate }
-  | { readonly _tag: "cancel" | "delete"; readonly cmd: JobRef }
+  | { readonly _tag: "cancel" | "delete" | "retry"; readonly cmd: JobRef }
   | { readonly _tag: "recovery"; readonly cmd: RecoveryRunCommand }
 
 /** Decodes a command body by its type, or says precisely why not. */
@@ -48,16 +49,17 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
     const r = decodeRecovery(body)
     return Result.isSuccess(r) ? Effect.succeed({ _tag: "recovery", cmd: r.success }) : invalid(r.failure)
   }
-  if (type === "job.cancel" || type === "job.delete") {
+  if (type === "job.cancel" || type === "job.delete" || type === "job.retry") {
     const r = decodeRef(body)
-    return Result.isSuccess(r) ? Effect.succeed({ _tag: type === "job.cancel" ? "cancel" : "delete", cmd: r.success }) : invalid(r.failure)
+    const tag = type === "job.cancel" ? "cancel" : type === "job.delete" ? "delete" : "retry"
+    return Result.isSuccess(r) ? Effect.succeed({ _tag: tag, cmd: r.success }) : invalid(r.failure)
   }
   const [noun, verb] = type.split(".")
   return Effect.fail(
     new Rejected({
       reason: noun === "job" && verb !== undefined && editVerbs.has(verb)
         ? "jobs cannot be modified after publish: delete the job (rewind.cmd.job.delete) and create a new one"
-        : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, recovery.run`
+        : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, job.retry, recovery.run`
     })
   )
 }
@@ -81,6 +83,8 @@ const apply = (type: string, body: unknown, msg: CommandMessage) =>
         ? createJob(decoded.cmd, msg.streamSeq)
         : decoded._tag === "cancel"
         ? cancelJob(decoded.cmd.jobId)
+        : decoded._tag === "retry"
+        ? retryJob(decoded.cmd.jobId)
         : deleteJob(decoded.cmd.jobId)
     yield* run.pipe(
       // A command that did not take effect may be sent again with the same commandId.
@@ -103,7 +107,7 @@ export const handleCommand = (msg: CommandMessage) =>
     const metrics = yield* Metrics
     const prefix = `${nats.names.prefix}.cmd.`
     const type = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject
-    const metricType = ["job.create", "job.cancel", "job.delete", "recovery.run"].includes(type) ? type : "unknown"
+    const metricType = ["job.create", "job.cancel", "job.delete", "job.retry", "recovery.run"].includes(type) ? type : "unknown"
     const count = (outcome: string) => Effect.sync(() => metrics.commands.inc({ type: metricType, outcome }))
 
     const reject = (reason: string, field?: string, commandId?: string) =>

@@ -1,0 +1,59 @@
+import { Effect, Option } from "effect"
+import { type Job, percentOf } from "../../domain/job.ts"
+import { JobRepo } from "../../repos/JobRepo.ts"
+import { findJob } from "./cancel.ts"
+import { Rejected } from "./errors.ts"
+import { jobEvent } from "./events.ts"
+
+const retryable = (j: Job) => j.jobStatus === "Failed" || j.jobStatus === "Cancelled"
+
+/**
+ * A Failed or Cancelled job, queued again to continue where it stopped: from its checkpoint,
+ * with its write version and pinned model revision, and the counts its checkpoint stands for.
+ * Its decisions compare against the topics as they stood before the job's first start, so a
+ * job that failed part-way and is retried ends with the outcomes, topics and export of an
+ * undisturbed run (deleting and recreating it would count its own partial writes as "before").
+ */
+export const retried = (j: Job, now: string): Job => {
+  const {
+    errorMessage: _e,
+    dateCompleted: _d,
+    checkpointCounts,
+    cancelRequested: _c,
+    heartbeatAt: _h,
+    owner: _o,
+    export: _x,
+    ...rest
+  } = j
+  const c = checkpointCounts ?? {
+    processed: j.processedInteractionsCount,
+    updated: j.updatedInteractionsCount,
+    unchanged: j.unchangedInteractionsCount,
+    failed: j.failedInteractionsCount
+  }
+  return {
+    ...rest,
+    jobStatus: "Queued",
+    processedInteractionsCount: c.processed,
+    updatedInteractionsCount: c.updated,
+    unchangedInteractionsCount: c.unchanged,
+    failedInteractionsCount: c.failed,
+    percentComplete: percentOf(c.processed, Math.max(j.totalInteractionsCount, c.processed)),
+    dateModified: now
+  }
+}
+
+/** `job.retry`: queue a Failed or Cancelled job again, to continue from its checkpoint. */
+export const retryJob = Effect.fn("Jobs.retry")(function*(jobId: string) {
+  const repo = yield* JobRepo
+  const job = yield* findJob(jobId)
+  if (!retryable(job)) {
+    return yield* new Rejected({
+      field: "jobId",
+      reason: `job ${JSON.stringify(jobId)} is ${job.jobStatus}: only a Failed or Cancelled job can be retried`
+    })
+  }
+  const now = new Date().toISOString()
+  const next = yield* repo.update(jobId, (j) => (retryable(j) ? retried(j, now) : undefined))
+  if (Option.isSome(next) && next.value.jobStatus === "Queued") yield* jobEvent("retried", next.value)
+})
