@@ -45,13 +45,15 @@ export const keepJobs = (s: TuiState, keys: ReadonlyArray<string>): TuiState => 
 
 /**
  * A job event (`evt.job.<id>`). It carries the public job: merged over what the KV gave,
- * unless it is older than what we have.
+ * unless it is older than what we have. `waitingOn` is the event's alone: a `resumed` event
+ * (no `waitingOn`) ends the "waiting for NATS" a `waiting` event started.
  */
 export const applyJobEvent = (s: TuiState, event: { type: string; job: Job }, now: number): TuiState => {
   if (event.type === "deleted") return { ...s, jobs: remove(s.jobs, event.job.id) }
   const current = s.jobs.byId.get(event.job.id)?.job
   if (current !== undefined && event.job.dateModified < current.dateModified) return s
-  return { ...s, jobs: upsert(s.jobs, { ...current, ...event.job }, now, event.type) }
+  const { waitingOn: _previous, ...kept } = current ?? {}
+  return { ...s, jobs: upsert(s.jobs, { ...kept, ...event.job }, now, event.type) }
 }
 
 /** Interactions per second: live over the last samples, or the average of a finished job. */

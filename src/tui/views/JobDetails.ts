@@ -42,7 +42,7 @@ export const detailLines = (row: JobRow, now: number): ReadonlyArray<readonly [s
   const j = row.job
   const eta = jobEta(row)
   const lines: Array<readonly [string, string, (string | undefined)?]> = [
-    ["status", `${j.jobStatus}${j.jobStatus === "Queued" ? ` #${j.queueOrder}${j.waitingOn ? ` · ${j.waitingOn}` : ""}` : ""}${j.cancelRequested ? " · cancel requested" : ""}`, jobStatusColor(j.jobStatus)],
+    ["status", `${j.jobStatus}${j.jobStatus === "Queued" ? ` #${j.queueOrder}${j.waitingOn ? ` · ${j.waitingOn}` : ""}` : ""}${j.jobStatus === "InProgress" && j.waitingOn === "NATS" ? " · waiting for NATS" : ""}${j.cancelRequested ? " · cancel requested" : ""}`, jobStatusColor(j.jobStatus)],
     ["progress", `${j.percentComplete.toFixed(1)}% · ${compact(j.processedInteractionsCount)}/${compact(j.totalInteractionsCount)} · ${rate(jobRate(row))}${eta !== undefined ? ` · ETA ${duration(eta)}` : ""}`],
     ["outcomes", `updated ${compact(j.updatedInteractionsCount)} · unchanged ${compact(j.unchangedInteractionsCount)} · failed ${compact(j.failedInteractionsCount)}`, j.failedInteractionsCount > 0 ? "yellow" : undefined],
     ["range", `${shortTime(j.dateStart)} → ${shortTime(j.dateEnd)}`],

@@ -21,7 +21,13 @@ const etaText = (r: JobRow): string => {
 export const jobColumns: ReadonlyArray<Column<JobRow>> = [
   { title: "ID", width: 12, drop: 2, cell: (r) => r.job.id },
   { title: "NAME", width: 12, flex: true, cell: (r) => r.job.name },
-  { title: "STATUS", width: 10, cell: (r) => r.job.jobStatus, color: (r) => jobStatusColor(r.job.jobStatus) },
+  {
+    title: "STATUS",
+    width: 10,
+    // A running job paused because NATS does not answer (its `waiting` event).
+    cell: (r) => (r.job.jobStatus === "InProgress" && r.job.waitingOn === "NATS" ? "NATS wait" : r.job.jobStatus),
+    color: (r) => (r.job.jobStatus === "InProgress" && r.job.waitingOn === "NATS" ? "yellow" : jobStatusColor(r.job.jobStatus))
+  },
   { title: "Q", width: 3, align: "right", drop: 3, cell: (r) => (r.job.jobStatus === "Queued" ? `#${r.job.queueOrder}` : "") },
   {
     title: "PROGRESS",

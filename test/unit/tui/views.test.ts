@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { cleanup } from "ink-testing-library"
 import React from "react"
-import { filterJobs, sortJobs } from "../../../src/tui/data/jobs.ts"
+import { applyJobEvent, filterJobs, sortJobs } from "../../../src/tui/data/jobs.ts"
 import { applyRecoveryEntry } from "../../../src/tui/data/recovery.ts"
 import type { TuiState } from "../../../src/tui/data/state.ts"
 import { initialUi, type Ui, type View } from "../../../src/tui/ui.ts"
@@ -55,6 +55,19 @@ describe.each([
       expect(out).toMatch(/ID\s+NAME/) // the id column fits on a wide terminal
       expect(out).toMatch(/timing\s+started 2026-03-01 11:50:00 · running 10m00s/)
     }
+  })
+
+  it("jobs: a running job paused for NATS shows it in its row and details until it is resumed", () => {
+    const s = full()
+    const running = s.jobs.byId.get("job-run")!.job
+    const waiting = applyJobEvent(s, { type: "waiting", job: { ...running, waitingOn: "NATS" } }, T0)
+    const out = text(frame(waiting, { width, height, view: "jobs" }))
+    expect(lines(out).find((l) => l.includes("25.0%"))).toMatch(/NATS wait\s+█+░+\s+25\.0%/)
+    expect(out).toMatch(/status\s+InProgress · waiting for NATS/)
+    const resumed = applyJobEvent(waiting, { type: "resumed", job: running }, T0 + 1000)
+    const after = text(frame(resumed, { width, height, view: "jobs" }))
+    expect(after).not.toContain("NATS")
+    expect(lines(after).find((l) => l.includes("25.0%"))).toMatch(/InProgress\s+█+░+\s+25\.0%/)
   })
 
   it("queues: every stream and the daemons' consumer, dead letters standing out, missing ones not created yet", () => {
