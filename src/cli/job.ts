@@ -52,19 +52,30 @@ const create = Command.make("create", {
 
 const list = Command.make("list", {
   status: Flag.Literals("status", ["Queued", "InProgress", "Completed", "Failed", "Cancelled"]).pipe(Flag.optional),
+  name: Flag.String("name").pipe(Flag.withDescription("Only jobs whose name contains this (any case)"), Flag.optional),
+  page: Flag.Int("page").pipe(Flag.withDescription("Page number, from 1 (newest jobs first)"), Flag.withDefault(1)),
+  pageSize: Flag.Int("page-size").pipe(Flag.withDescription("Jobs per page (1-1000)"), Flag.withDefault(25)),
+  oldestFirst: Flag.Boolean("oldest-first").pipe(Flag.withDescription("Sort by creation, oldest first"), Flag.withDefault(false)),
   json
 }, (f) =>
   Effect.gen(function*() {
-    const r = (yield* requestApi("job.list", Option.match(f.status, { onNone: () => ({}), onSome: (status) => ({ status }) }))) as { jobs: Array<AnyJob>; total: number }
+    const query = {
+      ...Option.match(f.status, { onNone: () => ({}), onSome: (status) => ({ status }) }),
+      ...Option.match(f.name, { onNone: () => ({}), onSome: (name) => ({ name }) }),
+      pageNumber: f.page,
+      pageSize: f.pageSize,
+      sortOrder: f.oldestFirst ? "asc" : "desc"
+    }
+    const r = (yield* requestApi("job.list", query)) as { entities: Array<AnyJob>; total: number; pageNumber: number; pageCount: number }
     yield* emit(f.json, r, () =>
-      r.jobs.length === 0 ? "no jobs" : table(
+      r.entities.length === 0 ? (r.total === 0 ? "no jobs" : `no jobs on page ${r.pageNumber} (${r.pageCount} pages)`) : table(
         ["ID", "NAME", "STATUS", "QUEUE", "PROGRESS", "PROCESSED", "FAILED", "CREATED"],
-        r.jobs.map((j) => [
+        r.entities.map((j) => [
           j.id, String(j.name).slice(0, 30), j.jobStatus, j.jobStatus === "Queued" ? `#${j.queueOrder}` : "-",
           `${j.percentComplete.toFixed(1)}%`, `${j.processedInteractionsCount}/${j.totalInteractionsCount}`,
           String(j.failedInteractionsCount), String(j.dateCreated).slice(0, 19)
         ])
-      ))
+      ) + (r.pageCount > 1 ? `\npage ${r.pageNumber} of ${r.pageCount} (${r.total} jobs): --page N for more` : ""))
   }).pipe(withNats)).pipe(Command.withDescription("List jobs"))
 
 const show = Command.make("show", { jobId: jobIdArg, json }, (f) =>

@@ -3,6 +3,7 @@ import { JobIdQuery, JobListQuery, RecoveryListQuery, RunIdQuery } from "../doma
 import type { RecoveryRun } from "../domain/recovery.ts"
 import { RecoveryRepo } from "../repos/RecoveryRepo.ts"
 import { JobEstimateRequest } from "../domain/job.ts"
+import { pageJobs } from "../domain/jobList.ts"
 import { decodeStrict } from "../domain/validation.ts"
 import { Nats } from "../nats/Nats.ts"
 import { ApiError, type Endpoint, serveApi } from "../nats/Service.ts"
@@ -75,8 +76,9 @@ export const ApiLive = Layer.effectDiscard(
               repo.list().pipe(
                 Effect.mapError(infra),
                 Effect.map((jobs) => {
-                  const selected = jobs.filter((j) => q.status === undefined || j.jobStatus === q.status)
-                  return { total: selected.length, jobs: selected.slice(-(q.limit ?? 100)).map(publicJob) }
+                  const page = pageJobs(jobs, q)
+                  const entities = page.entities.map(publicJob)
+                  return { ...page, entities, jobs: entities }
                 })
               )
             )

@@ -33,7 +33,7 @@ const decodeRecovery = decodeStrict(RecoveryRunCommand)
 const editVerbs = new Set(["update", "edit", "patch", "modify", "put"])
 
 type Decoded =
-  | { readonly _tag: "create"; readonly cmd: JobCreate }
+  | { readonly _tag: "create"; readonly cmd: JobCreate; readonly requestedMediaTypes: ReadonlyArray<string> }
   | { readonly _tag: "cancel" | "delete" | "retry"; readonly cmd: JobRef }
   | { readonly _tag: "recovery"; readonly cmd: RecoveryRunCommand }
 
@@ -43,7 +43,9 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
     Effect.fail(new Rejected({ reason: i.reason, ...(i.field ? { field: i.field } : {}) }))
   if (type === "job.create") {
     const r = decodeCreate(body)
-    return Result.isSuccess(r) ? Effect.succeed({ _tag: "create", cmd: r.success }) : invalid(r.failure)
+    // Decoded: `mediaTypes` is a list of accepted names, kept as spelled for the read-back.
+    const requestedMediaTypes = (body as { readonly mediaTypes: ReadonlyArray<string> }).mediaTypes
+    return Result.isSuccess(r) ? Effect.succeed({ _tag: "create", cmd: r.success, requestedMediaTypes }) : invalid(r.failure)
   }
   if (type === "recovery.run") {
     const r = decodeRecovery(body)
@@ -80,7 +82,7 @@ const apply = (type: string, body: unknown, msg: CommandMessage) =>
       decoded._tag === "recovery"
         ? requestRecovery(decoded.cmd, msg.streamSeq, recoveryRunner.configured)
         : decoded._tag === "create"
-        ? createJob(decoded.cmd, msg.streamSeq)
+        ? createJob(decoded.cmd, msg.streamSeq, decoded.requestedMediaTypes)
         : decoded._tag === "cancel"
         ? cancelJob(decoded.cmd.jobId)
         : decoded._tag === "retry"

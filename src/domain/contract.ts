@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { Job, JobCreate, JobEstimateRequest, JobRef, JobStatus } from "./job.ts"
+import { JobCreate, JobEstimateRequest, JobRef, JobStatus, PublicJob } from "./job.ts"
 import { RecoveryRun, RecoveryRunCommand, RecoveryStatus, Watermark } from "./recovery.ts"
 
 /** Every message of the public contract, by subject suffix, for `rewind schema` and the README. */
@@ -16,7 +16,7 @@ export const JobEventType = Schema.Literals([
 export const JobEvent = Schema.Struct({
   type: JobEventType,
   at: Schema.String,
-  job: Job
+  job: PublicJob
 })
 
 export const CommandRejectedEvent = Schema.Struct({
@@ -47,11 +47,31 @@ export const EstimateAnswer = Schema.Struct({
 })
 
 export const JobIdQuery = Schema.Struct({ jobId: Schema.NonEmptyString })
+/**
+ * `rewind.api.job.list`, paged as Genesys' reprocessing job listing: `pageSize` (default 25),
+ * `pageNumber` (from 1), `sortOrder` by creation (default `desc`: newest first), `name` (a
+ * case-insensitive part of it); ours: `status`. `limit` is the older name of `pageSize`.
+ */
 export const JobListQuery = Schema.Struct({
   status: Schema.optionalKey(JobStatus),
+  name: Schema.optionalKey(Schema.String),
+  pageSize: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 1000 })))),
+  pageNumber: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))),
+  sortOrder: Schema.optionalKey(Schema.Literals(["asc", "desc"])),
   limit: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 1000 }))))
 })
-export const JobListAnswer = Schema.Struct({ total: Schema.Int, jobs: Schema.Array(Job) })
+export type JobListQuery = typeof JobListQuery.Type
+/** Genesys' listing fields, and `jobs` (the same page) for clients of the first version. */
+export const JobListAnswer = Schema.Struct({
+  entities: Schema.Array(PublicJob),
+  pageSize: Schema.Int,
+  pageNumber: Schema.Int,
+  pageCount: Schema.Int,
+  total: Schema.Int,
+  /** Jobs waiting in the queue (all, whatever the filter). */
+  queueTotal: Schema.Int,
+  jobs: Schema.Array(PublicJob)
+})
 export const ExportAnswer = Schema.Struct({
   jobId: Schema.String,
   bucket: Schema.String,
@@ -102,7 +122,7 @@ export const contract = {
   },
   queries: {
     "api.job.estimate": { request: JobEstimateRequest, answer: EstimateAnswer },
-    "api.job.get": { request: JobIdQuery, answer: Job },
+    "api.job.get": { request: JobIdQuery, answer: PublicJob },
     "api.job.list": { request: JobListQuery, answer: JobListAnswer },
     "api.job.export": { request: JobIdQuery, answer: ExportAnswer },
     "api.recovery.list": { request: RecoveryListQuery, answer: RecoveryListAnswer },

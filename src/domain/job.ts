@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { Direction } from "./interaction.ts"
-import { MediaType, MediaTypeLiteral } from "./media.ts"
+import { MediaType, MediaTypeLiteral, MediaTypeName } from "./media.ts"
 import { IsoInstant } from "./time.ts"
 
 /**
@@ -112,6 +112,8 @@ export const Job = Schema.Struct({
   dateEnd: Schema.String,
   programs: Schema.Array(Schema.String),
   mediaTypes: Schema.Array(MediaTypeLiteral),
+  /** `mediaTypes` as the user spelled them (`Call`, `chat`, …): how the job reads back. */
+  requestedMediaTypes: Schema.optionalKey(Schema.Array(MediaTypeName)),
   dialects: Schema.optionalKey(Schema.Array(Schema.String)),
   filters: Schema.optionalKey(JobFilters),
   createdBy: Schema.String,
@@ -166,6 +168,24 @@ export const Job = Schema.Struct({
   }))
 })
 export type Job = typeof Job.Type
+
+const {
+  owner: _owner,
+  heartbeatAt: _heartbeatAt,
+  writeVersion: _writeVersion,
+  checkpoint: _checkpoint,
+  checkpointCounts: _checkpointCounts,
+  deleteRequested: _deleteRequested,
+  requestedMediaTypes: _requestedMediaTypes,
+  ...publicFields
+} = Job.fields
+
+/**
+ * A job as users read it (`job.get`, `job.list`, events): without the daemons' bookkeeping,
+ * its media types spelled as they were given.
+ */
+export const PublicJob = Schema.Struct({ ...publicFields, mediaTypes: Schema.Array(MediaTypeName) })
+export type PublicJob = typeof PublicJob.Type
 
 export const percentOf = (processed: number, total: number): number =>
   total === 0 ? 100 : Math.min(100, Math.round((processed / total) * 10000) / 100)

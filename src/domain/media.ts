@@ -16,6 +16,9 @@ const genesysAliases: Record<string, MediaType> = {
 
 const accepted = [...MediaTypes, ...Object.keys(genesysAliases)] as const
 
+/** A media type in either spelling, as a user gave it (read back that way). */
+export const MediaTypeName = Schema.Literals(accepted as unknown as ReadonlyArray<string>)
+
 /**
  * A media type as it arrives in a command: ours (`voice`, `chat`, …) or Genesys'
  * (`Call`, `Chat`, …). Decodes to ours.

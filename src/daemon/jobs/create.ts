@@ -16,7 +16,12 @@ const sameRequest = (job: Job, cmd: JobCreate) =>
  * `job.create`: validates against the model and the store, then records the job as Queued.
  * Returns None when this exact command was already applied (a redelivery).
  */
-export const createJob = Effect.fn("Jobs.create")(function*(cmd: JobCreate, streamSeq: number) {
+export const createJob = Effect.fn("Jobs.create")(function*(
+  cmd: JobCreate,
+  streamSeq: number,
+  /** `mediaTypes` as the command spelled them (`Call`, `chat`): how the job reads back. */
+  requestedMediaTypes?: ReadonlyArray<string>
+) {
   const repo = yield* JobRepo
   const id = cmd.jobId ?? `job-${streamSeq}`
   const existing = yield* repo.get(id)
@@ -43,6 +48,7 @@ export const createJob = Effect.fn("Jobs.create")(function*(cmd: JobCreate, stre
     dateEnd: new Date(cmd.dateEnd).toISOString(),
     programs: cmd.programs,
     mediaTypes: cmd.mediaTypes,
+    ...(requestedMediaTypes === undefined ? {} : { requestedMediaTypes: requestedMediaTypes as NonNullable<Job["requestedMediaTypes"]> }),
     ...(cmd.dialects === undefined ? {} : { dialects: cmd.dialects }),
     ...(cmd.filters === undefined ? {} : { filters: cmd.filters }),
     createdBy: cmd.createdBy ?? "unknown",

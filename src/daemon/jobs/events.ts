@@ -11,8 +11,17 @@ export const jobEvent = (type: JobEventType, job: Job) =>
     Effect.catch((e) => Effect.logWarning("job event not published", { jobId: job.id, type, error: e.message }))
   )
 
-/** The job as users read it: internal bookkeeping left out. */
+/** The job as users read it: internal bookkeeping left out, media types as they were given. */
 export const publicJob = (job: Job) => {
-  const { owner: _owner, heartbeatAt: _hb, writeVersion: _wv, checkpoint: _cp, checkpointCounts: _cc, deleteRequested: _dr, ...rest } = job
-  return rest
+  const {
+    owner: _owner,
+    heartbeatAt: _hb,
+    writeVersion: _wv,
+    checkpoint: _cp,
+    checkpointCounts: _cc,
+    deleteRequested: _dr,
+    requestedMediaTypes,
+    ...rest
+  } = job
+  return requestedMediaTypes === undefined ? rest : { ...rest, mediaTypes: requestedMediaTypes }
 }

@@ -47,7 +47,7 @@ export const detailLines = (row: JobRow, now: number): ReadonlyArray<readonly [s
     ["outcomes", `updated ${compact(j.updatedInteractionsCount)} · unchanged ${compact(j.unchangedInteractionsCount)} · failed ${compact(j.failedInteractionsCount)}`, j.failedInteractionsCount > 0 ? "yellow" : undefined],
     ["range", `${shortTime(j.dateStart)} → ${shortTime(j.dateEnd)}`],
     ["programs", j.programs.join(", ")],
-    ["media", `${j.mediaTypes.join(", ")}${j.dialects?.length ? ` · dialects ${j.dialects.join(",")}` : ""}`],
+    ["media", `${(j.requestedMediaTypes ?? j.mediaTypes).join(", ")}${j.dialects?.length ? ` · dialects ${j.dialects.join(",")}` : ""}`],
     ["filters", filtersText(j.filters)],
     ["model", `${j.modelRevision !== undefined ? `revision ${j.modelRevision}` : "pinned at start"} · by ${j.createdBy} · ${shortTime(j.dateCreated)}`],
     ["timing", timing(j, now)]

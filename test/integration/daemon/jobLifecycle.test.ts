@@ -5,6 +5,7 @@ import type { Job } from "../../../src/domain/job.ts"
 import { getExport } from "../../../src/nats/Exports.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
+import { JobRepo } from "../../../src/repos/JobRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { eventually, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
@@ -83,6 +84,25 @@ describe("a reprocessing job end to end (real NATS, embedded ClickHouse)", () =>
     expect(job.updatedInteractionsCount).toBe(0)
     expect(job.failedInteractionsCount).toBe(expected.counts.failed)
     expect(job.unchangedInteractionsCount).toBe(expected.total - expected.counts.failed)
+  })
+
+  it("reads a job back with its media types as they were given, and lists jobs as Genesys pages them", async () => {
+    await run(publishCommand("job.create", { ...scope, mediaTypes: ["Call", "chat", "Email"], name: "Spelled as given", jobId: "life-3" }))
+    const job = await waitStatus("life-3", ["Completed", "Failed"])
+    expect(job.mediaTypes).toEqual(["Call", "chat", "Email"])
+    const stored = await run(Effect.gen(function*() { return yield* (yield* JobRepo).get("life-3") }))
+    expect(Option.getOrThrow(stored).mediaTypes).toEqual(["voice", "chat", "email"])
+
+    // Newest first by default, in pages; `jobs` repeats the page for first-version clients.
+    const first = await run(requestApi("job.list", { pageSize: 2 })) as Record<string, any>
+    expect(first).toMatchObject({ pageSize: 2, pageNumber: 1, pageCount: 2, total: 3, queueTotal: 0 })
+    expect(first["entities"].map((j: Job) => j.id)).toEqual(["life-3", "life-2"])
+    expect(first["jobs"]).toEqual(first["entities"])
+    const second = await run(requestApi("job.list", { pageSize: 2, pageNumber: 2 })) as Record<string, any>
+    expect(second["entities"].map((j: Job) => j.id)).toEqual(["life-1"])
+    const oldest = await run(requestApi("job.list", { sortOrder: "asc", name: "LIFE" })) as Record<string, any>
+    expect(oldest["entities"].map((j: Job) => j.id)).toEqual(["life-1", "life-2"])
+    expect(oldest["entities"][0]["writeVersion"]).toBeUndefined()
   })
 
   it("lists jobs, and deletes a completed job with its results and export", async () => {
