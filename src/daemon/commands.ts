@@ -9,6 +9,7 @@ import { type CommandMessage, commandStream } from "../nats/CommandSource.ts"
 import { deadLetter } from "../nats/DeadLetter.ts"
 import { Nats, type NatsError } from "../nats/Nats.ts"
 import type { JobRepo } from "../repos/JobRepo.ts"
+import type { WorkItemRepo } from "../repos/WorkItemRepo.ts"
 import type { ModelRepo } from "../repos/ModelRepo.ts"
 import type { StoreError } from "../store/ClickHouse.ts"
 import type { InteractionStore } from "../store/InteractionStore.ts"
@@ -78,7 +79,7 @@ const apply = (type: string, body: unknown, msg: CommandMessage) =>
       const fresh = yield* log.claim(commandId, msg.subject, msg.streamSeq)
       if (!fresh) return "duplicate" as const
     }
-    const run: Effect.Effect<unknown, Rejected | NatsError | StoreError, JobRepo | ModelRepo | InteractionStore | JobResultStore | Nats | DaemonSettingsService | RecoveryRepo> =
+    const run: Effect.Effect<unknown, Rejected | NatsError | StoreError, JobRepo | WorkItemRepo | ModelRepo | InteractionStore | JobResultStore | Nats | DaemonSettingsService | RecoveryRepo> =
       decoded._tag === "recovery"
         ? requestRecovery(decoded.cmd, msg.streamSeq, recoveryRunner.configured)
         : decoded._tag === "create"

@@ -37,6 +37,11 @@ export interface DaemonSettings {
    * resumed once NATS answers. A NATS outage never fails a job.
    */
   readonly natsWaitSeconds: number
+  /**
+   * A job's scope is cut into work items of this many interactions; every daemon pulls items
+   * from the work queue, so several daemons share one large job.
+   */
+  readonly workItemInteractions: number
   readonly logLevel: "Trace" | "Debug" | "Info" | "Warn" | "Error"
   readonly instanceName: string
 }
@@ -60,6 +65,7 @@ export const DaemonSettingsConfig: Config.Config<DaemonSettings> = Config.all({
   recoveryLookBackHours: intBetween("REWIND_RECOVERY_LOOKBACK_HOURS", 1, 31 * 24).pipe(Config.withDefault(24)),
   takeoverAfterSeconds: intBetween("REWIND_TAKEOVER_AFTER_SECONDS", 3, 3600).pipe(Config.withDefault(30)),
   natsWaitSeconds: intBetween("REWIND_NATS_WAIT_SECONDS", 5, 86_400).pipe(Config.withDefault(300)),
+  workItemInteractions: intBetween("REWIND_WORK_ITEM_INTERACTIONS", 10, MaxJobInteractions).pipe(Config.withDefault(10_000)),
   logLevel: Config.Literals(["Trace", "Debug", "Info", "Warn", "Error"], "REWIND_LOG_LEVEL").pipe(Config.withDefault("Info" as const)),
   instanceName: Config.String("REWIND_INSTANCE").pipe(Config.withDefault(`rewind-${process.pid}`))
 })
@@ -72,7 +78,7 @@ export const knownConfigKeys = [
   "REWIND_HTTP_PORT", "REWIND_HTTP_HOST", "REWIND_JOB_CONCURRENCY", "REWIND_PAGE_SIZE", "REWIND_QUOTA_AGENTS",
   "REWIND_BILLING_ENABLED", "REWIND_MAX_JOB_INTERACTIONS", "REWIND_MAX_COMMAND_BYTES", "REWIND_LOG_LEVEL", "REWIND_INSTANCE",
   "REWIND_RECOVERY_INTERVAL_MINUTES", "REWIND_RECOVERY_SETTLE_MINUTES", "REWIND_RECOVERY_LOOKBACK_HOURS",
-  "REWIND_TAKEOVER_AFTER_SECONDS", "REWIND_NATS_WAIT_SECONDS",
+  "REWIND_TAKEOVER_AFTER_SECONDS", "REWIND_NATS_WAIT_SECONDS", "REWIND_WORK_ITEM_INTERACTIONS",
   ...platformConfigKeys
 ] as const
 

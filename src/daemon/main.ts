@@ -8,6 +8,7 @@ import { ensureTopology } from "../nats/Topology.ts"
 import { CommandLog } from "../repos/CommandLog.ts"
 import { JobRepo } from "../repos/JobRepo.ts"
 import { ModelRepo } from "../repos/ModelRepo.ts"
+import { WorkItemRepo } from "../repos/WorkItemRepo.ts"
 import { type ClickHouseSettings, ClickHouseSettingsConfig } from "../store/ClickHouseConfig.ts"
 import { storeLayer } from "../store/layer.ts"
 import { ApiLive } from "./api.ts"
@@ -19,6 +20,7 @@ import { RecoveryRunner } from "./recovery/RecoveryRunner.ts"
 import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { HttpLive } from "./http.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
+import { WorkConsumerLive } from "./jobs/WorkConsumer.ts"
 import { Metrics } from "./Metrics.ts"
 import { NatsLink } from "./natsLink.ts"
 import { StoreMetricsLive } from "./storeMetrics.ts"
@@ -49,7 +51,7 @@ export const AllSettingsConfig = Effect.all({
 
 /** NATS connected, the streams, buckets and consumer created, the repositories on top. */
 export const natsLayer = (s: NatsSettings) =>
-  Layer.mergeAll(JobRepo.layer, ModelRepo.layer, CommandLog.layer, RecoveryRepo.layer).pipe(
+  Layer.mergeAll(JobRepo.layer, WorkItemRepo.layer, ModelRepo.layer, CommandLog.layer, RecoveryRepo.layer).pipe(
     Layer.provideMerge(Layer.effectDiscard(ensureTopology)),
     Layer.provideMerge(Nats.layer(s))
   )
@@ -63,7 +65,9 @@ export const daemonCoreLayer = (s: AllSettings) => {
   const recovery = platform === undefined ? RecoveryRunner.disabled : RecoveryRunner.layer.pipe(Layer.provide(platform))
   const ingest = platform === undefined ? Layer.empty : IngestConsumerLive.pipe(Layer.provide(platform))
   const runner = Layer.mergeAll(JobRunner.layer, recovery, NatsLink.layer).pipe(Layer.provideMerge(base))
-  return Layer.mergeAll(CommandConsumerLive, ApiLive, ConsumerMetricsLive, StoreMetricsLive, ingest).pipe(Layer.provideMerge(runner))
+  return Layer.mergeAll(CommandConsumerLive, WorkConsumerLive, ApiLive, ConsumerMetricsLive, StoreMetricsLive, ingest).pipe(
+    Layer.provideMerge(runner)
+  )
 }
 
 /** The whole daemon: command consumer, job runner, service API, HTTP. Composed once, here. */

@@ -140,8 +140,10 @@ export const Job = Schema.Struct({
   /** Daemon instance running the job, and when it last said so. */
   owner: Schema.optionalKey(Schema.String),
   heartbeatAt: Schema.optionalKey(Schema.String),
-  /** Where a restarted daemon resumes: the last fully written paging key. */
+  /** Where a restarted daemon resumes: the last fully written paging key (jobs of the first version). */
   checkpoint: Schema.optionalKey(Checkpoint),
+  /** How the job's scope was cut into work items (set once, when it first starts). */
+  plan: Schema.optionalKey(Schema.Struct({ items: Schema.Int, itemInteractions: Schema.Int })),
   /**
    * Set when a job ends Failed or Cancelled: the counts as of its checkpoint. The counts shown
    * are then the store's (a batch may be written past the checkpoint); a retry resumes from the
@@ -175,6 +177,7 @@ const {
   writeVersion: _writeVersion,
   checkpoint: _checkpoint,
   checkpointCounts: _checkpointCounts,
+  plan: _plan,
   deleteRequested: _deleteRequested,
   requestedMediaTypes: _requestedMediaTypes,
   ...publicFields

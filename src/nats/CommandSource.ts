@@ -3,7 +3,7 @@ import type { NatsConnection } from "@nats-io/transport-node"
 import { type Cause, Duration, Effect, Queue, Stream } from "effect"
 import { Nats, type NatsError, natsTry } from "./Nats.ts"
 import type { Names } from "./names.ts"
-import { ensureCommandSource, ensureIngestSource } from "./Topology.ts"
+import { ensureCommandSource, ensureIngestSource, ensureWorkSource } from "./Topology.ts"
 
 /**
  * One delivered command with its acknowledgement functions (a Benthos-style input).
@@ -42,6 +42,12 @@ export const IngestSource: DurableSource = {
   stream: (n) => n.ingestStream,
   consumer: (n) => n.ingestConsumer,
   ensure: ensureIngestSource
+}
+
+export const WorkSource: DurableSource = {
+  stream: (n) => n.workStream,
+  consumer: (n) => n.workConsumer,
+  ensure: ensureWorkSource
 }
 
 export interface CommandStreamOptions {

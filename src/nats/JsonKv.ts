@@ -24,8 +24,8 @@ export interface JsonKv<A> {
   /** Live keys, optionally matching a subject-style filter (`revision.*`, `a.>`). */
   keys(filter?: string): Effect.Effect<ReadonlyArray<string>, NatsError>
   values(): Effect.Effect<ReadonlyArray<{ readonly key: string; readonly value: A; readonly revision: number }>, NatsError>
-  /** Every key's latest value first, then each change; a deleted key comes as None. */
-  watch(): Stream.Stream<{ readonly key: string; readonly value: Option.Option<A>; readonly revision: number }, NatsError>
+  /** Every key's latest value first (of the keys matching `filter`, e.g. `job-1.*`), then each change; a deleted key comes as None. */
+  watch(filter?: string): Stream.Stream<{ readonly key: string; readonly value: Option.Option<A>; readonly revision: number }, NatsError>
 }
 
 /** Schemas usable for KV values: no services needed to encode or decode. */
@@ -112,10 +112,10 @@ export const jsonKv = Effect.fn("JsonKv.open")(function*<S extends KvSchema>(buc
     return found.flatMap((o) => Option.isSome(o) ? [o.value] : [])
   })
 
-  const watch = () =>
+  const watch = (filter?: string) =>
     Stream.unwrap(Effect.gen(function*() {
       const watcher = yield* Effect.acquireRelease(
-        natsTry(`watching ${bucket}`, () => kv.watch()),
+        natsTry(`watching ${bucket}`, () => kv.watch(filter === undefined ? {} : { key: filter })),
         (w) => Effect.sync(() => w.stop())
       )
       return Stream.fromAsyncIterable(watcher, natsError(`watching ${bucket}`)).pipe(

@@ -60,6 +60,37 @@ export const ingestConsumerConfig = (names: Names): Partial<ConsumerConfig> & { 
   filter_subject: names.ingestSubjects
 })
 
+/** How long a pulled work item may go without a sign of life before another daemon gets it. */
+export const WorkAckWaitMs = 30_000
+
+/** Work items of jobs: a work queue — an item leaves the stream once a daemon acknowledges it. */
+export const workStreamConfig = (names: Names): StreamSpec => ({
+  name: names.workStream,
+  description: "Rewind work items: ranges of jobs, pulled by every daemon",
+  subjects: [names.workSubjects],
+  retention: RetentionPolicy.Workqueue,
+  storage: StorageType.File,
+  max_msg_size: 64 * 1024,
+  duplicate_window: nanos(minutes(2)),
+  discard: DiscardPolicy.Old
+})
+
+/**
+ * The durable pull consumer every daemon shares for work items. Redelivered after
+ * `WorkAckWaitMs` without progress (the worker says `working` after every page and heartbeat),
+ * as often as needed: a poison item fails its job instead of looping.
+ */
+export const workConsumerConfig = (names: Names): Partial<ConsumerConfig> & { durable_name: string } => ({
+  durable_name: names.workConsumer,
+  description: "Rewind daemons: job work items",
+  ack_policy: AckPolicy.Explicit,
+  deliver_policy: DeliverPolicy.All,
+  ack_wait: nanos(WorkAckWaitMs),
+  max_deliver: -1,
+  max_ack_pending: 1000,
+  filter_subject: names.workSubjects
+})
+
 export const dlqStreamConfig = (names: Names): StreamSpec => ({
   name: names.dlqStream,
   description: "Rewind dead letters: the originals of refused commands",
@@ -147,6 +178,13 @@ export const ensureIngestSource: Effect.Effect<void, NatsError, Nats> = Effect.g
   yield* ensureConsumer(names.ingestStream, ingestConsumerConfig(names))
 }).pipe(Effect.withSpan("Topology.ensureIngestSource"))
 
+/** The work-item stream and its durable consumer. */
+export const ensureWorkSource: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
+  const { names } = yield* Nats
+  yield* ensureStream(workStreamConfig(names))
+  yield* ensureConsumer(names.workStream, workConsumerConfig(names))
+}).pipe(Effect.withSpan("Topology.ensureWorkSource"))
+
 /** The command stream and its durable consumer (what the command source needs to run). */
 export const ensureCommandSource: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
   const { names } = yield* Nats
@@ -180,11 +218,13 @@ export const ensureTopology: Effect.Effect<void, NatsError, Nats> = Effect.gen(f
   const { names } = yield* Nats
   yield* ensureCommandSource
   yield* ensureIngestSource
+  yield* ensureWorkSource
   yield* ensureStream(dlqStreamConfig(names))
   yield* ensureStream(eventStreamConfig(names))
   yield* ensureKv(names.jobsBucket, { history: 5 })
   yield* ensureKv(names.topicsBucket, { history: 1 })
   yield* ensureKv(names.commandsBucket, { history: 1, ttl: days(7) })
   yield* ensureKv(names.recoveryBucket, { history: 5 })
+  yield* ensureKv(names.itemsBucket, { history: 1 })
   yield* ensureObjectStore(names.exportsBucket)
 }).pipe(Effect.withSpan("Topology.ensureTopology"))

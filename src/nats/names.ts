@@ -30,6 +30,13 @@ export interface Names {
   readonly dlqStream: string
   readonly evtStream: string
   readonly cmdConsumer: string
+  /** Work items of jobs: `${prefix}.work.<jobId>`, a work queue every daemon pulls from. */
+  readonly workSubject: (jobId: string) => string
+  readonly workSubjects: string
+  readonly workStream: string
+  readonly workConsumer: string
+  /** Work items' records (range, checkpoint, counts, lease): key `<jobId>.<item>`. */
+  readonly itemsBucket: string
   readonly jobsBucket: string
   readonly topicsBucket: string
   readonly commandsBucket: string
@@ -61,6 +68,11 @@ export const makeNames = (prefix: string): Names => {
     dlqStream: `${upper}_DLQ`,
     evtStream: `${upper}_EVT`,
     cmdConsumer: `${lower}-daemon`,
+    workSubject: (jobId) => `${prefix}.work.${jobId}`,
+    workSubjects: `${prefix}.work.>`,
+    workStream: `${upper}_WORK`,
+    workConsumer: `${lower}-worker`,
+    itemsBucket: `${lower}-job-items`,
     jobsBucket: `${lower}-jobs`,
     topicsBucket: `${lower}-topics`,
     commandsBucket: `${lower}-commands`,

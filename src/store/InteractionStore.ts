@@ -32,12 +32,21 @@ export type InteractionSource = "seed" | "ingest" | "recovery"
 export class InteractionStore extends Context.Service<InteractionStore, {
   /** Exact number of (deduplicated) interactions in scope. */
   countInScope(scope: Scope): Effect.Effect<number, StoreError>
-  /** Interactions in scope ordered by (startTime, id), strictly after `after`, at most `limit`. Keyset paging. */
+  /**
+   * Interactions in scope ordered by (startTime, id), strictly after `after` and up to `until`
+   * (inclusive) when given, at most `limit`. Keyset paging.
+   */
   pageInScope(
     scope: Scope,
     after: PageKey | undefined,
-    limit: number
+    limit: number,
+    until?: PageKey
   ): Effect.Effect<ReadonlyArray<InteractionMeta>, StoreError>
+  /**
+   * The paging keys of the `every`-th, 2·`every`-th, … interaction in scope, in (startTime, id)
+   * order: where a job's scope is cut into work items of `every` interactions.
+   */
+  scopeBoundaries(scope: Scope, every: number): Effect.Effect<ReadonlyArray<PageKey>, StoreError>
   /** All blocks of these interactions, ordered by interactionId, transcriptId, blockIndex. */
   loadBlocks(page: ReadonlyArray<InteractionMeta>): Effect.Effect<ReadonlyArray<BlockRow>, StoreError>
   /** Topics of these interactions' blocks as they stood before `beforeVersion` (rows with version >= beforeVersion ignored). */
@@ -77,7 +86,7 @@ export class InteractionStore extends Context.Service<InteractionStore, {
       })
 
       const pageInScope = Effect.fn("InteractionStore.pageInScope")(
-        function*(scope: Scope, after: PageKey | undefined, limit: number) {
+        function*(scope: Scope, after: PageKey | undefined, limit: number, until?: PageKey) {
           if (limit <= 0) return []
           const c = yield* attemptSync("pageInScope", () => scopeCondition(scope))
           const params = { ...c.params, limit: Math.floor(limit) }
@@ -88,6 +97,12 @@ export class InteractionStore extends Context.Service<InteractionStore, {
   AND start_time >= {afterTime:DateTime64(3, 'UTC')}
   AND (start_time > {afterTime:DateTime64(3, 'UTC')} OR id > {afterId:String})`
             Object.assign(params, { afterTime: yield* attemptSync("pageInScope", () => toChTime(after.startTime)), afterId: after.id })
+          }
+          if (until !== undefined) {
+            keyset += `
+  AND start_time <= {untilTime:DateTime64(3, 'UTC')}
+  AND (start_time < {untilTime:DateTime64(3, 'UTC')} OR id <= {untilId:String})`
+            Object.assign(params, { untilTime: yield* attemptSync("pageInScope", () => toChTime(until.startTime)), untilId: until.id })
           }
           const rows = yield* selectRows<MetaRow>(
             client,
@@ -101,6 +116,23 @@ LIMIT {limit:UInt32}`,
           return rows.map(metaOfRow)
         }
       )
+
+      const scopeBoundaries = Effect.fn("InteractionStore.scopeBoundaries")(function*(scope: Scope, every: number) {
+        const c = yield* attemptSync("scopeBoundaries", () => scopeCondition(scope))
+        const rows = yield* selectRows<[string, string]>(
+          client,
+          "scopeBoundaries",
+          `SELECT start_time, id FROM (
+  SELECT start_time, id, row_number() OVER (ORDER BY start_time, id) AS n
+  FROM ${t.interactions} FINAL
+  WHERE ${c.where}
+)
+WHERE n % {every:UInt32} = 0
+ORDER BY start_time, id`,
+          { ...c.params, every: Math.max(1, Math.floor(every)) }
+        )
+        return rows.map(([start, id]): PageKey => ({ startTime: fromChTime(start), id }))
+      })
 
       const loadBlocks = Effect.fn("InteractionStore.loadBlocks")(function*(page: ReadonlyArray<InteractionMeta>) {
         if (page.length === 0) return []
@@ -206,6 +238,7 @@ ORDER BY id`,
         idsIn,
         countInScope,
         pageInScope,
+        scopeBoundaries,
         loadBlocks,
         topicsBefore,
         currentTopics,

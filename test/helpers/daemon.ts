@@ -34,6 +34,7 @@ export const testSettings = (o: {
     recoveryLookBackHours: 24,
     takeoverAfterSeconds: 30,
     natsWaitSeconds: 300,
+    workItemInteractions: 10_000,
     instanceName: "test",
     ...o.daemon
   }

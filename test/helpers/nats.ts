@@ -33,7 +33,8 @@ export const testNatsLayer = (prefix: string = uniquePrefix()): Layer.Layer<Nats
         n.ingestStream,
         n.dlqStream,
         n.evtStream,
-        ...[n.jobsBucket, n.topicsBucket, n.commandsBucket, n.recoveryBucket].map((b) => `KV_${b}`),
+        n.workStream,
+        ...[n.jobsBucket, n.topicsBucket, n.commandsBucket, n.recoveryBucket, n.itemsBucket].map((b) => `KV_${b}`),
         `OBJ_${n.exportsBucket}`
       ]
       yield* Effect.addFinalizer(() =>

@@ -1,17 +1,22 @@
 import { Effect, Option } from "effect"
 import type { Job } from "../../domain/job.ts"
 import { deleteExport } from "../../nats/Exports.ts"
+import { dropItems } from "../../nats/WorkQueue.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
+import { WorkItemRepo } from "../../repos/WorkItemRepo.ts"
 import { JobResultStore } from "../../store/JobResultStore.ts"
 import { findJob } from "./cancel.ts"
 import { jobEvent } from "./events.ts"
 
 export const exportName = (jobId: string) => `${jobId}.csv`
 
-/** Removes a job's record, results and export. Topics it applied stay applied. */
+/** Removes a job's record, work items, results and export. Topics it applied stay applied. */
 export const purgeJob = Effect.fn("Jobs.purge")(function*(job: Job) {
   const results = yield* JobResultStore
   const repo = yield* JobRepo
+  const items = yield* WorkItemRepo
+  yield* dropItems(job.id)
+  yield* items.removeJob(job.id)
   yield* results.deleteJob(job.id)
   yield* deleteExport(exportName(job.id))
   yield* repo.remove(job.id)

@@ -19,6 +19,7 @@ export const publicJob = (job: Job) => {
     writeVersion: _wv,
     checkpoint: _cp,
     checkpointCounts: _cc,
+    plan: _plan,
     deleteRequested: _dr,
     requestedMediaTypes,
     ...rest

@@ -25,6 +25,9 @@ export interface NatsWait<R = never> {
   readonly onBack: (waitedMs: number, answered: boolean) => Effect.Effect<void, never, R>
 }
 
+/** `untilNatsAnswers` with a job's NatsWait applied: runs an idempotent NATS call through outages. */
+export type Patient<R0 = never> = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | NatsAway, R | R0>
+
 /** Pause before try `attempt` (0-based): 250 ms doubling to 5 s, ±20 % jitter. */
 export const natsBackoffMs = (attempt: number, random: number = Math.random()): number =>
   Math.round(Math.min(5_000, 250 * 2 ** attempt) * (0.8 + 0.4 * random))

@@ -1,40 +1,25 @@
+import { Effect, Option } from "effect"
 import { errorText } from "../../domain/errorText.ts"
-import { Effect, Option, Schema } from "effect"
-import { comparePageKeys } from "../../domain/interaction.ts"
 import { type Job, percentOf } from "../../domain/job.ts"
 import { monthOf } from "../../domain/quota.ts"
-import { scopeTopicIds, type TopicModelRevision } from "../../domain/topicModel.ts"
-import type { DecidedPage } from "../../pipelines/reprocess/decide.ts"
-import { reprocess } from "../../pipelines/reprocess/pipeline.ts"
+import type { TopicModelRevision } from "../../domain/topicModel.ts"
 import type { Nats } from "../../nats/Nats.ts"
+import { dropItems } from "../../nats/WorkQueue.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { ModelRepo } from "../../repos/ModelRepo.ts"
-import { InteractionStore } from "../../store/InteractionStore.ts"
+import { WorkItemRepo } from "../../repos/WorkItemRepo.ts"
 import { JobResultStore } from "../../store/JobResultStore.ts"
 import { UsageStore } from "../../store/UsageStore.ts"
-import { compileDetector } from "../../topics/detector.ts"
 import { heartbeatMillis } from "../config.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
-import { Metrics } from "../Metrics.ts"
 import { purgeJob } from "./delete.ts"
 import { jobEvent } from "./events.ts"
-import { heartbeatLoop } from "./heartbeat.ts"
 import { writeExport } from "./export.ts"
+import { followItems } from "./followItems.ts"
+import { heartbeatLoop } from "./heartbeat.ts"
 import { type NatsWait, untilNatsAnswers } from "./natsWait.ts"
-
-/** The job was cancelled (or deleted) while running: stop after the current page. */
-class CancelSignal extends Schema.TaggedError<CancelSignal>()("CancelSignal", {}) {}
-
-/** The job cannot run as recorded (e.g. its pinned model revision is gone). */
-class JobFailure extends Schema.TaggedError<JobFailure>()("JobFailure", { message: Schema.String }) {}
-
-/**
- * Another daemon owns the job now (it took it over after this one's heartbeat went stale, e.g.
- * while this one was paused): this one stops without writing to the job again.
- */
-class LostOwnership extends Schema.TaggedError<LostOwnership>()("LostOwnership", {
-  owner: Schema.optional(Schema.String)
-}) {}
+import { offerItems, planJob, stopItems } from "./plan.ts"
+import { CancelSignal, JobFailure, LostOwnership } from "./signals.ts"
 
 /** What the runner learns about a job while it runs. */
 export interface JobRunHooks {
@@ -58,26 +43,27 @@ const storeCounts = (jobId: string) =>
   }).pipe(Effect.option)
 
 /**
- * Runs one claimed job to its end: resume from its checkpoint, page, checkpoint, finish.
+ * Coordinates one claimed job to its end. The job's scope is cut into work items (planned once,
+ * see plan.ts) offered on the work queue, where every daemon — this one too — pulls and runs
+ * them (runItem.ts). This coordinator follows the items' records, keeps the job's record (sums
+ * of the items' counts, progress, heartbeat) and events, and finishes the job: export and usage
+ * once all items are done, or Cancelled / Failed, stopping the items still running.
  *
  * - Every write to the job's record is a compare-and-set that applies only while this daemon
  *   still owns the job; once another daemon has taken it over, this one stops (LostOwnership).
- * - When NATS does not answer (a restart, a pause, a lost connection) the job waits — the
- *   pipeline stops at its next checkpoint — and goes on from there once NATS answers; after
+ *   Items go on: they do not depend on their job's coordinator.
+ * - When NATS does not answer the job waits, and goes on once NATS answers; after
  *   `REWIND_NATS_WAIT_SECONDS` this daemon lets it go, InProgress, to be resumed. NATS never
  *   fails a job: only a failure of its own work does.
- * - A progress update counts a page once, even when an earlier try landed but its answer was
- *   lost (the record's checkpoint is already at or past the page).
  * - At its end the record takes the store's outcome counts, so record and store agree however
- *   it ends; a Failed or Cancelled job keeps its checkpoint's counts for a retry.
+ *   it ends; a Failed or Cancelled job keeps the items' counts for a retry.
  */
 export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: string, hooks: JobRunHooks = noHooks) {
   const repo = yield* JobRepo
+  const items = yield* WorkItemRepo
   const models = yield* ModelRepo
-  const store = yield* InteractionStore
   const usage = yield* UsageStore
   const settings = yield* DaemonSettingsService
-  const metrics = yield* Metrics
   const log = Effect.annotateLogs({ jobId: claimed.id })
 
   let latest = claimed
@@ -86,7 +72,7 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
     maxWaitMs: settings.natsWaitSeconds * 1000,
     onWait: (error) =>
       waits++ > 0 ? Effect.void : Effect.gen(function*() {
-        yield* Effect.logWarning("NATS does not answer: the job waits for it at its checkpoint", { error })
+        yield* Effect.logWarning("NATS does not answer: the job waits for it", { error })
         yield* hooks.waiting("NATS")
         // Published as soon as the connection carries it (core NATS buffers while reconnecting).
         yield* jobEvent("waiting", { ...latest, waitingOn: "NATS" })
@@ -120,7 +106,7 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
       return yield* update((j) => {
         const { heartbeatAt: _h, cancelRequested: _c, ...rest } = j
         const counts = Option.getOrElse(counted, () => ({}))
-        // What the checkpoint stands for, for a retry (kept when this update is applied again).
+        // What the items counted, for a retry (kept when this update is applied again).
         const checkpointCounts = status === "Completed" ? undefined : j.checkpointCounts ?? {
           processed: j.processedInteractionsCount,
           updated: j.updatedInteractionsCount,
@@ -129,74 +115,54 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
         }
         const next: Job = { ...rest, ...counts, ...extra, jobStatus: status, queueOrder: 0, dateCompleted: now, dateModified: now }
         const note = Option.isNone(counted) && status === "Failed"
-          ? { errorMessage: `${next.errorMessage ?? "failed"} (counts as of the last checkpoint: the store could not be read)` }
+          ? { errorMessage: `${next.errorMessage ?? "failed"} (counts as the work items recorded them: the store could not be read)` }
           : {}
         return { ...next, ...note, ...(checkpointCounts === undefined ? {} : { checkpointCounts }) }
       })
-    })
-
-  const onPage = (page: DecidedPage) =>
-    Effect.gen(function*() {
-      const now = new Date().toISOString()
-      const next = yield* update((j) => {
-        // Already counted: an earlier try of this update landed though its answer was lost.
-        if (j.checkpoint !== undefined && comparePageKeys(page.last, j.checkpoint) <= 0) return undefined
-        const processed = j.processedInteractionsCount + page.interactions.length
-        const total = Math.max(j.totalInteractionsCount, processed)
-        return {
-          ...j,
-          processedInteractionsCount: processed,
-          failedInteractionsCount: j.failedInteractionsCount + page.counts.failed,
-          updatedInteractionsCount: j.updatedInteractionsCount + page.counts.updated,
-          unchangedInteractionsCount: j.unchangedInteractionsCount + page.counts.unchanged,
-          totalInteractionsCount: total,
-          percentComplete: percentOf(processed, total),
-          checkpoint: page.last,
-          heartbeatAt: now,
-          dateModified: now
-        }
-      })
-      metrics.interactions.inc({ pipeline: "reprocess", outcome: "updated" }, page.counts.updated)
-      metrics.interactions.inc({ pipeline: "reprocess", outcome: "unchanged" }, page.counts.unchanged)
-      metrics.interactions.inc({ pipeline: "reprocess", outcome: "failed" }, page.counts.failed)
-      metrics.topicsDetected.inc({ pipeline: "reprocess" }, page.detections)
-      metrics.textBytes.inc({ pipeline: "reprocess" }, page.textBytes)
-      yield* jobEvent("progress", next)
-      if (next.cancelRequested) return yield* new CancelSignal()
     })
 
   const work = Effect.gen(function*() {
     const pinned: Option.Option<TopicModelRevision> = yield* patient(models.get(claimed.modelRevision ?? 0))
     if (Option.isNone(pinned)) return yield* new JobFailure({ message: `topic model revision ${claimed.modelRevision} not found` })
     const model = pinned.value
-    const scopeTopics = scopeTopicIds(model.model, claimed.programs)
-    const detector = compileDetector(model.model, scopeTopics)
 
-    let job = claimed
-    if (job.checkpoint === undefined) {
-      const total = yield* store.countInScope(job)
-      job = yield* update((j) => ({ ...j, totalInteractionsCount: total }))
-    }
-    yield* Effect.logInfo(job.checkpoint ? "job resumed" : "job started", {
+    const resumed = claimed.plan !== undefined
+    const job = resumed ? claimed : yield* planJob(claimed, update, patient)
+    const count = job.plan?.items ?? 0
+    yield* Effect.logInfo(resumed ? "job resumed" : "job started", {
       modelRevision: model.revision,
-      scopeTopics: scopeTopics.size,
       total: job.totalInteractionsCount,
-      checkpoint: job.checkpoint
+      workItems: count
     })
     yield* jobEvent("started", job)
+    yield* offerItems(job, owner, patient)
 
-    yield* reprocess({
-      jobId: job.id,
-      scope: job,
-      scopeTopics,
-      detector,
-      version: job.writeVersion,
-      resumeAfter: job.checkpoint,
-      pageSize: settings.pageSize,
-      metrics,
-      onPage
-    })
+    yield* followItems(job, count, (sums) =>
+      Effect.gen(function*() {
+        const now = new Date().toISOString()
+        const next = yield* update((j) => {
+          if (
+            j.processedInteractionsCount === sums.processed && j.updatedInteractionsCount === sums.updated &&
+            j.unchangedInteractionsCount === sums.unchanged && j.failedInteractionsCount === sums.failed
+          ) return undefined
+          const total = Math.max(j.totalInteractionsCount, sums.processed)
+          return {
+            ...j,
+            processedInteractionsCount: sums.processed,
+            updatedInteractionsCount: sums.updated,
+            unchangedInteractionsCount: sums.unchanged,
+            failedInteractionsCount: sums.failed,
+            totalInteractionsCount: total,
+            percentComplete: percentOf(sums.processed, total),
+            heartbeatAt: now,
+            dateModified: now
+          }
+        })
+        if (next.dateModified === now) yield* jobEvent("progress", next)
+        if (next.cancelRequested) return yield* new CancelSignal()
+      }), patient)
 
+    yield* patient(dropItems(job.id)).pipe(Effect.ignore)
     const done = yield* update(() => undefined)
     yield* usage.record(monthOf(Date.now()), done.id, done.processedInteractionsCount)
     const exported = yield* patient(writeExport(done, model))
@@ -209,14 +175,24 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
     yield* jobEvent("completed", completed)
   })
 
-  // Heartbeat so other daemons know the job is alive between pages. Losing the job, or NATS
-  // for longer than the daemon waits, ends the run.
-  const heartbeat = heartbeatLoop(update((j) => ({ ...j, heartbeatAt: new Date().toISOString() })), heartbeatMillis(settings))
+  // Heartbeat so other daemons know the job is coordinated; it also sees a cancellation while
+  // no item reports. Losing the job, or NATS for longer than the daemon waits, ends the run.
+  const heartbeat = heartbeatLoop(
+    update((j) => ({ ...j, heartbeatAt: new Date().toISOString() })).pipe(
+      Effect.flatMap((j) => (j.cancelRequested ? Effect.fail(new CancelSignal()) : Effect.void))
+    ),
+    heartbeatMillis(settings)
+  )
+
+  /** Stops the items still running and waits (a while) for their workers to let go. */
+  const stopAll = patient(stopItems(claimed.id, settings.takeoverAfterSeconds * 1000)).pipe(
+    Effect.catch((e) => Effect.logWarning("could not stop every work item", { error: errorText(e) }))
+  )
 
   return yield* Effect.raceFirst(work, heartbeat).pipe(
-    Effect.scoped,
     Effect.catchTag("CancelSignal", () =>
       Effect.gen(function*() {
+        yield* stopAll
         const current = yield* patient(repo.get(claimed.id))
         if (Option.isNone(current)) return
         if (current.value.deleteRequested) {
@@ -229,14 +205,18 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
       })
     ),
     Effect.catchTag("LostOwnership", (e) =>
-      Effect.logWarning("another daemon has taken the job over: this daemon stops running it", { owner: e.owner })
+      Effect.logWarning("another daemon has taken the job over: this daemon stops coordinating it", { owner: e.owner })
     ),
     Effect.catchTag("NatsAway", (e) =>
-      Effect.logWarning("NATS has not answered for too long: this daemon lets the job go; it stays InProgress at its checkpoint and is resumed once NATS answers", { error: e.message })
+      Effect.logWarning(
+        "NATS has not answered for too long: this daemon lets the job go; it stays InProgress and is resumed once NATS answers",
+        { error: e.message }
+      )
     ),
     Effect.catch((e) =>
       Effect.gen(function*() {
         yield* Effect.logError("job failed", { error: errorText(e) })
+        yield* stopAll
         const failed = yield* finish("Failed", { errorMessage: errorText(e) })
         yield* jobEvent("failed", failed)
       })
@@ -250,6 +230,7 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
       }).pipe(Effect.timeout("5 seconds"), Effect.ignore, Effect.andThen(Effect.logInfo("job released at its checkpoint")))
     ),
     Effect.catch((e) => Effect.logError("job bookkeeping failed", { error: errorText(e) })),
-    log
+    log,
+    Effect.provideService(WorkItemRepo, items)
   )
 })

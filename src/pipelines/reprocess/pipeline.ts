@@ -23,6 +23,8 @@ export interface ReprocessArgs<E, R> {
   /** Write version of this job; the decision compares against topics older than it. */
   readonly version: number
   readonly resumeAfter: PageKey | undefined
+  /** Last key to process (inclusive): the end of a work item's range; none: the scope's end. */
+  readonly until?: PageKey | undefined
   readonly pageSize: number
   readonly metrics: MetricsShape
   /** Called in order after each page is durably written (checkpoint, progress, metrics). */
@@ -97,7 +99,7 @@ export const reprocess = <E, R>(a: ReprocessArgs<E, R>) =>
         : Effect.sync(() => decide(page))
     const pageSize = Math.min(a.pageSize, MaxPageInteractions)
     const batch = Math.max(1, a.writeBatchPages ?? (pageSize >= MaxPageInteractions ? WriteBatchPages : 1))
-    return yield* pageSource(a.scope, a.resumeAfter, pageSize).pipe(
+    return yield* pageSource(a.scope, a.resumeAfter, pageSize, a.until).pipe(
       Stream.mapEffect((page) => timed(h, stage("load"), load(page)), { concurrency: 2 }),
       Stream.mapEffect((page) => timed(h, stage("detect"), detect(page))),
       // Decide the next page while this one is written.

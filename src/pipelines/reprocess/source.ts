@@ -11,14 +11,15 @@ export interface Page {
 
 /**
  * Source: the job's in-scope interactions as pages, by key (startTime, id), starting strictly
- * after `after` (a checkpoint) — never OFFSET, so a resumed job reads only what remains.
+ * after `after` (a checkpoint) — never OFFSET, so a resumed job reads only what remains — and
+ * ending with `until` (inclusive) when given: one work item's range.
  */
-export const pageSource = (scope: Scope, after: PageKey | undefined, pageSize: number) =>
+export const pageSource = (scope: Scope, after: PageKey | undefined, pageSize: number, until?: PageKey) =>
   Stream.paginate<PageKey | undefined, Page, import("../../store/ClickHouse.ts").StoreError, InteractionStore>(
     after,
     Effect.fnUntraced(function*(cursor) {
       const store = yield* InteractionStore
-      const interactions = yield* store.pageInScope(scope, cursor, pageSize)
+      const interactions = yield* store.pageInScope(scope, cursor, pageSize, until)
       const lastRow = interactions[interactions.length - 1]
       if (lastRow === undefined) return [[], Option.none()] as const
       const last: PageKey = { startTime: lastRow.startTime, id: lastRow.id }

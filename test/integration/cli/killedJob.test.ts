@@ -44,16 +44,18 @@ describe("a daemon killed mid-job", () => {
 
     const partway = await until(async () => {
       const j = await getJob("kill-1")
-      return j && j.jobStatus === "InProgress" && j.checkpoint !== undefined && j.processedInteractionsCount > 0 ? j : undefined
+      return j && j.jobStatus === "InProgress" && j.plan !== undefined && j.processedInteractionsCount > 0 ? j : undefined
     }, "a checkpoint", 90_000)
     expect(partway.processedInteractionsCount).toBeLessThan(total)
     d1.child.kill("SIGKILL")
     expect(await d1.exited).toBeNull()
 
-    // Nobody released it: still InProgress under the dead daemon, with its checkpoint.
+    // Nobody released it: still InProgress under the dead daemon, its work item leased to the
+    // dead daemon at a checkpoint.
     const orphan = await getJob("kill-1")
     expect(orphan).toMatchObject({ jobStatus: "InProgress", owner: partway.owner })
-    expect(orphan!.checkpoint).toBeDefined()
+    const leftAt = (await records.items("kill-1")).find((i) => !i.done && i.checkpoint !== undefined)
+    expect(leftAt?.worker).toBeDefined()
 
     const d2 = startDaemon()
     const done = await until(async () => {
@@ -66,9 +68,10 @@ describe("a daemon killed mid-job", () => {
     expect(done.updatedInteractionsCount + done.unchangedInteractionsCount + done.failedInteractionsCount).toBe(total)
     // Resumed from the checkpoint the dead daemon left, not started over.
     expect(done.dateStarted).toBe(partway.dateStarted)
-    const resumed = d2.lines.find((l) => l.includes("job resumed"))
+    expect(d2.lines.find((l) => l.includes("job resumed")), d2.lines.join("\n")).toBeDefined()
+    const resumed = d2.lines.find((l) => l.includes("work item resumed"))
     expect(resumed, d2.lines.join("\n")).toBeDefined()
-    expect(resumed).toContain(orphan!.checkpoint!.id)
+    expect(resumed).toContain(leftAt!.checkpoint!.id)
 
     // The export lists each updated interaction once.
     const out = join(dataDir, "kill-1.csv")

@@ -4,6 +4,7 @@ import { publishCommand } from "../../../src/cli/client.ts"
 import type { Job } from "../../../src/domain/job.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
 import { JobRepo } from "../../../src/repos/JobRepo.ts"
+import { WorkItemRepo } from "../../../src/repos/WorkItemRepo.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
@@ -51,7 +52,9 @@ describe("a daemon stopped mid-job resumes from its checkpoint", () => {
     daemon = await startDaemon(settings)
     const stopped = Option.getOrUndefined(await run(Effect.gen(function*() { return yield* (yield* JobRepo).get("resume-1") })))
     expect(stopped?.jobStatus).toBe("InProgress")
-    expect(stopped?.checkpoint).toBeDefined()
+    // Its work item stopped at a checkpoint, from which it resumes.
+    const items = await run(Effect.gen(function*() { return yield* (yield* WorkItemRepo).list("resume-1") }))
+    expect(items.some((i) => i.checkpoint !== undefined)).toBe(true)
     const resumedFrom = stopped!.processedInteractionsCount
     expect(resumedFrom).toBeGreaterThanOrEqual(partial.processedInteractionsCount)
     expect(resumedFrom).toBeLessThan(expected.total)
