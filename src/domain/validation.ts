@@ -1,5 +1,6 @@
 import { Cause, Exit, Result, Schema } from "effect"
 import * as SchemaIssue from "effect/SchemaIssue"
+import { decodeUtf8 } from "./utf8.ts"
 
 export interface Invalid {
   /** Every problem, `field: why`, joined with `; `. */
@@ -46,16 +47,16 @@ export const decodeStrict = <S extends Schema.Decoder<unknown>>(schema: S) => {
   }
 }
 
-/** JSON.parse with a message fit for a rejection. */
+const malformed = (why: string): Result.Result<never, Invalid> =>
+  Result.fail({ reason: `malformed JSON: ${why}`, field: undefined, issues: [] })
+
+/** Strict UTF-8 (RFC 8259 JSON is UTF-8) then JSON.parse, with a message fit for a rejection. */
 export const parseJson = (bytes: Uint8Array): Result.Result<unknown, Invalid> => {
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes)
+  const text = decodeUtf8(bytes)
+  if (Result.isFailure(text)) return malformed(text.failure)
   try {
-    return Result.succeed(JSON.parse(text) as unknown)
+    return Result.succeed(JSON.parse(text.success) as unknown)
   } catch (e) {
-    return Result.fail({
-      reason: `malformed JSON: ${e instanceof Error ? e.message : String(e)}`,
-      field: undefined,
-      issues: []
-    })
+    return malformed(e instanceof Error ? e.message : String(e))
   }
 }

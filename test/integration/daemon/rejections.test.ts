@@ -34,10 +34,13 @@ const publishRaw = async (suffix: string, data: string | Uint8Array) => (await n
 const rejectionFor = (seq: number) =>
   eventually(async () => rejections.find((r) => r.streamSeq === seq), 30_000, `rejection of command #${seq}`)
 
+const deadLetterFor = (seq: number) =>
+  eventually(async () => (await deadLetters()).find((d) => d.seq === String(seq)), 10_000, `dead letter of command #${seq}`)
+
 /** Every message of the dead-letter stream: subject, headers, original bytes. */
 const deadLetters = async () => {
   const consumer = await nats.js.consumers.get(nats.names.dlqStream)
-  const out: Array<{ subject: string; reason: string; field: string; seq: string; data: string }> = []
+  const out: Array<{ subject: string; reason: string; field: string; seq: string; data: string; bytes: Uint8Array }> = []
   const info = await nats.jsm.streams.info(nats.names.dlqStream)
   if (info.state.messages === 0) return out
   const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 })
@@ -47,7 +50,8 @@ const deadLetters = async () => {
       reason: m.headers?.get("Rewind-Reason") ?? "",
       field: m.headers?.get("Rewind-Field") ?? "",
       seq: m.headers?.get("Rewind-Original-Seq") ?? "",
-      data: m.string()
+      data: m.string(),
+      bytes: Uint8Array.from(m.data)
     })
     if (out.length >= info.state.messages) break
   }
@@ -98,6 +102,20 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     const { dateEnd: _, ...open } = valid
     const openR = await rejectionFor(await publishRaw("job.create", JSON.stringify(open)))
     expect(openR.field).toBe("dateEnd")
+  })
+
+  it("invalid UTF-8 is refused as malformed, never replaced; the original bytes are kept exactly", async () => {
+    const body = new TextEncoder().encode(JSON.stringify({ ...valid, name: "AB" }))
+    const at = body.indexOf(0x41) // "AB" → C3 28: a two-byte lead, then "(" where its second byte should be
+    const bytes = Uint8Array.from([...body.slice(0, at), 0xc3, 0x28, ...body.slice(at + 2)])
+    const seq = await publishRaw("job.create", bytes)
+    const r = await rejectionFor(seq)
+    expect(r.reason).toBe(`malformed JSON: invalid UTF-8 at byte ${at} (0xc3)`)
+    const dl = await deadLetterFor(seq)
+    expect(dl.reason).toBe(r.reason)
+    expect(Buffer.from(dl.bytes).equals(Buffer.from(bytes))).toBe(true)
+    const jobs = await run(requestApi("job.list", {})) as { jobs: Array<Job> }
+    expect(jobs.jobs.filter((j) => j.name.includes("\uFFFD"))).toEqual([])
   })
 
   it("empty media types", async () => {
