@@ -16,6 +16,9 @@ export const MaxPageInteractions = 500
 /** Most interactions one job may process (SPEC "Limit"). */
 export const MaxJobInteractions = 250_000
 
+/** The refusal of any attempt to edit a job (quoted word for word in the README). */
+export const EditRefusal = "jobs cannot be modified after publish: delete the job (rewind.cmd.job.delete) and create a new one"
+
 const Name = Schema.NonEmptyString.pipe(Schema.check(Schema.isMaxLength(200)))
 const Id = Schema.String.pipe(
   Schema.check(

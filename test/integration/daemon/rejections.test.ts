@@ -1,4 +1,6 @@
 import { Effect } from "effect"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
 import type { Job } from "../../../src/domain/job.ts"
@@ -36,6 +38,14 @@ const rejectionFor = (seq: number) =>
 
 const deadLetterFor = (seq: number) =>
   eventually(async () => (await deadLetters()).find((d) => d.seq === String(seq)), 10_000, `dead letter of command #${seq}`)
+
+/** The refusal of an edit, as the README quotes it. */
+const readmeEditRefusal = (): string => {
+  const readme = readFileSync(join(import.meta.dirname, "../../../README.md"), "utf8").replace(/\s+/g, " ")
+  const quoted = /rewind\.cmd\.job\.update`[^"]* is refused with "([^"]+)"/.exec(readme)?.[1]
+  if (quoted === undefined) throw new Error("README.md does not quote the edit refusal")
+  return quoted
+}
 
 /** Every message of the dead-letter stream: subject, headers, original bytes. */
 const deadLetters = async () => {
@@ -134,7 +144,7 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     const unknown = await rejectionFor(await publishRaw("job.frobnicate", JSON.stringify({ jobId: "x" })))
     expect(unknown.reason).toContain("unknown command \"job.frobnicate\"")
     const edit = await rejectionFor(await publishRaw("job.update", JSON.stringify({ jobId: "x", name: "new" })))
-    expect(edit.reason).toContain("jobs cannot be modified after publish")
+    expect(edit.reason).toBe(readmeEditRefusal())
   })
 
   it("a second create with an existing jobId is refused as an edit", async () => {
@@ -142,7 +152,8 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     await eventually(async () => (await run(requestApi("job.get", { jobId: "edit-me" }).pipe(Effect.option)))._tag === "Some" || undefined, 30_000, "edit-me")
     const r = await rejectionFor(await publishRaw("job.create", JSON.stringify({ ...valid, jobId: "edit-me", name: "second" })))
     expect(r.field).toBe("jobId")
-    expect(r.reason).toContain("cannot be modified after publish")
+    expect(r.reason).toMatch(/^job "edit-me" already exists \(status \w+\) and this command differs from it; /)
+    expect(r.reason.endsWith(`; ${readmeEditRefusal()}`)).toBe(true)
     const job = await run(requestApi("job.get", { jobId: "edit-me" })) as Job
     expect(job.name).toBe("first")
   })
