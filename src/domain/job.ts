@@ -2,6 +2,7 @@ import { Schema } from "effect"
 import { Direction } from "./interaction.ts"
 import { MediaType, MediaTypeLiteral } from "./media.ts"
 import { IsoInstant } from "./time.ts"
+import { fieldsIssue } from "./validation.ts"
 
 /**
  * Most interactions read, held and decided at once (the largest `REWIND_PAGE_SIZE`): pages in
@@ -48,10 +49,11 @@ export const JobFilters = Schema.Struct({
   maxDurationMs: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))))
 }).pipe(
   Schema.check(
-    Schema.makeFilter((f) =>
-      f.minDurationMs !== undefined && f.maxDurationMs !== undefined && f.minDurationMs > f.maxDurationMs
-        ? "minDurationMs is greater than maxDurationMs"
-        : true
+    Schema.makeFilter(
+      (f) =>
+        f.minDurationMs !== undefined && f.maxDurationMs !== undefined && f.minDurationMs > f.maxDurationMs
+          ? fieldsIssue(["minDurationMs", "maxDurationMs"], "minDurationMs is greater than maxDurationMs")
+          : true
     )
   )
 )
@@ -69,10 +71,15 @@ export const JobScopeFields = {
   filters: Schema.optionalKey(JobFilters)
 }
 
-const checkRange = (s: { dateStart: string; dateEnd: string }): true | string =>
-  Date.parse(s.dateStart) < Date.parse(s.dateEnd)
-    ? true
-    : `dateStart (${s.dateStart}) must be before dateEnd (${s.dateEnd})`
+/** The scope fields, named by a refusal that is about the scope as a whole (over the limit). */
+export const JobScopeFieldNames: ReadonlyArray<string> = Object.keys(JobScopeFields)
+
+const checkRange = Schema.makeFilter(
+  (s: { dateStart: string; dateEnd: string }) =>
+    Date.parse(s.dateStart) < Date.parse(s.dateEnd)
+      ? true
+      : fieldsIssue(["dateStart", "dateEnd"], `dateStart (${s.dateStart}) must be before dateEnd (${s.dateEnd})`)
+)
 
 /** `rewind.cmd.job.create` */
 export const JobCreate = Schema.Struct({
@@ -82,14 +89,14 @@ export const JobCreate = Schema.Struct({
   description: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMaxLength(2000)))),
   createdBy: Schema.optionalKey(Name),
   ...JobScopeFields
-}).pipe(Schema.check(Schema.makeFilter(checkRange)))
+}).pipe(Schema.check(checkRange))
 export type JobCreate = typeof JobCreate.Type
 
 /** `rewind.api.job.estimate` */
 export const JobEstimateRequest = Schema.Struct({
   name: Schema.optionalKey(Schema.String),
   ...JobScopeFields
-}).pipe(Schema.check(Schema.makeFilter(checkRange)))
+}).pipe(Schema.check(checkRange))
 export type JobEstimateRequest = typeof JobEstimateRequest.Type
 
 /** `rewind.cmd.job.cancel` and `rewind.cmd.job.delete` */

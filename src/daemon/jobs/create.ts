@@ -1,5 +1,5 @@
 import { Effect, Option } from "effect"
-import { EditRefusal, type Job, type JobCreate } from "../../domain/job.ts"
+import { EditRefusal, type Job, type JobCreate, JobScopeFieldNames } from "../../domain/job.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
@@ -33,7 +33,7 @@ export const createJob = Effect.fn("Jobs.create")(function*(cmd: JobCreate, stre
   const store = yield* InteractionStore
   const total = yield* store.countInScope(cmd)
   const { maxJobInteractions } = yield* DaemonSettingsService
-  if (total > maxJobInteractions) return yield* new Rejected({ reason: limitMessage(total, maxJobInteractions), field: "dateStart" })
+  if (total > maxJobInteractions) return yield* new Rejected({ reason: limitMessage(total, maxJobInteractions), field: JobScopeFieldNames.join(",") })
   const now = new Date().toISOString()
   const job: Job = {
     id,

@@ -128,6 +128,27 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     expect(jobs.jobs.filter((j) => j.name.includes("\uFFFD"))).toEqual([])
   })
 
+  it("refusals that concern several fields name them all, in the event and the dead letter's Rewind-Field", async () => {
+    const recovery = (body: object) => publishRaw("recovery.run", JSON.stringify(body))
+    const day = 86_400_000
+    const cases: Array<[Promise<number>, string]> = [
+      [publishRaw("job.create", JSON.stringify({ ...valid, dateStart: valid.dateEnd })), "dateStart,dateEnd"],
+      [publishRaw("job.create", JSON.stringify({ ...valid, filters: { minDurationMs: 9, maxDurationMs: 1 } })), "filters.minDurationMs,filters.maxDurationMs"],
+      [recovery({ from: "2026-01-01T00:00:00Z" }), "to"],
+      [recovery({ to: "2026-01-01T00:00:00Z" }), "from"],
+      [recovery({ from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z" }), "from,to"],
+      [recovery({ from: "2026-01-01T00:00:00Z", to: "2026-02-02T00:00:00Z" }), "from,to"],
+      [recovery({ from: new Date(Date.now() + day).toISOString(), to: new Date(Date.now() + 2 * day).toISOString() }), "to"]
+    ]
+    for (const [published, field] of cases) {
+      const seq = await published
+      const r = await rejectionFor(seq)
+      expect(r.field, r.reason).toBe(field)
+      expect(r.reason.startsWith(`${field}: `), r.reason).toBe(true)
+      expect((await deadLetterFor(seq)).field).toBe(field)
+    }
+  })
+
   it("empty media types", async () => {
     const r = await rejectionFor(await publishRaw("job.create", JSON.stringify({ ...valid, mediaTypes: [] })))
     expect(r).toMatchObject({ field: "mediaTypes", reason: "mediaTypes: select at least one media type" })
@@ -180,6 +201,9 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     expect(e).toMatchObject({ limit: 60, exceedsLimit: true })
     const r = await rejectionFor(await publishRaw("job.create", JSON.stringify({ ...wide, name: "too big" })))
     expect(r.reason).toContain(`the scope holds ${e.interactionCount} interactions, over the limit of 60 per job: narrow the date range`)
+    // the whole scope is to blame: every field that selects it is named
+    expect(r.field).toBe("dateStart,dateEnd,programs,mediaTypes,dialects,filters")
+    expect((await deadLetterFor(r.streamSeq)).field).toBe(r.field)
   })
 
   it("cancel/delete of unknown jobs are rejected; queries say 404", async () => {
