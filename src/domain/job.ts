@@ -23,7 +23,7 @@ export const EditRefusal = "jobs cannot be modified after publish: delete the jo
 const Name = Schema.NonEmptyString.pipe(Schema.check(Schema.isMaxLength(200)))
 const Id = Schema.String.pipe(
   Schema.check(
-    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, {
+    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/u, {
       message: "expected 1-128 characters: letters, digits, '-' or '_', not starting with '-' or '_'"
     })
   )
@@ -53,7 +53,8 @@ export const JobFilters = Schema.Struct({
       (f) =>
         f.minDurationMs !== undefined && f.maxDurationMs !== undefined && f.minDurationMs > f.maxDurationMs
           ? fieldsIssue(["minDurationMs", "maxDurationMs"], "minDurationMs is greater than maxDurationMs")
-          : true
+          : true,
+      { description: "minDurationMs ≤ maxDurationMs", toJsonSchema: () => [{}, true] }
     )
   )
 )
@@ -78,7 +79,9 @@ const checkRange = Schema.makeFilter(
   (s: { dateStart: string; dateEnd: string }) =>
     Date.parse(s.dateStart) < Date.parse(s.dateEnd)
       ? true
-      : fieldsIssue(["dateStart", "dateEnd"], `dateStart (${s.dateStart}) must be before dateEnd (${s.dateEnd})`)
+      : fieldsIssue(["dateStart", "dateEnd"], `dateStart (${s.dateStart}) must be before dateEnd (${s.dateEnd})`),
+  // not expressible in JSON Schema: said in words, the published schema a looser approximation
+  { description: "dateStart < dateEnd", toJsonSchema: () => [{}, true] }
 )
 
 /** `rewind.cmd.job.create` */

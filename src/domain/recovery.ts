@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { MediaType, MediaTypeLiteral, TextMediaTypes } from "./media.ts"
+import { MediaType, MediaTypeLiteral, TextMediaTypeNames, TextMediaTypes } from "./media.ts"
 import { IsoInstant } from "./time.ts"
 import { fieldsIssue } from "./validation.ts"
 
@@ -8,7 +8,7 @@ export const MaxRecoveryPeriodDays = 31
 
 const Id = Schema.String.pipe(
   Schema.check(
-    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, {
+    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/u, {
       message: "expected 1-128 characters: letters, digits, '-' or '_', not starting with '-' or '_'"
     })
   )
@@ -22,7 +22,8 @@ const checkBothEnds = Schema.makeFilter(
       : fieldsIssue(
         [c.from === undefined ? "from" : "to"],
         "give both from and to (a manual period), or neither (the automatic period from the watermark)"
-      )
+      ),
+  { toJsonSchema: () => ({ dependentRequired: { from: ["to"], to: ["from"] } }) }
 )
 
 const checkPeriod = Schema.makeFilter(
@@ -36,7 +37,9 @@ const checkPeriod = Schema.makeFilter(
     }
     if (to > Date.now() + 60_000) return fieldsIssue(["to"], `to (${c.to}) is in the future`)
     return true
-  }
+  },
+  // not expressible in JSON Schema: said in words, the published schema a looser approximation
+  { description: `from < to, at most ${MaxRecoveryPeriodDays} days apart, to not in the future`, toJsonSchema: () => [{}, true] }
 )
 
 /** `rewind.cmd.recovery.run` */
@@ -50,12 +53,15 @@ export const RecoveryRunCommand = Schema.Struct({
     Schema.Array(MediaType).pipe(
       Schema.check(
         Schema.isMinLength(1, { message: "select at least one media type" }),
-        Schema.makeFilter((ms: ReadonlyArray<string>) => {
-          const bad = ms.filter((m) => !TextMediaTypes.includes(m as never))
-          return bad.length === 0
-            ? true
-            : `recovery covers text conversations only (chat, email, message); not ${bad.join(", ")}`
-        })
+        Schema.makeFilter(
+          (ms: ReadonlyArray<string>) => {
+            const bad = ms.filter((m) => !TextMediaTypes.includes(m as never))
+            return bad.length === 0
+              ? true
+              : `recovery covers text conversations only (chat, email, message); not ${bad.join(", ")}`
+          },
+          { toJsonSchema: () => ({ items: { enum: TextMediaTypeNames } }) }
+        )
       )
     )
   ),
