@@ -1,11 +1,12 @@
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { writeFileSync } from "node:fs"
+import { terminalSafe as safe } from "../domain/terminalText.ts"
 import { getExport } from "../nats/Exports.ts"
 import { requestApi } from "../nats/Service.ts"
 import { NatsClientLayer, publishCommand } from "./client.ts"
 import { createBody, createFlags, estimateBody, scopeFlags } from "./jobFlags.ts"
-import { bar, CliFailure, emit, table } from "./output.ts"
+import { bar, CliFailure, emit, jsonText, table } from "./output.ts"
 import { watchJob } from "./watch.ts"
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Machine-readable JSON output"), Flag.withDefault(false))
@@ -83,19 +84,19 @@ const show = Command.make("show", { jobId: jobIdArg, json }, (f) =>
     const j = (yield* requestApi("job.get", { jobId: f.jobId })) as AnyJob
     yield* emit(f.json, j, () =>
       [
-        `${j.id}  ${j.name}`,
-        `status      ${j.jobStatus}${j.jobStatus === "Queued" ? ` #${j.queueOrder} ${j.waitingOn ?? ""}` : ""}`,
+        `${safe(j.id)}  ${safe(j.name)}`,
+        `status      ${j.jobStatus}${j.jobStatus === "Queued" ? ` #${j.queueOrder} ${safe(j.waitingOn ?? "")}` : ""}`,
         `progress    ${bar(j.percentComplete)} ${j.processedInteractionsCount}/${j.totalInteractionsCount}`,
         `outcomes    updated ${j.updatedInteractionsCount}, unchanged ${j.unchangedInteractionsCount}, failed ${j.failedInteractionsCount}`,
         `range       ${j.dateStart} → ${j.dateEnd}`,
-        `programs    ${j.programs.join(", ")}`,
-        `media       ${j.mediaTypes.join(", ")}${j.dialects ? `   dialects ${j.dialects.join(", ")}` : ""}`,
-        j.filters ? `filters     ${JSON.stringify(j.filters)}` : "",
+        `programs    ${safe(j.programs.join(", "))}`,
+        `media       ${j.mediaTypes.join(", ")}${j.dialects ? `   dialects ${safe(j.dialects.join(", "))}` : ""}`,
+        j.filters ? `filters     ${safe(JSON.stringify(j.filters))}` : "",
         `model       revision ${j.modelRevision ?? "(pinned at start)"}`,
-        `created     ${j.dateCreated} by ${j.createdBy}`,
+        `created     ${j.dateCreated} by ${safe(j.createdBy)}`,
         j.dateStarted ? `started     ${j.dateStarted}` : "",
         j.dateCompleted ? `completed   ${j.dateCompleted}` : "",
-        j.errorMessage ? `error       ${j.errorMessage}` : "",
+        j.errorMessage ? `error       ${safe(j.errorMessage)}` : "",
         j.export ? `export      ${j.export.bucket}/${j.export.name} (${j.export.rows} rows)` : ""
       ].filter((l) => l !== "").join("\n"))
   }).pipe(withNats)).pipe(Command.withDescription("Show a job's details"))
@@ -103,7 +104,7 @@ const show = Command.make("show", { jobId: jobIdArg, json }, (f) =>
 const watch = Command.make("watch", { jobId: jobIdArg, json }, (f) =>
   Effect.gen(function*() {
     const final = yield* watchJob(f.jobId, { quiet: f.json })
-    if (f.json) yield* Console.log(JSON.stringify(final, null, 2))
+    if (f.json) yield* Console.log(jsonText(final))
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${f.jobId} ended ${final["jobStatus"]}`))
   }).pipe(withNats)).pipe(Command.withDescription("Follow a job's progress until it ends (progress bar)"))
 

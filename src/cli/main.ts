@@ -8,7 +8,7 @@ import { exitPastEmbeddedEngine } from "../store/embeddedExit.ts"
 import { daemonCommand } from "./daemon.ts"
 import { demoCommand } from "./demo.ts"
 import { jobCommand } from "./job.ts"
-import { describeFailure } from "./output.ts"
+import { describeFailure, terminalLines } from "./output.ts"
 import { recoveryCommand } from "./recovery.ts"
 import { schemaCommand } from "./schema.ts"
 import { simCommand } from "./sim.ts"
@@ -41,7 +41,7 @@ rewind.pipe(
       const errors = "errors" in e && Array.isArray(e.errors) ? e.errors.length : 0
       return Effect.fail(new Reported(errors > 0 ? 1 : 0))
     }
-    return Console.error(`rewind: ${describeFailure(e)}`).pipe(Effect.andThen(Effect.fail(new Reported(1))))
+    return Console.error(`rewind: ${terminalLines(describeFailure(e))}`).pipe(Effect.andThen(Effect.fail(new Reported(1))))
   }),
   (program) =>
     NodeRuntime.runMain(program, {

@@ -1,6 +1,7 @@
 import { Effect, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import type { RecoveryCounts, RecoveryRun } from "../domain/recovery.ts"
+import { terminalSafe as safe } from "../domain/terminalText.ts"
 import { RecoveryRunCommand } from "../domain/recovery.ts"
 import { decodeStrict } from "../domain/validation.ts"
 import { Nats } from "../nats/Nats.ts"
@@ -16,7 +17,7 @@ const countsLine = (c: RecoveryCounts) =>
 
 const describeRun = (r: RecoveryRun) =>
   [
-    `${r.id}  ${r.status}  (${r.trigger}, by ${r.requestedBy})`,
+    `${r.id}  ${r.status}  (${r.trigger}, by ${safe(r.requestedBy)})`,
     `period      ${r.from} → ${r.to}`,
     `media       ${r.mediaTypes.join(", ")}`,
     `totals      ${countsLine(r.totals)}`,
@@ -25,8 +26,8 @@ const describeRun = (r: RecoveryRun) =>
     `platform    ${r.platformCalls} calls`,
     r.dateStarted ? `started     ${r.dateStarted}` : "",
     r.dateCompleted ? `completed   ${r.dateCompleted}` : "",
-    r.errorMessage ? `error       ${r.errorMessage}` : "",
-    ...r.errors.slice(0, 5).map((e) => `  ! ${e}`)
+    r.errorMessage ? `error       ${safe(r.errorMessage)}` : "",
+    ...r.errors.slice(0, 5).map((e) => `  ! ${safe(e)}`)
   ].filter((l) => l !== "").join("\n")
 
 /** Follows a run until it ends (events, with a poll as a safety net). */
@@ -52,7 +53,7 @@ const watchRun = (runId: string, commandId: string, quiet: boolean) =>
         const got = yield* requestApi("recovery.get", { runId }).pipe(Effect.option)
         if (Option.isSome(got)) {
           const r = got.value as RecoveryRun
-          if (!quiet && process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${r.id}  ${r.status}  ${countsLine(r.totals)}`)
+          if (!quiet && process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${safe(`${r.id}  ${r.status}  ${countsLine(r.totals)}`)}`)
           if (r.status === "Completed" || r.status === "Failed") {
             if (!quiet && process.stdout.isTTY) process.stdout.write("\n")
             return r

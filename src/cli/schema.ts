@@ -1,18 +1,31 @@
-import { Console, Effect, Schema } from "effect"
+import { Console, Effect, JsonSchema, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { contract } from "../domain/contract.ts"
 
-const doc = (s: Schema.Top) => Schema.toJsonSchemaDocument(s as never)
+/**
+ * One standalone JSON Schema (draft 2020-12). What the daemon decodes (commands, query
+ * requests) it decodes strictly, so their objects are closed (`additionalProperties: false`);
+ * what it sends (answers, events) may gain fields, so those stay open.
+ */
+const jsonSchema = (s: Schema.Top, strict: boolean) => {
+  const d = Schema.toJsonSchemaDocument(s as never, { onExcessProperty: strict ? "error" : "ignore" })
+  return {
+    $schema: JsonSchema.META_SCHEMA_URI_DRAFT_2020_12,
+    ...d.schema,
+    ...(Object.keys(d.definitions).length > 0 ? { $defs: d.definitions } : {})
+  }
+}
 
 /** JSON Schemas of every command, query, answer and event, generated from the code's schemas. */
 export const contractJsonSchemas = (prefix: string) => {
   const out: Record<string, unknown> = {}
-  for (const [k, s] of Object.entries(contract.commands)) out[`${prefix}.${k}`] = doc(s)
+  for (const [k, s] of Object.entries(contract.commands)) out[`${prefix}.${k}`] = jsonSchema(s, true)
   for (const [k, q] of Object.entries(contract.queries)) {
-    out[`${prefix}.${k}`] = { request: doc(q.request), answer: doc(q.answer) }
+    out[`${prefix}.${k}`] = { request: jsonSchema(q.request, true), answer: jsonSchema(q.answer, false) }
   }
-  for (const [k, s] of Object.entries(contract.events)) out[`${prefix}.${k}`] = doc(s)
-  for (const [k, s] of Object.entries(contract.errors)) out[`${prefix}.${k} (error)`] = doc(s)
+  for (const [k, s] of Object.entries(contract.events)) out[`${prefix}.${k}`] = jsonSchema(s, false)
+  for (const [k, s] of Object.entries(contract.errors)) out[`${prefix}.${k} (error)`] = jsonSchema(s, false)
+  for (const [k, s] of Object.entries(contract.ingest)) out[`${prefix}.${k}`] = jsonSchema(s, true)
   return out
 }
 

@@ -4,6 +4,7 @@ import { ModelRepo } from "../repos/ModelRepo.ts"
 import { loadTopicModelFile, parseTopicModelFile } from "../topics/loadModel.ts"
 import { PlatformClient } from "../platform/PlatformClient.ts"
 import { stringify as stringifyYaml } from "yaml"
+import { terminalSafe } from "../domain/terminalText.ts"
 import { NatsReposLayer } from "./client.ts"
 import { CliFailure, emit, table } from "./output.ts"
 
@@ -33,7 +34,7 @@ const show = Command.make("show", {
     if (Option.isNone(rev)) return yield* Effect.fail(new CliFailure("no such topic model revision (push one with `rewind topics push FILE`)"))
     const m = rev.value
     yield* emit(f.json, m, () =>
-      `revision ${m.revision}, pushed ${m.pushedAt} by ${m.pushedBy}\n\n` +
+      `revision ${m.revision}, pushed ${m.pushedAt} by ${terminalSafe(m.pushedBy)}\n\n` +
       table(["PROGRAM", "NAME", "QUEUES", "TOPICS"], m.model.programs.map((p) => [p.id, p.name, p.queues.join(","), String(p.topics.length)])) +
       "\n\n" +
       table(["TOPIC", "NAME", "PARTICIPANTS", "PHRASES"], m.model.topics.map((t) => [t.id, t.name, t.participants, String(t.phrases.length)])))

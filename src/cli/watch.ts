@@ -1,4 +1,5 @@
 import { Console, Effect, Option } from "effect"
+import { terminalSafe } from "../domain/terminalText.ts"
 import { Nats } from "../nats/Nats.ts"
 import { requestApi } from "../nats/Service.ts"
 import { bar, CliFailure } from "./output.ts"
@@ -87,7 +88,7 @@ export const watchJob = (jobId: string, opts: {
         const rate = firstProcessed && Date.now() > firstProcessed.at
           ? ((last.processedInteractionsCount - firstProcessed.n) * 1000) / (Date.now() - firstProcessed.at)
           : 0
-        const text = line(last, rate)
+        const text = terminalSafe(line(last, rate))
         if (!opts.quiet && text !== printed) {
           if (tty) process.stdout.write(`\r\x1b[2K${text}`)
           else yield* Console.log(text)

@@ -24,9 +24,21 @@ export interface MetricsShape {
   readonly natsDisconnects: prom.Counter
 }
 
+/**
+ * prom-client's defaults include gauges named `*_total` (`nodejs_active_handles_total`, …), which
+ * Prometheus reserves for counters (`promtool check metrics` refuses them). They are dropped: each
+ * is the sum of its by-type gauge (`rewind_nodejs_active_handles{type}`, …).
+ */
+const dropNonCounterTotals = (registry: prom.Registry) => {
+  for (const m of registry.getMetricsAsArray()) {
+    if (m.name.endsWith("_total") && String(m.type) !== "counter") registry.removeSingleMetric(m.name)
+  }
+}
+
 export const makeMetrics = (): MetricsShape => {
   const registry = new prom.Registry()
   prom.collectDefaultMetrics({ register: registry, prefix: "rewind_" })
+  dropNonCounterTotals(registry)
   const r = [registry]
   return {
     registry,

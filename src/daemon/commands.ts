@@ -1,5 +1,5 @@
 import { Effect, Layer, Result, Stream } from "effect"
-import { JobCreate, JobRef } from "../domain/job.ts"
+import { EditRefusal, JobCreate, JobRef } from "../domain/job.ts"
 import { RecoveryRunCommand } from "../domain/recovery.ts"
 import type { RecoveryRepo } from "../repos/RecoveryRepo.ts"
 import { RecoveryRunner } from "./recovery/RecoveryRunner.ts"
@@ -61,7 +61,7 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
   return Effect.fail(
     new Rejected({
       reason: noun === "job" && verb !== undefined && editVerbs.has(verb)
-        ? "jobs cannot be modified after publish: delete the job (rewind.cmd.job.delete) and create a new one"
+        ? EditRefusal
         : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, job.retry, recovery.run`
     })
   )

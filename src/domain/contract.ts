@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { JobCreate, JobEstimateRequest, JobRef, JobStatus, PublicJob } from "./job.ts"
-import { RecoveryRun, RecoveryRunCommand, RecoveryStatus, Watermark } from "./recovery.ts"
+import { IngestEvent, RecoveryRun, RecoveryRunCommand, RecoveryStatus, Watermark } from "./recovery.ts"
 
 /** Every message of the public contract, by subject suffix, for `rewind schema` and the README. */
 
@@ -96,6 +96,8 @@ export const StatusAnswer = Schema.Struct({
   })),
   modelRevision: Schema.NullOr(Schema.Int)
 })
+/** `api.status` reads no parameters: any body (`{}`, or none) is accepted and ignored. */
+export const StatusQuery = Schema.Unknown.annotate({ description: "ignored: send {} (or an empty body)" })
 export const ApiErrorAnswer = Schema.Struct({
   error: Schema.Struct({ code: Schema.Int, message: Schema.String })
 })
@@ -127,12 +129,14 @@ export const contract = {
     "api.job.export": { request: JobIdQuery, answer: ExportAnswer },
     "api.recovery.list": { request: RecoveryListQuery, answer: RecoveryListAnswer },
     "api.recovery.get": { request: RunIdQuery, answer: RecoveryRun },
-    "api.status": { request: Schema.Struct({}), answer: StatusAnswer }
+    "api.status": { request: StatusQuery, answer: StatusAnswer }
   },
   events: {
     "evt.job.<id>": JobEvent,
     "evt.recovery.<id>": RecoveryEvent,
     "evt.command.rejected": CommandRejectedEvent
   },
-  errors: { "api.*": ApiErrorAnswer }
+  errors: { "api.*": ApiErrorAnswer },
+  /** Live ingestion's input (not a command: its own stream and consumer). */
+  ingest: { "ingest.conversation": IngestEvent }
 } as const

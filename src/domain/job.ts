@@ -2,6 +2,7 @@ import { Schema } from "effect"
 import { Direction } from "./interaction.ts"
 import { MediaType, MediaTypeLiteral, MediaTypeName } from "./media.ts"
 import { IsoInstant } from "./time.ts"
+import { fieldsIssue } from "./validation.ts"
 
 /**
  * Most interactions read, held and decided at once (the largest `REWIND_PAGE_SIZE`): pages in
@@ -16,10 +17,13 @@ export const MaxPageInteractions = 500
 /** Most interactions one job may process (SPEC "Limit"). */
 export const MaxJobInteractions = 250_000
 
+/** The refusal of any attempt to edit a job (quoted word for word in the README). */
+export const EditRefusal = "jobs cannot be modified after publish: delete the job (rewind.cmd.job.delete) and create a new one"
+
 const Name = Schema.NonEmptyString.pipe(Schema.check(Schema.isMaxLength(200)))
 const Id = Schema.String.pipe(
   Schema.check(
-    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, {
+    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/u, {
       message: "expected 1-128 characters: letters, digits, '-' or '_', not starting with '-' or '_'"
     })
   )
@@ -45,10 +49,12 @@ export const JobFilters = Schema.Struct({
   maxDurationMs: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))))
 }).pipe(
   Schema.check(
-    Schema.makeFilter((f) =>
-      f.minDurationMs !== undefined && f.maxDurationMs !== undefined && f.minDurationMs > f.maxDurationMs
-        ? "minDurationMs is greater than maxDurationMs"
-        : true
+    Schema.makeFilter(
+      (f) =>
+        f.minDurationMs !== undefined && f.maxDurationMs !== undefined && f.minDurationMs > f.maxDurationMs
+          ? fieldsIssue(["minDurationMs", "maxDurationMs"], "minDurationMs is greater than maxDurationMs")
+          : true,
+      { description: "minDurationMs ≤ maxDurationMs", toJsonSchema: () => [{}, true] }
     )
   )
 )
@@ -66,10 +72,17 @@ export const JobScopeFields = {
   filters: Schema.optionalKey(JobFilters)
 }
 
-const checkRange = (s: { dateStart: string; dateEnd: string }): true | string =>
-  Date.parse(s.dateStart) < Date.parse(s.dateEnd)
-    ? true
-    : `dateStart (${s.dateStart}) must be before dateEnd (${s.dateEnd})`
+/** The scope fields, named by a refusal that is about the scope as a whole (over the limit). */
+export const JobScopeFieldNames: ReadonlyArray<string> = Object.keys(JobScopeFields)
+
+const checkRange = Schema.makeFilter(
+  (s: { dateStart: string; dateEnd: string }) =>
+    Date.parse(s.dateStart) < Date.parse(s.dateEnd)
+      ? true
+      : fieldsIssue(["dateStart", "dateEnd"], `dateStart (${s.dateStart}) must be before dateEnd (${s.dateEnd})`),
+  // not expressible in JSON Schema: said in words, the published schema a looser approximation
+  { description: "dateStart < dateEnd", toJsonSchema: () => [{}, true] }
+)
 
 /** `rewind.cmd.job.create` */
 export const JobCreate = Schema.Struct({
@@ -79,14 +92,14 @@ export const JobCreate = Schema.Struct({
   description: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMaxLength(2000)))),
   createdBy: Schema.optionalKey(Name),
   ...JobScopeFields
-}).pipe(Schema.check(Schema.makeFilter(checkRange)))
+}).pipe(Schema.check(checkRange))
 export type JobCreate = typeof JobCreate.Type
 
 /** `rewind.api.job.estimate` */
 export const JobEstimateRequest = Schema.Struct({
   name: Schema.optionalKey(Schema.String),
   ...JobScopeFields
-}).pipe(Schema.check(Schema.makeFilter(checkRange)))
+}).pipe(Schema.check(checkRange))
 export type JobEstimateRequest = typeof JobEstimateRequest.Type
 
 /** `rewind.cmd.job.cancel` and `rewind.cmd.job.delete` */

@@ -32,3 +32,6 @@ export const MediaType = Schema.Literals(accepted as unknown as ReadonlyArray<st
 
 /** Media types whose content is text (recoverable from the platform). */
 export const TextMediaTypes: ReadonlyArray<MediaType> = ["chat", "email", "message"]
+
+/** The names a command may give the text media types: ours and Genesys'. */
+export const TextMediaTypeNames: ReadonlyArray<string> = accepted.filter((n) => TextMediaTypes.includes(genesysAliases[n] ?? (n as MediaType)))

@@ -1,30 +1,46 @@
 import { Schema } from "effect"
-import { MediaType, MediaTypeLiteral, TextMediaTypes } from "./media.ts"
+import { MediaType, MediaTypeLiteral, TextMediaTypeNames, TextMediaTypes } from "./media.ts"
 import { IsoInstant } from "./time.ts"
+import { fieldsIssue } from "./validation.ts"
 
 /** Longest period one recovery run may cover (the platform's analytics interval limit is 31 days). */
 export const MaxRecoveryPeriodDays = 31
 
 const Id = Schema.String.pipe(
   Schema.check(
-    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, {
+    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/u, {
       message: "expected 1-128 characters: letters, digits, '-' or '_', not starting with '-' or '_'"
     })
   )
 )
 
-const checkPeriod = (c: { from?: string; to?: string }): true | string => {
-  if ((c.from === undefined) !== (c.to === undefined)) {
-    return "give both from and to (a manual period), or neither (the automatic period from the watermark)"
-  }
-  if (c.from === undefined || c.to === undefined) return true
-  const from = Date.parse(c.from)
-  const to = Date.parse(c.to)
-  if (!(from < to)) return `from (${c.from}) must be before to (${c.to})`
-  if (to - from > MaxRecoveryPeriodDays * 86_400_000) return `the period is longer than ${MaxRecoveryPeriodDays} days: split it into several runs`
-  if (to > Date.now() + 60_000) return `to (${c.to}) is in the future`
-  return true
-}
+/** Both ends of a manual period, or neither; the refusal names the missing one. */
+const checkBothEnds = Schema.makeFilter(
+  (c: { from?: string; to?: string }) =>
+    (c.from === undefined) === (c.to === undefined)
+      ? true
+      : fieldsIssue(
+        [c.from === undefined ? "from" : "to"],
+        "give both from and to (a manual period), or neither (the automatic period from the watermark)"
+      ),
+  { toJsonSchema: () => ({ dependentRequired: { from: ["to"], to: ["from"] } }) }
+)
+
+const checkPeriod = Schema.makeFilter(
+  (c: { from?: string; to?: string }) => {
+    if (c.from === undefined || c.to === undefined) return true
+    const from = Date.parse(c.from)
+    const to = Date.parse(c.to)
+    if (!(from < to)) return fieldsIssue(["from", "to"], `from (${c.from}) must be before to (${c.to})`)
+    if (to - from > MaxRecoveryPeriodDays * 86_400_000) {
+      return fieldsIssue(["from", "to"], `the period is longer than ${MaxRecoveryPeriodDays} days: split it into several runs`)
+    }
+    if (to > Date.now() + 60_000) return fieldsIssue(["to"], `to (${c.to}) is in the future`)
+    return true
+  },
+  // not expressible in JSON Schema: said in words, the published schema a looser approximation
+  { description: `from < to, at most ${MaxRecoveryPeriodDays} days apart, to not in the future`, toJsonSchema: () => [{}, true] }
+)
 
 /** `rewind.cmd.recovery.run` */
 export const RecoveryRunCommand = Schema.Struct({
@@ -37,17 +53,20 @@ export const RecoveryRunCommand = Schema.Struct({
     Schema.Array(MediaType).pipe(
       Schema.check(
         Schema.isMinLength(1, { message: "select at least one media type" }),
-        Schema.makeFilter((ms: ReadonlyArray<string>) => {
-          const bad = ms.filter((m) => !TextMediaTypes.includes(m as never))
-          return bad.length === 0
-            ? true
-            : `recovery covers text conversations only (chat, email, message); not ${bad.join(", ")}`
-        })
+        Schema.makeFilter(
+          (ms: ReadonlyArray<string>) => {
+            const bad = ms.filter((m) => !TextMediaTypes.includes(m as never))
+            return bad.length === 0
+              ? true
+              : `recovery covers text conversations only (chat, email, message); not ${bad.join(", ")}`
+          },
+          { toJsonSchema: () => ({ items: { enum: TextMediaTypeNames } }) }
+        )
       )
     )
   ),
   requestedBy: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMaxLength(200))))
-}).pipe(Schema.check(Schema.makeFilter(checkPeriod)))
+}).pipe(Schema.check(checkBothEnds, checkPeriod))
 export type RecoveryRunCommand = typeof RecoveryRunCommand.Type
 
 export const RecoveryStatus = Schema.Literals(["Queued", "Running", "Completed", "Failed"])

@@ -1,21 +1,29 @@
 import { Cause, Exit, Result, Schema } from "effect"
 import * as SchemaIssue from "effect/SchemaIssue"
+import { decodeUtf8 } from "./utf8.ts"
 
 export interface Invalid {
   /** Every problem, `field: why`, joined with `; `. */
   readonly reason: string
-  /** The first offending field, as a path like `filters.queues[2]`. */
+  /** The first offending field, as a path like `filters.queues[2]`; several, comma-separated, when they fail together. */
   readonly field: string | undefined
   readonly issues: ReadonlyArray<{ readonly field: string; readonly message: string }>
 }
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
+/** A key naming several fields at once (`dateStart,dateEnd`): each is prefixed by the parent path. */
+const keyString = (parent: string, key: string): string =>
+  parent === "" ? key : key.split(",").map((k) => `${parent}.${k}`).join(",")
+
 export const pathString = (path: ReadonlyArray<PropertyKey>): string =>
-  path.reduce<string>(
-    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc === "" ? String(p) : `${acc}.${String(p)}`),
-    ""
-  )
+  path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : keyString(acc, String(p))), "")
+
+/**
+ * A check's failure that concerns several fields together (a date range, a pair of bounds):
+ * reported at all of them, comma-separated (`dateStart,dateEnd`), as `field` and `Rewind-Field`.
+ */
+export const fieldsIssue = (fields: ReadonlyArray<string>, issue: string) => ({ path: [fields.join(",")], issue })
 
 const friendly = (message: string) => (message === "Expected no excess property" ? "unknown field" : message)
 
@@ -46,16 +54,16 @@ export const decodeStrict = <S extends Schema.Decoder<unknown>>(schema: S) => {
   }
 }
 
-/** JSON.parse with a message fit for a rejection. */
+const malformed = (why: string): Result.Result<never, Invalid> =>
+  Result.fail({ reason: `malformed JSON: ${why}`, field: undefined, issues: [] })
+
+/** Strict UTF-8 (RFC 8259 JSON is UTF-8) then JSON.parse, with a message fit for a rejection. */
 export const parseJson = (bytes: Uint8Array): Result.Result<unknown, Invalid> => {
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes)
+  const text = decodeUtf8(bytes)
+  if (Result.isFailure(text)) return malformed(text.failure)
   try {
-    return Result.succeed(JSON.parse(text) as unknown)
+    return Result.succeed(JSON.parse(text.success) as unknown)
   } catch (e) {
-    return Result.fail({
-      reason: `malformed JSON: ${e instanceof Error ? e.message : String(e)}`,
-      field: undefined,
-      issues: []
-    })
+    return malformed(e instanceof Error ? e.message : String(e))
   }
 }

@@ -1,6 +1,7 @@
 import { Svcm, type ServiceMsg } from "@nats-io/services"
 import { errors as natsErrors } from "@nats-io/transport-node"
-import { Cause, Effect, Exit, FiberSet, Schema, type Scope } from "effect"
+import { Cause, Effect, Exit, FiberSet, Result, Schema, type Scope } from "effect"
+import { decodeUtf8 } from "../domain/utf8.ts"
 import { Nats, NatsError, natsError } from "./Nats.ts"
 
 /** A refusal the caller should see: `code` follows HTTP (400 bad request, 404 not found, ...). */
@@ -24,12 +25,13 @@ const errorBody = (code: number, message: string): Uint8Array =>
 /** Service endpoint names are single tokens: "job.get" → "job_get". */
 const endpointName = (name: string): string => name.replace(/[^A-Za-z0-9_-]/g, "_")
 
-/** An empty body means "no parameters" (`nats req rewind.api.status ""`). */
+/** An empty body means "no parameters" (`nats req rewind.api.status ""`). Bytes that are not UTF-8 are refused. */
 const parseBody = (data: Uint8Array): { ok: true; body: unknown } | { ok: false; message: string } => {
-  const text = decoder.decode(data)
-  if (text.trim() === "") return { ok: true, body: {} }
+  const text = decodeUtf8(data)
+  if (Result.isFailure(text)) return { ok: false, message: `request body is not valid JSON: ${text.failure}` }
+  if (text.success.trim() === "") return { ok: true, body: {} }
   try {
-    return { ok: true, body: JSON.parse(text) }
+    return { ok: true, body: JSON.parse(text.success) }
   } catch (e) {
     return { ok: false, message: `request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}` }
   }

@@ -3,8 +3,9 @@
  * stop, kill and restart them.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { existsSync } from "node:fs"
 import { createServer } from "node:net"
-import { join } from "node:path"
+import { delimiter, join } from "node:path"
 import { testNatsUrl } from "./nats.ts"
 
 export const root = join(import.meta.dirname, "../..")
@@ -88,4 +89,12 @@ export const until = async <A>(f: () => Promise<A | undefined> | A | undefined, 
     await new Promise((r) => setTimeout(r, 200))
   }
   throw new Error(`timed out: ${what}`)
+}
+
+/** Prometheus' `promtool` (Debian's `prometheus` package, which .ci/run installs when missing). */
+export const promtool = (): string => {
+  const dirs = [...(process.env["PATH"] ?? "").split(delimiter), "/usr/bin"]
+  const found = dirs.map((d) => join(d, "promtool")).find((p) => existsSync(p))
+  if (found === undefined) throw new Error("promtool not found on PATH or in /usr/bin: apt-get install prometheus")
+  return found
 }

@@ -1,5 +1,5 @@
 import { Effect, Option } from "effect"
-import { type Job, type JobCreate } from "../../domain/job.ts"
+import { EditRefusal, type Job, type JobCreate, JobScopeFieldNames } from "../../domain/job.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
@@ -29,8 +29,8 @@ export const createJob = Effect.fn("Jobs.create")(function*(
     if (existing.value.seq === streamSeq) return Option.none<Job>()
     return yield* new Rejected({
       field: "jobId",
-      reason: `job ${JSON.stringify(id)} already exists (status ${existing.value.jobStatus}) and jobs cannot be modified ` +
-        `after publish${sameRequest(existing.value, cmd) ? "" : " — this command differs from it"}: delete it and create a new job`
+      reason: `job ${JSON.stringify(id)} already exists (status ${existing.value.jobStatus})` +
+        `${sameRequest(existing.value, cmd) ? "" : " and this command differs from it"}; ${EditRefusal}`
     })
   }
   const model = yield* currentModel
@@ -38,7 +38,7 @@ export const createJob = Effect.fn("Jobs.create")(function*(
   const store = yield* InteractionStore
   const total = yield* store.countInScope(cmd)
   const { maxJobInteractions } = yield* DaemonSettingsService
-  if (total > maxJobInteractions) return yield* new Rejected({ reason: limitMessage(total, maxJobInteractions), field: "dateStart" })
+  if (total > maxJobInteractions) return yield* new Rejected({ reason: limitMessage(total, maxJobInteractions), field: JobScopeFieldNames.join(",") })
   const now = new Date().toISOString()
   const job: Job = {
     id,
@@ -68,7 +68,7 @@ export const createJob = Effect.fn("Jobs.create")(function*(
   }
   const created = yield* repo.create(job)
   if (Option.isNone(created)) {
-    return yield* new Rejected({ field: "jobId", reason: `job ${JSON.stringify(id)} already exists; jobs cannot be modified after publish` })
+    return yield* new Rejected({ field: "jobId", reason: `job ${JSON.stringify(id)} already exists; ${EditRefusal}` })
   }
   yield* jobEvent("created", job)
   return Option.some(job)

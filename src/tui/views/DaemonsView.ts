@@ -1,5 +1,6 @@
 import { Box, Text } from "ink"
 import React from "react"
+import { terminalSafe } from "../../domain/terminalText.ts"
 import type { DaemonInfo, DaemonsState } from "../data/state.ts"
 import { ago, compact } from "./format.ts"
 import { type Column, Table } from "./Table.ts"
@@ -29,7 +30,7 @@ export interface DaemonsViewProps {
 export const DaemonsView = (p: DaemonsViewProps): React.ReactElement => {
   const d = p.daemons
   const summary = d.error !== undefined
-    ? h(Text, { color: "red" }, `discovery failed: ${d.error}`)
+    ? h(Text, { color: "red" }, `discovery failed: ${terminalSafe(d.error)}`)
     : h(Text, { color: d.list.length > 0 ? "green" : "yellow" },
       `${d.list.length} ${d.list.length === 1 ? "daemon" : "daemons"} answering as service "${p.serviceName}"`,
       h(Text, { dimColor: true }, d.polledAt !== undefined ? `  ·  polled ${ago(p.now, d.polledAt)} ago` : ""))

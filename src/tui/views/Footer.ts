@@ -1,5 +1,6 @@
 import { Box, Text } from "ink"
 import React from "react"
+import { terminalSafe } from "../../domain/terminalText.ts"
 import type { Notice } from "../data/state.ts"
 import type { Mode, View } from "../ui.ts"
 import { clock, fit } from "./format.ts"
@@ -44,13 +45,13 @@ export const Footer = (p: FooterProps): React.ReactElement => {
   const m = p.mode
   const status =
     m._tag === "filter" ? h(Text, { color: "cyan" }, "/", m.draft, "▏")
-    : m._tag === "confirm" ? h(Text, { color: "yellow", bold: true }, `${m.question} [y/N]`)
+    : m._tag === "confirm" ? h(Text, { color: "yellow", bold: true }, `${terminalSafe(m.question)} [y/N]`)
     : m._tag === "export" ? h(Text, { color: "cyan" }, `export ${m.jobId} to `, h(Text, { inverse: true }, `${m.path}▏`))
     : m._tag === "recovery" ? h(Text, { color: "cyan" }, "recovery run  ", field("from", m.from, m.field === "from"), field("to", m.to, m.field === "to"))
     : p.problem !== undefined
-    ? h(Text, { color: "red" }, `NATS: ${p.problem}`)
+    ? h(Text, { color: "red" }, `NATS: ${terminalSafe(p.problem)}`)
     : p.notice !== undefined && p.now - p.notice.at < 60_000
-    ? h(Text, { color: noticeColor[p.notice.level] }, `${clock(p.notice.at)} ${p.notice.text}`)
+    ? h(Text, { color: noticeColor[p.notice.level] }, `${clock(p.notice.at)} ${terminalSafe(p.notice.text)}`)
     : p.filter !== "" && p.view === "jobs"
     ? h(Text, { color: "cyan" }, `filter: ${p.filter}  (esc clears)`)
     : h(Text, { dimColor: true }, "")

@@ -1,5 +1,6 @@
 import { Box, Text } from "ink"
 import React from "react"
+import { terminalSafe } from "../../domain/terminalText.ts"
 import type { QueueRow } from "../data/state.ts"
 import { ago, bytes, compact, duration, rate, sparkline } from "./format.ts"
 import { type Column, Table } from "./Table.ts"
@@ -67,7 +68,7 @@ export const QueuesView = (p: QueuesViewProps): React.ReactElement => {
     h(Text, { key: "pend" }, `  ·  commands waiting ${consumer?.presence === "present" ? compact(consumer.last?.pending ?? 0) : "-"}`),
     h(Text, { key: "poll", dimColor: true },
       `  ·  every ${duration(p.refreshMs).replace(/^0s$/, `${p.refreshMs}ms`)}${p.polledAt !== undefined ? `, polled ${ago(p.now, p.polledAt)} ago` : ""}`),
-    p.error !== undefined ? h(Text, { key: "err", color: "red" }, `  ·  ${p.error}`) : null
+    p.error !== undefined ? h(Text, { key: "err", color: "red" }, `  ·  ${terminalSafe(p.error)}`) : null
   ]
   return h(
     Box,

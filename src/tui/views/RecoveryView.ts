@@ -1,5 +1,6 @@
 import { Box, Text } from "ink"
 import React from "react"
+import { terminalSafe } from "../../domain/terminalText.ts"
 import { type RunSummary, sortRuns, watermarkText } from "../data/recovery.ts"
 import type { RecoveryState } from "../data/state.ts"
 import { runStatusColor } from "./colors.ts"
@@ -37,7 +38,7 @@ export const RecoveryView = (p: RecoveryViewProps): React.ReactElement => {
   const requestLine = req === undefined
     ? h(Text, { dimColor: true }, "press r to request a manual run for a period")
     : h(Text, { color: req.status === "rejected" ? "red" : "cyan" },
-      `manual run ${shortTime(req.from)} → ${shortTime(req.to)}: ${req.status === "rejected" ? `rejected — ${req.reason ?? ""}` : `published ${ago(p.now, req.at)} ago`}`)
+      `manual run ${shortTime(req.from)} → ${shortTime(req.to)}: ${req.status === "rejected" ? `rejected — ${terminalSafe(req.reason ?? "")}` : `published ${ago(p.now, req.at)} ago`}`)
   const empty = rec.presence === "missing"
     ? `recovery bucket ${p.bucket} not created yet`
     : rec.presence === "unknown" ? "loading…" : "no recovery runs yet"

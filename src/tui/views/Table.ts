@@ -1,5 +1,6 @@
 import { Box, Text } from "ink"
 import React from "react"
+import { terminalSafe } from "../../domain/terminalText.ts"
 import { fit } from "./format.ts"
 
 const h = React.createElement
@@ -64,7 +65,7 @@ export const Table = <R>(props: TableProps<R>): React.ReactElement => {
     { flexDirection: "column", width: props.width, height: props.height },
     h(Text, { bold: true, dimColor: true, wrap: "truncate" }, fit(heading, props.width - more.length) + more),
     props.rows.length === 0 && props.empty !== undefined
-      ? h(Text, { dimColor: true, wrap: "truncate" }, `  ${props.empty}`)
+      ? h(Text, { dimColor: true, wrap: "truncate" }, `  ${terminalSafe(props.empty)}`)
       : null,
     ...shown.map((row, i) => {
       const isSelected = props.selected === offset + i

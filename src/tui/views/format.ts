@@ -1,8 +1,13 @@
 /** Fixed-width text helpers for the dashboard: every cell is exactly as wide as its column. */
+import { terminalSafe } from "../../domain/terminalText.ts"
 
-/** Truncates with "…" and pads to exactly `width` characters. */
-export const fit = (s: string, width: number, align: "left" | "right" = "left"): string => {
+/**
+ * Shown terminal-safe (a job named with escape sequences or a bidi override shows them escaped),
+ * then truncated with "…" and padded to exactly `width` characters.
+ */
+export const fit = (text: string, width: number, align: "left" | "right" = "left"): string => {
   if (width <= 0) return ""
+  const s = terminalSafe(text)
   const t = s.length > width ? (width === 1 ? "…" : `${s.slice(0, width - 1)}…`) : s
   return align === "right" ? t.padStart(width) : t.padEnd(width)
 }

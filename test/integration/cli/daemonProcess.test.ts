@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { tempDataDir } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
-import { daemonEnv, processes, root, until } from "../../helpers/processes.ts"
+import { daemonEnv, processes, promtool, root, until } from "../../helpers/processes.ts"
 
 const main = join(root, "src/cli/main.ts")
 const dataDir = tempDataDir("cli")
@@ -98,6 +98,11 @@ describe("the rewind CLI and daemon as processes", () => {
     expect(readBusy).toBeLessThan(process.uptime())
     expect(metrics).toMatch(/rewind_consumer_pending_messages\{consumer="commands"\} 0/)
     expect(metrics).toContain("rewind_process_cpu_seconds_total")
+    // Prometheus' own linter accepts every name, type and help text of the live endpoint.
+    const lint = spawnSync(promtool(), ["check", "metrics"], { input: metrics, encoding: "utf8", timeout: 30_000 })
+    expect(lint.stdout + lint.stderr).toBe("")
+    expect(lint.status).toBe(0)
+    expect(metrics).toMatch(/^rewind_nodejs_active_handles\{type="\w+"\} \d+$/m)
 
     const missing = rewind("job", "show", "nope")
     expect(missing.code).not.toBe(0)

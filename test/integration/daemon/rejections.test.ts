@@ -1,4 +1,6 @@
 import { Effect } from "effect"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
 import type { Job } from "../../../src/domain/job.ts"
@@ -34,10 +36,21 @@ const publishRaw = async (suffix: string, data: string | Uint8Array) => (await n
 const rejectionFor = (seq: number) =>
   eventually(async () => rejections.find((r) => r.streamSeq === seq), 30_000, `rejection of command #${seq}`)
 
+const deadLetterFor = (seq: number) =>
+  eventually(async () => (await deadLetters()).find((d) => d.seq === String(seq)), 10_000, `dead letter of command #${seq}`)
+
+/** The refusal of an edit, as the README quotes it. */
+const readmeEditRefusal = (): string => {
+  const readme = readFileSync(join(import.meta.dirname, "../../../README.md"), "utf8").replace(/\s+/g, " ")
+  const quoted = /rewind\.cmd\.job\.update`[^"]* is refused with "([^"]+)"/.exec(readme)?.[1]
+  if (quoted === undefined) throw new Error("README.md does not quote the edit refusal")
+  return quoted
+}
+
 /** Every message of the dead-letter stream: subject, headers, original bytes. */
 const deadLetters = async () => {
   const consumer = await nats.js.consumers.get(nats.names.dlqStream)
-  const out: Array<{ subject: string; reason: string; field: string; seq: string; data: string }> = []
+  const out: Array<{ subject: string; reason: string; field: string; seq: string; data: string; bytes: Uint8Array }> = []
   const info = await nats.jsm.streams.info(nats.names.dlqStream)
   if (info.state.messages === 0) return out
   const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 })
@@ -47,7 +60,8 @@ const deadLetters = async () => {
       reason: m.headers?.get("Rewind-Reason") ?? "",
       field: m.headers?.get("Rewind-Field") ?? "",
       seq: m.headers?.get("Rewind-Original-Seq") ?? "",
-      data: m.string()
+      data: m.string(),
+      bytes: Uint8Array.from(m.data)
     })
     if (out.length >= info.state.messages) break
   }
@@ -100,6 +114,41 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     expect(openR.field).toBe("dateEnd")
   })
 
+  it("invalid UTF-8 is refused as malformed, never replaced; the original bytes are kept exactly", async () => {
+    const body = new TextEncoder().encode(JSON.stringify({ ...valid, name: "AB" }))
+    const at = body.indexOf(0x41) // "AB" → C3 28: a two-byte lead, then "(" where its second byte should be
+    const bytes = Uint8Array.from([...body.slice(0, at), 0xc3, 0x28, ...body.slice(at + 2)])
+    const seq = await publishRaw("job.create", bytes)
+    const r = await rejectionFor(seq)
+    expect(r.reason).toBe(`malformed JSON: invalid UTF-8 at byte ${at} (0xc3)`)
+    const dl = await deadLetterFor(seq)
+    expect(dl.reason).toBe(r.reason)
+    expect(Buffer.from(dl.bytes).equals(Buffer.from(bytes))).toBe(true)
+    const jobs = await run(requestApi("job.list", {})) as { jobs: Array<Job> }
+    expect(jobs.jobs.filter((j) => j.name.includes("\uFFFD"))).toEqual([])
+  })
+
+  it("refusals that concern several fields name them all, in the event and the dead letter's Rewind-Field", async () => {
+    const recovery = (body: object) => publishRaw("recovery.run", JSON.stringify(body))
+    const day = 86_400_000
+    const cases: Array<[Promise<number>, string]> = [
+      [publishRaw("job.create", JSON.stringify({ ...valid, dateStart: valid.dateEnd })), "dateStart,dateEnd"],
+      [publishRaw("job.create", JSON.stringify({ ...valid, filters: { minDurationMs: 9, maxDurationMs: 1 } })), "filters.minDurationMs,filters.maxDurationMs"],
+      [recovery({ from: "2026-01-01T00:00:00Z" }), "to"],
+      [recovery({ to: "2026-01-01T00:00:00Z" }), "from"],
+      [recovery({ from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z" }), "from,to"],
+      [recovery({ from: "2026-01-01T00:00:00Z", to: "2026-02-02T00:00:00Z" }), "from,to"],
+      [recovery({ from: new Date(Date.now() + day).toISOString(), to: new Date(Date.now() + 2 * day).toISOString() }), "to"]
+    ]
+    for (const [published, field] of cases) {
+      const seq = await published
+      const r = await rejectionFor(seq)
+      expect(r.field, r.reason).toBe(field)
+      expect(r.reason.startsWith(`${field}: `), r.reason).toBe(true)
+      expect((await deadLetterFor(seq)).field).toBe(field)
+    }
+  })
+
   it("empty media types", async () => {
     const r = await rejectionFor(await publishRaw("job.create", JSON.stringify({ ...valid, mediaTypes: [] })))
     expect(r).toMatchObject({ field: "mediaTypes", reason: "mediaTypes: select at least one media type" })
@@ -116,7 +165,7 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     const unknown = await rejectionFor(await publishRaw("job.frobnicate", JSON.stringify({ jobId: "x" })))
     expect(unknown.reason).toContain("unknown command \"job.frobnicate\"")
     const edit = await rejectionFor(await publishRaw("job.update", JSON.stringify({ jobId: "x", name: "new" })))
-    expect(edit.reason).toContain("jobs cannot be modified after publish")
+    expect(edit.reason).toBe(readmeEditRefusal())
   })
 
   it("a second create with an existing jobId is refused as an edit", async () => {
@@ -124,7 +173,8 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     await eventually(async () => (await run(requestApi("job.get", { jobId: "edit-me" }).pipe(Effect.option)))._tag === "Some" || undefined, 30_000, "edit-me")
     const r = await rejectionFor(await publishRaw("job.create", JSON.stringify({ ...valid, jobId: "edit-me", name: "second" })))
     expect(r.field).toBe("jobId")
-    expect(r.reason).toContain("cannot be modified after publish")
+    expect(r.reason).toMatch(/^job "edit-me" already exists \(status \w+\) and this command differs from it; /)
+    expect(r.reason.endsWith(`; ${readmeEditRefusal()}`)).toBe(true)
     const job = await run(requestApi("job.get", { jobId: "edit-me" })) as Job
     expect(job.name).toBe("first")
   })
@@ -151,6 +201,9 @@ describe("bad commands are refused clearly, kept, and never loop", () => {
     expect(e).toMatchObject({ limit: 60, exceedsLimit: true })
     const r = await rejectionFor(await publishRaw("job.create", JSON.stringify({ ...wide, name: "too big" })))
     expect(r.reason).toContain(`the scope holds ${e.interactionCount} interactions, over the limit of 60 per job: narrow the date range`)
+    // the whole scope is to blame: every field that selects it is named
+    expect(r.field).toBe("dateStart,dateEnd,programs,mediaTypes,dialects,filters")
+    expect((await deadLetterFor(r.streamSeq)).field).toBe(r.field)
   })
 
   it("cancel/delete of unknown jobs are rejected; queries say 404", async () => {

@@ -65,6 +65,16 @@ describe("serveApi / requestApi", () => {
       expect(body.error.message).toMatch(/^request body is not valid JSON: /)
     }).pipe(Effect.provide(testNatsLayer())))
 
+  it.live("a body that is not UTF-8 gets a 400 saying where, never a request with U+FFFD in it", () =>
+    Effect.gen(function*() {
+      yield* serve
+      const { nc, names } = yield* Nats
+      const bytes = Uint8Array.from([...new TextEncoder().encode("{\"jobId\":\"j"), 0xc3, 0x28, ...new TextEncoder().encode("\"}")])
+      const reply = yield* Effect.promise(() => nc.request(names.api("echo"), bytes, { timeout: 5000 }))
+      expect(reply.headers?.get("Nats-Service-Error-Code")).toBe("400")
+      expect(reply.json<unknown>()).toEqual({ error: { code: 400, message: "request body is not valid JSON: invalid UTF-8 at byte 11 (0xc3)" } })
+    }).pipe(Effect.provide(testNatsLayer())))
+
   it.live("a defect is a 500 with a generic message", () =>
     Effect.gen(function*() {
       yield* serve

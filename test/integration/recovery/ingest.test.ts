@@ -25,7 +25,8 @@ const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect
 const all = [...generateInteractions(seed)]
 const missing = all.filter((i) => isMissingInteraction(i, seed.seed, missingShare))
 const storeHas = (ids: ReadonlyArray<string>) => run(Effect.gen(function*() { return yield* (yield* InteractionStore).idsIn(ids) }))
-const publish = (body: unknown) => nats.js.publish(nats.names.ingestSubject, typeof body === "string" ? body : JSON.stringify(body))
+const publish = (body: unknown) =>
+  nats.js.publish(nats.names.ingestSubject, typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body))
 
 /** Every dead letter of the ingest subject: reason by original stream sequence. */
 const deadLetters = async () => {
@@ -82,11 +83,14 @@ describe("live ingestion", () => {
     const malformed = (await publish("{nope")).seq
     const noId = (await publish({ conversationStart: seed.from })).seq
     const unknown = (await publish({ conversationId: "no-such-conversation", conversationStart: seed.from })).seq
+    // an id with the bytes C3 28 (not UTF-8): refused as it is, not looked up as "\uFFFD("
+    const notUtf8 = (await publish(Uint8Array.from([...new TextEncoder().encode("{\"conversationId\":\"c-"), 0xc3, 0x28, 0x22, 0x7d]))).seq
     const dl = await eventually(async () => {
       const d = await deadLetters()
-      return d.has(malformed) && d.has(noId) && d.has(unknown) ? d : undefined
-    }, 100_000, "three dead letters")
+      return d.has(malformed) && d.has(noId) && d.has(unknown) && d.has(notUtf8) ? d : undefined
+    }, 100_000, "four dead letters")
     expect(dl.get(malformed)).toMatch(/^malformed JSON/)
+    expect(dl.get(notUtf8)).toBe("malformed JSON: invalid UTF-8 at byte 21 (0xc3)")
     expect(dl.get(noId)).toContain("conversationId")
     expect(dl.get(unknown)).toContain("not ingested after 5 attempts: conversation no-such-conversation not found on the platform")
     const info = await nats.jsm.consumers.info(nats.names.ingestStream, nats.names.ingestConsumer)

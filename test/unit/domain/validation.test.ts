@@ -25,6 +25,7 @@ describe("job.create validation", () => {
   it("refuses an inverted date range, naming both dates", () => {
     const f = failure({ ...valid, dateStart: "2026-05-01T00:00:00Z" })
     expect(f.reason).toContain("dateStart (2026-05-01T00:00:00Z) must be before dateEnd")
+    expect(f.field).toBe("dateStart,dateEnd")
   })
   it("refuses an open date range: the missing end is named", () => {
     const { dateEnd: _, ...open } = valid
@@ -45,7 +46,10 @@ describe("job.create validation", () => {
     expect(failure({ ...valid, dateStart: "2026-03-01" })).toMatchObject({ field: "dateStart" })
   })
   it("refuses bad duration bounds", () => {
-    expect(failure({ ...valid, filters: { minDurationMs: 10, maxDurationMs: 5 } }).reason).toContain("minDurationMs is greater than maxDurationMs")
+    expect(failure({ ...valid, filters: { minDurationMs: 10, maxDurationMs: 5 } })).toMatchObject({
+      field: "filters.minDurationMs,filters.maxDurationMs",
+      reason: "filters.minDurationMs,filters.maxDurationMs: minDurationMs is greater than maxDurationMs"
+    })
   })
   it("parseJson explains malformed JSON", () => {
     const r = parseJson(new TextEncoder().encode("{nope"))

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { cleanup } from "ink-testing-library"
 import React from "react"
-import { applyJobEvent, filterJobs, sortJobs } from "../../../src/tui/data/jobs.ts"
+import { applyJobEntry, applyJobEvent, filterJobs, sortJobs } from "../../../src/tui/data/jobs.ts"
 import { applyRecoveryEntry } from "../../../src/tui/data/recovery.ts"
 import type { TuiState } from "../../../src/tui/data/state.ts"
 import { initialUi, type Ui, type View } from "../../../src/tui/ui.ts"
 import { Screen } from "../../../src/tui/views/Screen.ts"
-import { baseState, T0, withJobs, withQueues } from "./fixtures.ts"
+import { baseState, job, T0, withJobs, withQueues } from "./fixtures.ts"
 import { lines, renderAt, text } from "./render.ts"
 
 const h = React.createElement
@@ -141,5 +141,36 @@ describe("states that are not the happy path", () => {
     expect(text(frame(s, { width: 80, height: 24, view: "jobs" }))).toContain("11:59:55 job.cancel job-run rejected: nope")
     const old = { ...s, notices: [{ ...s.notices[0]!, at: T0 - 61_000 }] }
     expect(text(frame(old, { width: 80, height: 24, view: "jobs" }))).not.toContain("rejected: nope")
+  })
+})
+
+describe("text from commands cannot act on the terminal", () => {
+  const evil = "\x1b[2J\x07pwn\r\nfake line\x00\u202Eexe.txt\x9b31m"
+  const shown = "\\x1b[2J\\x07pwn\\x0d\\x0afake line\\x00\\u202eexe.txt\\x9b31m"
+  const nasty = (): TuiState => {
+    let s = full()
+    s = applyJobEntry(s, "job-evil", job({ id: "job-evil", name: evil, createdBy: evil, description: evil, waitingOn: evil, jobStatus: "Queued", queueOrder: 1, seq: 9 }), T0)
+    s = { ...s, notices: [{ at: T0 - 1000, level: "error", text: `job.create rejected: ${evil}` }] }
+    return { ...s, recovery: { ...s.recovery, presence: "present", lastRequest: { commandId: "c", from: "2026-03-01T09:00:00Z", to: "2026-03-01T10:00:00Z", at: T0, status: "rejected", reason: evil } } }
+  }
+  /** Ink's own colours are ESC [ … m; nothing else may reach the terminal. */
+  const acting = (frame: string) => frame.replace(/\x1b\[[0-9;]*m/g, "").match(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g) // eslint-disable-line no-control-regex
+
+  it.each([{ width: 80, height: 30 }, { width: 160, height: 40 }])("a job named with escape sequences, line breaks and a bidi override shows them escaped at $width columns", ({ width, height }) => {
+    const state = nasty()
+    const ui = { ...initialUi, view: "jobs" as const, filter: "evil" }
+    const jobs = filterJobs(sortJobs(state.jobs.byId.values()), ui.filter)
+    const raw = renderAt(width, h(Screen, { state, ui, jobs, jobIndex: 0, width, height, now: T0 })).lastFrame() ?? ""
+    expect(acting(raw)).toBeNull()
+    expect(lines(raw)).toHaveLength(height)
+    expect(text(raw)).toContain(`job-evil  ${shown}`.slice(0, 40))
+    expect(text(raw)).toMatch(/about\s+\\x1b\[2J\\x07pwn\\x0d\\x0afake/)
+    expect(text(raw)).toContain("job.create rejected: \\x1b[2J")
+  })
+
+  it("a refused recovery request's reason shows escaped", () => {
+    const raw = frame(nasty(), { width: 120, height: 24, view: "recovery" }) ?? ""
+    expect(acting(raw)).toBeNull()
+    expect(text(raw)).toContain("rejected — \\x1b[2J\\x07pwn\\x0d\\x0afake")
   })
 })
