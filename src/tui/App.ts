@@ -13,6 +13,7 @@ const h = React.createElement
 export interface Actions {
   readonly cancelJob: (jobId: string) => Promise<string>
   readonly deleteJob: (jobId: string) => Promise<string>
+  readonly retryJob: (jobId: string) => Promise<string>
   readonly exportJob: (jobId: string, path: string) => Promise<string>
   readonly runRecovery: (from: string, to: string) => Promise<string>
 }
@@ -79,6 +80,8 @@ export const App = (p: AppProps): React.ReactElement => {
         return report(`cancelling ${c.jobId}`, () => p.actions.cancelJob(c.jobId))
       case "delete":
         return report(`deleting ${c.jobId}`, () => p.actions.deleteJob(c.jobId))
+      case "retry":
+        return report(`retrying ${c.jobId}`, () => p.actions.retryJob(c.jobId))
       case "export":
         return report(`exporting ${c.jobId}`, () => p.actions.exportJob(c.jobId, c.path))
       case "recovery":

@@ -9,7 +9,7 @@ export type Mode =
   | { readonly _tag: "normal" }
   | { readonly _tag: "help" }
   | { readonly _tag: "filter"; readonly draft: string }
-  | { readonly _tag: "confirm"; readonly action: "cancel" | "delete"; readonly jobId: string; readonly question: string }
+  | { readonly _tag: "confirm"; readonly action: "cancel" | "delete" | "retry"; readonly jobId: string; readonly question: string }
   | { readonly _tag: "export"; readonly jobId: string; readonly path: string }
   | { readonly _tag: "recovery"; readonly field: "from" | "to"; readonly from: string; readonly to: string }
 
@@ -36,7 +36,7 @@ export interface UiContext {
 /** What the container should do after a key. */
 export type UiCommand =
   | { readonly _tag: "quit" }
-  | { readonly _tag: "cancel" | "delete"; readonly jobId: string }
+  | { readonly _tag: "cancel" | "delete" | "retry"; readonly jobId: string }
   | { readonly _tag: "export"; readonly jobId: string; readonly path: string }
   | { readonly _tag: "recovery"; readonly from: string; readonly to: string }
   | { readonly _tag: "notice"; readonly text: string }
@@ -117,6 +117,10 @@ const jobAction = (ui: Ui, ctx: UiContext, input: string): Step => {
     if (status !== "Queued" && status !== "InProgress") return { ui, command: { _tag: "notice", text: `job ${id} is ${status}: only a queued or running job can be cancelled` } }
     return { ui: { ...ui, mode: { _tag: "confirm", action: "cancel", jobId: id, question: `Cancel job ${id}?` } } }
   }
+  if (input === "r") {
+    if (status !== "Failed" && status !== "Cancelled") return { ui, command: { _tag: "notice", text: `job ${id} is ${status}: only a failed or cancelled job can be retried` } }
+    return { ui: { ...ui, mode: { _tag: "confirm", action: "retry", jobId: id, question: `Retry job ${id} from its checkpoint?` } } }
+  }
   if (input === "d") {
     const extra = status === "InProgress" ? " It is running: it will be cancelled first." : ""
     return { ui: { ...ui, mode: { _tag: "confirm", action: "delete", jobId: id, question: `Delete job ${id} with its results and export?${extra}` } } }
@@ -167,7 +171,7 @@ export const onKey = (ui: Ui, input: string, key: Key, ctx: UiContext): Step => 
   if (ui.view === "jobs") {
     if (input === "/") return { ui: { ...ui, mode: { _tag: "filter", draft: ui.filter } } }
     if (key.escape && ui.filter !== "") return { ui: { ...ui, filter: "" } }
-    if (input === "c" || input === "d" || input === "e") return jobAction(ui, ctx, input)
+    if (input === "c" || input === "d" || input === "e" || input === "r") return jobAction(ui, ctx, input)
   }
   if (ui.view === "recovery" && input === "r") {
     return { ui: { ...ui, mode: { _tag: "recovery", field: "from", from: isoMinute(ctx.now - 3_600_000), to: isoMinute(ctx.now) } } }

@@ -36,6 +36,8 @@ export const natsActions = (ref: ConnectionRef, store: Store<TuiState>): Actions
       command("job.cancel", `job.cancel ${jobId}`, { jobId }).then(({ seq }) => `published job.cancel for ${jobId} (stream seq ${seq})`),
     deleteJob: (jobId) =>
       command("job.delete", `job.delete ${jobId}`, { jobId }).then(({ seq }) => `published job.delete for ${jobId} (stream seq ${seq})`),
+    retryJob: (jobId) =>
+      command("job.retry", `job.retry ${jobId}`, { jobId }).then(({ seq }) => `published job.retry for ${jobId} (stream seq ${seq})`),
     exportJob: (jobId, path) =>
       run(Effect.gen(function*() {
         const info = (yield* requestApi("job.export", { jobId })) as { name: string; bucket: string; rows: number; size: number }

@@ -9,6 +9,7 @@ const keys: ReadonlyArray<readonly [string, string]> = [
   ["↑ ↓ j k", "move the selection (g G first/last, PgUp PgDn)"],
   ["/", "filter jobs by id, name, status or author (esc clears)"],
   ["c", "cancel the selected job (asks first)"],
+  ["r", "retry a failed or cancelled job from its checkpoint (asks first)"],
   ["d", "delete the selected job, its results and export (asks first)"],
   ["e", "export a completed job's CSV to a file"],
   ["r", "request a manual recovery run for a period (Recovery)"],

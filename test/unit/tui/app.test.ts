@@ -12,6 +12,7 @@ const h = React.createElement
 const fakeActions = () => ({
   cancelJob: vi.fn(async (id: string) => `published job.cancel for ${id}`),
   deleteJob: vi.fn(async (id: string) => `published job.delete for ${id}`),
+  retryJob: vi.fn(async (id: string) => `published job.retry for ${id}`),
   exportJob: vi.fn(async (id: string, path: string) => `exported ${id} to ${path}`),
   runRecovery: vi.fn(async (_from: string, _to: string): Promise<string> => { throw new Error("no daemon is answering") })
 }) satisfies Actions

@@ -20,10 +20,10 @@ const ctx: UiContext = {
 }
 
 /** Types keys in order; returns the final state and every command issued. */
-const type = (keys: ReadonlyArray<string | Partial<Key>>, ui: Ui = initialUi) => {
+const type = (keys: ReadonlyArray<string | Partial<Key>>, ui: Ui = initialUi, context: UiContext = ctx) => {
   const commands = []
   for (const key of keys) {
-    const step = typeof key === "string" ? onKey(ui, key, k(), ctx) : onKey(ui, "", k(key), ctx)
+    const step = typeof key === "string" ? onKey(ui, key, k(), context) : onKey(ui, "", k(key), context)
     ui = step.ui
     if (step.command) commands.push(step.command)
   }
@@ -64,6 +64,15 @@ describe("keys", () => {
     expect(type(["d"]).ui.mode).toMatchObject({ question: expect.stringContaining("cancelled first") })
     // a finished job cannot be cancelled
     expect(type(["G", "c"]).commands[0]).toMatchObject({ _tag: "notice", text: expect.stringContaining("only a queued or running job") })
+  })
+
+  it("retry asks first, only for a failed or cancelled job", () => {
+    expect(type(["r"]).commands[0]).toMatchObject({ _tag: "notice", text: expect.stringContaining("only a failed or cancelled job") })
+    const ctxFailed: UiContext = { ...ctx, jobStatus: (id) => (id === "job-run" ? "Failed" : statuses[id]) }
+    const asked = type(["r"], initialUi, ctxFailed)
+    expect(asked.ui.mode).toMatchObject({ _tag: "confirm", action: "retry", jobId: "job-run", question: expect.stringContaining("checkpoint") })
+    expect(type(["r", "y"], initialUi, ctxFailed).commands).toEqual([{ _tag: "retry", jobId: "job-run" }])
+    expect(type(["r", "n"], initialUi, ctxFailed).commands).toEqual([])
   })
 
   it("export asks for a path, only for a completed job", () => {
