@@ -3,21 +3,12 @@
  * stop, kill and restart them.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { createServer } from "node:net"
 import { join } from "node:path"
+import { freePort } from "../../src/process/childServer.ts"
 import { testNatsUrl } from "./nats.ts"
 
 export const root = join(import.meta.dirname, "../..")
 const main = join(root, "src/cli/main.ts")
-
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer()
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address()
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0))
-    })
-  })
 
 export interface DaemonProcess {
   readonly child: ChildProcess
