@@ -44,17 +44,17 @@ export interface ChildServer {
   readonly child: ChildProcess
   /** The last 8,000 characters the server printed (stdout and stderr). */
   readonly output: () => string
-  /** SIGTERM, then SIGKILL after the grace period; resolves once the process is gone. */
-  stop(): Promise<void>
+  /** SIGTERM, then SIGKILL after the grace period; resolves once the process is gone, with its exit code (null: killed). */
+  stop(): Promise<number | null>
 }
 
-const stopProcess = (child: ChildProcess, graceMs: number): Promise<void> =>
+const stopProcess = (child: ChildProcess, graceMs: number): Promise<number | null> =>
   new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode)
     const kill = setTimeout(() => child.kill("SIGKILL"), graceMs)
-    child.once("exit", () => {
+    child.once("exit", (code) => {
       clearTimeout(kill)
-      resolve()
+      resolve(code)
     })
     child.kill("SIGTERM")
   })
@@ -98,7 +98,7 @@ const startOnce = async (o: ChildServerOptions, port: number): Promise<ChildServ
     output: () => log,
     stop: async () => {
       process.removeListener("exit", orphanGuard)
-      await stopProcess(child, o.stopGraceMs ?? 5000)
+      return stopProcess(child, o.stopGraceMs ?? 5000)
     }
   }
   try {
