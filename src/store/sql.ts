@@ -34,6 +34,36 @@ export const tableNames = (database: string) => {
 }
 export type TableNames = ReturnType<typeof tableNames>
 
+/**
+ * Characters of ids per query parameter. Over HTTP a parameter is one field of the request, and
+ * ClickHouse refuses a field longer than `http_max_field_value_size` (128 KiB by default, about
+ * 3,300 UUIDs; "HTML Form Exception: Field value too long") — the embedded engine has no such
+ * limit. Half of it leaves room for quoting and escaping.
+ */
+export const ParamChars = 64 * 1024
+
+/**
+ * `ids` without repeats, in chunks that each fit one query parameter: for lists whose length has
+ * no small bound (recovery's pending conversations), read chunk by chunk.
+ */
+export const idChunks = (ids: ReadonlyArray<string>, maxChars: number = ParamChars): Array<Array<string>> => {
+  const chunks: Array<Array<string>> = []
+  let chunk: Array<string> = []
+  let chars = 0
+  for (const id of new Set(ids)) {
+    const cost = id.length + 3 // quotes and a comma
+    if (chunk.length > 0 && chars + cost > maxChars) {
+      chunks.push(chunk)
+      chunk = []
+      chars = 0
+    }
+    chunk.push(id)
+    chars += cost
+  }
+  if (chunk.length > 0) chunks.push(chunk)
+  return chunks
+}
+
 /** An ISO instant → ClickHouse `DateTime64(3, 'UTC')` text (`YYYY-MM-DD HH:MM:SS.mmm`). */
 export const toChTime = (iso: string | number): string => {
   const ms = typeof iso === "number" ? iso : Date.parse(iso)

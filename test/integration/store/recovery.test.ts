@@ -34,5 +34,19 @@ describe.each(backends)("store on %s", (backend) => {
         yield* store.markPending([], "run-3")
         assert.deepStrictEqual((yield* store.pending(10)).map((p) => p.conversationId), ["c-1"])
       }))
+
+    it.effect("10,000 pending conversations at once (recovery's retry limit): marked, bumped, resolved", () =>
+      Effect.gen(function*() {
+        const store = yield* RecoveryStore
+        const ids = Array.from({ length: 10_000 }, (_, k) => `${String(k).padStart(8, "0")}-0000-4000-8000-${String(k).padStart(12, "0")}`)
+        const items = ids.map((conversationId) => ({ conversationId, mediaType: "chat", conversation: `{"id":"${conversationId}"}` }))
+        yield* store.markPending(items, "run-big")
+        yield* store.markPending(items.slice(0, 4_000), "run-big-2")
+        const pending = (yield* store.pending(20_000)).filter((p) => p.runId.startsWith("run-big"))
+        assert.strictEqual(pending.length, 10_000)
+        assert.strictEqual(pending.filter((p) => p.attempts === 2).length, 4_000)
+        yield* store.resolvePending(ids)
+        assert.deepStrictEqual((yield* store.pending(20_000)).filter((p) => p.runId.startsWith("run-big")), [])
+      }))
   })
 })

@@ -212,6 +212,17 @@ describe.each(backends)("store on %s", (backend) => {
         assert.deepStrictEqual(yield* store.idsInPeriod(from, to), expected)
       }))
 
+    it.effect("idsIn answers for the 10,000 ids recovery may ask about at once (more than one HTTP parameter holds)", () =>
+      Effect.gen(function*() {
+        const store = yield* InteractionStore
+        // Platform ids are UUIDs: 7,500 unknown ones, and the 2,500 seeded ids, shuffled in.
+        const unknown = Array.from({ length: 7_500 }, (_, k) => `${String(k).padStart(8, "0")}-0000-4000-8000-${String(k).padStart(12, "0")}`)
+        const known = all.map((i) => i.id)
+        const asked = unknown.flatMap((id, k) => (k % 3 === 0 && known[k / 3] !== undefined ? [id, known[k / 3]!] : [id]))
+        assert.strictEqual(asked.length, 10_000)
+        assert.deepStrictEqual(yield* store.idsIn(asked), [...known].sort())
+      }))
+
     it.effect("re-inserting the same interactions (and seeding again) leaves no duplicates", () =>
       Effect.gen(function*() {
         const store = yield* InteractionStore
