@@ -4,17 +4,23 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { DaemonSettings } from "../../src/daemon/config.ts"
 import { type AllSettings, daemonCoreLayer } from "../../src/daemon/main.ts"
+import { type Backend, clickhouseSettings } from "./clickhouse.ts"
 import { testNatsUrl } from "./nats.ts"
 
 export const tempDataDir = (label: string) => mkdtempSync(join(tmpdir(), `rewind-${label}-`))
 
+/** The database of a test's daemons: `rewind` embedded (the test's own data dir), `rewind_<prefix>` on the shared server. */
+export const testDatabase = (backend: Backend, prefix: string): string => (backend === "server" ? `rewind_${prefix}` : "rewind")
+
 export const testSettings = (o: {
   readonly prefix: string
   readonly dataDir: string
+  /** Default embedded. */
+  readonly backend?: Backend
   readonly daemon?: Partial<DaemonSettings>
 }): AllSettings => ({
   nats: { servers: [testNatsUrl()], prefix: o.prefix },
-  clickhouse: { user: "default", database: "rewind", dataDir: o.dataDir },
+  clickhouse: clickhouseSettings(o.backend ?? "embedded", { dataDir: o.dataDir, database: testDatabase(o.backend ?? "embedded", o.prefix) }),
   daemon: {
     httpPort: 0,
     httpHost: "127.0.0.1",

@@ -10,139 +10,143 @@ import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
+import { backends } from "../../helpers/clickhouse.ts"
 import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 7, count: 400, from: "2026-01-01T00:00:00Z", to: "2026-01-15T00:00:00Z" }
 const model = exampleModel()
-const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("lifecycle"), daemon: { pageSize: 37 } })
-let daemon: TestDaemon
 
-const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
-const getJob = (jobId: string) => run(requestApi("job.get", { jobId })) as Promise<Job>
-const waitStatus = (jobId: string, statuses: ReadonlyArray<string>) =>
-  eventually(async () => {
-    const j = await getJob(jobId).catch(() => undefined)
-    return j && statuses.includes(j.jobStatus) ? j : undefined
-  }, 90_000, `job ${jobId} to reach ${statuses.join("/")}`)
+describe.each(backends)("store on %s", (backend) => {
+  const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("lifecycle"), backend, daemon: { pageSize: 37 } })
+  let daemon: TestDaemon
 
-beforeAll(async () => {
-  daemon = await startDaemon(settings)
-  await run(seedStore(seed))
-  await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(model, "test") }))
-})
+  const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
+  const getJob = (jobId: string) => run(requestApi("job.get", { jobId })) as Promise<Job>
+  const waitStatus = (jobId: string, statuses: ReadonlyArray<string>) =>
+    eventually(async () => {
+      const j = await getJob(jobId).catch(() => undefined)
+      return j && statuses.includes(j.jobStatus) ? j : undefined
+    }, 90_000, `job ${jobId} to reach ${statuses.join("/")}`)
 
-afterAll(async () => {
-  await daemon?.dispose()
-})
-
-describe("a reprocessing job end to end (real NATS, embedded ClickHouse)", () => {
-  const programs = model.programs.slice(0, 3).map((p) => p.id)
-  const scope = {
-    dateStart: "2026-01-02T00:00:00Z",
-    dateEnd: "2026-01-12T00:00:00Z",
-    programs,
-    mediaTypes: ["voice", "chat", "email", "message"] as const
-  }
-
-  it("estimate returns the exact in-scope count and the quota figures", async () => {
-    const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
-    const e = await run(requestApi("job.estimate", { ...scope, mediaTypes: ["Call", "Chat", "Email", "Message"] })) as Record<string, any>
-    expect(e["interactionCount"]).toBe(expected.total)
-    expect(expected.total).toBeGreaterThan(50)
-    expect(e["quota"]).toMatchObject({ freeQuota: 2_000, free: Math.min(2_000, expected.total), billable: Math.max(0, expected.total - 2_000) })
+  beforeAll(async () => {
+    daemon = await startDaemon(settings)
+    await run(seedStore(seed))
+    await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(model, "test") }))
   })
 
-  it("runs the job to completion with progress events, the results an independent computation predicts, and its export", async () => {
-    const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
-    const events: Array<{ type: string; job: Job }> = []
-    const nats = await run(Effect.gen(function*() { return yield* Nats }))
-    const sub = nats.nc.subscribe(nats.names.evt("job.life-1"), { callback: (_e, m) => void events.push(m.json()) })
+  afterAll(async () => {
+    await daemon?.dispose()
+  })
 
-    await run(publishCommand("job.create", { ...scope, name: "life 1", jobId: "life-1", commandId: "c-life-1", createdBy: "test" }))
-    const job = await waitStatus("life-1", ["Completed", "Failed"])
-    sub.unsubscribe()
-
-    expect(job.jobStatus).toBe("Completed")
-    expect(job.totalInteractionsCount).toBe(expected.total)
-    expect(job.processedInteractionsCount).toBe(expected.total)
-    expect(job.updatedInteractionsCount).toBe(expected.counts.updated)
-    expect(job.unchangedInteractionsCount).toBe(expected.counts.unchanged)
-    expect(job.failedInteractionsCount).toBe(expected.counts.failed)
-    expect(expected.counts.updated).toBeGreaterThan(0)
-    expect(expected.counts.failed).toBeGreaterThan(0)
-    expect(job.percentComplete).toBe(100)
-    expect(job.modelRevision).toBe(1)
-
-    const types = events.map((e) => e.type)
-    expect(types).toContain("created")
-    expect(types).toContain("started")
-    expect(types.at(-1)).toBe("completed")
-    const progress = events.filter((e) => e.type === "progress").map((e) => e.job.processedInteractionsCount)
-    expect(progress.length).toBeGreaterThanOrEqual(Math.floor(expected.total / 37))
-    expect([...progress].sort((a, b) => a - b)).toEqual(progress)
-
-    // The export: exactly the impacted ids with their newly detected topics.
-    const info = await run(requestApi("job.export", { jobId: "life-1" })) as { name: string; rows: number }
-    expect(info.rows).toBe(expected.impacted.size)
-    const bytes = await run(getExport(info.name))
-    const csv = new TextDecoder().decode(Option.getOrThrow(bytes))
-    const names = new Map(model.topics.map((t) => [t.id, t.name]))
-    const sortedImpacted = [...expected.impacted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    expect(csv).toBe(exportCsv(sortedImpacted.map(([interactionId, newTopics]) => ({ interactionId, newTopics })), (id) => names.get(id) ?? id))
-
-    // The store's current topics equal the predicted final state, block by block.
-    const ids = [...new Set([...expected.finalTopics.keys()].map((k) => k.split("\u0000")[0]!))]
-    const rows = await run(Effect.gen(function*() { return yield* (yield* InteractionStore).currentTopics(ids) }))
-    const actual = new Map<string, Array<string>>()
-    for (const r of rows) {
-      const k = `${r.interactionId}\u0000${r.transcriptId}\u0000${r.blockIndex}`
-      actual.set(k, [...(actual.get(k) ?? []), r.topicId].sort())
+  describe("a reprocessing job end to end (real NATS and ClickHouse)", () => {
+    const programs = model.programs.slice(0, 3).map((p) => p.id)
+    const scope = {
+      dateStart: "2026-01-02T00:00:00Z",
+      dateEnd: "2026-01-12T00:00:00Z",
+      programs,
+      mediaTypes: ["voice", "chat", "email", "message"] as const
     }
-    expect(actual).toEqual(new Map([...expected.finalTopics].map(([k, v]) => [k, [...v]])))
-  })
 
-  it("re-running the same scope as a new job changes nothing more and finds the same failures (idempotent rules)", async () => {
-    await run(publishCommand("job.create", { ...scope, name: "life 2", jobId: "life-2", createdBy: "test" }))
-    const job = await waitStatus("life-2", ["Completed", "Failed"])
-    const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
-    expect(job.jobStatus).toBe("Completed")
-    expect(job.updatedInteractionsCount).toBe(0)
-    expect(job.failedInteractionsCount).toBe(expected.counts.failed)
-    expect(job.unchangedInteractionsCount).toBe(expected.total - expected.counts.failed)
-  })
+    it("estimate returns the exact in-scope count and the quota figures", async () => {
+      const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
+      const e = await run(requestApi("job.estimate", { ...scope, mediaTypes: ["Call", "Chat", "Email", "Message"] })) as Record<string, any>
+      expect(e["interactionCount"]).toBe(expected.total)
+      expect(expected.total).toBeGreaterThan(50)
+      expect(e["quota"]).toMatchObject({ freeQuota: 2_000, free: Math.min(2_000, expected.total), billable: Math.max(0, expected.total - 2_000) })
+    })
 
-  it("lists jobs, and deletes a completed job with its results and export", async () => {
-    const list = await run(requestApi("job.list", {})) as { jobs: Array<Job> }
-    expect(list.jobs.map((j) => j.id)).toEqual(expect.arrayContaining(["life-1", "life-2"]))
-    await run(publishCommand("job.delete", { jobId: "life-2" }))
-    await eventually(async () => (await getJob("life-2").then(() => undefined, () => true)), 30_000, "life-2 deleted")
-    const exported = await run(getExport("life-2.csv"))
-    expect(Option.isNone(exported)).toBe(true)
-    const err = await run(Effect.flip(requestApi("job.get", { jobId: "life-2" }))) as { code: number }
-    expect(err.code).toBe(404)
-  })
+    it("runs the job to completion with progress events, the results an independent computation predicts, and its export", async () => {
+      const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
+      const events: Array<{ type: string; job: Job }> = []
+      const nats = await run(Effect.gen(function*() { return yield* Nats }))
+      const sub = nats.nc.subscribe(nats.names.evt("job.life-1"), { callback: (_e, m) => void events.push(m.json()) })
 
-  it("cancels a queued job at once and a running one at its next page", async () => {
-    // Two jobs: the first runs (one at a time), the second waits in the queue.
-    const wide = { ...scope, dateStart: "2026-01-01T00:00:00Z", dateEnd: "2026-01-15T00:00:00Z", mediaTypes: ["voice", "chat", "email", "message", "callback"] }
-    await run(publishCommand("job.create", { ...wide, name: "running", jobId: "run-1" }))
-    await run(publishCommand("job.create", { ...wide, name: "queued", jobId: "queue-1" }))
-    const queued = await eventually(async () => {
-      const j = await getJob("queue-1").catch(() => undefined)
-      return j && j.jobStatus === "Queued" && j.queueOrder >= 1 ? j : undefined
-    }, 30_000, "queue-1 queued")
-    expect(queued.queueOrder).toBe(1)
-    await run(publishCommand("job.cancel", { jobId: "queue-1" }))
-    await run(publishCommand("job.cancel", { jobId: "run-1" }))
-    const q = await waitStatus("queue-1", ["Cancelled"])
-    expect(q.processedInteractionsCount).toBe(0)
-    const r = await waitStatus("run-1", ["Cancelled", "Completed"])
-    // Either it was stopped mid-way or it had already finished: never Failed, and counts add up.
-    expect(r.processedInteractionsCount).toBe(r.updatedInteractionsCount + r.unchangedInteractionsCount + r.failedInteractionsCount)
-    const err = await run(Effect.flip(requestApi("job.export", { jobId: "queue-1" }))) as { code: number; message: string }
-    expect(err.code).toBe(409)
-    expect(err.message).toContain("once the job is Completed")
+      await run(publishCommand("job.create", { ...scope, name: "life 1", jobId: "life-1", commandId: "c-life-1", createdBy: "test" }))
+      const job = await waitStatus("life-1", ["Completed", "Failed"])
+      sub.unsubscribe()
+
+      expect(job.jobStatus).toBe("Completed")
+      expect(job.totalInteractionsCount).toBe(expected.total)
+      expect(job.processedInteractionsCount).toBe(expected.total)
+      expect(job.updatedInteractionsCount).toBe(expected.counts.updated)
+      expect(job.unchangedInteractionsCount).toBe(expected.counts.unchanged)
+      expect(job.failedInteractionsCount).toBe(expected.counts.failed)
+      expect(expected.counts.updated).toBeGreaterThan(0)
+      expect(expected.counts.failed).toBeGreaterThan(0)
+      expect(job.percentComplete).toBe(100)
+      expect(job.modelRevision).toBe(1)
+
+      const types = events.map((e) => e.type)
+      expect(types).toContain("created")
+      expect(types).toContain("started")
+      expect(types.at(-1)).toBe("completed")
+      const progress = events.filter((e) => e.type === "progress").map((e) => e.job.processedInteractionsCount)
+      expect(progress.length).toBeGreaterThanOrEqual(Math.floor(expected.total / 37))
+      expect([...progress].sort((a, b) => a - b)).toEqual(progress)
+
+      // The export: exactly the impacted ids with their newly detected topics.
+      const info = await run(requestApi("job.export", { jobId: "life-1" })) as { name: string; rows: number }
+      expect(info.rows).toBe(expected.impacted.size)
+      const bytes = await run(getExport(info.name))
+      const csv = new TextDecoder().decode(Option.getOrThrow(bytes))
+      const names = new Map(model.topics.map((t) => [t.id, t.name]))
+      const sortedImpacted = [...expected.impacted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      expect(csv).toBe(exportCsv(sortedImpacted.map(([interactionId, newTopics]) => ({ interactionId, newTopics })), (id) => names.get(id) ?? id))
+
+      // The store's current topics equal the predicted final state, block by block.
+      const ids = [...new Set([...expected.finalTopics.keys()].map((k) => k.split("\u0000")[0]!))]
+      const rows = await run(Effect.gen(function*() { return yield* (yield* InteractionStore).currentTopics(ids) }))
+      const actual = new Map<string, Array<string>>()
+      for (const r of rows) {
+        const k = `${r.interactionId}\u0000${r.transcriptId}\u0000${r.blockIndex}`
+        actual.set(k, [...(actual.get(k) ?? []), r.topicId].sort())
+      }
+      expect(actual).toEqual(new Map([...expected.finalTopics].map(([k, v]) => [k, [...v]])))
+    })
+
+    it("re-running the same scope as a new job changes nothing more and finds the same failures (idempotent rules)", async () => {
+      await run(publishCommand("job.create", { ...scope, name: "life 2", jobId: "life-2", createdBy: "test" }))
+      const job = await waitStatus("life-2", ["Completed", "Failed"])
+      const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
+      expect(job.jobStatus).toBe("Completed")
+      expect(job.updatedInteractionsCount).toBe(0)
+      expect(job.failedInteractionsCount).toBe(expected.counts.failed)
+      expect(job.unchangedInteractionsCount).toBe(expected.total - expected.counts.failed)
+    })
+
+    it("lists jobs, and deletes a completed job with its results and export", async () => {
+      const list = await run(requestApi("job.list", {})) as { jobs: Array<Job> }
+      expect(list.jobs.map((j) => j.id)).toEqual(expect.arrayContaining(["life-1", "life-2"]))
+      await run(publishCommand("job.delete", { jobId: "life-2" }))
+      await eventually(async () => (await getJob("life-2").then(() => undefined, () => true)), 30_000, "life-2 deleted")
+      const exported = await run(getExport("life-2.csv"))
+      expect(Option.isNone(exported)).toBe(true)
+      const err = await run(Effect.flip(requestApi("job.get", { jobId: "life-2" }))) as { code: number }
+      expect(err.code).toBe(404)
+    })
+
+    it("cancels a queued job at once and a running one at its next page", async () => {
+      // Two jobs: the first runs (one at a time), the second waits in the queue.
+      const wide = { ...scope, dateStart: "2026-01-01T00:00:00Z", dateEnd: "2026-01-15T00:00:00Z", mediaTypes: ["voice", "chat", "email", "message", "callback"] }
+      await run(publishCommand("job.create", { ...wide, name: "running", jobId: "run-1" }))
+      await run(publishCommand("job.create", { ...wide, name: "queued", jobId: "queue-1" }))
+      const queued = await eventually(async () => {
+        const j = await getJob("queue-1").catch(() => undefined)
+        return j && j.jobStatus === "Queued" && j.queueOrder >= 1 ? j : undefined
+      }, 30_000, "queue-1 queued")
+      expect(queued.queueOrder).toBe(1)
+      await run(publishCommand("job.cancel", { jobId: "queue-1" }))
+      await run(publishCommand("job.cancel", { jobId: "run-1" }))
+      const q = await waitStatus("queue-1", ["Cancelled"])
+      expect(q.processedInteractionsCount).toBe(0)
+      const r = await waitStatus("run-1", ["Cancelled", "Completed"])
+      // Either it was stopped mid-way or it had already finished: never Failed, and counts add up.
+      expect(r.processedInteractionsCount).toBe(r.updatedInteractionsCount + r.unchangedInteractionsCount + r.failedInteractionsCount)
+      const err = await run(Effect.flip(requestApi("job.export", { jobId: "queue-1" }))) as { code: number; message: string }
+      expect(err.code).toBe(409)
+      expect(err.message).toContain("once the job is Completed")
+    })
   })
 })

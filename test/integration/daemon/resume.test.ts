@@ -10,83 +10,87 @@ import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
 import { ClickHouse } from "../../../src/store/ClickHouse.ts"
+import { backends } from "../../helpers/clickhouse.ts"
 import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 11, count: 600, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z" }
 const model = exampleModel()
-const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("resume"), daemon: { pageSize: 10 } })
-let daemon: TestDaemon | undefined
 
-const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon!.runPromise(e as Effect.Effect<A, E, never>)
-const getJob = (jobId: string) => run(requestApi("job.get", { jobId }).pipe(Effect.option)).then((o) => Option.getOrUndefined(o) as Job | undefined)
+describe.each(backends)("store on %s", (backend) => {
+  const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("resume"), backend, daemon: { pageSize: 10 } })
+  let daemon: TestDaemon | undefined
 
-afterAll(async () => {
-  await daemon?.dispose()
-})
+  const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon!.runPromise(e as Effect.Effect<A, E, never>)
+  const getJob = (jobId: string) => run(requestApi("job.get", { jobId }).pipe(Effect.option)).then((o) => Option.getOrUndefined(o) as Job | undefined)
 
-describe("a daemon stopped mid-job resumes from its checkpoint", () => {
-  it("ends with the same results as an uninterrupted run, with no duplicates in the store", async () => {
-    daemon = await startDaemon(settings)
-    await run(seedStore(seed))
-    await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(model, "test") }))
-    const scope = {
-      dateStart: seed.from,
-      dateEnd: seed.to,
-      programs: model.programs.map((p) => p.id),
-      mediaTypes: ["voice", "callback", "chat", "email", "message"] as const
-    }
-    const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
-    await run(publishCommand("job.create", { ...scope, name: "resume me", jobId: "resume-1" }))
+  afterAll(async () => {
+    await daemon?.dispose()
+  })
 
-    // Stop the daemon while the job is part-way through.
-    const partial = await eventually(async () => {
-      const j = await getJob("resume-1")
-      return j && j.processedInteractionsCount >= 50 ? j : undefined
-    }, 60_000, "some progress")
-    expect(partial.processedInteractionsCount).toBeLessThan(expected.total)
-    await daemon.dispose()
-    daemon = undefined
+  describe("a daemon stopped mid-job resumes from its checkpoint", () => {
+    it("ends with the same results as an uninterrupted run, with no duplicates in the store", async () => {
+      daemon = await startDaemon(settings)
+      await run(seedStore(seed))
+      await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(model, "test") }))
+      const scope = {
+        dateStart: seed.from,
+        dateEnd: seed.to,
+        programs: model.programs.map((p) => p.id),
+        mediaTypes: ["voice", "callback", "chat", "email", "message"] as const
+      }
+      const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
+      await run(publishCommand("job.create", { ...scope, name: "resume me", jobId: "resume-1" }))
 
-    // A new daemon on the same NATS and store.
-    daemon = await startDaemon(settings)
-    const stopped = Option.getOrUndefined(await run(Effect.gen(function*() { return yield* (yield* JobRepo).get("resume-1") })))
-    expect(stopped?.jobStatus).toBe("InProgress")
-    expect(stopped?.checkpoint).toBeDefined()
-    const resumedFrom = stopped!.processedInteractionsCount
-    expect(resumedFrom).toBeGreaterThanOrEqual(partial.processedInteractionsCount)
-    expect(resumedFrom).toBeLessThan(expected.total)
+      // Stop the daemon while the job is part-way through.
+      const partial = await eventually(async () => {
+        const j = await getJob("resume-1")
+        return j && j.processedInteractionsCount >= 50 ? j : undefined
+      }, 60_000, "some progress")
+      expect(partial.processedInteractionsCount).toBeLessThan(expected.total)
+      await daemon.dispose()
+      daemon = undefined
 
-    const done = await eventually(async () => {
-      const j = await getJob("resume-1")
-      return j && (j.jobStatus === "Completed" || j.jobStatus === "Failed") ? j : undefined
-    }, 90_000, "resume-1 done")
-    expect(done.jobStatus).toBe("Completed")
-    expect(done.processedInteractionsCount).toBe(expected.total)
-    expect(done.updatedInteractionsCount).toBe(expected.counts.updated)
-    expect(done.failedInteractionsCount).toBe(expected.counts.failed)
+      // A new daemon on the same NATS and store.
+      daemon = await startDaemon(settings)
+      const stopped = Option.getOrUndefined(await run(Effect.gen(function*() { return yield* (yield* JobRepo).get("resume-1") })))
+      expect(stopped?.jobStatus).toBe("InProgress")
+      expect(stopped?.checkpoint).toBeDefined()
+      const resumedFrom = stopped!.processedInteractionsCount
+      expect(resumedFrom).toBeGreaterThanOrEqual(partial.processedInteractionsCount)
+      expect(resumedFrom).toBeLessThan(expected.total)
 
-    // Same export as the independent computation of an uninterrupted run.
-    const info = await run(requestApi("job.export", { jobId: "resume-1" })) as { name: string }
-    const csv = new TextDecoder().decode(Option.getOrThrow(await run(getExport(info.name))))
-    const names = new Map(model.topics.map((t) => [t.id, t.name]))
-    const rows = [...expected.impacted.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([interactionId, newTopics]) => ({ interactionId, newTopics }))
-    expect(csv).toBe(exportCsv(rows, (id) => names.get(id) ?? id))
+      const done = await eventually(async () => {
+        const j = await getJob("resume-1")
+        return j && (j.jobStatus === "Completed" || j.jobStatus === "Failed") ? j : undefined
+      }, 90_000, "resume-1 done")
+      expect(done.jobStatus).toBe("Completed")
+      expect(done.processedInteractionsCount).toBe(expected.total)
+      expect(done.updatedInteractionsCount).toBe(expected.counts.updated)
+      expect(done.failedInteractionsCount).toBe(expected.counts.failed)
 
-    // No duplicates: one result per interaction; topic rows unique per (block, topic, version).
-    const counts = await run(Effect.gen(function*() {
-      const ch = yield* ClickHouse
-      const q = async (query: string) =>
-        (await (await ch.client.query({ query, query_params: { job: "resume-1" }, format: "JSONEachRow" })).json()) as Array<Record<string, string>>
-      return yield* Effect.promise(async () => ({
-        results: await q(`SELECT count() AS n, uniqExact(interaction_id) AS u FROM ${ch.database}.job_results FINAL WHERE job_id = {job:String}`),
-        topics: await q(`SELECT count() AS n, uniqExact(interaction_id, transcript_id, block_index, topic_id, version) AS u FROM ${ch.database}.block_topics FINAL WHERE job_id = {job:String}`)
+      // Same export as the independent computation of an uninterrupted run.
+      const info = await run(requestApi("job.export", { jobId: "resume-1" })) as { name: string }
+      const csv = new TextDecoder().decode(Option.getOrThrow(await run(getExport(info.name))))
+      const names = new Map(model.topics.map((t) => [t.id, t.name]))
+      const rows = [...expected.impacted.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([interactionId, newTopics]) => ({ interactionId, newTopics }))
+      expect(csv).toBe(exportCsv(rows, (id) => names.get(id) ?? id))
+
+      // No duplicates: one result per interaction; topic rows unique per (block, topic, version).
+      const counts = await run(Effect.gen(function*() {
+        const ch = yield* ClickHouse
+        const q = async (query: string) =>
+          (await (await ch.client.query({ query, query_params: { job: "resume-1" }, format: "JSONEachRow" })).json()) as Array<Record<string, string>>
+        return yield* Effect.promise(async () => ({
+          results: await q(`SELECT count() AS n, uniqExact(interaction_id) AS u FROM ${ch.database}.job_results FINAL WHERE job_id = {job:String}`),
+          topics: await q(`SELECT count() AS n, uniqExact(interaction_id, transcript_id, block_index, topic_id, version) AS u FROM ${ch.database}.block_topics FINAL WHERE job_id = {job:String}`)
+        }))
       }))
-    }))
-    expect(Number(counts.results[0]!["n"])).toBe(expected.total)
-    expect(Number(counts.results[0]!["u"])).toBe(expected.total)
-    expect(Number(counts.topics[0]!["n"])).toBe(Number(counts.topics[0]!["u"]))
-    expect(Number(counts.topics[0]!["n"])).toBeGreaterThan(0)
+      expect(Number(counts.results[0]!["n"])).toBe(expected.total)
+      expect(Number(counts.results[0]!["u"])).toBe(expected.total)
+      expect(Number(counts.topics[0]!["n"])).toBe(Number(counts.topics[0]!["u"]))
+      expect(Number(counts.topics[0]!["n"])).toBeGreaterThan(0)
+    })
   })
 })
