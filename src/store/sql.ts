@@ -95,8 +95,8 @@ export const selectRows = <Row extends ReadonlyArray<unknown>>(
   params: Params
 ): Effect.Effect<ReadonlyArray<Row>, StoreError> =>
   Effect.tryPromise({
-    try: async () => {
-      const rs = await client.query({ query, format: "JSONCompact", query_params: params })
+    try: async (signal) => {
+      const rs = await client.query({ query, format: "JSONCompact", query_params: params, abort_signal: signal })
       const body = await rs.json<Row>()
       return body.data
     },
@@ -133,8 +133,8 @@ export const selectTsv = (
   params: Params
 ): Effect.Effect<ReadonlyArray<ReadonlyArray<string>>, StoreError> =>
   Effect.tryPromise({
-    try: async () => {
-      const rs = await client.query({ query, format: "TabSeparated", query_params: params })
+    try: async (signal) => {
+      const rs = await client.query({ query, format: "TabSeparated", query_params: params, abort_signal: signal })
       const text = await rs.text()
       if (text.length === 0) return []
       const lines = text.split("\n")
@@ -161,7 +161,7 @@ export const command = (
   params: Params = {}
 ): Effect.Effect<void, StoreError> =>
   Effect.tryPromise({
-    try: () => client.command({ query, query_params: params }),
+    try: (signal) => client.command({ query, query_params: params, abort_signal: signal }),
     catch: fail(operation)
   }).pipe(Effect.asVoid)
 
@@ -174,13 +174,14 @@ export const insertRows = (
   rows: ReadonlyArray<ReadonlyArray<unknown>>
 ): Effect.Effect<void, StoreError> =>
   Effect.tryPromise({
-    try: async () => {
+    try: async (signal) => {
       for (let from = 0; from < rows.length; from += InsertBatchRows) {
         await client.insert({
           table,
           columns: [...columns],
           values: rows.slice(from, from + InsertBatchRows),
-          format: "JSONCompactEachRow"
+          format: "JSONCompactEachRow",
+          abort_signal: signal
         })
       }
     },
