@@ -44,6 +44,8 @@ export interface ChildServer {
   readonly child: ChildProcess
   /** The last 8,000 characters the server printed (stdout and stderr). */
   readonly output: () => string
+  /** Resolves when the process ends, stopped or not, with its exit code (null: killed by a signal). */
+  readonly exited: Promise<number | null>
   /** SIGTERM, then SIGKILL after the grace period; resolves once the process is gone, with its exit code (null: killed). */
   stop(): Promise<number | null>
 }
@@ -89,6 +91,8 @@ const startOnce = async (o: ChildServerOptions, port: number): Promise<ChildServ
   child.on("error", (e) => {
     log += `\n${e.message}`
   })
+  // "close": after the exit and its output read to the end.
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)))
   // Never leave the server behind when this process ends without calling stop().
   const orphanGuard = () => child.kill("SIGKILL")
   process.once("exit", orphanGuard)
@@ -96,6 +100,7 @@ const startOnce = async (o: ChildServerOptions, port: number): Promise<ChildServ
     port,
     child,
     output: () => log,
+    exited,
     stop: async () => {
       process.removeListener("exit", orphanGuard)
       return stopProcess(child, o.stopGraceMs ?? 5000)

@@ -25,6 +25,8 @@ export interface ClickHouseServerHandle {
   readonly path: string
   /** The server's process. */
   readonly pid: number
+  /** Resolves when the server's process ends, stopped or not: its exit code, and what it printed last. */
+  readonly exited: Promise<{ readonly code: number | null; readonly output: string }>
   /**
    * Stops the server — SIGTERM: running queries finish, the engine shuts down — and removes a
    * temporary data directory. Resolves with the exit code: 0 after a clean stop.
@@ -82,6 +84,7 @@ export const startClickHouseServer = async (options: ClickHouseServerOptions = {
       port: server.port,
       path,
       pid: server.child.pid ?? 0,
+      exited: server.exited.then((code) => ({ code, output: server.output() })),
       stop: async () => {
         const code = await server.stop()
         await removeOwnDir()
