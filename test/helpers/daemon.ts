@@ -1,9 +1,11 @@
-import { Effect, Layer, Logger, ManagedRuntime, References } from "effect"
+import { Effect, Layer, Logger, ManagedRuntime, Option, References } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { DaemonSettings } from "../../src/daemon/config.ts"
+import type { RecoveryRun } from "../../src/domain/recovery.ts"
 import { type AllSettings, daemonCoreLayer } from "../../src/daemon/main.ts"
+import { requestApi } from "../../src/nats/Service.ts"
 import { type Backend, clickhouseSettings } from "./clickhouse.ts"
 import { testNatsUrl } from "./nats.ts"
 
@@ -66,3 +68,10 @@ export const eventually = async <A>(f: () => Promise<A | undefined>, timeoutMs =
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`)
 }
+
+/** The recovery run, once it has ended (Completed or Failed), asked through `daemon`'s service API. */
+export const recoveryRunEnded = (daemon: TestDaemon, runId: string, timeoutMs: number): Promise<RecoveryRun> =>
+  eventually(async () => {
+    const r = await daemon.runPromise(requestApi("recovery.get", { runId }).pipe(Effect.option))
+    return Option.isSome(r) && ["Completed", "Failed"].includes((r.value as RecoveryRun).status) ? r.value as RecoveryRun : undefined
+  }, timeoutMs, `recovery run ${runId}`)

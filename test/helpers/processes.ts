@@ -80,3 +80,13 @@ export const until = async <A>(f: () => Promise<A | undefined> | A | undefined, 
   }
   throw new Error(`timed out: ${what}`)
 }
+
+/** Whether a process with this id exists. */
+export const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

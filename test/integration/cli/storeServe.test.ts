@@ -5,22 +5,13 @@ import { join } from "node:path"
 import { createClient } from "@clickhouse/client"
 import { afterAll, describe, expect, it } from "vitest"
 import { tempDataDir } from "../../helpers/daemon.ts"
-import { root, until } from "../../helpers/processes.ts"
+import { isAlive, root, until } from "../../helpers/processes.ts"
 
 const dir = tempDataDir("serve")
 const children: Array<ReturnType<typeof spawn>> = []
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL")
 })
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe("rewind store serve", () => {
   it("serves ClickHouse over HTTP with its data in --path until SIGTERM, then exits 0 and leaves no server", async () => {
@@ -55,7 +46,7 @@ describe("rewind store serve", () => {
 
     child.kill("SIGTERM")
     expect(await exited).toBe(0)
-    expect(alive(info.pid)).toBe(false)
+    expect(isAlive(info.pid)).toBe(false)
     expect(existsSync(path)).toBe(true)
   })
 })

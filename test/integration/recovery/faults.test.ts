@@ -1,8 +1,6 @@
 import { Effect, Option, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
-import type { RecoveryRun } from "../../../src/domain/recovery.ts"
-import { requestApi } from "../../../src/nats/Service.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { RecoveryRepo } from "../../../src/repos/RecoveryRepo.ts"
 import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
@@ -11,7 +9,7 @@ import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { backends } from "../../helpers/clickhouse.ts"
-import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { recoveryRunEnded, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 // Two weeks of data; each test recovers its own days so they do not see each other's work.
@@ -25,11 +23,7 @@ describe.each(backends)("store on %s", (backend) => {
   let malformed = false
 
   const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
-  const waitRun = (runId: string) =>
-    eventually(async () => {
-      const r = await run(requestApi("recovery.get", { runId }).pipe(Effect.option))
-      return r._tag === "Some" && ["Completed", "Failed"].includes((r.value as RecoveryRun).status) ? r.value as RecoveryRun : undefined
-    }, 150_000, `recovery run ${runId}`)
+  const waitRun = (runId: string) => recoveryRunEnded(daemon, runId, 150_000)
 
   const all = [...generateInteractions(seed)]
   const missingIn = (from: string, to: string) =>

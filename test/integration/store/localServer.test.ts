@@ -13,6 +13,7 @@ import { join } from "node:path"
 import { type ClickHouseClient, createClient } from "@clickhouse/client"
 import { afterAll, describe, expect, it } from "vitest"
 import { type ClickHouseServerHandle, startClickHouseServer } from "../../../src/store/localServer.ts"
+import { isAlive } from "../../helpers/processes.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "rewind-store-server-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -31,15 +32,6 @@ const answers = (url: string) =>
     req.on("error", () => resolve(false))
     req.end()
   })
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 const until = async (f: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) => {
   const end = Date.now() + timeoutMs
@@ -95,7 +87,7 @@ describe("the local ClickHouse server", () => {
     const started = Date.now()
     expect(await server.stop()).toBe(0)
     expect(Date.now() - started).toBeLessThan(5_000)
-    expect(alive(server.pid)).toBe(false)
+    expect(isAlive(server.pid)).toBe(false)
   })
 
   it("fails to start on a port already taken, with the engine's reason", async () => {
@@ -128,9 +120,9 @@ describe("the local ClickHouse server", () => {
     })
     const { url, pid } = JSON.parse(line) as { url: string; pid: number }
     expect(await answers(url)).toBe(true)
-    expect(alive(pid)).toBe(true)
+    expect(isAlive(pid)).toBe(true)
     parent.kill("SIGKILL")
-    await until(() => !alive(pid), "the orphaned server to exit")
+    await until(() => !isAlive(pid), "the orphaned server to exit")
     expect(await answers(url)).toBe(false)
   })
 })
