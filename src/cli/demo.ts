@@ -7,6 +7,7 @@ import { resolve } from "node:path"
 import { type AllSettings, AllSettingsConfig, daemonLayer } from "../daemon/main.ts"
 import { getExport } from "../nats/Exports.ts"
 import { startNatsServer } from "../nats/localServer.ts"
+import { startClickHouseServer } from "../store/localServer.ts"
 import { requestApi } from "../nats/Service.ts"
 import { ModelRepo } from "../repos/ModelRepo.ts"
 import { exampleModelPath } from "../seed/generate.ts"
@@ -43,7 +44,22 @@ const natsUrl = (dir: string) =>
       (h) => Effect.promise(() => h.stop())
     ).pipe(Effect.map((h) => ({ url: h.url, own: true })))
 
-const run = (f: { count: number; seed: number; dir: string; keep: boolean }) =>
+/**
+ * The ClickHouse server of `--store server`: CLICKHOUSE_URL when set, else a private one
+ * (src/store/localServer.ts) under the demo's directory, stopped when the demo ends.
+ */
+const clickhouseUrl = (dir: string, configured: string | undefined) =>
+  configured !== undefined
+    ? Effect.succeed({ url: configured, own: false })
+    : Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => startClickHouseServer({ path: `${dir}/clickhouse-server` }),
+        catch: (e) => new CliFailure(e instanceof Error ? e.message : String(e))
+      }),
+      (h) => Effect.promise(() => h.stop())
+    ).pipe(Effect.map((h) => ({ url: h.url, own: true })))
+
+const run = (f: { count: number; seed: number; dir: string; keep: boolean; store: "embedded" | "server" }) =>
   Effect.gen(function*() {
     const dir = resolve(f.dir)
     rmSync(dir, { recursive: true, force: true })
@@ -62,9 +78,11 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean }) =>
     yield* say(`started the platform simulator (Genesys Cloud API subset) at ${sim.url}`)
 
     const base = yield* AllSettingsConfig
+    const server = f.store === "server" ? yield* clickhouseUrl(dir, base.clickhouse.url) : undefined
+    if (server?.own) yield* say(`started a private ClickHouse server (chdb's engine over HTTP) at ${server.url}`)
     const settings: AllSettings = {
       nats: { ...base.nats, servers: [nats.url] },
-      clickhouse: { ...base.clickhouse, dataDir: dir },
+      clickhouse: { ...base.clickhouse, dataDir: dir, ...(server !== undefined ? { url: server.url } : {}) },
       daemon: { ...base.daemon, recoveryIntervalMinutes: 0 },
       platform: {
         apiUrl: sim.url,
@@ -78,7 +96,7 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean }) =>
         pagingLimit: 100_000
       }
     }
-    yield* say(settings.clickhouse.url ? "using ClickHouse at CLICKHOUSE_URL" : `embedded ClickHouse (chdb) under ${dir}/clickhouse`)
+    if (!server?.own) yield* say(settings.clickhouse.url ? "using ClickHouse at CLICKHOUSE_URL" : `embedded ClickHouse (chdb) under ${dir}/clickhouse`)
 
     yield* Effect.gen(function*() {
       yield* say(`seeding ${f.count.toLocaleString("en-US")} synthetic interactions (January 2026, seed ${f.seed}), the store missing ${missingShare * 100}% of the text ones…`)
@@ -138,7 +156,11 @@ export const demoCommand = Command.make("demo", {
   count: Flag.Int("count").pipe(Flag.withDescription("Interactions to seed"), Flag.withDefault(5_000)),
   seed: Flag.Int("seed").pipe(Flag.withDefault(42)),
   dir: Flag.String("dir").pipe(Flag.withDescription("Working directory (wiped first)"), Flag.withDefault(".rewind/demo")),
-  keep: Flag.Boolean("keep").pipe(Flag.withDescription("Keep the daemon running after the job"), Flag.withDefault(false))
+  keep: Flag.Boolean("keep").pipe(Flag.withDescription("Keep the daemon running after the job"), Flag.withDefault(false)),
+  store: Flag.Literals("store", ["embedded", "server"]).pipe(
+    Flag.withDescription("embedded: chdb in the daemon's process; server: over HTTP, to CLICKHOUSE_URL or a private ClickHouse server"),
+    Flag.withDefault("embedded")
+  )
 }, (f) =>
   run(f).pipe(
     Effect.provide(Layer.mergeAll(Logger.layer([Logger.consolePretty()]), Layer.succeed(References.MinimumLogLevel, "Warn")))

@@ -13,6 +13,7 @@ import { recoveryCommand } from "./recovery.ts"
 import { schemaCommand } from "./schema.ts"
 import { simCommand } from "./sim.ts"
 import { seedCommand } from "./seed.ts"
+import { storeCommand } from "./store.ts"
 import { topicsCommand } from "./topics.ts"
 import { tuiCommand } from "./tui.ts"
 
@@ -20,7 +21,7 @@ const rewind = Command.make("rewind").pipe(
   Command.withDescription(
     "Rewind keeps contact-centre topic analytics correct over time: reprocessing jobs and interaction recovery, driven through NATS"
   ),
-  Command.withSubcommands([daemonCommand, jobCommand, recoveryCommand, topicsCommand, tuiCommand, seedCommand, simCommand, demoCommand, schemaCommand])
+  Command.withSubcommands([daemonCommand, jobCommand, recoveryCommand, topicsCommand, tuiCommand, seedCommand, simCommand, storeCommand, demoCommand, schemaCommand])
 )
 
 /** A failure already explained to the user on stderr. */

@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process"
 import { accessSync, constants } from "node:fs"
 import { mkdir, mkdtemp, rm } from "node:fs/promises"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { delimiter, join } from "node:path"
 import { jetstreamManager } from "@nats-io/jetstream"
 import { connect } from "@nats-io/transport-node"
+import { startChildServer } from "../process/childServer.ts"
 
 export interface NatsServerHandle {
   readonly url: string
@@ -41,55 +40,16 @@ export const findNatsServer = (): string => {
   )
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on("error", reject)
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      srv.close(() => resolve(port))
-    })
-  })
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** Waits until the server accepts clients and JetStream answers. */
-const waitReady = async (url: string, auth: NonNullable<NatsServerOptions["probe"]>, child: ChildProcess, output: () => string, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs
-  let lastError: unknown
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`nats-server exited with code ${child.exitCode}:\n${output()}`)
-    }
-    try {
-      const nc = await connect({ ...auth, servers: url, timeout: 1000, reconnect: false })
-      try {
-        const jsm = await jetstreamManager(nc)
-        await jsm.getAccountInfo()
-        return
-      } finally {
-        await nc.close()
-      }
-    } catch (e) {
-      lastError = e
-      await sleep(50)
-    }
+/** Resolves once clients can connect and JetStream answers. */
+const probeJetStream = async (url: string, auth: NonNullable<NatsServerOptions["probe"]>) => {
+  const nc = await connect({ ...auth, servers: url, timeout: 1000, reconnect: false })
+  try {
+    const jsm = await jetstreamManager(nc)
+    await jsm.getAccountInfo()
+  } finally {
+    await nc.close()
   }
-  throw new Error(`nats-server at ${url} was not ready after ${timeoutMs} ms (${String(lastError)}):\n${output()}`)
 }
-
-const stopProcess = (child: ChildProcess): Promise<void> =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve()
-    const kill = setTimeout(() => child.kill("SIGKILL"), 5000)
-    child.once("exit", () => {
-      clearTimeout(kill)
-      resolve()
-    })
-    child.kill("SIGTERM")
-  })
 
 export interface NatsServerOptions {
   /** JetStream store directory, kept on stop; default a temporary one, removed on stop. */
@@ -102,50 +62,6 @@ export interface NatsServerOptions {
   readonly probe?: { readonly token?: string; readonly user?: string; readonly pass?: string }
 }
 
-const startOnce = async (binary: string, options: NatsServerOptions): Promise<NatsServerHandle> => {
-  const port = options.port ?? await freePort()
-  const ownDir = options.storeDir === undefined
-  const storeDir = ownDir ? await mkdtemp(join(tmpdir(), "rewind-nats-")) : options.storeDir
-  if (!ownDir) await mkdir(storeDir, { recursive: true })
-  const args = ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir, ...(options.args ?? [])]
-  const child = spawn(binary, args, {
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let log = ""
-  const collect = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-8000)
-  }
-  child.stdout?.on("data", collect)
-  child.stderr?.on("data", collect)
-  child.on("error", (e) => {
-    log += `\n${e.message}`
-  })
-  const url = `nats://127.0.0.1:${port}`
-  // never leave the server behind when this process ends without calling stop()
-  const orphanGuard = () => child.kill("SIGKILL")
-  process.once("exit", orphanGuard)
-  const stop = async () => {
-    process.removeListener("exit", orphanGuard)
-    await stopProcess(child)
-    if (ownDir) await rm(storeDir, { recursive: true, force: true })
-  }
-  const exited = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve()
-      else child.once("exit", () => resolve())
-    })
-  const signal = (sig: NodeJS.Signals) => {
-    child.kill(sig)
-  }
-  try {
-    await waitReady(url, options.probe ?? {}, child, () => log, 15_000)
-  } catch (e) {
-    await stop()
-    throw e
-  }
-  return { url, port, storeDir, stop, signal, exited }
-}
-
 /**
  * Starts a private `nats-server -js` on a free 127.0.0.1 port (for tests and `rewind demo`),
  * and resolves once clients can connect and JetStream answers. `stop()` kills it and removes
@@ -153,14 +69,32 @@ const startOnce = async (binary: string, options: NatsServerOptions): Promise<Na
  */
 export const startNatsServer = async (options: NatsServerOptions = {}): Promise<NatsServerHandle> => {
   const binary = findNatsServer()
-  let lastError: unknown
-  // the free port may be taken between probing and binding: try a few times
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return await startOnce(binary, options)
-    } catch (e) {
-      lastError = e
+  const ownDir = options.storeDir === undefined
+  const storeDir = ownDir ? await mkdtemp(join(tmpdir(), "rewind-nats-")) : options.storeDir
+  if (!ownDir) await mkdir(storeDir, { recursive: true })
+  const removeOwnDir = () => (ownDir ? rm(storeDir, { recursive: true, force: true }) : Promise.resolve())
+  try {
+    const server = await startChildServer({
+      name: "nats-server",
+      command: binary,
+      args: (port) => ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir, ...(options.args ?? [])],
+      ready: (port) => probeJetStream(`nats://127.0.0.1:${port}`, options.probe ?? {}),
+      readyTimeoutMs: 15_000,
+      ...(options.port === undefined ? {} : { port: options.port })
+    })
+    return {
+      url: `nats://127.0.0.1:${server.port}`,
+      port: server.port,
+      storeDir,
+      stop: async () => {
+        await server.stop()
+        await removeOwnDir()
+      },
+      signal: (sig) => void server.child.kill(sig),
+      exited: () => server.exited.then(() => undefined)
     }
+  } catch (e) {
+    await removeOwnDir()
+    throw e
   }
-  throw lastError
 }

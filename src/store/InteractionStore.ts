@@ -8,7 +8,7 @@ import type { MediaType } from "../domain/media.ts"
 import type { Scope } from "../domain/scope.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { scopeCondition } from "./scopeSql.ts"
-import { attemptSync, fromChTime, insertRows, nowCh, selectRows, selectTsv, tableNames, toChTime } from "./sql.ts"
+import { attemptSync, fromChTime, idChunks, insertRows, nowCh, selectRows, selectTsv, tableNames, toChTime } from "./sql.ts"
 import type { StoreError } from "./StoreError.ts"
 
 export interface BlockRow extends BlockKey {
@@ -65,7 +65,7 @@ export class InteractionStore extends Context.Service<InteractionStore, {
   ): Effect.Effect<void, StoreError>
   /** Ids of interactions whose start time is in [from, to), ascending. */
   idsInPeriod(fromIso: string, toIso: string): Effect.Effect<ReadonlyArray<string>, StoreError>
-  /** Which of these ids the store holds. */
+  /** Which of these ids the store holds, ascending; any number of ids (read in chunks). */
   idsIn(ids: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string>, StoreError>
 }>()("rewind/store/InteractionStore") {
   static readonly layer: Layer.Layer<InteractionStore, never, ClickHouse> = Layer.effect(
@@ -224,14 +224,18 @@ ORDER BY id`,
       })
 
       const idsIn = Effect.fn("InteractionStore.idsIn")(function*(ids: ReadonlyArray<string>) {
-        if (ids.length === 0) return []
+        const found: Array<string> = []
+        for (const chunk of idChunks(ids)) {
         const rows = yield* selectTsv(
           client,
           "idsIn",
-          `SELECT DISTINCT id FROM ${t.interactions} WHERE id IN {ids:Array(String)} ORDER BY id`,
-          { ids }
+            `SELECT DISTINCT id FROM ${t.interactions} WHERE id IN {ids:Array(String)}`,
+            { ids: chunk }
         )
-        return rows.map((r) => r[0]!)
+          for (const r of rows) found.push(r[0]!)
+        }
+        // The chunks hold distinct ids: nothing is found twice.
+        return found.sort()
       })
 
       return InteractionStore.of({

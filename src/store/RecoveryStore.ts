@@ -5,7 +5,7 @@
 import { Context, Effect, Layer } from "effect"
 import type { RecoveryCounts } from "../domain/recovery.ts"
 import { ClickHouse } from "./ClickHouse.ts"
-import { fromChTime, insertRows, nowCh, selectRows, tableNames } from "./sql.ts"
+import { fromChTime, idChunks, insertRows, nowCh, selectRows, tableNames } from "./sql.ts"
 import type { StoreError } from "./StoreError.ts"
 
 export interface PendingConversation {
@@ -69,15 +69,17 @@ FROM ${t.recoveryCounts} FINAL WHERE run_id = {run:String} ORDER BY media_type`,
         return out
       })
 
+      // The latest row of each of these conversations (any number of ids: read in chunks).
       const current = (ids: ReadonlyArray<string>) =>
-        selectRows<[string, string, string, string, number, number, string]>(
-          client,
-          "RecoveryStore.current",
-          `SELECT conversation_id, argMax(media_type, version), argMax(run_id, version), toString(min(first_seen)),
+        Effect.forEach(idChunks(ids), (chunk) =>
+          selectRows<[string, string, string, string, number, number, string]>(
+            client,
+            "RecoveryStore.current",
+            `SELECT conversation_id, argMax(media_type, version), argMax(run_id, version), toString(min(first_seen)),
   argMax(attempts, version), argMax(resolved, version), argMax(conversation, version)
 FROM ${t.recoveryPending} WHERE conversation_id IN {ids:Array(String)} GROUP BY conversation_id`,
-          { ids }
-        )
+            { ids: chunk }
+          )).pipe(Effect.map((chunks) => chunks.flat()))
 
       const markPending = Effect.fn("RecoveryStore.markPending")(function*(items: ReadonlyArray<PendingItem>, runId: string) {
         if (items.length === 0) return

@@ -34,6 +34,36 @@ export const tableNames = (database: string) => {
 }
 export type TableNames = ReturnType<typeof tableNames>
 
+/**
+ * Characters of ids per query parameter. Over HTTP a parameter is one field of the request, and
+ * ClickHouse refuses a field longer than `http_max_field_value_size` (128 KiB by default, about
+ * 3,300 UUIDs; "HTML Form Exception: Field value too long") — the embedded engine has no such
+ * limit. Half of it leaves room for quoting and escaping.
+ */
+export const ParamChars = 64 * 1024
+
+/**
+ * `ids` without repeats, in chunks that each fit one query parameter: for lists whose length has
+ * no small bound (recovery's pending conversations), read chunk by chunk.
+ */
+export const idChunks = (ids: ReadonlyArray<string>, maxChars: number = ParamChars): Array<Array<string>> => {
+  const chunks: Array<Array<string>> = []
+  let chunk: Array<string> = []
+  let chars = 0
+  for (const id of new Set(ids)) {
+    const cost = id.length + 3 // quotes and a comma
+    if (chunk.length > 0 && chars + cost > maxChars) {
+      chunks.push(chunk)
+      chunk = []
+      chars = 0
+    }
+    chunk.push(id)
+    chars += cost
+  }
+  if (chunk.length > 0) chunks.push(chunk)
+  return chunks
+}
+
 /** An ISO instant → ClickHouse `DateTime64(3, 'UTC')` text (`YYYY-MM-DD HH:MM:SS.mmm`). */
 export const toChTime = (iso: string | number): string => {
   const ms = typeof iso === "number" ? iso : Date.parse(iso)
@@ -65,8 +95,8 @@ export const selectRows = <Row extends ReadonlyArray<unknown>>(
   params: Params
 ): Effect.Effect<ReadonlyArray<Row>, StoreError> =>
   Effect.tryPromise({
-    try: async () => {
-      const rs = await client.query({ query, format: "JSONCompact", query_params: params })
+    try: async (signal) => {
+      const rs = await client.query({ query, format: "JSONCompact", query_params: params, abort_signal: signal })
       const body = await rs.json<Row>()
       return body.data
     },
@@ -103,8 +133,8 @@ export const selectTsv = (
   params: Params
 ): Effect.Effect<ReadonlyArray<ReadonlyArray<string>>, StoreError> =>
   Effect.tryPromise({
-    try: async () => {
-      const rs = await client.query({ query, format: "TabSeparated", query_params: params })
+    try: async (signal) => {
+      const rs = await client.query({ query, format: "TabSeparated", query_params: params, abort_signal: signal })
       const text = await rs.text()
       if (text.length === 0) return []
       const lines = text.split("\n")
@@ -131,7 +161,7 @@ export const command = (
   params: Params = {}
 ): Effect.Effect<void, StoreError> =>
   Effect.tryPromise({
-    try: () => client.command({ query, query_params: params }),
+    try: (signal) => client.command({ query, query_params: params, abort_signal: signal }),
     catch: fail(operation)
   }).pipe(Effect.asVoid)
 
@@ -144,13 +174,14 @@ export const insertRows = (
   rows: ReadonlyArray<ReadonlyArray<unknown>>
 ): Effect.Effect<void, StoreError> =>
   Effect.tryPromise({
-    try: async () => {
+    try: async (signal) => {
       for (let from = 0; from < rows.length; from += InsertBatchRows) {
         await client.insert({
           table,
           columns: [...columns],
           values: rows.slice(from, from + InsertBatchRows),
-          format: "JSONCompactEachRow"
+          format: "JSONCompactEachRow",
+          abort_signal: signal
         })
       }
     },

@@ -1,24 +1,32 @@
-import { Effect, Layer, Logger, ManagedRuntime, References } from "effect"
+import { Effect, Layer, Logger, ManagedRuntime, Option, References } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { DaemonSettings } from "../../src/daemon/config.ts"
+import type { RecoveryRun } from "../../src/domain/recovery.ts"
 import { type AllSettings, daemonCoreLayer } from "../../src/daemon/main.ts"
 import type { TopicModel } from "../../src/domain/topicModel.ts"
+import { requestApi } from "../../src/nats/Service.ts"
 import { ModelRepo } from "../../src/repos/ModelRepo.ts"
 import type { SeedOptions } from "../../src/seed/generate.ts"
 import { seedStore } from "../../src/seed/seedStore.ts"
+import { type Backend, clickhouseSettings } from "./clickhouse.ts"
 import { testNatsUrl } from "./nats.ts"
 
 export const tempDataDir = (label: string) => mkdtempSync(join(tmpdir(), `rewind-${label}-`))
 
+/** The database of a test's daemons: `rewind` embedded (the test's own data dir), `rewind_<prefix>` on the shared server. */
+export const testDatabase = (backend: Backend, prefix: string): string => (backend === "server" ? `rewind_${prefix}` : "rewind")
+
 export const testSettings = (o: {
   readonly prefix: string
   readonly dataDir: string
+  /** Default embedded. */
+  readonly backend?: Backend
   readonly daemon?: Partial<DaemonSettings>
 }): AllSettings => ({
   nats: { servers: [testNatsUrl()], prefix: o.prefix },
-  clickhouse: { user: "default", database: "rewind", dataDir: o.dataDir },
+  clickhouse: clickhouseSettings(o.backend ?? "embedded", { dataDir: o.dataDir, database: testDatabase(o.backend ?? "embedded", o.prefix) }),
   daemon: {
     httpPort: 0,
     httpHost: "127.0.0.1",
@@ -74,3 +82,10 @@ export const eventually = async <A>(f: () => Promise<A | undefined>, timeoutMs =
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`)
 }
+
+/** The recovery run, once it has ended (Completed or Failed), asked through `daemon`'s service API. */
+export const recoveryRunEnded = (daemon: TestDaemon, runId: string, timeoutMs: number): Promise<RecoveryRun> =>
+  eventually(async () => {
+    const r = await daemon.runPromise(requestApi("recovery.get", { runId }).pipe(Effect.option))
+    return Option.isSome(r) && ["Completed", "Failed"].includes((r.value as RecoveryRun).status) ? r.value as RecoveryRun : undefined
+  }, timeoutMs, `recovery run ${runId}`)

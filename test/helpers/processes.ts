@@ -4,21 +4,12 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
-import { createServer } from "node:net"
 import { delimiter, join } from "node:path"
+import { freePort } from "../../src/process/childServer.ts"
 import { testNatsUrl } from "./nats.ts"
 
 export const root = join(import.meta.dirname, "../..")
 const main = join(root, "src/cli/main.ts")
-
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer()
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address()
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0))
-    })
-  })
 
 export interface DaemonProcess {
   readonly child: ChildProcess
@@ -97,4 +88,14 @@ export const promtool = (): string => {
   const found = dirs.map((d) => join(d, "promtool")).find((p) => existsSync(p))
   if (found === undefined) throw new Error("promtool not found on PATH or in /usr/bin: apt-get install prometheus")
   return found
+}
+
+/** Whether a process with this id exists. */
+export const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -7,6 +7,7 @@ import { Nats } from "../../../src/nats/Nats.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
 import { JobRepo } from "../../../src/repos/JobRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
+import { backends } from "../../helpers/clickhouse.ts"
 import { eventually, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
 import { expectUndisturbedOutcome } from "../../helpers/jobChecks.ts"
@@ -14,127 +15,130 @@ import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 7, count: 400, from: "2026-01-01T00:00:00Z", to: "2026-01-15T00:00:00Z" }
 const model = exampleModel()
-const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("lifecycle"), daemon: { pageSize: 37 } })
-let daemon: TestDaemon
 
-const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
-const getJob = (jobId: string) => run(requestApi("job.get", { jobId })) as Promise<Job>
-const waitStatus = (jobId: string, statuses: ReadonlyArray<string>) =>
-  eventually(async () => {
-    const j = await getJob(jobId).catch(() => undefined)
-    return j && statuses.includes(j.jobStatus) ? j : undefined
-  }, 90_000, `job ${jobId} to reach ${statuses.join("/")}`)
+describe.each(backends)("store on %s", (backend) => {
+  const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("lifecycle"), backend, daemon: { pageSize: 37 } })
+  let daemon: TestDaemon
 
-beforeAll(async () => {
-  daemon = await startSeededDaemon(settings, seed, model)
-})
+  const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
+  const getJob = (jobId: string) => run(requestApi("job.get", { jobId })) as Promise<Job>
+  const waitStatus = (jobId: string, statuses: ReadonlyArray<string>) =>
+    eventually(async () => {
+      const j = await getJob(jobId).catch(() => undefined)
+      return j && statuses.includes(j.jobStatus) ? j : undefined
+    }, 90_000, `job ${jobId} to reach ${statuses.join("/")}`)
 
-afterAll(async () => {
-  await daemon?.dispose()
-})
-
-describe("a reprocessing job end to end (real NATS, embedded ClickHouse)", () => {
-  const programs = model.programs.slice(0, 3).map((p) => p.id)
-  const scope = {
-    dateStart: "2026-01-02T00:00:00Z",
-    dateEnd: "2026-01-12T00:00:00Z",
-    programs,
-    mediaTypes: ["voice", "chat", "email", "message"] as const
-  }
-
-  it("estimate returns the exact in-scope count and the quota figures", async () => {
-    const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
-    const e = await run(requestApi("job.estimate", { ...scope, mediaTypes: ["Call", "Chat", "Email", "Message"] })) as Record<string, any>
-    expect(e["interactionCount"]).toBe(expected.total)
-    expect(expected.total).toBeGreaterThan(50)
-    expect(e["quota"]).toMatchObject({ freeQuota: 2_000, free: Math.min(2_000, expected.total), billable: Math.max(0, expected.total - 2_000) })
+  beforeAll(async () => {
+    daemon = await startSeededDaemon(settings, seed, model)
   })
 
-  it("runs the job to completion with progress events, the results an independent computation predicts, and its export", async () => {
-    const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
-    const events: Array<{ type: string; job: Job }> = []
-    const nats = await run(Effect.gen(function*() { return yield* Nats }))
-    const sub = nats.nc.subscribe(nats.names.evt("job.life-1"), { callback: (_e, m) => void events.push(m.json()) })
-
-    await run(publishCommand("job.create", { ...scope, name: "life 1", jobId: "life-1", commandId: "c-life-1", createdBy: "test" }))
-    const job = await waitStatus("life-1", ["Completed", "Failed"])
-    sub.unsubscribe()
-
-    // Counts, export (byte for byte), every block's final topics, no duplicate rows.
-    await expectUndisturbedOutcome(run, job, expected, model)
-    expect(expected.counts.updated).toBeGreaterThan(0)
-    expect(expected.counts.failed).toBeGreaterThan(0)
-    expect(job.percentComplete).toBe(100)
-    expect(job.modelRevision).toBe(1)
-
-    const types = events.map((e) => e.type)
-    expect(types).toContain("created")
-    expect(types).toContain("started")
-    expect(types.at(-1)).toBe("completed")
-    const progress = events.filter((e) => e.type === "progress").map((e) => e.job.processedInteractionsCount)
-    expect(progress.length).toBeGreaterThanOrEqual(Math.floor(expected.total / 37))
-    expect([...progress].sort((a, b) => a - b)).toEqual(progress)
+  afterAll(async () => {
+    await daemon?.dispose()
   })
 
-  it("re-running the same scope as a new job changes nothing more and finds the same failures (idempotent rules)", async () => {
-    await run(publishCommand("job.create", { ...scope, name: "life 2", jobId: "life-2", createdBy: "test" }))
-    const job = await waitStatus("life-2", ["Completed", "Failed"])
-    const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
-    expect(job.jobStatus).toBe("Completed")
-    expect(job.updatedInteractionsCount).toBe(0)
-    expect(job.failedInteractionsCount).toBe(expected.counts.failed)
-    expect(job.unchangedInteractionsCount).toBe(expected.total - expected.counts.failed)
-  })
+  describe("a reprocessing job end to end (real NATS and ClickHouse)", () => {
+    const programs = model.programs.slice(0, 3).map((p) => p.id)
+    const scope = {
+      dateStart: "2026-01-02T00:00:00Z",
+      dateEnd: "2026-01-12T00:00:00Z",
+      programs,
+      mediaTypes: ["voice", "chat", "email", "message"] as const
+    }
 
-  it("reads a job back with its media types as they were given, and lists jobs as Genesys pages them", async () => {
-    await run(publishCommand("job.create", { ...scope, mediaTypes: ["Call", "chat", "Email"], name: "Spelled as given", jobId: "life-3" }))
-    const job = await waitStatus("life-3", ["Completed", "Failed"])
-    expect(job.mediaTypes).toEqual(["Call", "chat", "Email"])
-    const stored = await run(Effect.gen(function*() { return yield* (yield* JobRepo).get("life-3") }))
-    expect(Option.getOrThrow(stored).mediaTypes).toEqual(["voice", "chat", "email"])
+    it("estimate returns the exact in-scope count and the quota figures", async () => {
+      const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
+      const e = await run(requestApi("job.estimate", { ...scope, mediaTypes: ["Call", "Chat", "Email", "Message"] })) as Record<string, any>
+      expect(e["interactionCount"]).toBe(expected.total)
+      expect(expected.total).toBeGreaterThan(50)
+      expect(e["quota"]).toMatchObject({ freeQuota: 2_000, free: Math.min(2_000, expected.total), billable: Math.max(0, expected.total - 2_000) })
+    })
 
-    // Newest first by default, in pages; `jobs` repeats the page for first-version clients.
-    const first = await run(requestApi("job.list", { pageSize: 2 })) as Record<string, any>
-    expect(first).toMatchObject({ pageSize: 2, pageNumber: 1, pageCount: 2, total: 3, queueTotal: 0 })
-    expect(first["entities"].map((j: Job) => j.id)).toEqual(["life-3", "life-2"])
-    expect(first["jobs"]).toEqual(first["entities"])
-    const second = await run(requestApi("job.list", { pageSize: 2, pageNumber: 2 })) as Record<string, any>
-    expect(second["entities"].map((j: Job) => j.id)).toEqual(["life-1"])
-    const oldest = await run(requestApi("job.list", { sortOrder: "asc", name: "LIFE" })) as Record<string, any>
-    expect(oldest["entities"].map((j: Job) => j.id)).toEqual(["life-1", "life-2"])
-    expect(oldest["entities"][0]["writeVersion"]).toBeUndefined()
-  })
+    it("runs the job to completion with progress events, the results an independent computation predicts, and its export", async () => {
+      const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
+      const events: Array<{ type: string; job: Job }> = []
+      const nats = await run(Effect.gen(function*() { return yield* Nats }))
+      const sub = nats.nc.subscribe(nats.names.evt("job.life-1"), { callback: (_e, m) => void events.push(m.json()) })
 
-  it("lists jobs, and deletes a completed job with its results and export", async () => {
-    const list = await run(requestApi("job.list", {})) as { jobs: Array<Job> }
-    expect(list.jobs.map((j) => j.id)).toEqual(expect.arrayContaining(["life-1", "life-2"]))
-    await run(publishCommand("job.delete", { jobId: "life-2" }))
-    await eventually(async () => (await getJob("life-2").then(() => undefined, () => true)), 30_000, "life-2 deleted")
-    const exported = await run(getExport("life-2.csv"))
-    expect(Option.isNone(exported)).toBe(true)
-    const err = await run(Effect.flip(requestApi("job.get", { jobId: "life-2" }))) as { code: number }
-    expect(err.code).toBe(404)
-  })
+      await run(publishCommand("job.create", { ...scope, name: "life 1", jobId: "life-1", commandId: "c-life-1", createdBy: "test" }))
+      const job = await waitStatus("life-1", ["Completed", "Failed"])
+      sub.unsubscribe()
 
-  it("cancels a queued job at once and a running one at its next page", async () => {
+      // Counts, export (byte for byte), every block's final topics, no duplicate rows.
+      await expectUndisturbedOutcome(run, job, expected, model)
+      expect(expected.counts.updated).toBeGreaterThan(0)
+      expect(expected.counts.failed).toBeGreaterThan(0)
+      expect(job.percentComplete).toBe(100)
+      expect(job.modelRevision).toBe(1)
+
+      const types = events.map((e) => e.type)
+      expect(types).toContain("created")
+      expect(types).toContain("started")
+      expect(types.at(-1)).toBe("completed")
+      const progress = events.filter((e) => e.type === "progress").map((e) => e.job.processedInteractionsCount)
+      expect(progress.length).toBeGreaterThanOrEqual(Math.floor(expected.total / 37))
+      expect([...progress].sort((a, b) => a - b)).toEqual(progress)
+    })
+
+    it("re-running the same scope as a new job changes nothing more and finds the same failures (idempotent rules)", async () => {
+      await run(publishCommand("job.create", { ...scope, name: "life 2", jobId: "life-2", createdBy: "test" }))
+      const job = await waitStatus("life-2", ["Completed", "Failed"])
+      const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
+      expect(job.jobStatus).toBe("Completed")
+      expect(job.updatedInteractionsCount).toBe(0)
+      expect(job.failedInteractionsCount).toBe(expected.counts.failed)
+      expect(job.unchangedInteractionsCount).toBe(expected.total - expected.counts.failed)
+    })
+
+    it("reads a job back with its media types as they were given, and lists jobs as Genesys pages them", async () => {
+      await run(publishCommand("job.create", { ...scope, mediaTypes: ["Call", "chat", "Email"], name: "Spelled as given", jobId: "life-3" }))
+      const job = await waitStatus("life-3", ["Completed", "Failed"])
+      expect(job.mediaTypes).toEqual(["Call", "chat", "Email"])
+      const stored = await run(Effect.gen(function*() { return yield* (yield* JobRepo).get("life-3") }))
+      expect(Option.getOrThrow(stored).mediaTypes).toEqual(["voice", "chat", "email"])
+
+      // Newest first by default, in pages; `jobs` repeats the page for first-version clients.
+      const first = await run(requestApi("job.list", { pageSize: 2 })) as Record<string, any>
+      expect(first).toMatchObject({ pageSize: 2, pageNumber: 1, pageCount: 2, total: 3, queueTotal: 0 })
+      expect(first["entities"].map((j: Job) => j.id)).toEqual(["life-3", "life-2"])
+      expect(first["jobs"]).toEqual(first["entities"])
+      const second = await run(requestApi("job.list", { pageSize: 2, pageNumber: 2 })) as Record<string, any>
+      expect(second["entities"].map((j: Job) => j.id)).toEqual(["life-1"])
+      const oldest = await run(requestApi("job.list", { sortOrder: "asc", name: "LIFE" })) as Record<string, any>
+      expect(oldest["entities"].map((j: Job) => j.id)).toEqual(["life-1", "life-2"])
+      expect(oldest["entities"][0]["writeVersion"]).toBeUndefined()
+    })
+
+    it("lists jobs, and deletes a completed job with its results and export", async () => {
+      const list = await run(requestApi("job.list", {})) as { jobs: Array<Job> }
+      expect(list.jobs.map((j) => j.id)).toEqual(expect.arrayContaining(["life-1", "life-2"]))
+      await run(publishCommand("job.delete", { jobId: "life-2" }))
+      await eventually(async () => (await getJob("life-2").then(() => undefined, () => true)), 30_000, "life-2 deleted")
+      const exported = await run(getExport("life-2.csv"))
+      expect(Option.isNone(exported)).toBe(true)
+      const err = await run(Effect.flip(requestApi("job.get", { jobId: "life-2" }))) as { code: number }
+      expect(err.code).toBe(404)
+    })
+
+    it("cancels a queued job at once and a running one at its next page", async () => {
     // Two jobs: the first runs (one at a time), the second waits in the queue.
-    const wide = { ...scope, dateStart: "2026-01-01T00:00:00Z", dateEnd: "2026-01-15T00:00:00Z", mediaTypes: ["voice", "chat", "email", "message", "callback"] }
-    await run(publishCommand("job.create", { ...wide, name: "running", jobId: "run-1" }))
-    await run(publishCommand("job.create", { ...wide, name: "queued", jobId: "queue-1" }))
-    const queued = await eventually(async () => {
-      const j = await getJob("queue-1").catch(() => undefined)
-      return j && j.jobStatus === "Queued" && j.queueOrder >= 1 ? j : undefined
-    }, 30_000, "queue-1 queued")
-    expect(queued.queueOrder).toBe(1)
-    await run(publishCommand("job.cancel", { jobId: "queue-1" }))
-    await run(publishCommand("job.cancel", { jobId: "run-1" }))
-    const q = await waitStatus("queue-1", ["Cancelled"])
-    expect(q.processedInteractionsCount).toBe(0)
-    const r = await waitStatus("run-1", ["Cancelled", "Completed"])
-    // Either it was stopped mid-way or it had already finished: never Failed, and counts add up.
-    expect(r.processedInteractionsCount).toBe(r.updatedInteractionsCount + r.unchangedInteractionsCount + r.failedInteractionsCount)
-    const err = await run(Effect.flip(requestApi("job.export", { jobId: "queue-1" }))) as { code: number; message: string }
-    expect(err.code).toBe(409)
-    expect(err.message).toContain("once the job is Completed")
+      const wide = { ...scope, dateStart: "2026-01-01T00:00:00Z", dateEnd: "2026-01-15T00:00:00Z", mediaTypes: ["voice", "chat", "email", "message", "callback"] }
+      await run(publishCommand("job.create", { ...wide, name: "running", jobId: "run-1" }))
+      await run(publishCommand("job.create", { ...wide, name: "queued", jobId: "queue-1" }))
+      const queued = await eventually(async () => {
+        const j = await getJob("queue-1").catch(() => undefined)
+        return j && j.jobStatus === "Queued" && j.queueOrder >= 1 ? j : undefined
+      }, 30_000, "queue-1 queued")
+      expect(queued.queueOrder).toBe(1)
+      await run(publishCommand("job.cancel", { jobId: "queue-1" }))
+      await run(publishCommand("job.cancel", { jobId: "run-1" }))
+      const q = await waitStatus("queue-1", ["Cancelled"])
+      expect(q.processedInteractionsCount).toBe(0)
+      const r = await waitStatus("run-1", ["Cancelled", "Completed"])
+      // Either it was stopped mid-way or it had already finished: never Failed, and counts add up.
+      expect(r.processedInteractionsCount).toBe(r.updatedInteractionsCount + r.unchangedInteractionsCount + r.failedInteractionsCount)
+      const err = await run(Effect.flip(requestApi("job.export", { jobId: "queue-1" }))) as { code: number; message: string }
+      expect(err.code).toBe(409)
+      expect(err.message).toContain("once the job is Completed")
+    })
   })
 })

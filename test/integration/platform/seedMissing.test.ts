@@ -25,7 +25,7 @@ const everything: Scope = {
   mediaTypes: [...MediaTypes]
 }
 
-layer(testStoreLayer("seed-missing"))("seedStore with a missing share", (it) => {
+layer(testStoreLayer("seed-missing", "embedded"))("seedStore with a missing share", (it) => {
   it.effect("writes every interaction but the missing text ones", () =>
     Effect.gen(function*() {
       assert.isAbove(missing.length, 20)

@@ -1,8 +1,6 @@
 import { Effect, Option, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
-import type { RecoveryRun } from "../../../src/domain/recovery.ts"
-import { requestApi } from "../../../src/nats/Service.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { RecoveryRepo } from "../../../src/repos/RecoveryRepo.ts"
 import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
@@ -10,145 +8,145 @@ import { isMissingInteraction } from "../../../src/seed/missing.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
-import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { backends } from "../../helpers/clickhouse.ts"
+import { recoveryRunEnded, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 // Two weeks of data; each test recovers its own days so they do not see each other's work.
 const seed = { seed: 33, count: 800, from: "2026-02-01T00:00:00Z", to: "2026-02-15T00:00:00Z" }
 const missingShare = 0.2
 const model = exampleModel()
-let sim: Awaited<ReturnType<typeof startSim>>
-let daemon: TestDaemon
-let malformed = false
 
-const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
-const waitRun = (runId: string) =>
-  eventually(async () => {
-    const r = await run(requestApi("recovery.get", { runId }).pipe(Effect.option))
-    return r._tag === "Some" && ["Completed", "Failed"].includes((r.value as RecoveryRun).status) ? r.value as RecoveryRun : undefined
-  }, 150_000, `recovery run ${runId}`)
+describe.each(backends)("store on %s", (backend) => {
+  let sim: Awaited<ReturnType<typeof startSim>>
+  let daemon: TestDaemon
+  let malformed = false
 
-const all = [...generateInteractions(seed)]
-const missingIn = (from: string, to: string) =>
-  all.filter((i) => isMissingInteraction(i, seed.seed, missingShare) && i.startTime >= from && i.startTime < to)
-const storeHas = (ids: ReadonlyArray<string>) => run(Effect.gen(function*() { return yield* (yield* InteractionStore).idsIn(ids) }))
+  const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
+  const waitRun = (runId: string) => recoveryRunEnded(daemon, runId, 150_000)
 
-beforeAll(async () => {
-  sim = await startSim({
-    ...seed,
-    missingShare,
-    clientId: "c",
-    clientSecret: "s",
-    mutateResponse: (route, body) =>
-      malformed && route === "recordingmetadata" && Array.isArray(body) ? body.map((m) => ({ ...m, id: 42 })) : body
-  })
-  daemon = await startDaemon({
-    ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("recfaults") }),
-    platform: {
-      apiUrl: sim.url,
-      loginUrl: sim.url,
+  const all = [...generateInteractions(seed)]
+  const missingIn = (from: string, to: string) =>
+    all.filter((i) => isMissingInteraction(i, seed.seed, missingShare) && i.startTime >= from && i.startTime < to)
+  const storeHas = (ids: ReadonlyArray<string>) => run(Effect.gen(function*() { return yield* (yield* InteractionStore).idsIn(ids) }))
+
+  beforeAll(async () => {
+    sim = await startSim({
+      ...seed,
+      missingShare,
       clientId: "c",
-      clientSecret: Redacted.make("s"),
-      pageSize: 50,
-      rateLimit: 400,
-      timeoutMs: 2_000,
-      maxRetries: 8,
-      pagingLimit: 100_000
-    }
-  })
-  await run(seedStore({ ...seed, missingShare }))
-  await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(model, "test") }))
-}, 120_000)
+      clientSecret: "s",
+      mutateResponse: (route, body) =>
+        malformed && route === "recordingmetadata" && Array.isArray(body) ? body.map((m) => ({ ...m, id: 42 })) : body
+    })
+    daemon = await startDaemon({
+      ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("recfaults"), backend }),
+      platform: {
+        apiUrl: sim.url,
+        loginUrl: sim.url,
+        clientId: "c",
+        clientSecret: Redacted.make("s"),
+        pageSize: 50,
+        rateLimit: 400,
+        timeoutMs: 2_000,
+        maxRetries: 8,
+        pagingLimit: 100_000
+      }
+    })
+    await run(seedStore({ ...seed, missingShare }))
+    await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(model, "test") }))
+  }, 120_000)
 
-afterAll(async () => {
-  await daemon?.dispose()
-  await sim?.stop()
-})
-
-describe("recovery under platform faults", () => {
-  it("429 storms, 5xx, slow answers and expired tokens: the same exact result", { timeout: 180_000 }, async () => {
-    const from = "2026-02-01T00:00:00.000Z"
-    const to = "2026-02-04T00:00:00.000Z"
-    const expected = missingIn(from, to)
-    expect(expected.length).toBeGreaterThan(10)
-    sim.configure({ errorRate: 0.15, rateLimit: 40, latencyMs: 5, jitterMs: 5, tokenTtlSeconds: 1 })
-    sim.resetStats()
-    await run(publishCommand("recovery.run", { runId: "faulty", from, to }))
-    sim.expireTokens()
-    const r = await waitRun("faulty")
-    sim.configure({ errorRate: 0, rateLimit: 0, latencyMs: 0, jitterMs: 0, tokenTtlSeconds: 86_400 })
-    expect(r.errorMessage).toBeUndefined()
-    expect(r.totals).toMatchObject({ missing: expected.length, recovered: expected.length, failed: 0, pending: 0 })
-    expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
-    const stats = sim.stats()
-    expect(stats.errors + stats.throttled).toBeGreaterThan(0)
-    // The client never came back before a Retry-After ran out.
-    expect(stats.earlyAfterThrottle).toBe(0)
+  afterAll(async () => {
+    await daemon?.dispose()
+    await sim?.stop()
   })
 
-  it("content not ready (202) is pending, and the next run picks it up", { timeout: 120_000 }, async () => {
-    const from = "2026-02-05T00:00:00.000Z"
-    const to = "2026-02-07T00:00:00.000Z"
-    const expected = missingIn(from, to)
-    expect(expected.length).toBeGreaterThan(5)
-    sim.configure({ notReady: 1 })
-    await run(publishCommand("recovery.run", { runId: "not-ready-1", from, to }))
-    const first = await waitRun("not-ready-1")
-    expect(first.status).toBe("Completed")
-    expect(first.totals).toMatchObject({ missing: expected.length, pending: expected.length, recovered: 0 })
-    expect(await storeHas(expected.map((i) => i.id))).toEqual([])
-    // A later run over ANOTHER period retries the pending ones.
-    await run(publishCommand("recovery.run", { runId: "not-ready-2", from: "2026-02-10T00:00:00Z", to: "2026-02-10T01:00:00Z" }))
-    const second = await waitRun("not-ready-2")
-    expect(second.retriedPending).toBe(expected.length)
-    // A conversation with several recordings meets a 202 once per recording: it may take a run more.
-    let recovered = second.totals.recovered
-    let pending = second.totals.pending
-    for (let k = 3; pending > 0 && k < 6; k++) {
-      await run(publishCommand("recovery.run", { runId: `not-ready-${k}`, from: "2026-02-10T00:00:00Z", to: "2026-02-10T01:00:00Z" }))
-      const next = await waitRun(`not-ready-${k}`)
-      recovered += next.totals.recovered
-      pending = next.totals.pending
-    }
-    sim.configure({ notReady: 0 })
-    expect(pending).toBe(0)
-    expect(recovered).toBe(expected.length)
-    expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
-  })
+  describe("recovery under platform faults", () => {
+    it("429 storms, 5xx, slow answers and expired tokens: the same exact result", { timeout: 180_000 }, async () => {
+      const from = "2026-02-01T00:00:00.000Z"
+      const to = "2026-02-04T00:00:00.000Z"
+      const expected = missingIn(from, to)
+      expect(expected.length).toBeGreaterThan(10)
+      sim.configure({ errorRate: 0.15, rateLimit: 40, latencyMs: 5, jitterMs: 5, tokenTtlSeconds: 1 })
+      sim.resetStats()
+      await run(publishCommand("recovery.run", { runId: "faulty", from, to }))
+      sim.expireTokens()
+      const r = await waitRun("faulty")
+      sim.configure({ errorRate: 0, rateLimit: 0, latencyMs: 0, jitterMs: 0, tokenTtlSeconds: 86_400 })
+      expect(r.errorMessage).toBeUndefined()
+      expect(r.totals).toMatchObject({ missing: expected.length, recovered: expected.length, failed: 0, pending: 0 })
+      expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
+      const stats = sim.stats()
+      expect(stats.errors + stats.throttled).toBeGreaterThan(0)
+      // The client never came back before a Retry-After ran out.
+      expect(stats.earlyAfterThrottle).toBe(0)
+    })
 
-  it("a malformed platform answer fails the run, naming the field; the watermark does not move", { timeout: 120_000 }, async () => {
-    malformed = true
-    const before = await run(Effect.gen(function*() { return yield* (yield* RecoveryRepo).watermark() }))
-    // Before the failure, nothing of the period was missing-and-recovered: it is all still missing.
-    expect(await storeHas(missingIn("2026-02-08T00:00:00.000Z", "2026-02-09T00:00:00.000Z").map((i) => i.id))).toEqual([])
-    await run(publishCommand("recovery.run", { runId: "broken", from: "2026-02-08T00:00:00Z", to: "2026-02-09T00:00:00Z" }))
-    const r = await waitRun("broken")
-    malformed = false
-    expect(r.status).toBe("Failed")
-    expect(r.errorMessage).toContain("[0].id: Expected string, got 42")
-    const after = await run(Effect.gen(function*() { return yield* (yield* RecoveryRepo).watermark() }))
-    expect(Option.getOrUndefined(after)).toEqual(Option.getOrUndefined(before))
-    // Nothing half-written: the conversations of the failed run are still missing, and a clean rerun brings them all.
-    await run(publishCommand("recovery.run", { runId: "fixed", from: "2026-02-08T00:00:00Z", to: "2026-02-09T00:00:00Z" }))
-    const fixed = await waitRun("fixed")
-    const expected = missingIn("2026-02-08T00:00:00.000Z", "2026-02-09T00:00:00.000Z")
-    expect(fixed.status).toBe("Completed")
-    expect(fixed.totals.missing).toBe(expected.length)
-    expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
-  })
+    it("content not ready (202) is pending, and the next run picks it up", { timeout: 120_000 }, async () => {
+      const from = "2026-02-05T00:00:00.000Z"
+      const to = "2026-02-07T00:00:00.000Z"
+      const expected = missingIn(from, to)
+      expect(expected.length).toBeGreaterThan(5)
+      sim.configure({ notReady: 1 })
+      await run(publishCommand("recovery.run", { runId: "not-ready-1", from, to }))
+      const first = await waitRun("not-ready-1")
+      expect(first.status).toBe("Completed")
+      expect(first.totals).toMatchObject({ missing: expected.length, pending: expected.length, recovered: 0 })
+      expect(await storeHas(expected.map((i) => i.id))).toEqual([])
+      // A later run over ANOTHER period retries the pending ones.
+      await run(publishCommand("recovery.run", { runId: "not-ready-2", from: "2026-02-10T00:00:00Z", to: "2026-02-10T01:00:00Z" }))
+      const second = await waitRun("not-ready-2")
+      expect(second.retriedPending).toBe(expected.length)
+      // A conversation with several recordings meets a 202 once per recording: it may take a run more.
+      let recovered = second.totals.recovered
+      let pending = second.totals.pending
+      for (let k = 3; pending > 0 && k < 6; k++) {
+        await run(publishCommand("recovery.run", { runId: `not-ready-${k}`, from: "2026-02-10T00:00:00Z", to: "2026-02-10T01:00:00Z" }))
+        const next = await waitRun(`not-ready-${k}`)
+        recovered += next.totals.recovered
+        pending = next.totals.pending
+      }
+      sim.configure({ notReady: 0 })
+      expect(pending).toBe(0)
+      expect(recovered).toBe(expected.length)
+      expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
+    })
 
-  it("an automatic run advances the watermark only when it succeeds", { timeout: 120_000 }, async () => {
-    // The automatic period ends at now − settle: the simulated data is long past, so there is nothing to find,
-    // but the run succeeds and the watermark moves to the end of its period.
-    await run(publishCommand("recovery.run", { runId: "auto-1" }))
-    const r = await waitRun("auto-1")
-    expect(r.status).toBe("Completed")
-    expect(r.trigger).toBe("automatic")
-    const mark = Option.getOrThrow(await run(Effect.gen(function*() { return yield* (yield* RecoveryRepo).watermark() })))
-    expect(mark).toMatchObject({ at: r.to, runId: "auto-1" })
-    // The next automatic run starts where the last one ended.
-    await run(publishCommand("recovery.run", { runId: "auto-2" }))
-    const r2 = await waitRun("auto-2").catch(() => undefined)
-    if (r2 !== undefined) expect(r2.from).toBe(r.to)
+    it("a malformed platform answer fails the run, naming the field; the watermark does not move", { timeout: 120_000 }, async () => {
+      malformed = true
+      const before = await run(Effect.gen(function*() { return yield* (yield* RecoveryRepo).watermark() }))
+      // Before the failure, nothing of the period was missing-and-recovered: it is all still missing.
+      expect(await storeHas(missingIn("2026-02-08T00:00:00.000Z", "2026-02-09T00:00:00.000Z").map((i) => i.id))).toEqual([])
+      await run(publishCommand("recovery.run", { runId: "broken", from: "2026-02-08T00:00:00Z", to: "2026-02-09T00:00:00Z" }))
+      const r = await waitRun("broken")
+      malformed = false
+      expect(r.status).toBe("Failed")
+      expect(r.errorMessage).toContain("[0].id: Expected string, got 42")
+      const after = await run(Effect.gen(function*() { return yield* (yield* RecoveryRepo).watermark() }))
+      expect(Option.getOrUndefined(after)).toEqual(Option.getOrUndefined(before))
+      // Nothing half-written: the conversations of the failed run are still missing, and a clean rerun brings them all.
+      await run(publishCommand("recovery.run", { runId: "fixed", from: "2026-02-08T00:00:00Z", to: "2026-02-09T00:00:00Z" }))
+      const fixed = await waitRun("fixed")
+      const expected = missingIn("2026-02-08T00:00:00.000Z", "2026-02-09T00:00:00.000Z")
+      expect(fixed.status).toBe("Completed")
+      expect(fixed.totals.missing).toBe(expected.length)
+      expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
+    })
+
+    it("an automatic run advances the watermark only when it succeeds", { timeout: 120_000 }, async () => {
+      // The automatic period ends at now − settle: the simulated data is long past, so there is nothing to find,
+      // but the run succeeds and the watermark moves to the end of its period.
+      await run(publishCommand("recovery.run", { runId: "auto-1" }))
+      const r = await waitRun("auto-1")
+      expect(r.status).toBe("Completed")
+      expect(r.trigger).toBe("automatic")
+      const mark = Option.getOrThrow(await run(Effect.gen(function*() { return yield* (yield* RecoveryRepo).watermark() })))
+      expect(mark).toMatchObject({ at: r.to, runId: "auto-1" })
+      // The next automatic run starts where the last one ended.
+      await run(publishCommand("recovery.run", { runId: "auto-2" }))
+      const r2 = await waitRun("auto-2").catch(() => undefined)
+      if (r2 !== undefined) expect(r2.from).toBe(r.to)
+    })
   })
 })

@@ -1,9 +1,11 @@
-/** ClickHouse settings from the environment, and the embedded store they lead to. */
+/** ClickHouse settings from the environment, and the store they lead to: embedded, or a server. */
 import { existsSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Redacted } from "effect"
 import { ClickHouse } from "../../../src/store/ClickHouse.ts"
 import { ClickHouseSettingsConfig, embeddedPath } from "../../../src/store/ClickHouseConfig.ts"
+import { freePort } from "../../../src/process/childServer.ts"
+import { testClickHouseUrl, uniqueDatabase } from "../../helpers/clickhouse.ts"
 import { tempDataDir } from "./storeTestLayer.ts"
 
 const dataDir = tempDataDir("config")
@@ -56,5 +58,43 @@ describe("ClickHouseSettingsConfig", () => {
       assert.strictEqual(database, "cfg")
       assert.isTrue(embedded)
       assert.isTrue(existsSync(`${dataDir}/clickhouse`))
+    }))
+
+  it.effect("layerConfig reaches a server at CLICKHOUSE_URL and keeps nothing on disk", () =>
+    Effect.gen(function*() {
+      const serverDataDir = `${dataDir}/unused`
+      const database = uniqueDatabase("cfg")
+      const layer = ClickHouse.layerConfig.pipe(
+        Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord({
+          CLICKHOUSE_URL: testClickHouseUrl(),
+          CLICKHOUSE_DATABASE: database,
+          REWIND_DATA_DIR: serverDataDir
+        })))
+      )
+      const tables = yield* Effect.gen(function*() {
+        const { client, embedded } = yield* ClickHouse
+        assert.isFalse(embedded)
+        const rs = yield* Effect.promise(() => client.query({ query: "SELECT count() AS n FROM system.tables WHERE database = {db:String}", query_params: { db: database }, format: "JSONEachRow" }))
+        return (yield* Effect.promise(() => rs.json<{ n: number }>()))[0]!.n
+      }).pipe(Effect.provide(layer))
+      assert.isAbove(tables, 5, "migrated")
+      assert.isFalse(existsSync(serverDataDir))
+    }))
+
+  it.effect("a server that does not answer fails the start, naming its origin and never the password", () =>
+    Effect.gen(function*() {
+      const port = yield* Effect.promise(() => freePort())
+      const error = yield* Effect.flip(
+        Effect.scoped(Layer.build(ClickHouse.layer({
+          url: `http://rewind:url-s3cret@127.0.0.1:${port}`,
+          user: "rewind",
+          password: Redacted.make("s3cret"),
+          database: "rewind",
+          dataDir
+        })))
+      )
+      assert.strictEqual(error._tag, "StoreError")
+      assert.include(error.message, `cannot reach ClickHouse at http://127.0.0.1:${port}`)
+      assert.notInclude(error.message, "s3cret")
     }))
 })

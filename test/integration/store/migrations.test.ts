@@ -5,26 +5,30 @@ import { appliedMigrations, migrate, migrations } from "../../../src/store/migra
 import { selectRows } from "../../../src/store/sql.ts"
 import { UsageStore } from "../../../src/store/UsageStore.ts"
 import { storeLayer } from "../../../src/store/layer.ts"
+import { backends } from "../../helpers/clickhouse.ts"
 import { tempDataDir, testSettings } from "./storeTestLayer.ts"
 
-const settings = testSettings(tempDataDir("migrations"))
 const allVersions = migrations.map((m) => m.version)
-
-/** Build the store layer, run `f`, release it (closes the client). Same path every time. */
-const withStore = <A, E>(f: Effect.Effect<A, E, ClickHouse | UsageStore>) =>
-  Effect.scoped(Layer.build(storeLayer(settings)).pipe(Effect.flatMap((ctx) => Effect.provide(f, ctx))))
 
 describe("migrations", () => {
   it("migration versions are unique and ascending", () => {
     assert.deepStrictEqual(allVersions, [...new Set(allVersions)].sort((a, b) => a - b))
   })
+})
 
-  it.effect("apply at start, are recorded, and are idempotent across restarts on the same path", () =>
+describe.each(backends)("store on %s", (backend) => {
+  const settings = testSettings(backend, tempDataDir("migrations"))
+
+  /** Build the store layer, run `f`, release it (closes the client). Same path or database every time. */
+  const withStore = <A, E>(f: Effect.Effect<A, E, ClickHouse | UsageStore>) =>
+    Effect.scoped(Layer.build(storeLayer(settings)).pipe(Effect.flatMap((ctx) => Effect.provide(f, ctx))))
+
+  it.effect("apply at start, are recorded, and are idempotent across restarts on the same data", () =>
     Effect.gen(function*() {
       // First start: everything is applied and recorded; some data is written.
       yield* withStore(Effect.gen(function*() {
         const { client, database, embedded } = yield* ClickHouse
-        assert.isTrue(embedded)
+        assert.strictEqual(embedded, backend === "embedded")
         assert.deepStrictEqual(yield* appliedMigrations(client, database), allVersions)
         const tables = yield* selectRows<[string]>(
           client,
@@ -32,6 +36,8 @@ describe("migrations", () => {
           "SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name",
           { db: database }
         )
+        const engine = yield* selectRows<[string]>(client, "test", "SELECT engine FROM system.databases WHERE name = {db:String}", { db: database })
+        assert.deepStrictEqual(engine, [["Atomic"]])
         assert.deepStrictEqual(tables.map((r) => r[0]), [
           "block_topic_history",
           "block_topic_history_mv",
