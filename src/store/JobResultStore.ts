@@ -29,7 +29,8 @@ export interface OutcomeCounts {
 }
 
 export class JobResultStore extends Context.Service<JobResultStore, {
-  write(rows: ReadonlyArray<JobResultRow>): Effect.Effect<void, StoreError>
+  /** Idempotent on replay; with `dedupToken` (the batch's identity) a replay is not even stored again. */
+  write(rows: ReadonlyArray<JobResultRow>, dedupToken?: string): Effect.Effect<void, StoreError>
   /**
    * Impacted interactions (outcome 'updated') with their new topics, ordered by interactionId,
    * deduped; read in pages of `pageSize` interactions of the job (keyset on interaction_id,
@@ -46,7 +47,7 @@ export class JobResultStore extends Context.Service<JobResultStore, {
       const { client, database } = yield* ClickHouse
       const t = tableNames(database)
 
-      const write = Effect.fn("JobResultStore.write")(function*(rows: ReadonlyArray<JobResultRow>) {
+      const write = Effect.fn("JobResultStore.write")(function*(rows: ReadonlyArray<JobResultRow>, dedupToken?: string) {
         if (rows.length === 0) return
         const at = nowCh()
         yield* insertRows(
@@ -54,7 +55,8 @@ export class JobResultStore extends Context.Service<JobResultStore, {
           "JobResultStore.write",
           t.jobResults,
           ["job_id", "interaction_id", "outcome", "new_topics", "processed_at"],
-          rows.map((r) => [r.jobId, r.interactionId, r.outcome, r.newTopics, at])
+          rows.map((r) => [r.jobId, r.interactionId, r.outcome, r.newTopics, at]),
+          dedupToken
         )
       })
 

@@ -20,8 +20,11 @@ export interface BlockTopicChange {
 }
 
 export class TopicWriter extends Context.Service<TopicWriter, {
-  /** Write one batch of block topic changes made by a job at `version`. Idempotent on replay. */
-  write(jobId: string, version: number, changes: ReadonlyArray<BlockTopicChange>): Effect.Effect<void, StoreError>
+  /**
+   * Write one batch of block topic changes made by a job at `version`. Idempotent on replay; with
+   * `dedupToken` (the batch's identity) a replay is not even stored again.
+   */
+  write(jobId: string, version: number, changes: ReadonlyArray<BlockTopicChange>, dedupToken?: string): Effect.Effect<void, StoreError>
 }>()("rewind/store/TopicWriter") {
   static readonly layer: Layer.Layer<TopicWriter, never, ClickHouse> = Layer.effect(
     TopicWriter,
@@ -30,7 +33,7 @@ export class TopicWriter extends Context.Service<TopicWriter, {
       const t = tableNames(database)
 
       const write = Effect.fn("TopicWriter.write")(
-        function*(jobId: string, version: number, changes: ReadonlyArray<BlockTopicChange>) {
+        function*(jobId: string, version: number, changes: ReadonlyArray<BlockTopicChange>, dedupToken?: string) {
           const topics: Array<ReadonlyArray<unknown>> = []
           for (const { key, added, removed } of changes) {
             const k = [key.interactionId, key.transcriptId, key.blockIndex] as const
@@ -38,7 +41,7 @@ export class TopicWriter extends Context.Service<TopicWriter, {
             for (const topic of removed) topics.push([...k, topic, version, 1, jobId])
           }
           if (topics.length === 0) return
-          yield* insertRows(client, "TopicWriter.write", t.blockTopics, blockTopicColumns, topics)
+          yield* insertRows(client, "TopicWriter.write", t.blockTopics, blockTopicColumns, topics, dedupToken)
         }
       )
 

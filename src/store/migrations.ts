@@ -163,6 +163,17 @@ export const migrations: ReadonlyArray<Migration> = [
       FROM ${t.blockTopics}
       WHERE job_id != ''`
     ]
+  },
+  {
+    version: 7,
+    name: "replayed job batches dropped at insert",
+    statements: (t) => [
+      // A job's batch written again (a crash between writing and checkpointing, a redelivered
+      // work item) carries the same insert_deduplication_token: the engine drops it, so these
+      // tables hold no duplicate rows even before a merge (FINAL and plain reads agree).
+      `ALTER TABLE ${t.blockTopics} MODIFY SETTING non_replicated_deduplication_window = 100000`,
+      `ALTER TABLE ${t.jobResults} MODIFY SETTING non_replicated_deduplication_window = 100000`
+    ]
   }
 ]
 

@@ -165,13 +165,19 @@ export const command = (
     catch: fail(operation)
   }).pipe(Effect.asVoid)
 
-/** Insert rows (arrays in `columns` order) in batches of `InsertBatchRows`. */
+/**
+ * Insert rows (arrays in `columns` order) in batches of `InsertBatchRows`. With `dedupToken`
+ * (tables with `non_replicated_deduplication_window`, migration 7), an insert repeated with the
+ * same token — a page written again after a crash or a redelivery — is dropped by the engine,
+ * so the table holds no duplicate rows even before merges.
+ */
 export const insertRows = (
   client: ClickHouseClient,
   operation: string,
   table: string,
   columns: readonly [string, ...Array<string>],
-  rows: ReadonlyArray<ReadonlyArray<unknown>>
+  rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  dedupToken?: string
 ): Effect.Effect<void, StoreError> =>
   Effect.tryPromise({
     try: async (signal) => {
@@ -181,7 +187,10 @@ export const insertRows = (
           columns: [...columns],
           values: rows.slice(from, from + InsertBatchRows),
           format: "JSONCompactEachRow",
-          abort_signal: signal
+          abort_signal: signal,
+          // Always set: the embedded engine applies settings to its session (SET), so a token
+          // left by one insert would drop the next untokened one.
+          clickhouse_settings: { insert_deduplication_token: dedupToken === undefined ? "" : `${dedupToken}#${from}` }
         })
       }
     },

@@ -22,15 +22,18 @@ export const writePage = (jobId: string, version: number) =>
   Effect.fnUntraced(function*(page: DecidedPage) {
     const topics = yield* TopicWriter
     const results = yield* JobResultStore
+    // The batch's identity: a replay of it (same job, version and range) writes the same rows.
+    const first = page.interactions[0]
+    const token = first === undefined ? undefined : `${jobId}/${version}/${first.id}/${page.last.id}/${page.interactions.length}`
     if (page.changes.length > 0) {
       const rows = page.changes.reduce((n, c) => n + c.added.length + c.removed.length, 0)
-      yield* metered("block_topics", rows, topics.write(jobId, version, page.changes))
+      yield* metered("block_topics", rows, topics.write(jobId, version, page.changes, token))
     }
     if (page.results.length > 0) {
       yield* metered(
         "job_results",
         page.results.length,
-        results.write(page.results.map((r) => ({ jobId, interactionId: r.interactionId, outcome: r.outcome, newTopics: r.newTopics })))
+        results.write(page.results.map((r) => ({ jobId, interactionId: r.interactionId, outcome: r.outcome, newTopics: r.newTopics })), token)
       )
     }
     return page

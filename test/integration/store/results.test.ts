@@ -2,6 +2,7 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import type { Outcome } from "../../../src/domain/rules.ts"
+import { ClickHouse } from "../../../src/store/ClickHouse.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { JobResultStore, type JobResultRow } from "../../../src/store/JobResultStore.ts"
 import { TopicWriter } from "../../../src/store/TopicWriter.ts"
@@ -59,6 +60,34 @@ describe.each(backends)("store on %s", (backend) => {
         assert.deepStrictEqual(yield* store.outcomeCounts("job-none"), { updated: 0, unchanged: 0, failed: 0 })
         assert.deepStrictEqual(yield* impactedOf("job-none"), [])
         yield* store.write([])
+      }))
+
+    it.effect("a batch written again with its token is dropped by the engine: plain reads and FINAL agree", () =>
+      Effect.gen(function*() {
+        const store = yield* JobResultStore
+        const topics = yield* TopicWriter
+        const ch = yield* ClickHouse
+        const plainAndFinal = (table: string, jobId: string) =>
+          Effect.promise(async () => {
+            const q = async (final: string) =>
+              Number(((await (await ch.client.query({
+                query: `SELECT count() AS n FROM ${ch.database}.${table} ${final} WHERE job_id = {job:String}`,
+                query_params: { job: jobId },
+                format: "JSONEachRow"
+              })).json()) as Array<{ n: string }>)[0]!.n)
+            return { plain: await q(""), final: await q("FINAL") }
+          })
+        const rows = results("job-dedup", 600)
+        const changes = rows.slice(0, 50).map((r, k) => ({ key: { interactionId: r.interactionId, transcriptId: "tr-1", blockIndex: k }, added: ["t-a"], removed: [] }))
+        for (let replay = 0; replay < 3; replay++) {
+          // Each replay's rows carry a later processed_at: only the token says they are the same batch.
+          yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+          yield* store.write(rows.slice(0, 300), "job-dedup/1/a")
+          yield* store.write(rows.slice(300), "job-dedup/1/b")
+          yield* topics.write("job-dedup", 7, changes, "job-dedup/7/a")
+        }
+        assert.deepStrictEqual(yield* plainAndFinal("job_results", "job-dedup"), { plain: 600, final: 600 })
+        assert.deepStrictEqual(yield* plainAndFinal("block_topics", "job-dedup"), { plain: 50, final: 50 })
       }))
 
     it.effect("deleteJob removes the job's results, not other jobs' results nor the topics it applied", () =>
