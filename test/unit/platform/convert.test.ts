@@ -7,7 +7,7 @@ import {
   TranscriptFormatError
 } from "../../../src/platform/convert.ts"
 import type { AnalyticsConversation, Recording } from "../../../src/platform/genesys.ts"
-import { describeSchemaError } from "../../../src/platform/PlatformClient.ts"
+import { describeSchemaError } from "../../../src/platform/decode.ts"
 
 const conversation = (overrides: Partial<AnalyticsConversation> = {}): AnalyticsConversation => ({
   conversationId: "c-1",

@@ -1,0 +1,138 @@
+/**
+ * Paging the conversation details query (`POST /api/v2/analytics/conversations/details/query`)
+ * over a period: page after page; the interval split when a query would page past the
+ * platform's limit (or a page is refused with 400); each conversation once; only those that
+ * start in the period.
+ */
+import { Effect, Option, Stream } from "effect"
+import { HttpClientRequest } from "effect/http"
+import type { MediaType } from "../domain/media.ts"
+import { genesysMediaType, type PlatformConversation, toPlatformConversation } from "./convert.ts"
+import { decodeResponse } from "./decode.ts"
+import { type PlatformError, PlatformResponseError } from "./errors.ts"
+import { AnalyticsConversationQueryResponse, type ConversationQuery, Paths } from "./genesys.ts"
+import type { PlatformSettings } from "./PlatformConfig.ts"
+import type { Request } from "./transport.ts"
+
+export interface ConversationsOptions {
+  /** Only these media types (a segment filter on the platform, and a check here). Default: all. */
+  readonly mediaTypes?: ReadonlyArray<MediaType>
+  /** Only these conversations (a conversation filter on the platform). Default: all. */
+  readonly conversationIds?: ReadonlyArray<string>
+}
+
+interface Task {
+  readonly fromMs: number
+  readonly toMs: number
+  readonly page: number
+}
+
+/** `n` parts of the task's interval (at least 2, at most one per millisecond), from page 1. */
+const split = (task: Task, parts: number): Array<Task> => {
+  const span = task.toMs - task.fromMs
+  const n = Math.max(2, Math.min(parts, span))
+  const out: Array<Task> = []
+  for (let k = 0; k < n; k++) {
+    const fromMs = task.fromMs + Math.floor((span * k) / n)
+    const toMs = k === n - 1 ? task.toMs : task.fromMs + Math.floor((span * (k + 1)) / n)
+    if (toMs > fromMs) out.push({ fromMs, toMs, page: 1 })
+  }
+  return out
+}
+
+/** `request` sends an authenticated request to the API host. */
+export const makeConversationPaging = (
+  s: PlatformSettings,
+  request: Request
+) => {
+  const queryPage = (task: Task, mediaTypes: ReadonlyArray<MediaType> | undefined, conversationIds?: ReadonlyArray<string>) => {
+    const body: ConversationQuery = {
+      interval: `${new Date(task.fromMs).toISOString()}/${new Date(task.toMs).toISOString()}`,
+      order: "asc",
+      orderBy: "conversationStart",
+      paging: { pageSize: s.pageSize, pageNumber: task.page },
+      ...(mediaTypes === undefined ? {} : {
+        segmentFilters: [{
+          type: "or",
+          predicates: mediaTypes.map((m) => ({ type: "dimension", dimension: "mediaType", operator: "matches", value: genesysMediaType(m) }))
+        }]
+      }),
+      ...(conversationIds === undefined ? {} : {
+        conversationFilters: [{
+          type: "or",
+          predicates: conversationIds.map((id) => ({ type: "dimension", dimension: "conversationId", operator: "matches", value: id }))
+        }]
+      })
+    }
+    return request("conversations.query", () =>
+      HttpClientRequest.post(`${s.apiUrl}${Paths.detailsQuery}`).pipe(
+        HttpClientRequest.bodyJsonUnsafe(body),
+        HttpClientRequest.acceptJson
+      )).pipe(Effect.flatMap((r) => decodeResponse("conversations.query", AnalyticsConversationQueryResponse, r)))
+  }
+
+  /**
+   * The completed conversations that START in [from, to) (ISO instants), each once, in start
+   * order.
+   */
+  const conversations = (from: string, to: string, options: ConversationsOptions = {}) =>
+    Stream.suspend(() => {
+      const fromMs = Date.parse(from)
+      const toMs = Date.parse(to)
+      if (Number.isNaN(fromMs) || Number.isNaN(toMs) || toMs <= fromMs) {
+        return Stream.die(new Error(`PlatformClient.conversations: invalid period [${from}, ${to})`))
+      }
+      const wanted = options.mediaTypes === undefined ? undefined : new Set(options.mediaTypes)
+      const seen = new Set<string>()
+      /** Tasks to do, the next one last. */
+      type State = ReadonlyArray<Task>
+      const step = (tasks: State) =>
+        Effect.gen(function*() {
+          const task = tasks[tasks.length - 1]!
+          const rest = tasks.slice(0, -1)
+          const next = (more: ReadonlyArray<Task>): Option.Option<State> => {
+            const all = [...rest, ...more]
+            return all.length === 0 ? Option.none() : Option.some(all)
+          }
+          const page = yield* queryPage(task, options.mediaTypes, options.conversationIds).pipe(
+            Effect.map(Option.some),
+            // A page refused with 400 past page 1: the platform's paging limit is lower than we
+            // thought. Split the interval and start over (already emitted ids are skipped).
+            Effect.catchTag("PlatformResponseError", (e) =>
+              e.status === 400 && task.page > 1 && task.toMs - task.fromMs > 1 ? Effect.succeed(Option.none()) : Effect.fail(e))
+          )
+          if (Option.isNone(page)) return [[], next(split(task, 2).reverse())] as const
+          const { totalHits } = page.value
+          if (task.page === 1 && totalHits > s.pagingLimit) {
+            if (task.toMs - task.fromMs <= 1) {
+              return yield* new PlatformResponseError({
+                message: `conversations.query: ${totalHits} conversations touch one millisecond (${new Date(task.fromMs).toISOString()}), ` +
+                  `more than the platform pages (${s.pagingLimit})`,
+                endpoint: "conversations.query",
+                status: 400
+              })
+            }
+            const parts = Math.ceil(totalHits / Math.max(1, Math.floor(s.pagingLimit * 0.8)))
+            return [[], next(split(task, parts).reverse())] as const
+          }
+          const received = page.value.conversations ?? []
+          const out: Array<PlatformConversation> = []
+          for (const c of received) {
+            const startMs = Date.parse(c.conversationStart)
+            // The platform returns the conversations that touch the interval: keep those that start in it.
+            if (!(startMs >= task.fromMs && startMs < task.toMs)) continue
+            const conversation = toPlatformConversation(c)
+            if (conversation === undefined) continue
+            if (wanted !== undefined && !wanted.has(conversation.mediaType)) continue
+            if (seen.has(conversation.id)) continue
+            seen.add(conversation.id)
+            out.push(conversation)
+          }
+          const more = received.length > 0 && task.page * s.pageSize < totalHits
+          return [out, next(more ? [{ ...task, page: task.page + 1 }] : [])] as const
+        })
+      return Stream.paginate<State, PlatformConversation, PlatformError>([{ fromMs, toMs, page: 1 }], step)
+    })
+
+  return { conversations }
+}
