@@ -6,12 +6,13 @@
 import { Exit, Schema } from "effect"
 import { ConversationQuerySchema, DetailsMaxPageSize, type QueryFilter, type QueryPredicate } from "../platform/genesys.ts"
 import { type Answer, fail } from "./answers.ts"
-import { SimData, type SimConversation } from "./data.ts"
+import { analyticsConversation, dimension } from "./analyticsData.ts"
+import type { SimConversation, SimData } from "./data.ts"
 
 const predicateMatches = (c: SimConversation, p: QueryPredicate): boolean | string => {
   if (p.type !== undefined && p.type !== "dimension") return `unsupported predicate type ${p.type}`
   if (p.dimension === undefined) return "predicate without dimension"
-  const values = SimData.dimension(c, p.dimension)
+  const values = dimension(c, p.dimension)
   if (values === undefined) return `unsupported dimension ${p.dimension}`
   switch (p.operator ?? "matches") {
     case "exists":
@@ -100,7 +101,7 @@ export const makeDetailsQuery = (data: SimData, pagingLimit: number) => {
     return {
       status: 200,
       body: page.length === 0 ? { totalHits: matches.length } : {
-        conversations: page.map(SimData.analyticsConversation),
+        conversations: page.map(analyticsConversation),
         totalHits: matches.length
       }
     }

@@ -4,8 +4,9 @@
  * recordings (202 for the first `notReady` fetches of each), STA lists (cursor-paged) and topics.
  */
 import { type Answer, Empty, fail, notFound } from "./answers.ts"
-import { SimData } from "./data.ts"
+import type { SimData } from "./data.ts"
 import { makeDetailsQuery } from "./detailsQuery.ts"
+import { recording as recordingOf, recordingMedia, recordingMetadata } from "./recordingData.ts"
 
 export type SimRoute =
   | "token"
@@ -83,10 +84,10 @@ export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () =
       onNotReady()
       return {
         status: 202,
-        body: { id: recordingId, conversationId, media: SimData.recordingMedia(c), fileState: "UPLOADING" }
+        body: { id: recordingId, conversationId, media: recordingMedia(c), fileState: "UPLOADING" }
       }
     }
-    return { status: 200, body: data.recording(c, recordingId) }
+    return { status: 200, body: recordingOf(data, c, recordingId) }
   }
 
   return (r: SimRoute, params: ReadonlyArray<string>, url: URL, body: string): Answer => {
@@ -97,7 +98,7 @@ export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () =
         return detailsQuery(body)
       case "recordingmetadata": {
         const c = data.get(params[0]!)
-        return c === undefined ? notFound(`Conversation ${params[0]}`) : { status: 200, body: data.recordingMetadata(c) }
+        return c === undefined ? notFound(`Conversation ${params[0]}`) : { status: 200, body: recordingMetadata(data, c) }
       }
       case "recording":
         return recording(params[0]!, params[1]!)
