@@ -221,6 +221,22 @@ export const RecordingEmailMessage = Schema.Struct({
 })
 export type RecordingEmailMessage = typeof RecordingEmailMessage.Type
 
+/** MediaResult: a download link. */
+export const MediaResult = Schema.Struct({
+  mediaUri: Schema.optionalKey(Schema.String)
+})
+
+/**
+ * Download formats of `GET /api/v2/conversations/{id}/recordings/{recordingId}`: `formatId`
+ * (audio; default WEBM), `chatFormatId` and `messageFormatId` (default ZIP), `emailFormatId`
+ * (default EML). Only `NONE` gives text recordings' transcripts inline.
+ */
+export const RecordingFormatParams = ["formatId", "chatFormatId", "messageFormatId", "emailFormatId"] as const
+export type RecordingFormatParam = typeof RecordingFormatParams[number]
+
+/** Recording media that carry a text transcript. */
+export const TextRecordingMedia: ReadonlySet<string> = new Set(["chat", "message", "email"])
+
 /** Recording (`GET /api/v2/conversations/{id}/recordings/{recordingId}`, 200). */
 export const Recording = Schema.Struct({
   id: Schema.NonEmptyString,
@@ -232,6 +248,8 @@ export const Recording = Schema.Struct({
   transcript: Schema.optionalKey(Schema.Array(ChatMessage)),
   messagingTranscript: Schema.optionalKey(Schema.Array(RecordingMessagingMessage)),
   emailTranscript: Schema.optionalKey(Schema.Array(RecordingEmailMessage)),
+  /** Download links (audio; text recordings asked for in a file format: ZIP, EML). */
+  mediaUris: Schema.optionalKey(Schema.Record(Schema.String, MediaResult)),
   users: Schema.optionalKey(Schema.Array(UserRef))
 })
 export type Recording = typeof Recording.Type

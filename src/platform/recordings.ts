@@ -2,14 +2,19 @@
  * A conversation's recordings: their metadata (`GET /api/v2/conversations/{id}/recordingmetadata`)
  * and the content of one (`GET /api/v2/conversations/{id}/recordings/{recordingId}`) as Rewind
  * transcripts; 202 (the platform still preparing it) is `Pending`.
+ *
+ * Every download format is asked as `NONE` (`formatId`, `chatFormatId`, `messageFormatId`,
+ * `emailFormatId`): left at their defaults (WEBM, ZIP, ZIP, EML) the platform answers a text
+ * recording with a download link instead of its transcript. A text recording answered without
+ * an inline transcript is a `PlatformContentError`, never an empty success.
  */
 import { Effect } from "effect"
 import { HttpClientRequest } from "effect/http"
 import type { Transcript } from "../domain/interaction.ts"
 import { recordingTranscripts, type TranscriptContext, TranscriptFormatError } from "./convert.ts"
 import { decodeResponse } from "./decode.ts"
-import { PlatformDecodeError } from "./errors.ts"
-import { Paths, Recording, RecordingMetadataList } from "./genesys.ts"
+import { PlatformContentError, PlatformDecodeError } from "./errors.ts"
+import { Paths, Recording, RecordingFormatParams, RecordingMetadataList, TextRecordingMedia } from "./genesys.ts"
 import type { PlatformSettings } from "./PlatformConfig.ts"
 import type { Request } from "./transport.ts"
 
@@ -23,6 +28,39 @@ export type RecordingContent =
     readonly media: string
     readonly transcripts: ReadonlyArray<Transcript>
   }
+
+/** Inline content, no download: every format `NONE`. */
+const InlineFormats: Readonly<Record<string, string>> = Object.fromEntries(RecordingFormatParams.map((p) => [p, "NONE"]))
+
+const withoutInlineTranscript = (rec: Recording): boolean =>
+  TextRecordingMedia.has(rec.media) && rec.transcript === undefined && rec.messagingTranscript === undefined &&
+  rec.emailTranscript === undefined
+
+/** A recording's transcripts; a text recording without an inline transcript is an error. */
+const readContent = (
+  recordingId: string,
+  rec: Recording,
+  context: TranscriptContext
+): Effect.Effect<RecordingContent, PlatformDecodeError | PlatformContentError> => {
+  if (withoutInlineTranscript(rec)) {
+    return Effect.fail(
+      new PlatformContentError({
+        message: `recording: the ${rec.media} recording ${recordingId} came back without an inline transcript` +
+          (rec.mediaUris === undefined ? "" : " (only a download link, mediaUris)") +
+          ": its content cannot be read (every *FormatId was sent as NONE)",
+        endpoint: "recording"
+      })
+    )
+  }
+  return Effect.try({
+    try: (): RecordingContent => ({ _tag: "Ready", recordingId: rec.id, media: rec.media, transcripts: recordingTranscripts(rec, context) }),
+    catch: (e) =>
+      new PlatformDecodeError({
+        message: `recording: unexpected content in recording ${recordingId}: ${e instanceof TranscriptFormatError ? e.message : String(e)}`,
+        endpoint: "recording"
+      })
+  })
+}
 
 /** `request` sends an authenticated request to the API host. */
 export const makeRecordings = (
@@ -41,29 +79,13 @@ export const makeRecordings = (
   const recording = (conversationId: string, recordingId: string, context: TranscriptContext = {}) =>
     request("recording", () =>
       HttpClientRequest.get(api(Paths.recording(conversationId, recordingId))).pipe(
-        HttpClientRequest.setUrlParams({ formatId: "NONE" }),
+        HttpClientRequest.setUrlParams(InlineFormats),
         HttpClientRequest.acceptJson
       )).pipe(
-        Effect.flatMap((r): Effect.Effect<RecordingContent, PlatformDecodeError> =>
+        Effect.flatMap((r): Effect.Effect<RecordingContent, PlatformDecodeError | PlatformContentError> =>
           r.status === 202
             ? Effect.succeed({ _tag: "Pending", recordingId })
-            : decodeResponse("recording", Recording, r).pipe(
-              Effect.flatMap((rec) =>
-                Effect.try({
-                  try: (): RecordingContent => ({
-                    _tag: "Ready",
-                    recordingId: rec.id,
-                    media: rec.media,
-                    transcripts: recordingTranscripts(rec, context)
-                  }),
-                  catch: (e) =>
-                    new PlatformDecodeError({
-                      message: `recording: unexpected content in recording ${recordingId}: ${e instanceof TranscriptFormatError ? e.message : String(e)}`,
-                      endpoint: "recording"
-                    })
-                })
-              )
-            )
+            : decodeResponse("recording", Recording, r).pipe(Effect.flatMap((rec) => readContent(recordingId, rec, context)))
         ),
         Effect.withSpan("PlatformClient.recording", { attributes: { conversationId, recordingId } })
       )

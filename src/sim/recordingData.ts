@@ -1,9 +1,20 @@
 /**
  * The simulator's recordings: metadata, and content as Genesys serves it — chat, messaging and
  * email transcripts regenerated from the seed interaction, audio (a media link) for voice.
+ *
+ * Download formats as Genesys takes them: `formatId` (audio, default WEBM), `chatFormatId` and
+ * `messageFormatId` (default ZIP), `emailFormatId` (default EML). A text recording comes with its
+ * transcript inline only when its format is `NONE`; otherwise with a download link (`mediaUris`).
  */
 import type { Transcript } from "../domain/interaction.ts"
-import type { ChatMessage, Recording, RecordingEmailMessage, RecordingMessagingMessage, RecordingMetadata } from "../platform/genesys.ts"
+import type {
+  ChatMessage,
+  Recording,
+  RecordingEmailMessage,
+  RecordingFormatParam,
+  RecordingMessagingMessage,
+  RecordingMetadata
+} from "../platform/genesys.ts"
 import type { SimConversation, SimData } from "./data.ts"
 import { agentEmail, customerEmail, customerPhone, fnv, iso, queueEmail } from "./identities.ts"
 
@@ -11,7 +22,7 @@ export function recordingMedia(c: SimConversation): "audio" | "chat" | "email" |
   return c.mediaType === "voice" || c.mediaType === "callback" ? "audio" : c.mediaType
 }
 
-export function recordingMetadata(data: SimData, c: SimConversation): ReadonlyArray<RecordingMetadata> {
+export function recordingMetadata(c: SimConversation): ReadonlyArray<RecordingMetadata> {
   const media = recordingMedia(c)
   return c.transcriptIds.map((id) => ({
     id,
@@ -25,8 +36,24 @@ export function recordingMetadata(data: SimData, c: SimConversation): ReadonlyAr
   }) as RecordingMetadata)
 }
 
-/** The recording, or undefined when the conversation has no such recording. */
-export function recording(data: SimData, c: SimConversation, recordingId: string): Recording | undefined {
+/** Each medium's format parameter and its default. */
+const FormatOf = {
+  audio: { param: "formatId", default: "WEBM" },
+  chat: { param: "chatFormatId", default: "ZIP" },
+  message: { param: "messageFormatId", default: "ZIP" },
+  email: { param: "emailFormatId", default: "EML" }
+} as const satisfies Record<string, { param: RecordingFormatParam; default: string }>
+
+/**
+ * The recording in the formats asked (`format(param)`: the query parameter's value, if given),
+ * or undefined when the conversation has no such recording.
+ */
+export function recording(
+  data: SimData,
+  c: SimConversation,
+  recordingId: string,
+  format: (param: RecordingFormatParam) => string | undefined = () => undefined
+): Recording | undefined {
   if (!c.transcriptIds.includes(recordingId)) return undefined
   const media = recordingMedia(c)
   const base = {
@@ -38,8 +65,13 @@ export function recording(data: SimData, c: SimConversation, recordingId: string
     endTime: iso(c.endMs),
     selfUri: `/api/v2/conversations/${c.id}/recordings/${recordingId}`
   }
+  const wanted = (format(FormatOf[media].param) ?? FormatOf[media].default).toUpperCase()
   if (media === "audio") {
-    return { ...base, mediaUris: { S: { mediaUri: `/sim/media/${recordingId}.opus` } }, outputDurationMs: c.endMs - c.startMs } as Recording
+    const audio = { ...base, outputDurationMs: c.endMs - c.startMs }
+    return (wanted === "NONE" ? audio : { ...audio, mediaUris: { S: { mediaUri: `/sim/media/${recordingId}.${wanted.toLowerCase()}` } } }) as Recording
+  }
+  if (wanted !== "NONE") {
+    return { ...base, mediaUris: { S: { mediaUri: `/sim/media/${recordingId}.${wanted.toLowerCase()}` } } } as Recording
   }
   const t = data.interaction(c).transcripts.find((x) => x.id === recordingId)!
   const agent = (k: number) => c.agentIds[k % c.agentIds.length] ?? "ag-000"

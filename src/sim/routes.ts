@@ -1,7 +1,7 @@
 /**
  * The simulator's API routes (everything but the token endpoint's credentials check): which
  * route a request is for, and its answer from the data — details query, recording metadata,
- * recordings (202 for the first `notReady` fetches of each), STA lists (cursor-paged) and topics.
+ * recordings (in the download formats asked; 202 for the first `notReady` fetches of each), STA lists (cursor-paged) and topics.
  */
 import { type Answer, Empty, fail, notFound } from "./answers.ts"
 import type { SimData } from "./data.ts"
@@ -73,7 +73,7 @@ export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () =
   const detailsQuery = makeDetailsQuery(data, options.pagingLimit)
   const recordingFetches = new Map<string, number>()
 
-  const recording = (conversationId: string, recordingId: string): Answer => {
+  const recording = (conversationId: string, recordingId: string, url: URL): Answer => {
     const c = data.get(conversationId)
     if (c === undefined) return notFound(`Conversation ${conversationId}`)
     const key = `${conversationId}/${recordingId}`
@@ -87,7 +87,7 @@ export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () =
         body: { id: recordingId, conversationId, media: recordingMedia(c), fileState: "UPLOADING" }
       }
     }
-    return { status: 200, body: recordingOf(data, c, recordingId) }
+    return { status: 200, body: recordingOf(data, c, recordingId, (param) => url.searchParams.get(param) ?? undefined) }
   }
 
   return (r: SimRoute, params: ReadonlyArray<string>, url: URL, body: string): Answer => {
@@ -98,10 +98,10 @@ export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () =
         return detailsQuery(body)
       case "recordingmetadata": {
         const c = data.get(params[0]!)
-        return c === undefined ? notFound(`Conversation ${params[0]}`) : { status: 200, body: recordingMetadata(data, c) }
+        return c === undefined ? notFound(`Conversation ${params[0]}`) : { status: 200, body: recordingMetadata(c) }
       }
       case "recording":
-        return recording(params[0]!, params[1]!)
+        return recording(params[0]!, params[1]!, url)
       case "sta.topics": {
         const topics = data.staTopics()
         const entities = options.topicListing === "listed"

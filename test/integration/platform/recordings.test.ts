@@ -6,7 +6,7 @@ import { Effect, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Interaction } from "../../../src/domain/interaction.ts"
 import type { MediaType } from "../../../src/domain/media.ts"
-import { exitWithClient, failureOf, generatedInteractions, type Sim, sim, withClient } from "./helpers.ts"
+import { exitWithClient, failureOf, generatedInteractions, raw, type Sim, sim, withClient } from "./helpers.ts"
 
 const sample = (media: MediaType, n: number): ReadonlyArray<Interaction> =>
   generatedInteractions().filter((i) => i.mediaType === media).slice(0, n)
@@ -88,6 +88,64 @@ describe("content not ready", () => {
       expect(result[1]).toEqual({ _tag: "Pending", recordingId })
       expect(result[2]).toEqual({ _tag: "Ready", recordingId, media: "message", transcripts: i.transcripts })
       expect(s.stats().notReady).toBe(2)
+    } finally {
+      await s.stop()
+    }
+  })
+})
+
+describe("download formats (chatFormatId, messageFormatId, emailFormatId)", () => {
+  const path = (i: Interaction, query = "") => `/api/v2/conversations/${i.id}/recordings/${i.transcripts[0]!.id}${query}`
+  type Body = { transcript?: unknown; messagingTranscript?: unknown; emailTranscript?: unknown; mediaUris?: Record<string, { mediaUri: string }> }
+
+  it("the simulator, like Genesys, inlines a text transcript only when its format is NONE (formatId alone is not enough)", async () => {
+    const s = await sim()
+    try {
+      for (const [media, param, field, fallback] of [
+        ["chat", "chatFormatId", "transcript", "zip"],
+        ["message", "messageFormatId", "messagingTranscript", "zip"],
+        ["email", "emailFormatId", "emailTranscript", "eml"]
+      ] as const) {
+        const i = sample(media, 1)[0]!
+        for (const query of ["", "?formatId=NONE"]) {
+          const linkOnly = await raw(s, "GET", path(i, query))
+          expect(linkOnly.status).toBe(200)
+          const body = linkOnly.body as Body
+          expect(body[field]).toBeUndefined()
+          expect(Object.values(body.mediaUris ?? {})[0]?.mediaUri).toMatch(new RegExp(`\\.${fallback}$`))
+        }
+        const inline = (await raw(s, "GET", path(i, `?formatId=NONE&${param}=NONE`))).body as Body
+        expect(inline[field]).toBeDefined()
+        expect(inline.mediaUris).toBeUndefined()
+      }
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it("a text recording answered with only a download link fails with PlatformContentError, never an empty success", async () => {
+    // A platform that ignores the formats asked: the transcript is replaced by a download link.
+    const s = await sim({
+      mutateResponse: (route, body) => {
+        if (route !== "recording") return body
+        const { transcript: _t, messagingTranscript: _m, emailTranscript: _e, ...rest } = body as Record<string, unknown>
+        return { ...rest, mediaUris: { S: { mediaUri: "https://example.com/recording.zip" } } }
+      }
+    })
+    try {
+      for (const media of ["chat", "message", "email"] as const) {
+        const i = sample(media, 1)[0]!
+        const e = failureOf(await exitWithClient(s, (c) => c.recording(i.id, i.transcripts[0]!.id, { conversationStart: i.startTime })))
+        expect(e._tag).toBe("PlatformContentError")
+        expect(e.message).toBe(
+          `recording: the ${media} recording ${i.transcripts[0]!.id} came back without an inline transcript (only a download link, mediaUris): ` +
+            "its content cannot be read (every *FormatId was sent as NONE)"
+        )
+      }
+      // Audio has no transcript to miss.
+      const v = sample("voice", 1)[0]!
+      const { result } = await withClient(s, (c) => c.recording(v.id, v.transcripts[0]!.id))
+      expect(result).toMatchObject({ _tag: "Ready", media: "audio", transcripts: [] })
     } finally {
       await s.stop()
     }
