@@ -11,11 +11,11 @@
 import { Effect } from "effect"
 import { HttpClientRequest } from "effect/http"
 import type { Transcript } from "../domain/interaction.ts"
-import { recordingTranscripts, type TranscriptContext, TranscriptFormatError } from "./convert.ts"
 import { decodeResponse } from "./decode.ts"
 import { PlatformContentError, PlatformDecodeError } from "./errors.ts"
 import { Paths, Recording, RecordingFormatParams, RecordingMetadataList, TextRecordingMedia } from "./genesys.ts"
 import type { PlatformSettings } from "./PlatformConfig.ts"
+import { recordingTranscripts, type TranscriptContext, TranscriptFormatError } from "./transcripts.ts"
 import type { Request } from "./transport.ts"
 
 /** A recording's content: still being prepared (202; retry later), or its transcripts (none for audio). */

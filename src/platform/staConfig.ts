@@ -5,10 +5,10 @@
  */
 import { Effect, Schema } from "effect"
 import { HttpClientRequest } from "effect/http"
-import { toProgram, toProgramMapping, toTopic, toTopicModel } from "./convert.ts"
 import { decodeResponse } from "./decode.ts"
 import { EntityListing, Paths, StaProgram, StaProgramMappings, StaTopic } from "./genesys.ts"
 import type { PlatformSettings } from "./PlatformConfig.ts"
+import { toProgram, toProgramMapping, toTopic, toTopicModel } from "./staModel.ts"
 import type { Request } from "./transport.ts"
 
 /** `request` sends an authenticated request (to the API host: `url` is absolute). */

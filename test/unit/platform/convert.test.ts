@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest"
-import {
-  recordingTranscripts,
-  toPlatformConversation,
-  toTopic,
-  toTopicModel,
-  TranscriptFormatError
-} from "../../../src/platform/convert.ts"
-import type { AnalyticsConversation, Recording } from "../../../src/platform/genesys.ts"
+import { toPlatformConversation } from "../../../src/platform/convert.ts"
 import { describeSchemaError } from "../../../src/platform/decode.ts"
+import type { AnalyticsConversation, Recording } from "../../../src/platform/genesys.ts"
+import { toTopic, toTopicModel } from "../../../src/platform/staModel.ts"
+import { recordingTranscripts, TranscriptFormatError } from "../../../src/platform/transcripts.ts"
 
 const conversation = (overrides: Partial<AnalyticsConversation> = {}): AnalyticsConversation => ({
   conversationId: "c-1",
