@@ -15,19 +15,18 @@ import { FetchHttpClient, HttpClient } from "effect/http"
 import type { Topic, TopicModel } from "../domain/topicModel.ts"
 import { makeTokenSource } from "./auth.ts"
 import { type ConversationsOptions, makeConversationPaging } from "./conversationPaging.ts"
-import type { PlatformConversation } from "./convert.ts"
+import type { ListedConversation } from "./convert.ts"
 import type { PlatformError } from "./errors.ts"
 import type { RecordingMetadata } from "./genesys.ts"
 import { type PlatformSettings, PlatformSettingsConfig } from "./PlatformConfig.ts"
 import { makeRateLimiter } from "./RateLimiter.ts"
-import { makeRecordings, type RecordingContent } from "./recordings.ts"
+import { makeRecordings, type RecordingContent, type RecordingContext } from "./recordings.ts"
 import { makeStaConfig } from "./staConfig.ts"
 import type { PlatformProgram, PlatformProgramMapping } from "./staModel.ts"
-import type { TranscriptContext } from "./transcripts.ts"
 import { makeTransport, type PlatformCalls, type Request } from "./transport.ts"
 
 export type { ConversationsOptions } from "./conversationPaging.ts"
-export type { RecordingContent } from "./recordings.ts"
+export type { RecordingContent, RecordingContext } from "./recordings.ts"
 export type { PlatformCalls } from "./transport.ts"
 
 export class PlatformClient extends Context.Service<PlatformClient, {
@@ -35,18 +34,19 @@ export class PlatformClient extends Context.Service<PlatformClient, {
    * The completed conversations that START in [from, to) (ISO instants), each once, in start
    * order. Pages the details query; splits the interval when a query would page past the
    * platform's limit; drops the conversations the platform adds because they only touch the
-   * interval.
+   * interval. A conversation Rewind cannot read comes as an `UnreadableConversation` (with the
+   * reason), never dropped.
    */
-  readonly conversations: (from: string, to: string, options?: ConversationsOptions) => Stream.Stream<PlatformConversation, PlatformError>
+  readonly conversations: (from: string, to: string, options?: ConversationsOptions) => Stream.Stream<ListedConversation, PlatformError>
   readonly recordingMetadata: (conversationId: string) => Effect.Effect<ReadonlyArray<RecordingMetadata>, PlatformError>
   /**
    * A recording's content. Pass the conversation's start so block offsets are measured from it
-   * (as the store keeps them).
+   * (as the store keeps them), and the media its metadata gave.
    */
   readonly recording: (
     conversationId: string,
     recordingId: string,
-    context?: TranscriptContext
+    context?: RecordingContext
   ) => Effect.Effect<RecordingContent, PlatformError>
   readonly staTopics: () => Effect.Effect<ReadonlyArray<Topic>, PlatformError>
   readonly staPrograms: () => Effect.Effect<ReadonlyArray<PlatformProgram>, PlatformError>

@@ -3,14 +3,18 @@
  * over a period: page after page; the interval split when a query would page past the
  * platform's limit (or a page is refused with 400); each conversation once; only those that
  * start in the period.
+ *
+ * Conversations are decoded one by one: one Rewind cannot read is listed as unreadable with the
+ * reason (recovery counts it failed), the others go on. A page without `totalHits` (Genesys sends
+ * `{}` for an empty result) is the last one unless it is full.
  */
-import { Effect, Option, Stream } from "effect"
+import { Effect, Option, Schema, Stream } from "effect"
 import { HttpClientRequest } from "effect/http"
 import type { MediaType } from "../domain/media.ts"
-import { genesysMediaType, type PlatformConversation, toPlatformConversation } from "./convert.ts"
-import { decodeResponse } from "./decode.ts"
+import { genesysMediaType, isUnreadable, type ListedConversation, readConversation, type UnreadableConversation } from "./convert.ts"
+import { decodeResponse, describeSchemaError } from "./decode.ts"
 import { type PlatformError, PlatformResponseError } from "./errors.ts"
-import { AnalyticsConversationQueryResponse, type ConversationQuery, Paths } from "./genesys.ts"
+import { AnalyticsConversation, AnalyticsConversationQueryPage, type ConversationQuery, Paths } from "./genesys.ts"
 import type { PlatformSettings } from "./PlatformConfig.ts"
 import type { Request } from "./transport.ts"
 
@@ -40,6 +44,30 @@ const split = (task: Task, parts: number): Array<Task> => {
   return out
 }
 
+const intervalOf = (task: Task): string => `${new Date(task.fromMs).toISOString()}/${new Date(task.toMs).toISOString()}`
+
+const decodeConversation = Schema.decodeUnknownResult(AnalyticsConversation)
+
+/**
+ * One conversation of a page: undefined when it is not ours (it starts outside the task's
+ * interval — the platform adds those — or it is still going on, or of a media Rewind does not
+ * handle); unreadable when a field it needs is missing or malformed. `where`: its place, for a
+ * conversation without an id.
+ */
+const readListed = (raw: unknown, task: Task, where: string): ListedConversation | undefined => {
+  const fields = typeof raw === "object" && raw !== null ? raw as Record<string, unknown> : {}
+  const id = typeof fields["conversationId"] === "string" && fields["conversationId"] !== "" ? fields["conversationId"] : undefined
+  const startMs = typeof fields["conversationStart"] === "string" ? Date.parse(fields["conversationStart"]) : Number.NaN
+  if (!Number.isNaN(startMs) && !(startMs >= task.fromMs && startMs < task.toMs)) return undefined
+  const decoded = decodeConversation(raw)
+  if (decoded._tag === "Failure") {
+    const reason = `conversations.query: ${id === undefined ? where : `conversation ${id}`}: ${describeSchemaError(decoded.failure.message, raw)}`
+    return { _tag: "UnreadableConversation", id: id ?? where, reason } satisfies UnreadableConversation
+  }
+  const read = readConversation(decoded.success)
+  return read !== undefined && isUnreadable(read) ? { ...read, reason: `conversations.query: conversation ${read.id}: ${read.reason}` } : read
+}
+
 /** `request` sends an authenticated request to the API host. */
 export const makeConversationPaging = (
   s: PlatformSettings,
@@ -47,7 +75,7 @@ export const makeConversationPaging = (
 ) => {
   const queryPage = (task: Task, mediaTypes: ReadonlyArray<MediaType> | undefined, conversationIds?: ReadonlyArray<string>) => {
     const body: ConversationQuery = {
-      interval: `${new Date(task.fromMs).toISOString()}/${new Date(task.toMs).toISOString()}`,
+      interval: intervalOf(task),
       order: "asc",
       orderBy: "conversationStart",
       paging: { pageSize: s.pageSize, pageNumber: task.page },
@@ -68,7 +96,7 @@ export const makeConversationPaging = (
       HttpClientRequest.post(`${s.apiUrl}${Paths.detailsQuery}`).pipe(
         HttpClientRequest.bodyJsonUnsafe(body),
         HttpClientRequest.acceptJson
-      )).pipe(Effect.flatMap((r) => decodeResponse("conversations.query", AnalyticsConversationQueryResponse, r)))
+      )).pipe(Effect.flatMap((r) => decodeResponse("conversations.query", AnalyticsConversationQueryPage, r)))
   }
 
   /**
@@ -103,7 +131,7 @@ export const makeConversationPaging = (
           )
           if (Option.isNone(page)) return [[], next(split(task, 2).reverse())] as const
           const { totalHits } = page.value
-          if (task.page === 1 && totalHits > s.pagingLimit) {
+          if (task.page === 1 && totalHits !== undefined && totalHits > s.pagingLimit) {
             if (task.toMs - task.fromMs <= 1) {
               return yield* new PlatformResponseError({
                 message: `conversations.query: ${totalHits} conversations touch one millisecond (${new Date(task.fromMs).toISOString()}), ` +
@@ -116,22 +144,19 @@ export const makeConversationPaging = (
             return [[], next(split(task, parts).reverse())] as const
           }
           const received = page.value.conversations ?? []
-          const out: Array<PlatformConversation> = []
-          for (const c of received) {
-            const startMs = Date.parse(c.conversationStart)
-            // The platform returns the conversations that touch the interval: keep those that start in it.
-            if (!(startMs >= task.fromMs && startMs < task.toMs)) continue
-            const conversation = toPlatformConversation(c)
-            if (conversation === undefined) continue
-            if (wanted !== undefined && !wanted.has(conversation.mediaType)) continue
-            if (seen.has(conversation.id)) continue
-            seen.add(conversation.id)
-            out.push(conversation)
-          }
-          const more = received.length > 0 && task.page * s.pageSize < totalHits
+          const out: Array<ListedConversation> = []
+          received.forEach((raw, k) => {
+            const listed = readListed(raw, task, `conversations[${k}] of page ${task.page} of ${intervalOf(task)}`)
+            if (listed === undefined || seen.has(listed.id)) return
+            if (!isUnreadable(listed) && wanted !== undefined && !wanted.has(listed.mediaType)) return
+            seen.add(listed.id)
+            out.push(listed)
+          })
+          const more = received.length > 0 &&
+            (totalHits === undefined ? received.length >= s.pageSize : task.page * s.pageSize < totalHits)
           return [out, next(more ? [{ ...task, page: task.page + 1 }] : [])] as const
         })
-      return Stream.paginate<State, PlatformConversation, PlatformError>([{ fromMs, toMs, page: 1 }], step)
+      return Stream.paginate<State, ListedConversation, PlatformError>([{ fromMs, toMs, page: 1 }], step)
     })
 
   return { conversations }

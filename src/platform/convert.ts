@@ -46,23 +46,58 @@ const iso = (s: string): string => {
 }
 
 /**
- * Maps a details-query conversation; `undefined` when it is not a completed conversation of a
- * supported media type (no `conversationEnd`, or only cobrowse/video/screenshare sessions).
- *
- * Media type: `callback` when any session is a callback; otherwise the customer's first session's
- * media type (any participant's when there is no customer). Queue: the first segment with a
- * `queueId` (ACD participants first). Agents: `userId`s of `agent` participants.
+ * A conversation of the platform Rewind cannot read (a field it needs is missing or malformed):
+ * reported with the reason — counted failed by recovery — never dropped.
  */
-export const toPlatformConversation = (c: AnalyticsConversation): PlatformConversation | undefined => {
+export interface UnreadableConversation {
+  readonly _tag: "UnreadableConversation"
+  /** Its `conversationId`, or where it was when it has none. */
+  readonly id: string
+  readonly reason: string
+}
+
+/** What the details query lists: conversations, and those Rewind cannot read. */
+export type ListedConversation = PlatformConversation | UnreadableConversation
+
+export const isUnreadable = (c: ListedConversation): c is UnreadableConversation => "_tag" in c
+
+const unreadable = (id: string, reason: string): UnreadableConversation => ({ _tag: "UnreadableConversation", id, reason })
+
+/** Media type sessions by a participant (sessions without a `mediaType` say nothing). */
+type Session = { readonly p: NonNullable<AnalyticsConversation["participants"]>[number]; readonly mediaType: string | undefined }
+
+/**
+ * `callback` when any session is a callback; otherwise the customer's first session's media type
+ * (any participant's when no customer session says it). `null`: no session says its media type.
+ */
+const mediaTypeOf = (sessions: ReadonlyArray<Session>): MediaType | undefined | null => {
+  const told = sessions.filter((x) => x.mediaType !== undefined)
+  if (told.length === 0) return null
+  if (told.some((x) => x.mediaType === "callback")) return "callback"
+  const known = told.filter((x) => mediaTypes[x.mediaType!] !== undefined)
+  const chosen = known.find((x) => isCustomerPurpose(x.p.purpose)) ?? known[0]
+  return chosen === undefined ? undefined : mediaTypes[chosen.mediaType!]
+}
+
+/**
+ * Reads a details-query conversation: undefined when it is not a completed conversation of a
+ * supported media type (no `conversationEnd`, or only cobrowse/video/screenshare sessions);
+ * unreadable when a time is not a time or no session says its media type.
+ *
+ * Optional fields (optional in Genesys' models too) get defaults: a participant without `purpose`
+ * is an agent when it has a `userId`; sessions without `mediaType` do not count for the media
+ * type. Queue: the first segment with a `queueId` (ACD participants first). Agents: `userId`s of
+ * `agent` participants.
+ */
+export const readConversation = (c: AnalyticsConversation): ListedConversation | undefined => {
   if (c.conversationEnd === undefined) return undefined
-  const participants = c.participants ?? []
-  const sessions = participants.flatMap((p) => (p.sessions ?? []).map((s) => ({ p, s })))
-  let mediaType: MediaType | undefined = sessions.some(({ s }) => s.mediaType === "callback") ? "callback" : undefined
-  if (mediaType === undefined) {
-    const customer = sessions.find(({ p, s }) => isCustomerPurpose(p.purpose) && mediaTypes[s.mediaType] !== undefined)
-    const any = customer ?? sessions.find(({ s }) => mediaTypes[s.mediaType] !== undefined)
-    if (any !== undefined) mediaType = mediaTypes[any.s.mediaType]
+  for (const [field, value] of [["conversationStart", c.conversationStart], ["conversationEnd", c.conversationEnd]] as const) {
+    if (Number.isNaN(Date.parse(value))) return unreadable(c.conversationId, `${field}: expected an ISO-8601 time, got ${JSON.stringify(value)}`)
   }
+  const participants = c.participants ?? []
+  const sessions = participants.flatMap((p) => (p.sessions ?? []).map((s) => ({ p, s, mediaType: s.mediaType })))
+  const mediaType = mediaTypeOf(sessions)
+  if (mediaType === null) return unreadable(c.conversationId, "no session of the conversation says its mediaType: its media type is unknown")
   if (mediaType === undefined) return undefined
   const direction: Direction = c.originatingDirection === "outbound" ? "outbound" : "inbound"
   const ordered = [
@@ -81,7 +116,8 @@ export const toPlatformConversation = (c: AnalyticsConversation): PlatformConver
   }
   const agentIds: Array<string> = []
   for (const p of participants) {
-    if (p.purpose === "agent" && p.userId !== undefined && p.userId !== "" && !agentIds.includes(p.userId)) agentIds.push(p.userId)
+    const agent = p.purpose === "agent" || (p.purpose === undefined && p.userId !== undefined)
+    if (agent && p.userId !== undefined && p.userId !== "" && !agentIds.includes(p.userId)) agentIds.push(p.userId)
   }
   const messageType = sessions.find(({ s }) => s.mediaType === "message" && s.messageType !== undefined)?.s.messageType
   const divisionIds = c.divisionIds ?? []
@@ -98,6 +134,12 @@ export const toPlatformConversation = (c: AnalyticsConversation): PlatformConver
     ...(language === undefined ? {} : { language }),
     ...(messageType === undefined ? {} : { messageType })
   }
+}
+
+/** The conversation when Rewind can read it and it is a completed one of a supported media type. */
+export const toPlatformConversation = (c: AnalyticsConversation): PlatformConversation | undefined => {
+  const read = readConversation(c)
+  return read === undefined || isUnreadable(read) ? undefined : read
 }
 
 /** The customer's side of a conversation (participants, message senders). */

@@ -102,8 +102,8 @@ export type AnalyticsConversationSegment = typeof AnalyticsConversationSegment.T
 
 export const AnalyticsSession = Schema.Struct({
   sessionId: Schema.optionalKey(Schema.String),
-  /** voice, chat, email, callback, message, cobrowse, video, screenshare, unknown. */
-  mediaType: Schema.String,
+  /** voice, chat, email, callback, message, cobrowse, video, screenshare, unknown (optional, as in the SDK). */
+  mediaType: Schema.optionalKey(Schema.String),
   /** For message sessions: sms, webmessaging, facebook, whatsapp, … */
   messageType: Schema.optionalKey(Schema.String),
   direction: Schema.optionalKey(Schema.String),
@@ -116,8 +116,8 @@ export type AnalyticsSession = typeof AnalyticsSession.Type
 export const AnalyticsParticipant = Schema.Struct({
   participantId: Schema.optionalKey(Schema.String),
   participantName: Schema.optionalKey(Schema.String),
-  /** customer, external, agent, acd, ivr, workflow, user, voicemail, … */
-  purpose: Schema.String,
+  /** customer, external, agent, acd, ivr, workflow, user, voicemail, … (optional, as in the SDK). */
+  purpose: Schema.optionalKey(Schema.String),
   userId: Schema.optionalKey(Schema.String),
   sessions: Schema.optionalKey(Schema.Array(AnalyticsSession))
 })
@@ -134,12 +134,24 @@ export const AnalyticsConversation = Schema.Struct({
 })
 export type AnalyticsConversation = typeof AnalyticsConversation.Type
 
-/** AnalyticsConversationQueryResponse: `conversations` is absent on an empty page. */
+/**
+ * AnalyticsConversationQueryResponse. Both fields are optional (as in the SDK): an empty result
+ * may come as `{}`, without `totalHits`.
+ */
 export const AnalyticsConversationQueryResponse = Schema.Struct({
   conversations: Schema.optionalKey(Schema.Array(AnalyticsConversation)),
-  totalHits: Schema.Number
+  totalHits: Schema.optionalKey(Schema.Number)
 })
 export type AnalyticsConversationQueryResponse = typeof AnalyticsConversationQueryResponse.Type
+
+/**
+ * A details-query page as the client reads it: the conversations are decoded one by one, so one
+ * it cannot read is reported on its own instead of failing the page.
+ */
+export const AnalyticsConversationQueryPage = Schema.Struct({
+  conversations: Schema.optionalKey(Schema.Array(Schema.Unknown)),
+  totalHits: Schema.optionalKey(Schema.Number)
+})
 
 // ---------------------------------------------------------------------------------------------
 // Recordings
@@ -195,7 +207,8 @@ export const RecordingMessagingMessage = Schema.Struct({
   fromUser: Schema.optionalKey(UserRef),
   fromExternalContact: Schema.optionalKey(Schema.Struct({ id: Schema.optionalKey(Schema.String) })),
   to: Schema.optionalKey(Schema.String),
-  timestamp: Schema.String,
+  /** Optional (as in the SDK): a message without one is placed at the previous message's time. */
+  timestamp: Schema.optionalKey(Schema.String),
   messageText: Schema.optionalKey(Schema.String),
   /** Sender's purpose (customer, agent, bot, …) when the platform gives it. */
   purpose: Schema.optionalKey(Schema.String)
@@ -217,7 +230,8 @@ export const RecordingEmailMessage = Schema.Struct({
   subject: Schema.optionalKey(Schema.String),
   textBody: Schema.optionalKey(Schema.String),
   htmlBody: Schema.optionalKey(Schema.String),
-  time: Schema.String
+  /** Optional (as in the SDK): a message without one is placed at the previous message's time. */
+  time: Schema.optionalKey(Schema.String)
 })
 export type RecordingEmailMessage = typeof RecordingEmailMessage.Type
 
@@ -237,11 +251,14 @@ export type RecordingFormatParam = typeof RecordingFormatParams[number]
 /** Recording media that carry a text transcript. */
 export const TextRecordingMedia: ReadonlySet<string> = new Set(["chat", "message", "email"])
 
-/** Recording (`GET /api/v2/conversations/{id}/recordings/{recordingId}`, 200). */
+/**
+ * Recording (`GET /api/v2/conversations/{id}/recordings/{recordingId}`, 200). `id` and `media`
+ * are optional (as in the SDK): the id asked for and the transcript present stand in for them.
+ */
 export const Recording = Schema.Struct({
-  id: Schema.NonEmptyString,
+  id: Schema.optionalKey(Schema.String),
   conversationId: Schema.optionalKey(Schema.String),
-  media: Schema.String,
+  media: Schema.optionalKey(Schema.String),
   fileState: Schema.optionalKey(Schema.String),
   startTime: Schema.optionalKey(Schema.String),
   endTime: Schema.optionalKey(Schema.String),

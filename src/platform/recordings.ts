@@ -32,20 +32,30 @@ export type RecordingContent =
 /** Inline content, no download: every format `NONE`. */
 const InlineFormats: Readonly<Record<string, string>> = Object.fromEntries(RecordingFormatParams.map((p) => [p, "NONE"]))
 
-const withoutInlineTranscript = (rec: Recording): boolean =>
-  TextRecordingMedia.has(rec.media) && rec.transcript === undefined && rec.messagingTranscript === undefined &&
-  rec.emailTranscript === undefined
+/** How to read a recording: where its times are measured from, who the customer is, its media. */
+export interface RecordingContext extends TranscriptContext {
+  /** The media its metadata gave (stands in for a recording answered without `media`). */
+  readonly media?: string
+}
+
+const hasInlineTranscript = (rec: Recording): boolean =>
+  rec.transcript !== undefined || rec.messagingTranscript !== undefined || rec.emailTranscript !== undefined
+
+/** The media of the transcript present (for a recording answered without `media`). */
+const inlineMedia = (rec: Recording): string | undefined =>
+  rec.transcript !== undefined ? "chat" : rec.messagingTranscript !== undefined ? "message" : rec.emailTranscript !== undefined ? "email" : undefined
 
 /** A recording's transcripts; a text recording without an inline transcript is an error. */
 const readContent = (
   recordingId: string,
   rec: Recording,
-  context: TranscriptContext
+  context: RecordingContext
 ): Effect.Effect<RecordingContent, PlatformDecodeError | PlatformContentError> => {
-  if (withoutInlineTranscript(rec)) {
+  const media = rec.media ?? context.media ?? inlineMedia(rec) ?? "unknown"
+  if (TextRecordingMedia.has(media) && !hasInlineTranscript(rec)) {
     return Effect.fail(
       new PlatformContentError({
-        message: `recording: the ${rec.media} recording ${recordingId} came back without an inline transcript` +
+        message: `recording: the ${media} recording ${recordingId} came back without an inline transcript` +
           (rec.mediaUris === undefined ? "" : " (only a download link, mediaUris)") +
           ": its content cannot be read (every *FormatId was sent as NONE)",
         endpoint: "recording"
@@ -53,7 +63,12 @@ const readContent = (
     )
   }
   return Effect.try({
-    try: (): RecordingContent => ({ _tag: "Ready", recordingId: rec.id, media: rec.media, transcripts: recordingTranscripts(rec, context) }),
+    try: (): RecordingContent => ({
+      _tag: "Ready",
+      recordingId: rec.id ?? recordingId,
+      media,
+      transcripts: recordingTranscripts({ ...rec, id: rec.id ?? recordingId }, context)
+    }),
     catch: (e) =>
       new PlatformDecodeError({
         message: `recording: unexpected content in recording ${recordingId}: ${e instanceof TranscriptFormatError ? e.message : String(e)}`,
@@ -76,7 +91,7 @@ export const makeRecordings = (
         Effect.withSpan("PlatformClient.recordingMetadata", { attributes: { conversationId } })
       )
 
-  const recording = (conversationId: string, recordingId: string, context: TranscriptContext = {}) =>
+  const recording = (conversationId: string, recordingId: string, context: RecordingContext = {}) =>
     request("recording", () =>
       HttpClientRequest.get(api(Paths.recording(conversationId, recordingId))).pipe(
         HttpClientRequest.setUrlParams(InlineFormats),

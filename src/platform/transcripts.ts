@@ -1,6 +1,10 @@
 /**
  * Recordings (Genesys' Recording: chat, messaging and email transcripts) → Rewind transcripts:
  * one per recording, its messages as blocks with participants and offsets. Pure functions.
+ *
+ * A message time is optional in Genesys' models (`utc`, `timestamp`, `time`): a message without
+ * one is placed at the previous message's time (the first at the conversation's start). A time
+ * that is not a time is an error naming the field.
  */
 import type { Block, Participant, Transcript } from "../domain/interaction.ts"
 import { isCustomerPurpose } from "./convert.ts"
@@ -14,6 +18,9 @@ export interface TranscriptContext {
   readonly customerAddresses?: ReadonlyArray<string>
 }
 
+/** A recording with its id (the id asked for when the platform's answer has none). */
+export type IdentifiedRecording = Recording & { readonly id: string }
+
 /** An error in a recording's content, naming the field. */
 export class TranscriptFormatError extends Error {}
 
@@ -24,9 +31,13 @@ const timeMs = (s: string, field: string): number => {
   return ms
 }
 
+/** Milliseconds of an optional message time. */
+const optionalTimeMs = (s: string | undefined, field: string): number | undefined => (s === undefined ? undefined : timeMs(s, field))
+
 interface Message {
   readonly participant: Participant
-  readonly timeMs: number
+  /** undefined: the message has no time. */
+  readonly timeMs: number | undefined
   readonly text: string
 }
 
@@ -35,11 +46,10 @@ const chatMessages = (messages: ReadonlyArray<ChatMessage>): Array<Message> => {
   messages.forEach((m, k) => {
     if (m.bodyType !== undefined && m.bodyType !== "standard") return
     if (m.body === undefined || m.body.trim() === "") return
-    if (m.utc === undefined) throw new TranscriptFormatError(`transcript[${k}].utc: missing`)
     const participant: Participant = m.participantPurpose !== undefined
       ? (isCustomerPurpose(m.participantPurpose) ? "external" : "internal")
       : (m.user !== undefined ? "internal" : "external")
-    out.push({ participant, timeMs: timeMs(m.utc, `transcript[${k}].utc`), text: m.body })
+    out.push({ participant, timeMs: optionalTimeMs(m.utc, `transcript[${k}].utc`), text: m.body })
   })
   return out
 }
@@ -51,7 +61,7 @@ const messagingMessages = (messages: ReadonlyArray<RecordingMessagingMessage>): 
     const participant: Participant = m.purpose !== undefined
       ? (isCustomerPurpose(m.purpose) ? "external" : "internal")
       : (m.fromUser !== undefined ? "internal" : "external")
-    out.push({ participant, timeMs: timeMs(m.timestamp, `messagingTranscript[${k}].timestamp`), text: m.messageText })
+    out.push({ participant, timeMs: optionalTimeMs(m.timestamp, `messagingTranscript[${k}].timestamp`), text: m.messageText })
   })
   return out
 }
@@ -78,7 +88,7 @@ const emailMessages = (
     const participant: Participant = customers !== undefined && customers.length > 0
       ? (customers.includes(from) ? "external" : "internal")
       : (agents.has(from) ? "internal" : "external")
-    out.push({ participant, timeMs: timeMs(m.time, `emailTranscript[${k}].time`), text })
+    out.push({ participant, timeMs: optionalTimeMs(m.time, `emailTranscript[${k}].time`), text })
   })
   return out
 }
@@ -88,22 +98,29 @@ const emailMessages = (
  * blocks are its messages in order, `offsetMs` from the conversation start. Audio (and any
  * recording without a text transcript) gives none.
  */
-export const recordingTranscripts = (recording: Recording, context: TranscriptContext = {}): ReadonlyArray<Transcript> => {
+export const recordingTranscripts = (
+  recording: IdentifiedRecording,
+  context: TranscriptContext = {}
+): ReadonlyArray<Transcript> => {
   let messages: Array<Message>
   if (recording.transcript !== undefined) messages = chatMessages(recording.transcript)
   else if (recording.messagingTranscript !== undefined) messages = messagingMessages(recording.messagingTranscript)
   else if (recording.emailTranscript !== undefined) messages = emailMessages(recording.emailTranscript, recording, context)
   else return []
   if (messages.length === 0) return []
+  const known = messages.flatMap((m) => (m.timeMs === undefined ? [] : [m.timeMs]))
   const base = context.conversationStart !== undefined
     ? timeMs(context.conversationStart, "conversationStart")
     : recording.startTime !== undefined
     ? timeMs(recording.startTime, "startTime")
-    : Math.min(...messages.map((m) => m.timeMs))
-  const blocks: Array<Block> = messages.map((m) => ({
-    participant: m.participant,
-    offsetMs: Math.max(0, Math.round(m.timeMs - base)),
-    text: m.text
-  }))
+    : known.length > 0
+    ? Math.min(...known)
+    : 0
+  let previous = base
+  const blocks: Array<Block> = messages.map((m) => {
+    const at = m.timeMs ?? previous
+    previous = at
+    return { participant: m.participant, offsetMs: Math.max(0, Math.round(at - base)), text: m.text }
+  })
   return [{ id: recording.id, blocks }]
 }

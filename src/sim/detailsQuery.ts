@@ -8,6 +8,7 @@ import { ConversationQuerySchema, DetailsMaxPageSize, type QueryFilter, type Que
 import { type Answer, fail } from "./answers.ts"
 import { analyticsConversation, dimension } from "./analyticsData.ts"
 import type { SimConversation, SimData } from "./data.ts"
+import { emptyPage, strictConversation } from "./strict.ts"
 
 const predicateMatches = (c: SimConversation, p: QueryPredicate): boolean | string => {
   if (p.type !== undefined && p.type !== "dimension") return `unsupported predicate type ${p.type}`
@@ -40,7 +41,8 @@ const filterMatches = (c: SimConversation, f: QueryFilter): boolean | string => 
   return f.type === "and" ? results.every((x) => x) : results.some((x) => x)
 }
 
-export const makeDetailsQuery = (data: SimData, pagingLimit: number) => {
+/** `strict`: leave out what Genesys may leave out (strict.ts). */
+export const makeDetailsQuery = (data: SimData, pagingLimit: number, strict = false) => {
   const cache = new Map<string, ReadonlyArray<SimConversation>>()
 
   return (body: string): Answer => {
@@ -100,8 +102,8 @@ export const makeDetailsQuery = (data: SimData, pagingLimit: number) => {
     const page = matches.slice((pageNumber - 1) * pageSize, pageNumber * pageSize)
     return {
       status: 200,
-      body: page.length === 0 ? { totalHits: matches.length } : {
-        conversations: page.map(analyticsConversation),
+      body: page.length === 0 ? emptyPage(strict, matches.length) : {
+        conversations: page.map((c) => (strict ? strictConversation(analyticsConversation(c)) : analyticsConversation(c))),
         totalHits: matches.length
       }
     }

@@ -7,6 +7,7 @@ import { type Answer, Empty, fail, notFound } from "./answers.ts"
 import type { SimData } from "./data.ts"
 import { makeDetailsQuery } from "./detailsQuery.ts"
 import { recording as recordingOf, recordingMedia, recordingMetadata } from "./recordingData.ts"
+import { strictMetadata, strictRecording } from "./strict.ts"
 
 export type SimRoute =
   | "token"
@@ -25,6 +26,8 @@ export interface RoutesOptions {
    * ListedTopic (phrasesCount only), so clients must read `/topics/{id}`.
    */
   readonly topicListing?: "full" | "listed" | undefined
+  /** Leave out what Genesys may leave out (strict.ts). */
+  readonly strict?: boolean | undefined
 }
 
 /** Which route a request is for (undefined: none, 404). */
@@ -70,7 +73,8 @@ const listing = (path: string, entities: ReadonlyArray<unknown>, url: URL): Answ
 
 /** `notReady()` is read at each fetch; `onNotReady` counts the 202s. */
 export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () => number, onNotReady: () => void) => {
-  const detailsQuery = makeDetailsQuery(data, options.pagingLimit)
+  const strict = options.strict === true
+  const detailsQuery = makeDetailsQuery(data, options.pagingLimit, strict)
   const recordingFetches = new Map<string, number>()
 
   const recording = (conversationId: string, recordingId: string, url: URL): Answer => {
@@ -87,7 +91,8 @@ export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () =
         body: { id: recordingId, conversationId, media: recordingMedia(c), fileState: "UPLOADING" }
       }
     }
-    return { status: 200, body: recordingOf(data, c, recordingId, (param) => url.searchParams.get(param) ?? undefined) }
+    const answer = recordingOf(data, c, recordingId, (param) => url.searchParams.get(param) ?? undefined)
+    return { status: 200, body: strict && answer !== undefined ? strictRecording(answer, c.startMs) : answer }
   }
 
   return (r: SimRoute, params: ReadonlyArray<string>, url: URL, body: string): Answer => {
@@ -98,7 +103,8 @@ export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () =
         return detailsQuery(body)
       case "recordingmetadata": {
         const c = data.get(params[0]!)
-        return c === undefined ? notFound(`Conversation ${params[0]}`) : { status: 200, body: recordingMetadata(c) }
+        if (c === undefined) return notFound(`Conversation ${params[0]}`)
+        return { status: 200, body: strict ? recordingMetadata(c).map(strictMetadata) : recordingMetadata(c) }
       }
       case "recording":
         return recording(params[0]!, params[1]!, url)

@@ -57,6 +57,11 @@ export interface SimOptions extends Partial<SimFaults>, Partial<SeedOptions> {
    * ListedTopic (phrasesCount only), so clients must read `/topics/{id}`.
    */
   readonly topicListing?: "full" | "listed"
+  /**
+   * Leave out what Genesys' models mark optional and the platform does not always send (strict.ts:
+   * `totalHits` of an empty result, participants' `purpose`, sessions' `mediaType`, message times).
+   */
+  readonly strict?: boolean
   /** Seed of the fault dice (default 1). */
   readonly faultSeed?: number
   /** Reuse already built data (tests); must match seed/count/from/to. */
@@ -116,7 +121,7 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
     const arrivals = makeArrivals()
     const injector = makeFaultInjector(() => faults, mulberry32(options.faultSeed ?? 1), () => stats)
     const oauth = makeOAuth(options, () => faults.tokenTtlSeconds, () => stats.tokensIssued++)
-    const serve = makeRoutes(data, { pagingLimit, topicListing: options.topicListing }, () => faults.notReady, () => stats.notReady++)
+    const serve = makeRoutes(data, { pagingLimit, topicListing: options.topicListing, strict: options.strict }, () => faults.notReady, () => stats.notReady++)
 
     const respond = (a: Answer, extraHeaders: Record<string, string> = {}) => {
       stats.byStatus[String(a.status)] = (stats.byStatus[String(a.status)] ?? 0) + 1

@@ -20,6 +20,7 @@ const model = exampleModel()
 let sim: Awaited<ReturnType<typeof startSim>>
 let daemon: TestDaemon
 let malformed = false
+let unreadableId: string | undefined
 
 const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
 const waitRun = (runId: string) =>
@@ -39,8 +40,18 @@ beforeAll(async () => {
     missingShare,
     clientId: "c",
     clientSecret: "s",
-    mutateResponse: (route, body) =>
-      malformed && route === "recordingmetadata" && Array.isArray(body) ? body.map((m) => ({ ...m, id: 42 })) : body
+    mutateResponse: (route, body) => {
+      if (malformed && route === "recordingmetadata" && Array.isArray(body)) return body.map((m) => ({ ...m, id: 42 }))
+      if (unreadableId !== undefined && route === "conversations.query") {
+        const b = structuredClone(body) as { conversations?: Array<{ conversationId: string; participants: Array<{ sessions: Array<Record<string, unknown>> }> }> }
+        for (const c of b.conversations ?? []) {
+          if (c.conversationId !== unreadableId) continue
+          for (const p of c.participants) for (const session of p.sessions) delete session["mediaType"]
+        }
+        return b
+      }
+      return body
+    }
   })
   daemon = await startDaemon({
     ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("recfaults") }),
@@ -116,24 +127,34 @@ describe("recovery under platform faults", () => {
     expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
   })
 
-  it("a malformed platform answer fails the run, naming the field; the watermark does not move", { timeout: 120_000 }, async () => {
+  it("malformed platform answers fail those conversations, naming the field, not the run; a clean rerun brings them back", { timeout: 120_000 }, async () => {
+    const from = "2026-02-08T00:00:00.000Z"
+    const to = "2026-02-09T00:00:00.000Z"
+    const expected = missingIn(from, to)
+    expect(expected.length).toBeGreaterThan(3)
+    // One missing conversation no session of which says its media type; every recording metadata malformed.
+    unreadableId = expected[0]!.id
     malformed = true
-    const before = await run(Effect.gen(function*() { return yield* (yield* RecoveryRepo).watermark() }))
-    // Before the failure, nothing of the period was missing-and-recovered: it is all still missing.
-    expect(await storeHas(missingIn("2026-02-08T00:00:00.000Z", "2026-02-09T00:00:00.000Z").map((i) => i.id))).toEqual([])
-    await run(publishCommand("recovery.run", { runId: "broken", from: "2026-02-08T00:00:00Z", to: "2026-02-09T00:00:00Z" }))
+    expect(await storeHas(expected.map((i) => i.id))).toEqual([])
+    await run(publishCommand("recovery.run", { runId: "broken", from, to }))
     const r = await waitRun("broken")
     malformed = false
-    expect(r.status).toBe("Failed")
-    expect(r.errorMessage).toContain("[0].id: Expected string, got 42")
-    const after = await run(Effect.gen(function*() { return yield* (yield* RecoveryRepo).watermark() }))
-    expect(Option.getOrUndefined(after)).toEqual(Option.getOrUndefined(before))
-    // Nothing half-written: the conversations of the failed run are still missing, and a clean rerun brings them all.
-    await run(publishCommand("recovery.run", { runId: "fixed", from: "2026-02-08T00:00:00Z", to: "2026-02-09T00:00:00Z" }))
+    unreadableId = undefined
+    expect(r.status).toBe("Completed")
+    expect(r.errorMessage).toBeUndefined()
+    expect(r.totals).toMatchObject({ missing: expected.length, recovered: 0, failed: expected.length, pending: 0 })
+    expect(r.counts["unknown"]).toEqual({ platform: 1, store: 0, missing: 1, recovered: 0, pending: 0, failed: 1 })
+    expect(r.errors).toContain(
+      `conversations.query: conversation ${expected[0]!.id}: no session of the conversation says its mediaType: its media type is unknown`
+    )
+    expect(r.errors).toContain(`${expected[1]!.id}: recordingmetadata: unexpected response from the platform: [0].id: Expected string, got 42`)
+    expect(r.errors.length).toBe(expected.length)
+    // Nothing half-written: they are all still missing, and a clean rerun brings them all.
+    expect(await storeHas(expected.map((i) => i.id))).toEqual([])
+    await run(publishCommand("recovery.run", { runId: "fixed", from, to }))
     const fixed = await waitRun("fixed")
-    const expected = missingIn("2026-02-08T00:00:00.000Z", "2026-02-09T00:00:00.000Z")
     expect(fixed.status).toBe("Completed")
-    expect(fixed.totals.missing).toBe(expected.length)
+    expect(fixed.totals).toMatchObject({ missing: expected.length, recovered: expected.length, failed: 0 })
     expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
   })
 

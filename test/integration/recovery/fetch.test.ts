@@ -67,4 +67,23 @@ describe("fetchContent ↔ rewind sim", () => {
       )
     })
   })
+
+  it("a malformed answer fails that conversation, naming the field, and the others are fetched", async () => {
+    const interactions = [...sample("chat", 2), ...sample("email", 2)]
+    const [badId, noMedia] = [interactions[0]!.id, interactions[3]!.id]
+    const fetched = await fetchAll(interactions, {
+      mutateResponse: (route, body) => {
+        if (route !== "recordingmetadata" || !Array.isArray(body)) return body
+        const list = body as Array<Record<string, unknown>>
+        if (list[0]?.["conversationId"] === badId) return list.map((m) => ({ ...m, id: 42 }))
+        if (list[0]?.["conversationId"] === noMedia) return list.map(({ media: _m, ...m }) => m)
+        return list
+      }
+    })
+    expect(fetched.map((f) => f._tag)).toEqual(["Failed", "Ready", "Ready", "Failed"])
+    expect(fetched[0]!._tag === "Failed" && fetched[0]!.error)
+      .toBe(`${badId}: recordingmetadata: unexpected response from the platform: [0].id: Expected string, got 42`)
+    expect(fetched[3]!._tag === "Failed" && fetched[3]!.error).toBe(`${noMedia}: recordingmetadata: unexpected response from the platform: [0].media: Missing key`)
+    expect(fetched[1]!._tag === "Ready" && fetched[1]!.interaction.transcripts).toEqual(interactions[1]!.transcripts)
+  })
 })
