@@ -200,7 +200,6 @@ describe("optional fields left out (strict simulator)", () => {
 })
 
 describe("malformed answers", () => {
-  const week = { from: "2026-01-08T00:00:00.000Z", to: "2026-01-09T00:00:00.000Z" }
 
   it("a conversation the client cannot read is listed with the reason; the rest of the page goes on", async () => {
     const day = { from: "2026-01-08T00:00:00.000Z", to: "2026-01-08T06:00:00.000Z" }
