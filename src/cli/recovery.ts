@@ -26,7 +26,8 @@ const describeRun = (r: RecoveryRun) =>
     r.dateStarted ? `started     ${r.dateStarted}` : "",
     r.dateCompleted ? `completed   ${r.dateCompleted}` : "",
     r.errorMessage ? `error       ${r.errorMessage}` : "",
-    ...r.errors.slice(0, 5).map((e) => `  ! ${e}`)
+    ...r.errors.slice(0, 5).map((e) => `  ! ${e}`),
+    ...(r.pendingReasons ?? []).slice(0, 5).map((p) => `  … ${p}`)
   ].filter((l) => l !== "").join("\n")
 
 /** Follows a run until it ends (events, with a poll as a safety net). */

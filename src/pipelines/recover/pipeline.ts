@@ -26,6 +26,8 @@ export interface RecoverResult {
   readonly counts: CountsByMedia
   readonly retriedPending: number
   readonly errors: ReadonlyArray<string>
+  /** Why conversations were left pending (the first ones). */
+  readonly pendingReasons: ReadonlyArray<string>
 }
 
 /**
@@ -41,7 +43,8 @@ export const recover = <E, R>(a: RecoverArgs<E, R>) =>
     const recovery = yield* RecoveryStore
     const counts: CountsByMedia = {}
     const errors: Array<string> = []
-    const sink = writeRecovered(a.runId, a.model, detectorCache(a.model), counts, errors)
+    const pendingReasons: Array<string> = []
+    const sink = writeRecovered(a.runId, a.model, detectorCache(a.model), counts, { errors, pending: pendingReasons })
     const concurrency = a.fetchConcurrency ?? 4
     let retriedPending = 0
 
@@ -79,5 +82,5 @@ export const recover = <E, R>(a: RecoverArgs<E, R>) =>
       yield* fetchAndWrite(Stream.fromIterable(retry))
     }
     yield* a.onBatch(counts, retriedPending)
-    return { counts, retriedPending, errors } satisfies RecoverResult
+    return { counts, retriedPending, errors, pendingReasons } satisfies RecoverResult
   })

@@ -21,6 +21,8 @@ let sim: Awaited<ReturnType<typeof startSim>>
 let daemon: TestDaemon
 let malformed = false
 let unreadableId: string | undefined
+/** Conversations whose recordings the platform reports ARCHIVED. */
+let archived = new Set<string>()
 
 const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
 const waitRun = (runId: string) =>
@@ -42,6 +44,9 @@ beforeAll(async () => {
     clientSecret: "s",
     mutateResponse: (route, body) => {
       if (malformed && route === "recordingmetadata" && Array.isArray(body)) return body.map((m) => ({ ...m, id: 42 }))
+      if (route === "recordingmetadata" && Array.isArray(body)) {
+        return body.map((m: { conversationId: string }) => (archived.has(m.conversationId) ? { ...m, fileState: "ARCHIVED" } : m))
+      }
       if (unreadableId !== undefined && route === "conversations.query") {
         const b = structuredClone(body) as { conversations?: Array<{ conversationId: string; participants: Array<{ sessions: Array<Record<string, unknown>> }> }> }
         for (const c of b.conversations ?? []) {
@@ -124,6 +129,29 @@ describe("recovery under platform faults", () => {
     sim.configure({ notReady: 0 })
     expect(pending).toBe(0)
     expect(recovered).toBe(expected.length)
+    expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
+  })
+
+  it("archived recordings leave their conversations pending with the reason; a run after the restore recovers them", { timeout: 120_000 }, async () => {
+    const from = "2026-02-11T00:00:00.000Z"
+    const to = "2026-02-12T00:00:00.000Z"
+    const expected = missingIn(from, to)
+    expect(expected.length).toBeGreaterThan(3)
+    archived = new Set(expected.map((i) => i.id))
+    sim.resetStats()
+    await run(publishCommand("recovery.run", { runId: "archived-1", from, to }))
+    const first = await waitRun("archived-1")
+    expect(first.status).toBe("Completed")
+    expect(first.totals).toMatchObject({ missing: expected.length, pending: expected.length, recovered: 0, failed: 0 })
+    expect(first.pendingReasons?.length).toBe(expected.length)
+    expect(first.pendingReasons?.[0]).toMatch(/^[\w-]+: recording [\w-]+ is ARCHIVED: restore it in Genesys Cloud/)
+    // Nothing was downloaded: the metadata said the content is not there.
+    expect(sim.stats().byRoute["recording"] ?? 0).toBe(0)
+    // Restored: a later run (over another period) retries them.
+    archived = new Set()
+    await run(publishCommand("recovery.run", { runId: "archived-2", from: "2026-02-13T00:00:00Z", to: "2026-02-13T01:00:00Z" }))
+    const second = await waitRun("archived-2")
+    expect(second.retriedPending).toBe(expected.length)
     expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
   })
 

@@ -30,13 +30,17 @@ const conversationOf = (i: Interaction): PlatformConversation => ({
   language: i.language
 })
 
-/** fetchContent of each interaction against a simulator with `options`. */
-const fetchAll = async (interactions: ReadonlyArray<Interaction>, options: SimOptions = {}): Promise<ReadonlyArray<Fetched>> => {
+/** fetchContent of each interaction against a simulator with `options` (and the recordings it served). */
+const fetchAll = async (interactions: ReadonlyArray<Interaction>, options: SimOptions = {}): Promise<ReadonlyArray<Fetched>> =>
+  (await fetchCounting(interactions, options)).fetched
+
+const fetchCounting = async (interactions: ReadonlyArray<Interaction>, options: SimOptions = {}) => {
   const s = await sim(options)
   try {
-    return await Effect.runPromise(
+    const fetched = await Effect.runPromise(
       Effect.forEach(interactions, (i) => fetchContent(conversationOf(i))).pipe(Effect.provide(PlatformClient.layerWith(settings(s))))
     )
+    return { fetched, recordingCalls: s.stats().byRoute["recording"] ?? 0 }
   } finally {
     await s.stop()
   }
@@ -85,5 +89,39 @@ describe("fetchContent ↔ rewind sim", () => {
       .toBe(`${badId}: recordingmetadata: unexpected response from the platform: [0].id: Expected string, got 42`)
     expect(fetched[3]!._tag === "Failed" && fetched[3]!.error).toBe(`${noMedia}: recordingmetadata: unexpected response from the platform: [0].media: Missing key`)
     expect(fetched[1]!._tag === "Ready" && fetched[1]!.interaction.transcripts).toEqual(interactions[1]!.transcripts)
+  })
+
+  it("recording file states: UPLOADING, RESTORING, ARCHIVED pending with the reason; DELETED, ERROR, unknown failed; none fetched", async () => {
+    const states = ["UPLOADING", "RESTORING", "ARCHIVED", "DELETED", "ERROR", "SHREDDED", "AVAILABLE"] as const
+    const interactions = sample("chat", states.length)
+    const stateOf = new Map(interactions.map((i, k) => [i.id, states[k]!]))
+    const { fetched, recordingCalls } = await fetchCounting(interactions, {
+      mutateResponse: (route, body) =>
+        route === "recordingmetadata" && Array.isArray(body)
+          ? (body as Array<Record<string, unknown>>).map((m) => ({ ...m, fileState: stateOf.get(m["conversationId"] as string) }))
+          : body
+    })
+    const outcome = fetched.map((f) => [f._tag, f._tag === "Pending" ? f.reason : f._tag === "Failed" ? f.error : ""])
+    const r = (k: number) => `${interactions[k]!.id}: recording ${interactions[k]!.transcripts[0]!.id}`
+    expect(outcome).toEqual([
+      ["Pending", `${r(0)} is UPLOADING (not stored by the platform yet): a later run fetches it`],
+      ["Pending", `${r(1)} is RESTORING (coming back from the archive): a later run fetches it`],
+      ["Pending", `${r(2)} is ARCHIVED: restore it in Genesys Cloud (it becomes RESTORING, then AVAILABLE); a later run fetches it`],
+      ["Failed", `${r(3)} is DELETED: its content is gone from the platform`],
+      ["Failed", `${r(4)} is ERROR: the platform could not store it, its content cannot be read`],
+      ["Failed", `${r(5)} has a file state Rewind does not know ("SHREDDED"): not fetched`],
+      ["Ready", ""]
+    ])
+    // Only the available recording was downloaded.
+    expect(recordingCalls).toBe(1)
+  })
+
+  it("content still being prepared (202) is pending, with the reason", async () => {
+    const i = sample("message", 1)[0]!
+    const fetched = await fetchAll([i], { notReady: 1 })
+    expect(fetched[0]).toMatchObject({
+      _tag: "Pending",
+      reason: `${i.id}: recording ${i.transcripts[0]!.id}: the platform is still preparing its content (202)`
+    })
   })
 })
