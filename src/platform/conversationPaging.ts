@@ -1,8 +1,9 @@
 /**
  * Paging the conversation details query (`POST /api/v2/analytics/conversations/details/query`)
- * over a period: page after page; the interval split when a query would page past the
- * platform's limit (or a page is refused with 400); each conversation once; only those that
- * start in the period.
+ * over a period: page after page; the interval split (at UTC midnights) when a query would page
+ * past the platform's limit (or a page is refused with 400); each conversation once; only those
+ * that start in the period — the platform returns every conversation that started on a day the
+ * interval touches, whenever that day.
  *
  * Conversations are decoded one by one: one Rewind cannot read is listed as unreadable with the
  * reason (recovery counts it failed), the others go on. A page without `totalHits` (Genesys sends
@@ -29,19 +30,55 @@ interface Task {
   readonly fromMs: number
   readonly toMs: number
   readonly page: number
+  /**
+   * For a part of one day: how many results the interval it was cut from reached. The platform
+   * selects conversations by the day they started; a part that reaches as many cannot be paged
+   * by cutting the day finer.
+   */
+  readonly parentReach?: number
 }
 
-/** `n` parts of the task's interval (at least 2, at most one per millisecond), from page 1. */
-const split = (task: Task, parts: number): Array<Task> => {
+const DayMs = 86_400_000
+
+/**
+ * `n` parts of the task's interval (at least 2), from page 1. Cut at UTC midnights when it spans
+ * several days — the platform returns every conversation that started on a day the interval
+ * touches, so parts sharing a day would each return all of it; within one day, `n` even parts
+ * (at most one per millisecond) that remember `reach`.
+ */
+const split = (task: Task, parts: number, reach: number): Array<Task> => {
+  const midnights: Array<number> = []
+  for (let m = Math.floor(task.fromMs / DayMs) * DayMs + DayMs; m < task.toMs; m += DayMs) midnights.push(m)
+  if (midnights.length > 0) {
+    const n = Math.min(Math.max(2, parts), midnights.length + 1)
+    const cuts = Array.from({ length: n - 1 }, (_, j) => midnights[Math.floor(((j + 1) * (midnights.length + 1)) / n) - 1]!)
+    const bounds = [task.fromMs, ...cuts, task.toMs]
+    return bounds.slice(0, -1).map((fromMs, k) => ({ fromMs, toMs: bounds[k + 1]!, page: 1 }))
+  }
   const span = task.toMs - task.fromMs
   const n = Math.max(2, Math.min(parts, span))
   const out: Array<Task> = []
   for (let k = 0; k < n; k++) {
     const fromMs = task.fromMs + Math.floor((span * k) / n)
     const toMs = k === n - 1 ? task.toMs : task.fromMs + Math.floor((span * (k + 1)) / n)
-    if (toMs > fromMs) out.push({ fromMs, toMs, page: 1 })
+    if (toMs > fromMs) out.push({ fromMs, toMs, page: 1, parentReach: reach })
   }
   return out
+}
+
+/** The task cannot be paged by cutting it finer: the error that says why; undefined when it can. */
+const unsplittable = (task: Task, reach: number, pagingLimit: number): PlatformResponseError | undefined => {
+  const day = new Date(task.fromMs).toISOString().slice(0, 10)
+  const why = task.toMs - task.fromMs <= 1
+    ? `${reach} conversations touch one millisecond (${new Date(task.fromMs).toISOString()})`
+    : task.parentReach !== undefined && reach >= task.parentReach
+    ? `the platform selects conversations by the day they started, and ${day} alone has ${reach}`
+    : undefined
+  return why === undefined ? undefined : new PlatformResponseError({
+    message: `conversations.query: ${why}, more than one query can page (${pagingLimit}): narrow the query (media types, conversations)`,
+    endpoint: "conversations.query",
+    status: 400
+  })
 }
 
 const intervalOf = (task: Task): string => `${new Date(task.fromMs).toISOString()}/${new Date(task.toMs).toISOString()}`
@@ -126,22 +163,21 @@ export const makeConversationPaging = (
             Effect.map(Option.some),
             // A page refused with 400 past page 1: the platform's paging limit is lower than we
             // thought. Split the interval and start over (already emitted ids are skipped).
-            Effect.catchTag("PlatformResponseError", (e) =>
-              e.status === 400 && task.page > 1 && task.toMs - task.fromMs > 1 ? Effect.succeed(Option.none()) : Effect.fail(e))
+            Effect.catchTag("PlatformResponseError", (e) => (e.status === 400 && task.page > 1 ? Effect.succeed(Option.none()) : Effect.fail(e)))
           )
-          if (Option.isNone(page)) return [[], next(split(task, 2).reverse())] as const
+          if (Option.isNone(page)) {
+            // It paged this far before the refusal.
+            const reach = (task.page - 1) * s.pageSize
+            const stuck = unsplittable(task, reach, s.pagingLimit)
+            if (stuck !== undefined) return yield* stuck
+            return [[], next(split(task, 2, reach).reverse())] as const
+          }
           const { totalHits } = page.value
           if (task.page === 1 && totalHits !== undefined && totalHits > s.pagingLimit) {
-            if (task.toMs - task.fromMs <= 1) {
-              return yield* new PlatformResponseError({
-                message: `conversations.query: ${totalHits} conversations touch one millisecond (${new Date(task.fromMs).toISOString()}), ` +
-                  `more than the platform pages (${s.pagingLimit})`,
-                endpoint: "conversations.query",
-                status: 400
-              })
-            }
+            const stuck = unsplittable(task, totalHits, s.pagingLimit)
+            if (stuck !== undefined) return yield* stuck
             const parts = Math.ceil(totalHits / Math.max(1, Math.floor(s.pagingLimit * 0.8)))
-            return [[], next(split(task, parts).reverse())] as const
+            return [[], next(split(task, parts, totalHits).reverse())] as const
           }
           const received = page.value.conversations ?? []
           const out: Array<ListedConversation> = []

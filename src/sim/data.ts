@@ -29,12 +29,13 @@ export interface SimConversation {
   readonly transcriptIds: ReadonlyArray<string>
 }
 
+const DayMs = 86_400_000
+
 export class SimData {
   readonly options: SeedOptions
   readonly missingShare: number
   readonly conversations: ReadonlyArray<SimConversation>
   private readonly byId: ReadonlyMap<string, SimConversation>
-  private readonly maxDurationMs: number
   private readonly model: TopicModel
   private readonly recent = new Map<string, Interaction>()
 
@@ -42,12 +43,10 @@ export class SimData {
     this.options = options
     this.missingShare = missingShare
     const list: Array<SimConversation> = []
-    let maxDuration = 0
     let index = 0
     for (const i of generateInteractions(options)) {
       const startMs = Date.parse(i.startTime)
       const endMs = Date.parse(i.endTime)
-      maxDuration = Math.max(maxDuration, endMs - startMs)
       list.push({
         index,
         id: i.id,
@@ -65,7 +64,6 @@ export class SimData {
     }
     this.conversations = list
     this.byId = new Map(list.map((c) => [c.id, c]))
-    this.maxDurationMs = maxDuration
     this.model = exampleModel()
   }
 
@@ -89,10 +87,11 @@ export class SimData {
   }
 
   /**
-   * The conversations that touch [fromMs, toMs) — start before its end and end at or after its
-   * start — in start order (as Genesys' details query selects them).
+   * The conversations Genesys' details query selects for the interval [fromMs, toMs): those that
+   * started on a (UTC) day the interval touches, whenever on that day — "Results will only
+   * include conversations that started on a day touched by the interval" — in start order.
    */
-  touching(fromMs: number, toMs: number): Array<SimConversation> {
+  startedOnDaysTouched(fromMs: number, toMs: number): Array<SimConversation> {
     const list = this.conversations
     const firstAtOrAfter = (t: number): number => {
       let lo = 0
@@ -104,16 +103,10 @@ export class SimData {
       }
       return lo
     }
-    const lo = firstAtOrAfter(fromMs - this.maxDurationMs)
-    const hi = firstAtOrAfter(toMs)
-    const out: Array<SimConversation> = []
-    for (let k = lo; k < hi; k++) {
-      const c = list[k]!
-      if (c.endMs >= fromMs) out.push(c)
-    }
-    return out
+    const firstDay = Math.floor(fromMs / DayMs) * DayMs
+    const afterLastDay = Math.floor((toMs - 1) / DayMs) * DayMs + DayMs
+    return list.slice(firstAtOrAfter(firstDay), firstAtOrAfter(afterLastDay))
   }
-
 
   transcript(c: SimConversation, recordingId: string): Transcript | undefined {
     return this.interaction(c).transcripts.find((x) => x.id === recordingId)

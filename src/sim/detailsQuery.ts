@@ -1,7 +1,8 @@
 /**
  * The simulator's `POST /api/v2/analytics/conversations/details/query`: Genesys' limits
  * (`pageSize` ≤ 100; paging past the paging limit → 400), segment and conversation filters
- * (dimension predicates), order, and the conversations the interval selects.
+ * (dimension predicates), order, and the conversations the interval selects: like Genesys, those
+ * that started on a day the interval touches (data.ts).
  */
 import { Exit, Schema } from "effect"
 import { ConversationQuerySchema, DetailsMaxPageSize, type QueryFilter, type QueryPredicate } from "../platform/genesys.ts"
@@ -81,7 +82,7 @@ export const makeDetailsQuery = (data: SimData, pagingLimit: number, strict = fa
     if (matches === undefined) {
       const filters = [...(q.segmentFilters ?? []), ...(q.conversationFilters ?? [])]
       const out: Array<SimConversation> = []
-      for (const c of data.touching(fromMs, toMs)) {
+      for (const c of data.startedOnDaysTouched(fromMs, toMs)) {
         let ok = true
         for (const f of filters) {
           const r = filterMatches(c, f)

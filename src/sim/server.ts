@@ -7,7 +7,9 @@
  *
  * Faithful limits (routes.ts, detailsQuery.ts): details-query `pageSize` ≤ 100; paging past the
  * paging limit (100,000 results by default) → 400 `{status, code, message, contextId}`; the
- * details query returns the conversations that touch the interval.
+ * details query returns the conversations that started on a day the interval touches; text
+ * recordings inline only in the formats `NONE`. Strict mode (strict.ts) also leaves out what
+ * Genesys may leave out.
  *
  * `GET /__sim/stats` (no auth, no faults) reports what the simulator saw; `GET /__sim/arrivals`
  * the arrival times (epoch ms) of the last 10,000 requests.
