@@ -72,7 +72,7 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean }) =>
         clientId: "rewind-demo",
         clientSecret: Redacted.make("demo-secret"),
         pageSize: 100,
-        rateLimit: 50,
+        rateLimitPerMinute: 3_000,
         timeoutMs: 30_000,
         maxRetries: 5,
         pagingLimit: 100_000

@@ -20,6 +20,7 @@ import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { HttpLive } from "./http.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
 import { Metrics } from "./Metrics.ts"
+import { PlatformMetricsLive } from "./platformMetrics.ts"
 import { StoreMetricsLive } from "./storeMetrics.ts"
 
 export interface AllSettings {
@@ -60,9 +61,11 @@ export const daemonCoreLayer = (s: AllSettings) => {
   // layers are memoized by reference within a build.
   const platform = s.platform === undefined ? undefined : PlatformClient.layerWith(s.platform)
   const recovery = platform === undefined ? RecoveryRunner.disabled : RecoveryRunner.layer.pipe(Layer.provide(platform))
-  const ingest = platform === undefined ? Layer.empty : IngestConsumerLive.pipe(Layer.provide(platform))
+  const ingestAndMetrics = platform === undefined
+    ? Layer.empty
+    : Layer.mergeAll(IngestConsumerLive, PlatformMetricsLive).pipe(Layer.provide(platform))
   const runner = Layer.mergeAll(JobRunner.layer, recovery).pipe(Layer.provideMerge(base))
-  return Layer.mergeAll(CommandConsumerLive, ApiLive, ConsumerMetricsLive, StoreMetricsLive, ingest).pipe(Layer.provideMerge(runner))
+  return Layer.mergeAll(CommandConsumerLive, ApiLive, ConsumerMetricsLive, StoreMetricsLive, ingestAndMetrics).pipe(Layer.provideMerge(runner))
 }
 
 /** The whole daemon: command consumer, job runner, service API, HTTP. Composed once, here. */

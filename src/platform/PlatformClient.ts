@@ -3,7 +3,8 @@
  * against Genesys Cloud or `rewind sim`. Its parts:
  *
  * - auth.ts: OAuth client credentials; the token cached and refreshed before it expires.
- * - transport.ts: every request paced by the rate limiter (RateLimiter.ts), counted, retried
+ * - transport.ts: every request paced by the rate limiter (RateLimiter.ts: a per-minute budget
+ *   that follows the platform's `inin-ratelimit-*` headers), counted, retried
  *   (401 → a new token once; 429 → the whole client pauses for its Retry-After; 5xx, 408,
  *   timeouts, network errors → jittered exponential backoff, at most `PLATFORM_MAX_RETRIES`).
  * - decode.ts: answers decoded with Genesys' models (genesys.ts); a malformed one fails with a
@@ -67,7 +68,7 @@ export class PlatformClient extends Context.Service<PlatformClient, {
 
 export const makePlatformClient = Effect.fn("PlatformClient.make")(function*(s: PlatformSettings) {
   const http = yield* HttpClient.HttpClient
-  const transport = makeTransport(s, http, makeRateLimiter(s.rateLimit))
+  const transport = makeTransport(s, http, makeRateLimiter(s.rateLimitPerMinute))
   const tokens = yield* makeTokenSource(s, transport.send)
   const request: Request = (endpoint, make) => transport.send(endpoint, make, tokens)
   return PlatformClient.of({
@@ -81,4 +82,4 @@ export const makePlatformClient = Effect.fn("PlatformClient.make")(function*(s: 
 /** For logs: the settings without the secret. */
 export const describeSettings = (s: PlatformSettings): string =>
   `api ${s.apiUrl}, login ${s.loginUrl}, client ${s.clientId}, secret ${Redacted.isRedacted(s.clientSecret) ? "<redacted>" : "?"}, ` +
-  `page size ${s.pageSize}, ${s.rateLimit} requests/s, timeout ${s.timeoutMs} ms`
+  `page size ${s.pageSize}, ${s.rateLimitPerMinute} requests/min, timeout ${s.timeoutMs} ms`

@@ -1,6 +1,7 @@
 /**
  * One platform request, with its retries: every attempt waits for the rate limiter and is
- * counted; a 401 refreshes the token once; a 429 pauses the whole client for its Retry-After;
+ * counted, and every answer's `inin-ratelimit-*` headers go back to the limiter; a 401 refreshes
+ * the token once; a 429 pauses the whole client for its Retry-After;
  * 5xx, 408, timeouts and network errors are retried with jittered exponential backoff, at most
  * `PLATFORM_MAX_RETRIES` times.
  */
@@ -10,7 +11,7 @@ import type { RawResponse } from "./decode.ts"
 import { PlatformAuthError, type PlatformError, PlatformResponseError, PlatformUnavailableError } from "./errors.ts"
 import { ErrorBody } from "./genesys.ts"
 import type { PlatformSettings } from "./PlatformConfig.ts"
-import type { RateLimiter } from "./RateLimiter.ts"
+import type { RateLimiter, RateLimiterStats } from "./RateLimiter.ts"
 
 /** Request counters: every HTTP request made, retries and token requests included. */
 export interface PlatformCalls {
@@ -23,6 +24,8 @@ export interface PlatformCalls {
   readonly throttled: number
   /** 401 answers that made the client refresh its token. */
   readonly unauthorized: number
+  /** The pacing: budget, waits, pauses for the platform's window. */
+  readonly rate: RateLimiterStats
 }
 
 /** Where authenticated requests get their bearer token, and how a refused one is dropped. */
@@ -106,7 +109,7 @@ export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, 
       let attempts = 0
       while (true) {
         const bearer = auth === undefined ? undefined : yield* auth.token
-        yield* limiter.acquire
+        const seq = yield* limiter.acquire
         count(endpoint)
         attempts++
         const request = bearer === undefined ? make() : HttpClientRequest.bearerToken(make(), bearer)
@@ -124,6 +127,7 @@ export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, 
           transient = `did not answer within ${s.timeoutMs} ms`
         } else {
           const r = outcome.success.value
+          yield* limiter.observe(r.headers, seq)
           if (r.status >= 200 && r.status < 300) return r
           if (r.status === 401 && bearer !== undefined && auth !== undefined) {
             counts.unauthorized++
@@ -143,7 +147,7 @@ export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, 
             if (throttles > MaxThrottles) return yield* unavailable(endpoint, attempts, `kept answering 429 (rate limited)`)
             const delay = retryAfterMs(r.headers["retry-after"]) ?? backoffMs(throttles)
             yield* Effect.logDebug("platform rate limit: pausing", { endpoint, retryAfterMs: delay })
-            yield* limiter.pauseUntil(Date.now() + delay)
+            yield* limiter.pauseFor(delay)
             continue
           }
           if (!isTransientStatus(r.status)) return yield* responseError(endpoint, r)
@@ -160,6 +164,6 @@ export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, 
 
   return {
     send,
-    calls: Effect.sync((): PlatformCalls => ({ ...counts, byEndpoint: { ...counts.byEndpoint } }))
+    calls: Effect.map(limiter.stats, (rate): PlatformCalls => ({ ...counts, byEndpoint: { ...counts.byEndpoint }, rate }))
   }
 }

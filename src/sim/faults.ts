@@ -3,6 +3,10 @@
  * request, a rate limit (429 with `Retry-After` and `inin-ratelimit-allowed|count|reset`), an
  * error rate (503/500/502 with Genesys' error body). Content not ready (202) and token lifetimes
  * are applied by their routes.
+ *
+ * The rate limit counts API requests in fixed windows of `rateWindowSeconds` (a minute, as
+ * Genesys: about 300 requests a minute per OAuth client); every answer says where the window
+ * stands (`inin-ratelimit-allowed`, `-count`, `-reset` in seconds), beyond → 429.
  */
 import { type Answer, fail } from "./answers.ts"
 import type { MutableStats } from "./stats.ts"
@@ -14,8 +18,12 @@ export interface SimFaults {
   readonly jitterMs: number
   /** Share (0..1) of API requests answered with a 5xx. */
   readonly errorRate: number
-  /** API requests allowed per second (1-second windows); 0 = unlimited. */
+  /** API requests allowed per window (a minute unless `rateWindowSeconds` says otherwise); 0 = unlimited. */
   readonly rateLimit: number
+  /** Length of the rate-limit windows (default 60: per minute, as Genesys; tests shorten it). */
+  readonly rateWindowSeconds: number
+  /** Send `inin-ratelimit-*` headers (default true); false: a 429's Retry-After is all a client learns. */
+  readonly rateHeaders: boolean
   /** The first N fetches of each recording answer 202 (content being prepared). */
   readonly notReady: number
   /** `expires_in` of issued tokens (seconds). */
@@ -30,6 +38,8 @@ export const DefaultFaults: SimFaults = {
   jitterMs: 0,
   errorRate: 0,
   rateLimit: 0,
+  rateWindowSeconds: 60,
+  rateHeaders: true,
   notReady: 0,
   tokenTtlSeconds: 86_400,
   stallRate: 0,
@@ -38,7 +48,7 @@ export const DefaultFaults: SimFaults = {
 
 /** `faults` and `stats` are read at each request (both can be replaced while serving). */
 export const makeFaultInjector = (faults: () => SimFaults, random: () => number, stats: () => MutableStats) => {
-  let window = { second: 0, count: 0 }
+  let window = { index: 0, count: 0 }
   let lastThrottleAt = 0
   let retryBlockedUntil = 0
 
@@ -55,19 +65,22 @@ export const makeFaultInjector = (faults: () => SimFaults, random: () => number,
       return Math.round(delay + (stall ? f.stallMs : 0))
     },
 
-    /** Rate limit: fixed 1-second windows of API requests. The headers to send, and the 429 when over. */
+    /** Rate limit: fixed windows of API requests. The headers to send, and the 429 when over. */
     rateLimit: (arrivedAt: number): { readonly headers: Record<string, string>; readonly throttled?: Answer } => {
       const f = faults()
       if (f.rateLimit <= 0) return { headers: {} }
-      const second = Math.floor(arrivedAt / 1000)
-      if (window.second !== second) window = { second, count: 0 }
+      const windowMs = Math.max(1, f.rateWindowSeconds) * 1000
+      const index = Math.floor(arrivedAt / windowMs)
+      if (window.index !== index) window = { index, count: 0 }
       window.count++
-      const resetSeconds = Math.max(1, Math.ceil(((second + 1) * 1000 - arrivedAt) / 1000))
-      const headers = {
-        "inin-ratelimit-allowed": String(f.rateLimit),
-        "inin-ratelimit-count": String(window.count),
-        "inin-ratelimit-reset": String(resetSeconds)
-      }
+      const resetSeconds = Math.max(1, Math.ceil(((index + 1) * windowMs - arrivedAt) / 1000))
+      const headers: Record<string, string> = f.rateHeaders
+        ? {
+          "inin-ratelimit-allowed": String(f.rateLimit),
+          "inin-ratelimit-count": String(window.count),
+          "inin-ratelimit-reset": String(resetSeconds)
+        }
+        : {}
       if (window.count <= f.rateLimit) return { headers }
       stats().throttled++
       const now = Date.now()
@@ -75,7 +88,7 @@ export const makeFaultInjector = (faults: () => SimFaults, random: () => number,
       retryBlockedUntil = Math.max(retryBlockedUntil, now + resetSeconds * 1000)
       return {
         headers,
-        throttled: fail(429, "too.many.requests", `Rate limit exceeded the maximum. [${f.rateLimit}] requests for [1] seconds`, {
+        throttled: fail(429, "too.many.requests", `Rate limit exceeded the maximum. [${f.rateLimit}] requests for [${Math.max(1, f.rateWindowSeconds)}] seconds`, {
           "retry-after": String(resetSeconds)
         })
       }

@@ -28,6 +28,7 @@ import { SimData } from "./data.ts"
 import { DefaultFaults, makeFaultInjector, type SimFaults } from "./faults.ts"
 import { makeOAuth } from "./oauth.ts"
 import { makeRoutes, matchRoute, type SimRoute } from "./routes.ts"
+import { StrictRateLimitPerMinute } from "./strict.ts"
 import { freshStats, makeArrivals, type SimStats } from "./stats.ts"
 
 export { DefaultFaults, type SimFaults } from "./faults.ts"
@@ -61,7 +62,8 @@ export interface SimOptions extends Partial<SimFaults>, Partial<SeedOptions> {
   readonly topicListing?: "full" | "listed"
   /**
    * Leave out what Genesys' models mark optional and the platform does not always send (strict.ts:
-   * `totalHits` of an empty result, participants' `purpose`, sessions' `mediaType`, message times).
+   * `totalHits` of an empty result, participants' `purpose`, sessions' `mediaType`, message times),
+   * and limit requests to Genesys' 300 a minute unless `rateLimit` says otherwise.
    */
   readonly strict?: boolean
   /** Seed of the fault dice (default 1). */
@@ -81,6 +83,8 @@ export interface SimInfo {
   readonly to: string
   readonly missingShare: number
   readonly pagingLimit: number
+  /** Strict mode (strict.ts). */
+  readonly strict: boolean
 }
 
 export interface SimHandle {
@@ -113,7 +117,9 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
       latencyMs: options.latencyMs ?? DefaultFaults.latencyMs,
       jitterMs: options.jitterMs ?? DefaultFaults.jitterMs,
       errorRate: options.errorRate ?? DefaultFaults.errorRate,
-      rateLimit: options.rateLimit ?? DefaultFaults.rateLimit,
+      rateLimit: options.rateLimit ?? (options.strict === true ? StrictRateLimitPerMinute : DefaultFaults.rateLimit),
+      rateWindowSeconds: options.rateWindowSeconds ?? DefaultFaults.rateWindowSeconds,
+      rateHeaders: options.rateHeaders ?? DefaultFaults.rateHeaders,
       notReady: options.notReady ?? DefaultFaults.notReady,
       tokenTtlSeconds: options.tokenTtlSeconds ?? DefaultFaults.tokenTtlSeconds,
       stallRate: options.stallRate ?? DefaultFaults.stallRate,
@@ -141,7 +147,8 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
       from: data.options.from,
       to: data.options.to,
       missingShare: data.missingShare,
-      pagingLimit
+      pagingLimit,
+      strict: options.strict === true
     }
 
     const handler = Effect.gen(function*() {
@@ -191,8 +198,9 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
     // busy event loop does not make requests look closer together than they came.
     nodeServer.on("request", (req: { url?: string }) => {
       if (req.url === undefined || req.url.startsWith("/__sim/")) return
-      const inLastSecond = arrivals.arrive(Date.now())
-      if (inLastSecond > stats.maxPerSecond) stats.maxPerSecond = inLastSecond
+      const seen = arrivals.arrive(Date.now())
+      if (seen.lastSecond > stats.maxPerSecond) stats.maxPerSecond = seen.lastSecond
+      if (seen.lastMinute > stats.maxPerMinute) stats.maxPerMinute = seen.lastMinute
     })
     const server = yield* NodeHttpServer.make(() => nodeServer, {
       port: options.port ?? 0,

@@ -18,6 +18,8 @@ export interface SimStats {
   readonly earlyAfterThrottle: number
   /** Most requests seen in any sliding 1,000 ms window. */
   readonly maxPerSecond: number
+  /** Most requests seen in any sliding 60,000 ms window. */
+  readonly maxPerMinute: number
 }
 
 export type MutableStats = { -readonly [K in keyof SimStats]: SimStats[K] extends Readonly<Record<string, number>> ? Record<string, number> : SimStats[K] }
@@ -33,26 +35,31 @@ export const freshStats = (): MutableStats => ({
   unauthorized: 0,
   stalled: 0,
   earlyAfterThrottle: 0,
-  maxPerSecond: 0
+  maxPerSecond: 0,
+  maxPerMinute: 0
 })
 
-/** Arrival times, taken as early as possible: the last 10,000, and the densest second. */
+/** Arrival times, taken as early as possible: the last 10,000, and the densest second and minute. */
 export const makeArrivals = () => {
   const recent: Array<number> = []
+  const minute: Array<number> = []
   const arrivals: Array<number> = []
   return {
     /** Arrival times (epoch ms) of the last 10,000 requests (GET /__sim/arrivals). */
     arrivals,
-    /** Records an arrival; returns the requests of the last second (for `maxPerSecond`). */
-    arrive: (now: number): number => {
+    /** Records an arrival; returns the requests of the last second and minute (for `maxPer*`). */
+    arrive: (now: number): { readonly lastSecond: number; readonly lastMinute: number } => {
       arrivals.push(now)
       if (arrivals.length > 10_000) arrivals.splice(0, arrivals.length - 10_000)
       recent.push(now)
       while (recent.length > 0 && recent[0]! <= now - 1000) recent.shift()
-      return recent.length
+      minute.push(now)
+      while (minute.length > 0 && minute[0]! <= now - 60_000) minute.shift()
+      return { lastSecond: recent.length, lastMinute: minute.length }
     },
     reset: () => {
       recent.length = 0
+      minute.length = 0
       arrivals.length = 0
     }
   }

@@ -1,6 +1,7 @@
 /**
- * The simulator's strict mode leaves out what Genesys' models mark optional and the real
- * platform does not always send, so a client that needs those fields fails against it:
+ * The simulator's strict mode limits requests to Genesys' 300 a minute (unless told otherwise),
+ * and leaves out what Genesys' models mark optional and the real platform does not always send,
+ * so a client that needs those fields fails against it:
  *
  * - an empty details-query result is `{}` (no `totalHits`);
  * - ACD and agent participants have no `purpose` (agents keep their `userId`); only the
@@ -20,6 +21,9 @@ import type {
   RecordingMessagingMessage,
   RecordingMetadata
 } from "../platform/genesys.ts"
+
+/** Genesys Cloud's documented budget: about 300 requests a minute per OAuth client. */
+export const StrictRateLimitPerMinute = 300
 
 /** The details-query answer for an empty page. */
 export const emptyPage = (strict: boolean, totalHits: number): Record<string, unknown> => (strict ? {} : { totalHits })

@@ -41,7 +41,7 @@ export const settings = (s: { readonly url: string }, overrides: Partial<Platfor
   clientId: "rewind-test",
   clientSecret: Redacted.make("s3cr3t-value"),
   pageSize: 100,
-  rateLimit: 1_000,
+  rateLimitPerMinute: 60_000,
   timeoutMs: 5_000,
   maxRetries: 5,
   pagingLimit: 100_000,

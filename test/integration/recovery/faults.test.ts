@@ -2,6 +2,7 @@ import { Effect, Option, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
 import type { RecoveryRun } from "../../../src/domain/recovery.ts"
+import { Metrics } from "../../../src/daemon/Metrics.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { RecoveryRepo } from "../../../src/repos/RecoveryRepo.ts"
@@ -66,7 +67,7 @@ beforeAll(async () => {
       clientId: "c",
       clientSecret: Redacted.make("s"),
       pageSize: 50,
-      rateLimit: 400,
+      rateLimitPerMinute: 24_000,
       timeoutMs: 2_000,
       maxRetries: 8,
       pagingLimit: 100_000
@@ -87,12 +88,13 @@ describe("recovery under platform faults", () => {
     const to = "2026-02-04T00:00:00.000Z"
     const expected = missingIn(from, to)
     expect(expected.length).toBeGreaterThan(10)
-    sim.configure({ errorRate: 0.15, rateLimit: 40, latencyMs: 5, jitterMs: 5, tokenTtlSeconds: 1 })
+    // The platform allows 40 requests a second (1-second windows), the client would send 400.
+    sim.configure({ errorRate: 0.15, rateLimit: 40, rateWindowSeconds: 1, latencyMs: 5, jitterMs: 5, tokenTtlSeconds: 1 })
     sim.resetStats()
     await run(publishCommand("recovery.run", { runId: "faulty", from, to }))
     sim.expireTokens()
     const r = await waitRun("faulty")
-    sim.configure({ errorRate: 0, rateLimit: 0, latencyMs: 0, jitterMs: 0, tokenTtlSeconds: 86_400 })
+    sim.configure({ errorRate: 0, rateLimit: 0, rateWindowSeconds: 60, latencyMs: 0, jitterMs: 0, tokenTtlSeconds: 86_400 })
     expect(r.errorMessage).toBeUndefined()
     expect(r.totals).toMatchObject({ missing: expected.length, recovered: expected.length, failed: 0, pending: 0 })
     expect([...await storeHas(expected.map((i) => i.id))].sort()).toEqual(expected.map((i) => i.id).sort())
@@ -100,6 +102,14 @@ describe("recovery under platform faults", () => {
     expect(stats.errors + stats.throttled).toBeGreaterThan(0)
     // The client never came back before a Retry-After ran out.
     expect(stats.earlyAfterThrottle).toBe(0)
+    // The 429s and the waits show in the metrics.
+    const { registry } = await run(Effect.gen(function*() { return yield* Metrics }))
+    const metrics = await registry.metrics()
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? Number.NaN)
+    expect(value("rewind_platform_throttled_total")).toBe(stats.throttled)
+    expect(value("rewind_platform_rate_wait_seconds_total")).toBeGreaterThan(0)
+    expect(value("rewind_platform_rate_limit_per_minute")).toBe(24_000)
+    expect(metrics).toMatch(/^rewind_platform_requests_total\{endpoint="recording"\} [1-9]/m)
   })
 
   it("content not ready (202) is pending, and the next run picks it up", { timeout: 120_000 }, async () => {

@@ -42,7 +42,7 @@ beforeAll(async () => {
     clientId: "rewind-test",
     clientSecret: Redacted.make("s3cret"),
     pageSize: 100,
-    rateLimit: 500,
+    rateLimitPerMinute: 30_000,
     timeoutMs: 10_000,
     maxRetries: 6,
     pagingLimit: 100_000

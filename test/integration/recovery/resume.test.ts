@@ -33,7 +33,7 @@ describe("a daemon stopped mid-recovery", () => {
       ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("recresume") }),
       platform: {
         apiUrl: sim.url, loginUrl: sim.url, clientId: "c", clientSecret: Redacted.make("s"),
-        pageSize: 50, rateLimit: 1000, timeoutMs: 10_000, maxRetries: 5, pagingLimit: 100_000
+        pageSize: 50, rateLimitPerMinute: 60_000, timeoutMs: 10_000, maxRetries: 5, pagingLimit: 100_000
       }
     }
     const all = [...generateInteractions(seed)]
