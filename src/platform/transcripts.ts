@@ -8,7 +8,7 @@
  */
 import type { Block, Participant, Transcript } from "../domain/interaction.ts"
 import { isCustomerPurpose } from "./convert.ts"
-import type { ChatMessage, EmailAddress, Recording, RecordingEmailMessage, RecordingMessagingMessage } from "./genesys.ts"
+import type { ChatMessage, EmailAddress, Recording, RecordingEmailMessage, RecordingMessagingMessage } from "./genesysRecordings.ts"
 
 /** Where a recording's message times are measured from, and who the customer is. */
 export interface TranscriptContext {

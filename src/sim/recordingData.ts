@@ -14,7 +14,7 @@ import type {
   RecordingFormatParam,
   RecordingMessagingMessage,
   RecordingMetadata
-} from "../platform/genesys.ts"
+} from "../platform/genesysRecordings.ts"
 import type { SimConversation, SimData } from "./data.ts"
 import { agentEmail, customerEmail, customerPhone, fnv, iso, queueEmail } from "./identities.ts"
 

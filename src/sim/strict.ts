@@ -12,15 +12,14 @@
  *   at the conversation's start, as a reader should place a message without a time, they are
  *   where the generator put them, so the recovered content can be compared block for block.
  */
+import type { AnalyticsConversation, AnalyticsParticipant } from "../platform/genesys.ts"
 import type {
-  AnalyticsConversation,
-  AnalyticsParticipant,
   ChatMessage,
   Recording,
   RecordingEmailMessage,
   RecordingMessagingMessage,
   RecordingMetadata
-} from "../platform/genesys.ts"
+} from "../platform/genesysRecordings.ts"
 
 /** Genesys Cloud's documented budget: about 300 requests a minute per OAuth client. */
 export const StrictRateLimitPerMinute = 300

@@ -2,7 +2,7 @@
  * What a recording's `fileState` (RecordingMetadata) means for recovery: fetch it now, come back
  * for it in a later run (pending), or give up on it (failed) — each with the reason.
  */
-import type { RecordingMetadata } from "../../platform/genesys.ts"
+import type { RecordingMetadata } from "../../platform/genesysRecordings.ts"
 
 export type FileStateVerdict =
   | { readonly _tag: "Fetch" }
