@@ -63,8 +63,11 @@ export const isUnreadable = (c: ListedConversation): c is UnreadableConversation
 
 const unreadable = (id: string, reason: string): UnreadableConversation => ({ _tag: "UnreadableConversation", id, reason })
 
-/** Media type sessions by a participant (sessions without a `mediaType` say nothing). */
-type Session = { readonly p: NonNullable<AnalyticsConversation["participants"]>[number]; readonly mediaType: string | undefined }
+/** A session's media type, and the purpose of its participant. */
+interface Session {
+  readonly purpose: string | undefined
+  readonly mediaType: string | undefined
+}
 
 /**
  * `callback` when any session is a callback; otherwise the customer's first session's media type
@@ -75,7 +78,7 @@ const mediaTypeOf = (sessions: ReadonlyArray<Session>): MediaType | undefined | 
   if (told.length === 0) return null
   if (told.some((x) => x.mediaType === "callback")) return "callback"
   const known = told.filter((x) => mediaTypes[x.mediaType!] !== undefined)
-  const chosen = known.find((x) => isCustomerPurpose(x.p.purpose)) ?? known[0]
+  const chosen = known.find((x) => isCustomerPurpose(x.purpose)) ?? known[0]
   return chosen === undefined ? undefined : mediaTypes[chosen.mediaType!]
 }
 
@@ -95,8 +98,8 @@ export const readConversation = (c: AnalyticsConversation): ListedConversation |
     if (Number.isNaN(Date.parse(value))) return unreadable(c.conversationId, `${field}: expected an ISO-8601 time, got ${JSON.stringify(value)}`)
   }
   const participants = c.participants ?? []
-  const sessions = participants.flatMap((p) => (p.sessions ?? []).map((s) => ({ p, s, mediaType: s.mediaType })))
-  const mediaType = mediaTypeOf(sessions)
+  const sessions = participants.flatMap((p) => (p.sessions ?? []).map((s) => ({ p, s })))
+  const mediaType = mediaTypeOf(sessions.map(({ p, s }) => ({ purpose: p.purpose, mediaType: s.mediaType })))
   if (mediaType === null) return unreadable(c.conversationId, "no session of the conversation says its mediaType: its media type is unknown")
   if (mediaType === undefined) return undefined
   const direction: Direction = c.originatingDirection === "outbound" ? "outbound" : "inbound"
