@@ -1,9 +1,7 @@
 import { Effect, Option, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
-import type { RecoveryRun } from "../../../src/domain/recovery.ts"
 import { Metrics } from "../../../src/daemon/Metrics.ts"
-import { requestApi } from "../../../src/nats/Service.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { RecoveryRepo } from "../../../src/repos/RecoveryRepo.ts"
 import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
@@ -11,8 +9,9 @@ import { isMissingInteraction } from "../../../src/seed/missing.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
-import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
+import { waitRecoveryRun } from "../../helpers/recovery.ts"
 
 // Two weeks of data; each test recovers its own days so they do not see each other's work.
 const seed = { seed: 33, count: 800, from: "2026-02-01T00:00:00Z", to: "2026-02-15T00:00:00Z" }
@@ -26,11 +25,7 @@ let unreadableId: string | undefined
 let archived = new Set<string>()
 
 const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
-const waitRun = (runId: string) =>
-  eventually(async () => {
-    const r = await run(requestApi("recovery.get", { runId }).pipe(Effect.option))
-    return r._tag === "Some" && ["Completed", "Failed"].includes((r.value as RecoveryRun).status) ? r.value as RecoveryRun : undefined
-  }, 150_000, `recovery run ${runId}`)
+const waitRun = (runId: string) => waitRecoveryRun(daemon, runId, 150_000)
 
 const all = [...generateInteractions(seed)]
 const missingIn = (from: string, to: string) =>

@@ -9,26 +9,12 @@ import { describe, expect, it } from "vitest"
 import type { Interaction } from "../../../src/domain/interaction.ts"
 import type { MediaType } from "../../../src/domain/media.ts"
 import { type Fetched, fetchContent } from "../../../src/pipelines/recover/fetch.ts"
-import type { PlatformConversation } from "../../../src/platform/convert.ts"
 import { PlatformClient } from "../../../src/platform/PlatformClient.ts"
 import type { SimOptions } from "../../../src/sim/server.ts"
-import { generatedInteractions, settings, sim } from "../platform/helpers.ts"
+import { conversationOf, generatedInteractions, settings, sim } from "../platform/helpers.ts"
 
 const sample = (media: MediaType, n: number): ReadonlyArray<Interaction> =>
   generatedInteractions().filter((i) => i.mediaType === media).slice(0, n)
-
-const conversationOf = (i: Interaction): PlatformConversation => ({
-  id: i.id,
-  startTime: i.startTime,
-  endTime: i.endTime,
-  mediaType: i.mediaType,
-  direction: i.direction,
-  queueId: i.queueId,
-  divisionId: i.divisionId,
-  divisionIds: [i.divisionId],
-  agentIds: i.agentIds,
-  language: i.language
-})
 
 /** fetchContent of each interaction against a simulator with `options` (and the recordings it served). */
 const fetchAll = async (interactions: ReadonlyArray<Interaction>, options: SimOptions = {}): Promise<ReadonlyArray<Fetched>> =>

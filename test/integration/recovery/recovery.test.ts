@@ -14,6 +14,7 @@ import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
+import { waitRecoveryRun } from "../../helpers/recovery.ts"
 import { interactionCounts } from "../../helpers/store.ts"
 import { refTopics } from "../../unit/topics/reference.ts"
 
@@ -24,11 +25,7 @@ let sim: Awaited<ReturnType<typeof startSim>>
 let daemon: TestDaemon
 
 const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
-const waitRun = (runId: string) =>
-  eventually(async () => {
-    const r = await run(requestApi("recovery.get", { runId }).pipe(Effect.option))
-    return r._tag === "Some" && ["Completed", "Failed"].includes((r.value as RecoveryRun).status) ? r.value as RecoveryRun : undefined
-  }, 120_000, `recovery run ${runId}`)
+const waitRun = (runId: string) => waitRecoveryRun(daemon, runId, 120_000)
 
 const all = [...generateInteractions(seed)]
 const inWeek = (from: string, to: string) => all.filter((i) => i.startTime >= new Date(from).toISOString() && i.startTime < new Date(to).toISOString())

@@ -8,8 +8,6 @@
 import { ConfigProvider, Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
-import type { RecoveryRun } from "../../../src/domain/recovery.ts"
-import { requestApi } from "../../../src/nats/Service.ts"
 import { PlatformSettingsConfig } from "../../../src/platform/PlatformConfig.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
@@ -17,8 +15,9 @@ import { isMissingInteraction } from "../../../src/seed/missing.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
-import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
+import { waitRecoveryRun } from "../../helpers/recovery.ts"
 
 const seed = { seed: 51, count: 240, from: "2026-03-01T00:00:00Z", to: "2026-03-04T00:00:00Z" }
 const missingShare = 0.15
@@ -28,11 +27,7 @@ let sim: Awaited<ReturnType<typeof startSim>>
 let daemon: TestDaemon
 
 const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
-const waitRun = (runId: string) =>
-  eventually(async () => {
-    const r = await run(requestApi("recovery.get", { runId }).pipe(Effect.option))
-    return r._tag === "Some" && ["Completed", "Failed"].includes((r.value as RecoveryRun).status) ? r.value as RecoveryRun : undefined
-  }, 120_000, `recovery run ${runId}`)
+const waitRun = (runId: string) => waitRecoveryRun(daemon, runId, 120_000)
 
 const all = [...generateInteractions(seed)]
 const inPeriod = all.filter((i) => i.startTime >= period.from && i.startTime < period.to)
