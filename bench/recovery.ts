@@ -32,14 +32,15 @@ const rate = arg("rate", 50)
 const period = { seed: 7, count, from: "2026-01-01T00:00:00Z", to: "2026-01-31T00:00:00Z" }
 
 const dir = mkdtempSync(join(tmpdir(), "rewind-bench-recovery-"))
-const sim = await startSim({ ...period, missingShare: share, clientId: "bench", clientSecret: "bench", rateLimit: rate })
+// The simulator allows `rate` requests a second (1-second windows); the client paces rate × 60 a minute.
+const sim = await startSim({ ...period, missingShare: share, clientId: "bench", clientSecret: "bench", rateLimit: rate, rateWindowSeconds: 1 })
 const platform = PlatformClient.layerWith({
   apiUrl: sim.url,
   loginUrl: sim.url,
   clientId: "bench",
   clientSecret: Redacted.make("bench"),
   pageSize: 100,
-  rateLimit: rate,
+  rateLimitPerMinute: rate * 60,
   timeoutMs: 30_000,
   maxRetries: 8,
   pagingLimit: 100_000

@@ -90,7 +90,7 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; store
         clientId: "rewind-demo",
         clientSecret: Redacted.make("demo-secret"),
         pageSize: 100,
-        rateLimit: 50,
+        rateLimitPerMinute: 3_000,
         timeoutMs: 30_000,
         maxRetries: 5,
         pagingLimit: 100_000

@@ -27,7 +27,8 @@ const describeRun = (r: RecoveryRun) =>
     r.dateStarted ? `started     ${r.dateStarted}` : "",
     r.dateCompleted ? `completed   ${r.dateCompleted}` : "",
     r.errorMessage ? `error       ${safe(r.errorMessage)}` : "",
-    ...r.errors.slice(0, 5).map((e) => `  ! ${safe(e)}`)
+    ...r.errors.slice(0, 5).map((e) => `  ! ${safe(e)}`),
+    ...(r.pendingReasons ?? []).slice(0, 5).map((p) => `  … ${safe(p)}`)
   ].filter((l) => l !== "").join("\n")
 
 /** Follows a run until it ends (events, with a poll as a safety net). */

@@ -22,8 +22,22 @@ export const simFlags = {
   jitterMs: Flag.Int("jitter-ms").pipe(Flag.withDescription("± jitter around the latency (ms)"), Flag.withDefault(DefaultFaults.jitterMs)),
   errorRate: Flag.Finite("error-rate").pipe(Flag.withDescription("Share (0..1) of API requests answered 5xx"), Flag.withDefault(DefaultFaults.errorRate)),
   rateLimit: Flag.Int("rate-limit").pipe(
-    Flag.withDescription("API requests allowed per second; beyond → 429 with Retry-After (0 = unlimited)"),
-    Flag.withDefault(DefaultFaults.rateLimit)
+    Flag.withDescription(
+      "API requests allowed per minute (per --rate-window); beyond → 429 with Retry-After. Every answer carries inin-ratelimit-allowed|count|reset " +
+        "(default: unlimited; --strict: 300, as Genesys)"
+    ),
+    Flag.optional
+  ),
+  rateWindow: Flag.Int("rate-window").pipe(
+    Flag.withDescription("Length of the rate-limit windows in seconds (Genesys: 60)"),
+    Flag.withDefault(DefaultFaults.rateWindowSeconds)
+  ),
+  strict: Flag.Boolean("strict").pipe(
+    Flag.withDescription(
+      "Behave like Genesys where it is least convenient: leave out what its models mark optional (totalHits of an empty result, " +
+        "participants' purpose, sessions' mediaType, message times) and allow 300 requests a minute unless --rate-limit says otherwise"
+    ),
+    Flag.withDefault(false)
   ),
   notReady: Flag.Int("not-ready").pipe(
     Flag.withDescription("The first N fetches of each recording answer 202 (content being prepared)"),
@@ -49,7 +63,8 @@ export const simCommand = Command.make("sim", simFlags, (f) =>
       between("latency-ms", f.latencyMs, 0, 600_000) ??
       between("jitter-ms", f.jitterMs, 0, 600_000) ??
       between("error-rate", f.errorRate, 0, 1) ??
-      between("rate-limit", f.rateLimit, 0, 1_000_000) ??
+      (Option.isSome(f.rateLimit) ? between("rate-limit", f.rateLimit.value, 0, 1_000_000) : undefined) ??
+      between("rate-window", f.rateWindow, 1, 86_400) ??
       between("not-ready", f.notReady, 0, 1_000_000) ??
       between("token-ttl", f.tokenTtl, 1, 10_000_000) ??
       between("paging-limit", f.pagingLimit, 1, 100_000) ??
@@ -68,7 +83,9 @@ export const simCommand = Command.make("sim", simFlags, (f) =>
       latencyMs: f.latencyMs,
       jitterMs: f.jitterMs,
       errorRate: f.errorRate,
-      rateLimit: f.rateLimit,
+      ...(Option.isSome(f.rateLimit) ? { rateLimit: f.rateLimit.value } : {}),
+      rateWindowSeconds: f.rateWindow,
+      strict: f.strict,
       notReady: f.notReady,
       tokenTtlSeconds: f.tokenTtl,
       pagingLimit: f.pagingLimit,
@@ -89,8 +106,8 @@ export const simCommand = Command.make("sim", simFlags, (f) =>
           (Option.isSome(f.clientId) ? "" : " (any credentials are accepted)"),
           `  store to match:    rewind seed ${seedFlags}${f.missingShare > 0 ? ` --missing-share ${f.missingShare}` : ""}` +
           (f.missingShare > 0 ? `  (leaves ${sim.info.missing.toLocaleString("en-US")} text conversations out: recovery finds them)` : ""),
-          `  faults:            latency ${f.latencyMs}±${f.jitterMs} ms, error rate ${f.errorRate}, rate limit ${f.rateLimit === 0 ? "none" : `${f.rateLimit}/s`}, ` +
-          `not ready ${f.notReady}, token ttl ${f.tokenTtl} s, paging limit ${f.pagingLimit}`,
+          `  faults:            latency ${f.latencyMs}±${f.jitterMs} ms, error rate ${f.errorRate}, rate limit ${sim.faults().rateLimit === 0 ? "none" : `${sim.faults().rateLimit} per ${f.rateWindow} s`}, ` +
+          `not ready ${f.notReady}, token ttl ${f.tokenTtl} s, paging limit ${f.pagingLimit}${f.strict ? ", strict (optional fields left out)" : ""}`,
           `  stats:             GET ${sim.url}/__sim/stats — Ctrl-C stops`
         ].join("\n")
       )

@@ -23,6 +23,7 @@ import { JobRunner } from "./jobs/JobRunner.ts"
 import { WorkConsumerLive } from "./jobs/WorkConsumer.ts"
 import { Metrics } from "./Metrics.ts"
 import { NatsLink } from "./natsLink.ts"
+import { PlatformMetricsLive } from "./platformMetrics.ts"
 import { StoreMetricsLive } from "./storeMetrics.ts"
 
 export interface AllSettings {
@@ -63,9 +64,11 @@ export const daemonCoreLayer = (s: AllSettings) => {
   // layers are memoized by reference within a build.
   const platform = s.platform === undefined ? undefined : PlatformClient.layerWith(s.platform)
   const recovery = platform === undefined ? RecoveryRunner.disabled : RecoveryRunner.layer.pipe(Layer.provide(platform))
-  const ingest = platform === undefined ? Layer.empty : IngestConsumerLive.pipe(Layer.provide(platform))
+  const ingestAndMetrics = platform === undefined
+    ? Layer.empty
+    : Layer.mergeAll(IngestConsumerLive, PlatformMetricsLive).pipe(Layer.provide(platform))
   const runner = Layer.mergeAll(JobRunner.layer, recovery, NatsLink.layer).pipe(Layer.provideMerge(base))
-  return Layer.mergeAll(CommandConsumerLive, WorkConsumerLive, ApiLive, ConsumerMetricsLive, StoreMetricsLive, ingest).pipe(
+  return Layer.mergeAll(CommandConsumerLive, WorkConsumerLive, ApiLive, ConsumerMetricsLive, StoreMetricsLive, ingestAndMetrics).pipe(
     Layer.provideMerge(runner)
   )
 }

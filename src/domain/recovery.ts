@@ -106,7 +106,13 @@ export const RecoveryRun = Schema.Struct({
   /** Conversations from earlier runs' pending list retried by this one. */
   retriedPending: Schema.Int,
   platformCalls: Schema.Int,
+  /** Why conversations failed (the first 100), each `<conversation id>: <reason>`. */
   errors: Schema.Array(Schema.String),
+  /**
+   * Why conversations were left pending (the first 100), e.g. a recording ARCHIVED or still being
+   * prepared: later runs retry them.
+   */
+  pendingReasons: Schema.optionalKey(Schema.Array(Schema.String)),
   errorMessage: Schema.optionalKey(Schema.String),
   commandId: Schema.optionalKey(Schema.String),
   /** Daemon instance running it, and when it last said so. */

@@ -8,7 +8,11 @@
  * - `PLATFORM_CLIENT_ID`     — OAuth client (client credentials grant).
  * - `PLATFORM_CLIENT_SECRET` — secret, kept `Redacted` (never logged).
  * - `PLATFORM_PAGE_SIZE`     — details-query page size, 1..100, default 100.
- * - `PLATFORM_RATE_LIMIT`    — requests per second this client never exceeds, default 10.
+ * - `PLATFORM_RATE_LIMIT_PER_MINUTE` — requests per minute this client never exceeds, default 300
+ *                              (Genesys Cloud allows about 300 a minute per OAuth client); the
+ *                              platform's `inin-ratelimit-*` headers and 429s slow it further.
+ * - `PLATFORM_RATE_LIMIT`    — deprecated: the same in requests per second (× 60); refused when
+ *                              given with `PLATFORM_RATE_LIMIT_PER_MINUTE`.
  * - `PLATFORM_TIMEOUT_MS`    — per-request timeout, default 30,000.
  * - `PLATFORM_MAX_RETRIES`   — retries of a request after 5xx/timeouts/network errors, default 5.
  * - `PLATFORM_PAGING_LIMIT`  — results one details query may page through, default 100,000
@@ -24,8 +28,8 @@ export interface PlatformSettings {
   readonly clientId: string
   readonly clientSecret: Redacted.Redacted<string>
   readonly pageSize: number
-  /** Requests per second. */
-  readonly rateLimit: number
+  /** Requests per minute this client never exceeds. */
+  readonly rateLimitPerMinute: number
   readonly timeoutMs: number
   readonly maxRetries: number
   readonly pagingLimit: number
@@ -52,6 +56,29 @@ const HttpUrl = Schema.String.pipe(
 const numberBetween = (key: string, minimum: number, maximum: number) =>
   Config.schema(Schema.NumberFromString.pipe(Schema.check(Schema.isBetween({ minimum, maximum }))), key)
 
+/** Genesys Cloud's documented budget: about 300 requests a minute per OAuth client. */
+export const DefaultRateLimitPerMinute = 300
+
+/**
+ * Requests per minute: `PLATFORM_RATE_LIMIT_PER_MINUTE`, or the deprecated per-second
+ * `PLATFORM_RATE_LIMIT` × 60, never both.
+ */
+const RateLimitPerMinuteConfig: Config.Config<number> = Config.all({
+  perMinute: Config.option(intBetween("PLATFORM_RATE_LIMIT_PER_MINUTE", 1, 600_000)),
+  perSecond: Config.option(numberBetween("PLATFORM_RATE_LIMIT", 0.02, 10_000))
+}).pipe(
+  Config.flatMap(({ perMinute, perSecond }): Config.Config<number> => {
+    if (perSecond._tag === "None") return Config.succeed(perMinute._tag === "Some" ? perMinute.value : DefaultRateLimitPerMinute)
+    if (perMinute._tag === "None") return Config.succeed(Math.max(1, Math.round(perSecond.value * 60)))
+    return Config.schema(
+      Schema.String.pipe(
+        Schema.check(Schema.makeFilter(() => "deprecated (requests per second): remove it, PLATFORM_RATE_LIMIT_PER_MINUTE is set"))
+      ),
+      "PLATFORM_RATE_LIMIT"
+    ).pipe(Config.map(() => DefaultRateLimitPerMinute))
+  })
+)
+
 const trimSlash = (u: string): string => u.replace(/\/+$/, "")
 
 /** Genesys regions: `https://api.<region>` → `https://login.<region>`; anything else: itself. */
@@ -67,7 +94,7 @@ export const PlatformSettingsConfig: Config.Config<PlatformSettings> = Config.al
   clientId: Config.NonEmptyString("PLATFORM_CLIENT_ID"),
   clientSecret: Config.Redacted("PLATFORM_CLIENT_SECRET"),
   pageSize: intBetween("PLATFORM_PAGE_SIZE", 1, DetailsMaxPageSize).pipe(Config.withDefault(DetailsMaxPageSize)),
-  rateLimit: numberBetween("PLATFORM_RATE_LIMIT", 0.01, 10_000).pipe(Config.withDefault(10)),
+  rateLimitPerMinute: RateLimitPerMinuteConfig,
   timeoutMs: intBetween("PLATFORM_TIMEOUT_MS", 100, 600_000).pipe(Config.withDefault(30_000)),
   maxRetries: intBetween("PLATFORM_MAX_RETRIES", 0, 20).pipe(Config.withDefault(5)),
   pagingLimit: intBetween("PLATFORM_PAGING_LIMIT", 1, DetailsPagingLimit).pipe(Config.withDefault(DetailsPagingLimit))
@@ -78,7 +105,7 @@ export const PlatformSettingsConfig: Config.Config<PlatformSettings> = Config.al
     clientId: c.clientId,
     clientSecret: c.clientSecret,
     pageSize: c.pageSize,
-    rateLimit: c.rateLimit,
+    rateLimitPerMinute: c.rateLimitPerMinute,
     timeoutMs: c.timeoutMs,
     maxRetries: c.maxRetries,
     pagingLimit: c.pagingLimit
@@ -88,5 +115,5 @@ export const PlatformSettingsConfig: Config.Config<PlatformSettings> = Config.al
 /** The configuration keys of the platform client (for config files' known keys). */
 export const platformConfigKeys = [
   "PLATFORM_API_URL", "PLATFORM_LOGIN_URL", "PLATFORM_CLIENT_ID", "PLATFORM_CLIENT_SECRET", "PLATFORM_PAGE_SIZE",
-  "PLATFORM_RATE_LIMIT", "PLATFORM_TIMEOUT_MS", "PLATFORM_MAX_RETRIES", "PLATFORM_PAGING_LIMIT"
+  "PLATFORM_RATE_LIMIT_PER_MINUTE", "PLATFORM_RATE_LIMIT", "PLATFORM_TIMEOUT_MS", "PLATFORM_MAX_RETRIES", "PLATFORM_PAGING_LIMIT"
 ] as const

@@ -1,21 +1,11 @@
 /**
- * Genesys payloads → Rewind's domain: conversations (details query) to `PlatformConversation`,
- * recordings to `Transcript`s, STA configuration to a `TopicModel`. Pure functions.
+ * Details-query conversations (Genesys' AnalyticsConversation) → `PlatformConversation`, Rewind's
+ * view of a completed conversation of the platform. Pure functions. Recordings → transcripts:
+ * transcripts.ts; STA configuration → topic model: staModel.ts.
  */
-import type { Block, Direction, Participant, Transcript } from "../domain/interaction.ts"
+import type { Direction } from "../domain/interaction.ts"
 import type { MediaType } from "../domain/media.ts"
-import type { Program, Strictness, Topic, TopicModel, TopicParticipants } from "../domain/topicModel.ts"
-import type {
-  AnalyticsConversation,
-  ChatMessage,
-  EmailAddress,
-  Recording,
-  RecordingEmailMessage,
-  RecordingMessagingMessage,
-  StaProgram,
-  StaProgramMappings,
-  StaTopic
-} from "./genesys.ts"
+import type { AnalyticsConversation } from "./genesys.ts"
 
 /** A completed conversation of the platform, in Rewind's terms. */
 export interface PlatformConversation {
@@ -56,23 +46,61 @@ const iso = (s: string): string => {
 }
 
 /**
- * Maps a details-query conversation; `undefined` when it is not a completed conversation of a
- * supported media type (no `conversationEnd`, or only cobrowse/video/screenshare sessions).
- *
- * Media type: `callback` when any session is a callback; otherwise the customer's first session's
- * media type (any participant's when there is no customer). Queue: the first segment with a
- * `queueId` (ACD participants first). Agents: `userId`s of `agent` participants.
+ * A conversation of the platform Rewind cannot read (a field it needs is missing or malformed):
+ * reported with the reason — counted failed by recovery — never dropped.
  */
-export const toPlatformConversation = (c: AnalyticsConversation): PlatformConversation | undefined => {
+export interface UnreadableConversation {
+  readonly _tag: "UnreadableConversation"
+  /** Its `conversationId`, or where it was when it has none. */
+  readonly id: string
+  readonly reason: string
+}
+
+/** What the details query lists: conversations, and those Rewind cannot read. */
+export type ListedConversation = PlatformConversation | UnreadableConversation
+
+export const isUnreadable = (c: ListedConversation): c is UnreadableConversation => "_tag" in c
+
+const unreadable = (id: string, reason: string): UnreadableConversation => ({ _tag: "UnreadableConversation", id, reason })
+
+/** A session's media type, and the purpose of its participant. */
+interface Session {
+  readonly purpose: string | undefined
+  readonly mediaType: string | undefined
+}
+
+/**
+ * `callback` when any session is a callback; otherwise the customer's first session's media type
+ * (any participant's when no customer session says it). `null`: no session says its media type.
+ */
+const mediaTypeOf = (sessions: ReadonlyArray<Session>): MediaType | undefined | null => {
+  const told = sessions.filter((x) => x.mediaType !== undefined)
+  if (told.length === 0) return null
+  if (told.some((x) => x.mediaType === "callback")) return "callback"
+  const known = told.filter((x) => mediaTypes[x.mediaType!] !== undefined)
+  const chosen = known.find((x) => isCustomerPurpose(x.purpose)) ?? known[0]
+  return chosen === undefined ? undefined : mediaTypes[chosen.mediaType!]
+}
+
+/**
+ * Reads a details-query conversation: undefined when it is not a completed conversation of a
+ * supported media type (no `conversationEnd`, or only cobrowse/video/screenshare sessions);
+ * unreadable when a time is not a time or no session says its media type.
+ *
+ * Optional fields (optional in Genesys' models too) get defaults: a participant without `purpose`
+ * is an agent when it has a `userId`; sessions without `mediaType` do not count for the media
+ * type. Queue: the first segment with a `queueId` (ACD participants first). Agents: `userId`s of
+ * `agent` participants.
+ */
+export const readConversation = (c: AnalyticsConversation): ListedConversation | undefined => {
   if (c.conversationEnd === undefined) return undefined
+  for (const [field, value] of [["conversationStart", c.conversationStart], ["conversationEnd", c.conversationEnd]] as const) {
+    if (Number.isNaN(Date.parse(value))) return unreadable(c.conversationId, `${field}: expected an ISO-8601 time, got ${JSON.stringify(value)}`)
+  }
   const participants = c.participants ?? []
   const sessions = participants.flatMap((p) => (p.sessions ?? []).map((s) => ({ p, s })))
-  let mediaType: MediaType | undefined = sessions.some(({ s }) => s.mediaType === "callback") ? "callback" : undefined
-  if (mediaType === undefined) {
-    const customer = sessions.find(({ p, s }) => isCustomerPurpose(p.purpose) && mediaTypes[s.mediaType] !== undefined)
-    const any = customer ?? sessions.find(({ s }) => mediaTypes[s.mediaType] !== undefined)
-    if (any !== undefined) mediaType = mediaTypes[any.s.mediaType]
-  }
+  const mediaType = mediaTypeOf(sessions.map(({ p, s }) => ({ purpose: p.purpose, mediaType: s.mediaType })))
+  if (mediaType === null) return unreadable(c.conversationId, "no session of the conversation says its mediaType: its media type is unknown")
   if (mediaType === undefined) return undefined
   const direction: Direction = c.originatingDirection === "outbound" ? "outbound" : "inbound"
   const ordered = [
@@ -91,7 +119,8 @@ export const toPlatformConversation = (c: AnalyticsConversation): PlatformConver
   }
   const agentIds: Array<string> = []
   for (const p of participants) {
-    if (p.purpose === "agent" && p.userId !== undefined && p.userId !== "" && !agentIds.includes(p.userId)) agentIds.push(p.userId)
+    const agent = p.purpose === "agent" || (p.purpose === undefined && p.userId !== undefined)
+    if (agent && p.userId !== undefined && p.userId !== "" && !agentIds.includes(p.userId)) agentIds.push(p.userId)
   }
   const messageType = sessions.find(({ s }) => s.mediaType === "message" && s.messageType !== undefined)?.s.messageType
   const divisionIds = c.divisionIds ?? []
@@ -110,169 +139,12 @@ export const toPlatformConversation = (c: AnalyticsConversation): PlatformConver
   }
 }
 
-const isCustomerPurpose = (purpose: string | undefined): boolean =>
+/** The conversation when Rewind can read it and it is a completed one of a supported media type. */
+export const toPlatformConversation = (c: AnalyticsConversation): PlatformConversation | undefined => {
+  const read = readConversation(c)
+  return read === undefined || isUnreadable(read) ? undefined : read
+}
+
+/** The customer's side of a conversation (participants, message senders). */
+export const isCustomerPurpose = (purpose: string | undefined): boolean =>
   purpose === "customer" || purpose === "external"
-
-// ---------------------------------------------------------------------------------------------
-// Recordings
-
-/** Where a recording's message times are measured from, and who the customer is. */
-export interface TranscriptContext {
-  /** The conversation's start (offsets are relative to it). Default: the recording's `startTime`, else its first message. */
-  readonly conversationStart?: string
-  /** The customer's email addresses: email senders among them are `external`, the others `internal`. */
-  readonly customerAddresses?: ReadonlyArray<string>
-}
-
-/** An error in a recording's content, naming the field. */
-export class TranscriptFormatError extends Error {}
-
-/** Milliseconds of a message time: ISO-8601, or epoch milliseconds as a string. */
-const timeMs = (s: string, field: string): number => {
-  const ms = /^\d+$/.test(s) ? Number(s) : Date.parse(s)
-  if (!Number.isFinite(ms)) throw new TranscriptFormatError(`${field}: expected a time, got ${JSON.stringify(s)}`)
-  return ms
-}
-
-interface Message {
-  readonly participant: Participant
-  readonly timeMs: number
-  readonly text: string
-}
-
-const chatMessages = (messages: ReadonlyArray<ChatMessage>): Array<Message> => {
-  const out: Array<Message> = []
-  messages.forEach((m, k) => {
-    if (m.bodyType !== undefined && m.bodyType !== "standard") return
-    if (m.body === undefined || m.body.trim() === "") return
-    if (m.utc === undefined) throw new TranscriptFormatError(`transcript[${k}].utc: missing`)
-    const participant: Participant = m.participantPurpose !== undefined
-      ? (isCustomerPurpose(m.participantPurpose) ? "external" : "internal")
-      : (m.user !== undefined ? "internal" : "external")
-    out.push({ participant, timeMs: timeMs(m.utc, `transcript[${k}].utc`), text: m.body })
-  })
-  return out
-}
-
-const messagingMessages = (messages: ReadonlyArray<RecordingMessagingMessage>): Array<Message> => {
-  const out: Array<Message> = []
-  messages.forEach((m, k) => {
-    if (m.messageText === undefined || m.messageText.trim() === "") return
-    const participant: Participant = m.purpose !== undefined
-      ? (isCustomerPurpose(m.purpose) ? "external" : "internal")
-      : (m.fromUser !== undefined ? "internal" : "external")
-    out.push({ participant, timeMs: timeMs(m.timestamp, `messagingTranscript[${k}].timestamp`), text: m.messageText })
-  })
-  return out
-}
-
-const stripHtml = (html: string): string =>
-  html.replace(/<br\s*\/?>/gi, "\n").replace(/<\/p>/gi, "\n").replace(/<[^>]*>/g, "")
-    .replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&").trim()
-
-const address = (a: EmailAddress | undefined): string => (a?.email ?? "").trim().toLowerCase()
-
-const emailMessages = (
-  messages: ReadonlyArray<RecordingEmailMessage>,
-  recording: Recording,
-  context: TranscriptContext
-): Array<Message> => {
-  const customers = context.customerAddresses?.map((a) => a.trim().toLowerCase())
-  const agents = new Set((recording.users ?? []).flatMap((u) => (u.email === undefined ? [] : [u.email.trim().toLowerCase()])))
-  const out: Array<Message> = []
-  messages.forEach((m, k) => {
-    const text = m.textBody !== undefined && m.textBody.trim() !== "" ? m.textBody : m.htmlBody !== undefined ? stripHtml(m.htmlBody) : ""
-    if (text.trim() === "") return
-    const from = address(m.from)
-    const participant: Participant = customers !== undefined && customers.length > 0
-      ? (customers.includes(from) ? "external" : "internal")
-      : (agents.has(from) ? "internal" : "external")
-    out.push({ participant, timeMs: timeMs(m.time, `emailTranscript[${k}].time`), text })
-  })
-  return out
-}
-
-/**
- * A recording's text as Rewind transcripts: one transcript (id = the recording id) whose
- * blocks are its messages in order, `offsetMs` from the conversation start. Audio (and any
- * recording without a text transcript) gives none.
- */
-export const recordingTranscripts = (recording: Recording, context: TranscriptContext = {}): ReadonlyArray<Transcript> => {
-  let messages: Array<Message>
-  if (recording.transcript !== undefined) messages = chatMessages(recording.transcript)
-  else if (recording.messagingTranscript !== undefined) messages = messagingMessages(recording.messagingTranscript)
-  else if (recording.emailTranscript !== undefined) messages = emailMessages(recording.emailTranscript, recording, context)
-  else return []
-  if (messages.length === 0) return []
-  const base = context.conversationStart !== undefined
-    ? timeMs(context.conversationStart, "conversationStart")
-    : recording.startTime !== undefined
-    ? timeMs(recording.startTime, "startTime")
-    : Math.min(...messages.map((m) => m.timeMs))
-  const blocks: Array<Block> = messages.map((m) => ({
-    participant: m.participant,
-    offsetMs: Math.max(0, Math.round(m.timeMs - base)),
-    text: m.text
-  }))
-  return [{ id: recording.id, blocks }]
-}
-
-// ---------------------------------------------------------------------------------------------
-// STA configuration → topic model
-
-const topicParticipants: Readonly<Record<StaTopic["participants"], TopicParticipants>> = {
-  External: "external",
-  Internal: "internal",
-  All: "all"
-}
-
-/** A Genesys topic (with its phrases) as a Rewind topic. */
-export const toTopic = (t: StaTopic): Topic => ({
-  id: t.id,
-  name: t.name,
-  participants: topicParticipants[t.participants],
-  ...(t.strictness === undefined ? {} : { strictness: t.strictness as Strictness }),
-  phrases: (t.phrases ?? []).map((p) => (p.strictness === undefined ? p.text : { text: p.text, strictness: p.strictness as Strictness }))
-})
-
-/** A program without its mapping. */
-export interface PlatformProgram {
-  readonly id: string
-  readonly name: string
-  readonly topics: ReadonlyArray<string>
-}
-
-export const toProgram = (p: StaProgram): PlatformProgram => ({
-  id: p.id,
-  name: p.name,
-  topics: (p.topics ?? []).map((t) => t.id)
-})
-
-export interface PlatformProgramMapping {
-  readonly programId: string
-  readonly queues: ReadonlyArray<string>
-  readonly flows: ReadonlyArray<string>
-}
-
-export const toProgramMapping = (m: StaProgramMappings): PlatformProgramMapping => ({
-  programId: m.program.id,
-  queues: (m.queues ?? []).map((q) => q.id),
-  flows: (m.flows ?? []).map((f) => f.id)
-})
-
-/** Programs + their mappings + topics → a topic model (programs without a mapping map no queue). */
-export const toTopicModel = (
-  topics: ReadonlyArray<Topic>,
-  programs: ReadonlyArray<PlatformProgram>,
-  mappings: ReadonlyArray<PlatformProgramMapping>
-): TopicModel => {
-  const queuesOf = new Map<string, Array<string>>()
-  for (const m of mappings) {
-    const list = queuesOf.get(m.programId) ?? []
-    for (const q of m.queues) if (!list.includes(q)) list.push(q)
-    queuesOf.set(m.programId, list)
-  }
-  const out: Array<Program> = programs.map((p) => ({ id: p.id, name: p.name, topics: [...p.topics], queues: queuesOf.get(p.id) ?? [] }))
-  return { programs: out, topics: [...topics] }
-}

@@ -24,6 +24,15 @@ export class PlatformDecodeError extends Schema.TaggedError<PlatformDecodeError>
   endpoint: Schema.String
 }) {}
 
+/**
+ * A well-formed answer without the content asked for: a text recording answered with only a
+ * download link (`mediaUris`) instead of its inline transcript.
+ */
+export class PlatformContentError extends Schema.TaggedError<PlatformContentError>()("PlatformContentError", {
+  message: Schema.String,
+  endpoint: Schema.String
+}) {}
+
 /** The platform could not be reached, or kept failing (5xx, timeouts, 429) after the bounded retries. */
 export class PlatformUnavailableError extends Schema.TaggedError<PlatformUnavailableError>()("PlatformUnavailableError", {
   message: Schema.String,
@@ -32,4 +41,9 @@ export class PlatformUnavailableError extends Schema.TaggedError<PlatformUnavail
   cause: Schema.optional(Schema.Defect())
 }) {}
 
-export type PlatformError = PlatformAuthError | PlatformResponseError | PlatformDecodeError | PlatformUnavailableError
+export type PlatformError =
+  | PlatformAuthError
+  | PlatformResponseError
+  | PlatformDecodeError
+  | PlatformContentError
+  | PlatformUnavailableError

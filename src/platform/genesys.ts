@@ -3,8 +3,7 @@
  * (public SDK models: ConversationQuery, PagingSpec, SegmentDetailQueryFilter/Predicate,
  * AnalyticsConversationQueryResponse, AnalyticsConversationWithoutAttributes,
  * AnalyticsParticipantWithoutAttributes, AnalyticsSession, AnalyticsConversationSegment,
- * RecordingMetadata, Recording, ChatMessage, RecordingMessagingMessage, RecordingEmailMessage,
- * Topic, Phrase, Program, ProgramMappings, ErrorBody).
+ * Topic, Phrase, Program, ProgramMappings, ErrorBody). Recordings: genesysRecordings.ts.
  *
  * Only the fields Rewind reads are declared; every other field the platform sends is ignored
  * (decoding drops unknown keys). The client decodes responses with these schemas, so a
@@ -102,8 +101,8 @@ export type AnalyticsConversationSegment = typeof AnalyticsConversationSegment.T
 
 export const AnalyticsSession = Schema.Struct({
   sessionId: Schema.optionalKey(Schema.String),
-  /** voice, chat, email, callback, message, cobrowse, video, screenshare, unknown. */
-  mediaType: Schema.String,
+  /** voice, chat, email, callback, message, cobrowse, video, screenshare, unknown (optional, as in the SDK). */
+  mediaType: Schema.optionalKey(Schema.String),
   /** For message sessions: sms, webmessaging, facebook, whatsapp, … */
   messageType: Schema.optionalKey(Schema.String),
   direction: Schema.optionalKey(Schema.String),
@@ -116,8 +115,8 @@ export type AnalyticsSession = typeof AnalyticsSession.Type
 export const AnalyticsParticipant = Schema.Struct({
   participantId: Schema.optionalKey(Schema.String),
   participantName: Schema.optionalKey(Schema.String),
-  /** customer, external, agent, acd, ivr, workflow, user, voicemail, … */
-  purpose: Schema.String,
+  /** customer, external, agent, acd, ivr, workflow, user, voicemail, … (optional, as in the SDK). */
+  purpose: Schema.optionalKey(Schema.String),
   userId: Schema.optionalKey(Schema.String),
   sessions: Schema.optionalKey(Schema.Array(AnalyticsSession))
 })
@@ -134,107 +133,24 @@ export const AnalyticsConversation = Schema.Struct({
 })
 export type AnalyticsConversation = typeof AnalyticsConversation.Type
 
-/** AnalyticsConversationQueryResponse: `conversations` is absent on an empty page. */
+/**
+ * AnalyticsConversationQueryResponse. Both fields are optional (as in the SDK): an empty result
+ * may come as `{}`, without `totalHits`.
+ */
 export const AnalyticsConversationQueryResponse = Schema.Struct({
   conversations: Schema.optionalKey(Schema.Array(AnalyticsConversation)),
-  totalHits: Schema.Number
+  totalHits: Schema.optionalKey(Schema.Number)
 })
 export type AnalyticsConversationQueryResponse = typeof AnalyticsConversationQueryResponse.Type
 
-// ---------------------------------------------------------------------------------------------
-// Recordings
-
-export const RecordingMetadata = Schema.Struct({
-  id: Schema.NonEmptyString,
-  conversationId: Schema.optionalKey(Schema.String),
-  /** audio, chat, email, message, screen. */
-  media: Schema.String,
-  /** AVAILABLE, UPLOADING, ARCHIVED, RESTORING, DELETED, ERROR, … */
-  fileState: Schema.optionalKey(Schema.String),
-  startTime: Schema.optionalKey(Schema.String),
-  endTime: Schema.optionalKey(Schema.String),
-  sessionId: Schema.optionalKey(Schema.String)
+/**
+ * A details-query page as the client reads it: the conversations are decoded one by one, so one
+ * it cannot read is reported on its own instead of failing the page.
+ */
+export const AnalyticsConversationQueryPage = Schema.Struct({
+  conversations: Schema.optionalKey(Schema.Array(Schema.Unknown)),
+  totalHits: Schema.optionalKey(Schema.Number)
 })
-export type RecordingMetadata = typeof RecordingMetadata.Type
-
-export const RecordingMetadataList = Schema.Array(RecordingMetadata)
-
-export const ChatMessageUser = Schema.Struct({
-  id: Schema.optionalKey(Schema.String),
-  name: Schema.optionalKey(Schema.String)
-})
-
-/** ChatMessage (chat transcripts). */
-export const ChatMessage = Schema.Struct({
-  id: Schema.optionalKey(Schema.String),
-  body: Schema.optionalKey(Schema.String),
-  /** standard, notice, member-join, member-leave, media-request. */
-  bodyType: Schema.optionalKey(Schema.String),
-  from: Schema.optionalKey(Schema.String),
-  to: Schema.optionalKey(Schema.String),
-  /** The message time: ISO-8601, or epoch milliseconds as a string. */
-  utc: Schema.optionalKey(Schema.String),
-  type: Schema.optionalKey(Schema.String),
-  senderCommunicationId: Schema.optionalKey(Schema.String),
-  /** customer, agent, acd, workflow, … */
-  participantPurpose: Schema.optionalKey(Schema.String),
-  user: Schema.optionalKey(ChatMessageUser)
-})
-export type ChatMessage = typeof ChatMessage.Type
-
-const UserRef = Schema.Struct({
-  id: Schema.optionalKey(Schema.String),
-  name: Schema.optionalKey(Schema.String),
-  email: Schema.optionalKey(Schema.String)
-})
-
-/** RecordingMessagingMessage (messaging/social transcripts). */
-export const RecordingMessagingMessage = Schema.Struct({
-  id: Schema.optionalKey(Schema.String),
-  from: Schema.optionalKey(Schema.String),
-  fromUser: Schema.optionalKey(UserRef),
-  fromExternalContact: Schema.optionalKey(Schema.Struct({ id: Schema.optionalKey(Schema.String) })),
-  to: Schema.optionalKey(Schema.String),
-  timestamp: Schema.String,
-  messageText: Schema.optionalKey(Schema.String),
-  /** Sender's purpose (customer, agent, bot, …) when the platform gives it. */
-  purpose: Schema.optionalKey(Schema.String)
-})
-export type RecordingMessagingMessage = typeof RecordingMessagingMessage.Type
-
-export const EmailAddress = Schema.Struct({
-  email: Schema.optionalKey(Schema.String),
-  name: Schema.optionalKey(Schema.String)
-})
-export type EmailAddress = typeof EmailAddress.Type
-
-/** RecordingEmailMessage (email transcripts). */
-export const RecordingEmailMessage = Schema.Struct({
-  id: Schema.optionalKey(Schema.String),
-  from: Schema.optionalKey(EmailAddress),
-  to: Schema.optionalKey(Schema.Array(EmailAddress)),
-  cc: Schema.optionalKey(Schema.Array(EmailAddress)),
-  subject: Schema.optionalKey(Schema.String),
-  textBody: Schema.optionalKey(Schema.String),
-  htmlBody: Schema.optionalKey(Schema.String),
-  time: Schema.String
-})
-export type RecordingEmailMessage = typeof RecordingEmailMessage.Type
-
-/** Recording (`GET /api/v2/conversations/{id}/recordings/{recordingId}`, 200). */
-export const Recording = Schema.Struct({
-  id: Schema.NonEmptyString,
-  conversationId: Schema.optionalKey(Schema.String),
-  media: Schema.String,
-  fileState: Schema.optionalKey(Schema.String),
-  startTime: Schema.optionalKey(Schema.String),
-  endTime: Schema.optionalKey(Schema.String),
-  transcript: Schema.optionalKey(Schema.Array(ChatMessage)),
-  messagingTranscript: Schema.optionalKey(Schema.Array(RecordingMessagingMessage)),
-  emailTranscript: Schema.optionalKey(Schema.Array(RecordingEmailMessage)),
-  users: Schema.optionalKey(Schema.Array(UserRef))
-})
-export type Recording = typeof Recording.Type
 
 // ---------------------------------------------------------------------------------------------
 // Speech and text analytics configuration

@@ -81,10 +81,8 @@ export const IngestConsumerLive = Layer.effectDiscard(
         }
         const prepare = yield* prepareWithCurrentModel
         if (prepare === undefined) return yield* retryOrDeadLetter(msg, "no topic model has been pushed yet")
-        const fetched = yield* fetchContent(conversation).pipe(Effect.result)
-        if (Result.isFailure(fetched)) return yield* deadLetter(msg, { reason: fetched.failure.message })
-        const f = fetched.success
-        if (f._tag === "Pending") return yield* retryOrDeadLetter(msg, "content still being prepared by the platform (202)", f.conversation.id)
+        const f = yield* fetchContent(conversation)
+        if (f._tag === "Pending") return yield* retryOrDeadLetter(msg, f.reason, f.conversation.id)
         if (f._tag === "Failed") return yield* retryOrDeadLetter(msg, f.error, f.conversation.id)
         yield* writeIngested("ingest")([prepare(f.interaction)])
         yield* (yield* RecoveryStore).resolvePending([f.conversation.id])

@@ -1,6 +1,7 @@
 import { Effect, Schema, Stream } from "effect"
 import type { IngestEvent } from "../../domain/recovery.ts"
-import { type PlatformConversation, toPlatformConversation } from "../../platform/convert.ts"
+import { isUnreadable, type PlatformConversation, readConversation } from "../../platform/convert.ts"
+import { PlatformDecodeError } from "../../platform/errors.ts"
 import { AnalyticsConversation } from "../../platform/genesys.ts"
 import { PlatformClient } from "../../platform/PlatformClient.ts"
 import { Rejected } from "../jobs/errors.ts"
@@ -23,14 +24,18 @@ export const resolveConversation = (e: IngestEvent) =>
       if (decoded.conversationId !== e.conversationId) {
         return yield* new Rejected({ field: "conversation", reason: "conversation.conversationId differs from conversationId" })
       }
-      const c = toPlatformConversation(decoded)
+      const c = readConversation(decoded)
       if (c === undefined) return yield* new Rejected({ field: "conversation", reason: "the conversation has no media type Rewind knows" })
+      if (isUnreadable(c)) return yield* new Rejected({ field: "conversation", reason: `conversation: ${c.reason}` })
       return c
     }
     const platform = yield* PlatformClient
     const startMs = e.conversationStart === undefined ? undefined : Date.parse(e.conversationStart)
     const from = new Date(startMs ?? Date.now() - IdLookBackMs).toISOString()
     const to = new Date(startMs === undefined ? Date.now() + 60_000 : startMs + 1).toISOString()
-    const found = yield* Stream.runCollect(platform.conversations(from, to, { conversationIds: [e.conversationId] }))
-    return [...found].find((c: PlatformConversation) => c.id === e.conversationId)
+    const found = [...yield* Stream.runCollect(platform.conversations(from, to, { conversationIds: [e.conversationId] }))]
+      .find((c) => c.id === e.conversationId)
+    // The platform has it, but Rewind cannot read it: a clear, final reason (dead-lettered).
+    if (found !== undefined && isUnreadable(found)) return yield* new PlatformDecodeError({ message: found.reason, endpoint: "conversations.query" })
+    return found as PlatformConversation | undefined
   })

@@ -94,6 +94,7 @@ export class RecoveryRunner extends Context.Service<RecoveryRunner, {
             retriedPending: result.retriedPending,
             platformCalls: calls,
             errors: result.errors,
+            ...(result.pendingReasons.length === 0 ? {} : { pendingReasons: result.pendingReasons }),
             dateCompleted: new Date().toISOString()
           }))
           if (claimed.trigger === "automatic") {

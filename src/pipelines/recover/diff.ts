@@ -1,6 +1,6 @@
 import { type MediaType, TextMediaTypes } from "../../domain/media.ts"
 import { type RecoveryCounts, zeroCounts } from "../../domain/recovery.ts"
-import type { PlatformConversation } from "../../platform/convert.ts"
+import { isUnreadable, type ListedConversation } from "../../platform/convert.ts"
 
 export type CountsByMedia = Record<string, RecoveryCounts>
 
@@ -17,26 +17,32 @@ export const totalsOf = (counts: CountsByMedia): RecoveryCounts => {
   return t
 }
 
+/** Where conversations the platform lists but Rewind cannot read are counted. */
+export const UnknownMedia = "unknown"
+
 /**
  * Transform (pure): match the platform's conversations against the store's ids and pick the
  * missing TEXT conversations of the selected media types (voice is out of scope). Counts what
- * it saw per media type.
+ * it saw per media type. A conversation Rewind cannot read is missing unless the store has it
+ * (counted under `unknown`: its media type may be the reason it cannot be read): it goes on to
+ * be counted failed with its reason, never dropped.
  */
 export const missingText = (
-  conversations: ReadonlyArray<PlatformConversation>,
+  conversations: ReadonlyArray<ListedConversation>,
   inStore: ReadonlySet<string>,
   selected: ReadonlyArray<MediaType>,
   counts: CountsByMedia
-): ReadonlyArray<PlatformConversation> => {
-  const out: Array<PlatformConversation> = []
+): ReadonlyArray<ListedConversation> => {
+  const out: Array<ListedConversation> = []
   for (const c of conversations) {
-    bump(counts, c.mediaType, "platform")
+    const media = isUnreadable(c) ? UnknownMedia : c.mediaType
+    bump(counts, media, "platform")
     if (inStore.has(c.id)) {
-      bump(counts, c.mediaType, "store")
+      bump(counts, media, "store")
       continue
     }
-    if (!TextMediaTypes.includes(c.mediaType) || !selected.includes(c.mediaType)) continue
-    bump(counts, c.mediaType, "missing")
+    if (!isUnreadable(c) && (!TextMediaTypes.includes(c.mediaType) || !selected.includes(c.mediaType))) continue
+    bump(counts, media, "missing")
     out.push(c)
   }
   return out

@@ -1,15 +1,17 @@
 import { errorText } from "../../domain/errorText.ts"
 import { Effect } from "effect"
 import type { Interaction, Transcript } from "../../domain/interaction.ts"
-import type { PlatformConversation } from "../../platform/convert.ts"
-import type { PlatformDecodeError } from "../../platform/errors.ts"
+import type { PlatformConversation, UnreadableConversation } from "../../platform/convert.ts"
 import { PlatformClient } from "../../platform/PlatformClient.ts"
+import { UnknownMedia } from "./diff.ts"
+import { fileStateVerdict } from "./fileState.ts"
 
 /** What fetching one missing conversation's content gave. */
 export type Fetched =
   | { readonly _tag: "Ready"; readonly conversation: PlatformConversation; readonly interaction: Interaction }
-  | { readonly _tag: "Pending"; readonly conversation: PlatformConversation }
-  | { readonly _tag: "Failed"; readonly conversation: PlatformConversation; readonly error: string }
+  /** Not fetchable yet (202, or a recording UPLOADING, RESTORING, ARCHIVED): retried by a later run. */
+  | { readonly _tag: "Pending"; readonly conversation: PlatformConversation; readonly reason: string }
+  | { readonly _tag: "Failed"; readonly conversation: { readonly id: string; readonly mediaType: string }; readonly error: string }
 
 const textMedia = new Set(["chat", "email", "message"])
 
@@ -29,31 +31,43 @@ export const toInteraction = (c: PlatformConversation, transcripts: ReadonlyArra
 })
 
 
+/** A conversation the platform lists but Rewind cannot read: failed, with the reason. */
+export const unreadable = (c: UnreadableConversation): Fetched => ({
+  _tag: "Failed",
+  conversation: { id: c.id, mediaType: UnknownMedia },
+  error: c.reason
+})
+
 /**
  * Transform: recording metadata, then the content of every text recording of one missing
- * conversation (one metadata call and one content call per recording — the minimum). Content
- * still being prepared (202) is Pending; a platform or format error is Failed (named).
+ * conversation (one metadata call and one content call per recording — the minimum). A recording
+ * not fetchable yet (UPLOADING, RESTORING, ARCHIVED, or content still being prepared: 202) makes
+ * it Pending; one that never will be (DELETED, ERROR, an unknown state), and any platform error —
+ * malformed answers included — make it Failed: each with the reason, for this conversation only,
+ * never the run.
  */
-export const fetchContent = (c: PlatformConversation): Effect.Effect<Fetched, PlatformDecodeError, PlatformClient> =>
+export const fetchContent = (c: PlatformConversation): Effect.Effect<Fetched, never, PlatformClient> =>
   Effect.gen(function*() {
     const platform = yield* PlatformClient
     const metadata = yield* platform.recordingMetadata(c.id)
-    const recordings = metadata.filter((m) => textMedia.has(m.media) && m.fileState !== "DELETED")
+    const recordings = metadata.filter((m) => textMedia.has(m.media))
     if (recordings.length === 0) {
       return { _tag: "Failed", conversation: c, error: `${c.id}: the platform has no text recording for it` } as const
     }
+    const verdicts = recordings.map(fileStateVerdict)
+    const failed = verdicts.flatMap((v) => (v._tag === "Failed" ? [v.reason] : []))
+    if (failed.length > 0) return { _tag: "Failed", conversation: c, error: `${c.id}: ${failed.join("; ")}` } as const
+    const pending = verdicts.flatMap((v) => (v._tag === "Pending" ? [v.reason] : []))
+    if (pending.length > 0) return { _tag: "Pending", conversation: c, reason: `${c.id}: ${pending.join("; ")}` } as const
     const transcripts: Array<Transcript> = []
     for (const r of recordings) {
-      const content = yield* platform.recording(c.id, r.id, { conversationStart: c.startTime })
-      if (content._tag === "Pending") return { _tag: "Pending", conversation: c } as const
+      const content = yield* platform.recording(c.id, r.id, { conversationStart: c.startTime, media: r.media })
+      if (content._tag === "Pending") {
+        return { _tag: "Pending", conversation: c, reason: `${c.id}: recording ${r.id}: the platform is still preparing its content (202)` } as const
+      }
       transcripts.push(...content.transcripts)
     }
     return { _tag: "Ready", conversation: c, interaction: toInteraction(c, transcripts) } as const
   }).pipe(
-    // A malformed platform answer fails the whole run (clearly, naming the field); any other
-    // error of one conversation (gone, unavailable after retries) fails that conversation only.
-    Effect.catchIf(
-      (e) => e._tag !== "PlatformDecodeError",
-      (e) => Effect.succeed({ _tag: "Failed", conversation: c, error: `${c.id}: ${errorText(e)}` } as const)
-    )
+    Effect.catch((e) => Effect.succeed({ _tag: "Failed", conversation: c, error: `${c.id}: ${errorText(e)}` } as const))
   )

@@ -1,14 +1,14 @@
 import { Effect, Stream } from "effect"
 import type { MediaType } from "../../domain/media.ts"
 import type { TopicModel } from "../../domain/topicModel.ts"
-import type { PlatformConversation } from "../../platform/convert.ts"
+import { isUnreadable, type ListedConversation, type PlatformConversation } from "../../platform/convert.ts"
 import type { PlatformError } from "../../platform/errors.ts"
 import { PlatformClient } from "../../platform/PlatformClient.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
 import { RecoveryStore } from "../../store/RecoveryStore.ts"
 import { detectorCache } from "../ingest/detectors.ts"
 import { type CountsByMedia, missingText } from "./diff.ts"
-import { fetchContent } from "./fetch.ts"
+import { fetchContent, unreadable } from "./fetch.ts"
 import { writeRecovered } from "./sink.ts"
 
 export interface RecoverArgs<E, R> {
@@ -26,6 +26,8 @@ export interface RecoverResult {
   readonly counts: CountsByMedia
   readonly retriedPending: number
   readonly errors: ReadonlyArray<string>
+  /** Why conversations were left pending (the first ones). */
+  readonly pendingReasons: ReadonlyArray<string>
 }
 
 /**
@@ -41,16 +43,17 @@ export const recover = <E, R>(a: RecoverArgs<E, R>) =>
     const recovery = yield* RecoveryStore
     const counts: CountsByMedia = {}
     const errors: Array<string> = []
-    const sink = writeRecovered(a.runId, a.model, detectorCache(a.model), counts, errors)
+    const pendingReasons: Array<string> = []
+    const sink = writeRecovered(a.runId, a.model, detectorCache(a.model), counts, { errors, pending: pendingReasons })
     const concurrency = a.fetchConcurrency ?? 4
     let retriedPending = 0
 
     const inStore = new Set(yield* store.idsInPeriod(a.from, a.to))
     const seen = new Set<string>()
 
-    const fetchAndWrite = (conversations: Stream.Stream<PlatformConversation, PlatformError>) =>
+    const fetchAndWrite = (conversations: Stream.Stream<ListedConversation, PlatformError>) =>
       conversations.pipe(
-        Stream.mapEffect(fetchContent, { concurrency }),
+        Stream.mapEffect((c) => (isUnreadable(c) ? Effect.succeed(unreadable(c)) : fetchContent(c)), { concurrency }),
         Stream.grouped(100),
         Stream.mapEffect((batch) => sink(batch).pipe(Effect.andThen(a.onBatch(counts, retriedPending)))),
         Stream.runDrain
@@ -79,5 +82,5 @@ export const recover = <E, R>(a: RecoverArgs<E, R>) =>
       yield* fetchAndWrite(Stream.fromIterable(retry))
     }
     yield* a.onBatch(counts, retriedPending)
-    return { counts, retriedPending, errors } satisfies RecoverResult
+    return { counts, retriedPending, errors, pendingReasons } satisfies RecoverResult
   })

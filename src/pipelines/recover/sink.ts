@@ -7,17 +7,20 @@ import { writeIngested } from "../ingest/sink.ts"
 import { bump, type CountsByMedia } from "./diff.ts"
 import type { Fetched } from "./fetch.ts"
 
+/** Reasons kept per run (failures, pending): the first ones, enough to act on. */
+export const MaxReasons = 100
+
 /**
  * Sink: a batch of fetched conversations — the ready ones ingested exactly like live ones (with
  * topics under the current model), the not-ready ones recorded as pending (retried by the next
- * run), failures counted and named.
+ * run), failures counted; failures and pending ones named with their reason.
  */
 export const writeRecovered = (
   runId: string,
   model: TopicModel,
   detectors: ReturnType<typeof detectorCache>,
   counts: CountsByMedia,
-  errors: Array<string>
+  reasons: { readonly errors: Array<string>; readonly pending: Array<string> }
 ) => {
   const prepare = prepareForIngest(model, detectors)
   return (batch: ReadonlyArray<Fetched>) =>
@@ -33,10 +36,12 @@ export const writeRecovered = (
       )
       for (const f of batch) {
         if (f._tag === "Ready") bump(counts, f.conversation.mediaType, "recovered")
-        else if (f._tag === "Pending") bump(counts, f.conversation.mediaType, "pending")
-        else {
+        else if (f._tag === "Pending") {
+          bump(counts, f.conversation.mediaType, "pending")
+          if (reasons.pending.length < MaxReasons) reasons.pending.push(f.reason)
+        } else {
           bump(counts, f.conversation.mediaType, "failed")
-          if (errors.length < 100) errors.push(f.error)
+          if (reasons.errors.length < MaxReasons) reasons.errors.push(f.error)
         }
       }
     })

@@ -5,36 +5,20 @@
  */
 import { Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { Interaction } from "../../../src/domain/interaction.ts"
-import type { PlatformConversation } from "../../../src/platform/convert.ts"
-import { expectedIn, raw, type Sim, sim, withClient } from "./helpers.ts"
+import { isUnreadable, type ListedConversation, type PlatformConversation } from "../../../src/platform/convert.ts"
+import { conversationOf, expectedIn, raw, type Sim, sim, withClient } from "./helpers.ts"
 
 const week = { from: "2026-01-08T00:00:00.000Z", to: "2026-01-15T00:00:00.000Z" }
 
-/** What the store keeps of an interaction that the client can know from the details query. */
-const metaOf = (i: Interaction) => ({
-  id: i.id,
-  startTime: i.startTime,
-  endTime: i.endTime,
-  mediaType: i.mediaType,
-  direction: i.direction,
-  queueId: i.queueId,
-  divisionId: i.divisionId,
-  agentIds: i.agentIds,
-  language: i.language
-})
+/** The conversations, all readable (fails the test on an unreadable one). */
+const readable = (listed: ReadonlyArray<ListedConversation>): ReadonlyArray<PlatformConversation> =>
+  listed.map((c) => {
+    if (isUnreadable(c)) throw new Error(`unreadable: ${c.reason}`)
+    return c
+  })
 
-const metaOfConversation = (c: PlatformConversation) => ({
-  id: c.id,
-  startTime: c.startTime,
-  endTime: c.endTime,
-  mediaType: c.mediaType,
-  direction: c.direction,
-  queueId: c.queueId,
-  divisionId: c.divisionId,
-  agentIds: c.agentIds,
-  language: c.language
-})
+/** What the client read, but the message type (the generator does not make one). */
+const withoutMessageType = ({ messageType: _m, ...c }: PlatformConversation) => c
 
 describe("PlatformClient.conversations ↔ rewind sim", () => {
   let s: Sim
@@ -48,35 +32,34 @@ describe("PlatformClient.conversations ↔ rewind sim", () => {
     expect(expected.length).toBeGreaterThan(500)
     const { result, calls } = await withClient(s, (c) => Stream.runCollect(c.conversations(week.from, week.to)))
     expect(result.map((c) => c.id)).toEqual(expected.map((i) => i.id))
-    expect(result.map(metaOfConversation)).toEqual(expected.map(metaOf))
-    // The minimum: one request per page of what the platform returns (touching conversations included).
-    const touching = s.data.touching(Date.parse(week.from), Date.parse(week.to)).length
-    expect(calls.byEndpoint["conversations.query"]).toBe(Math.ceil(touching / 100))
+    expect(readable(result).map(withoutMessageType)).toEqual(expected.map(conversationOf))
+    // The minimum: one request per page of what the platform returns.
+    const selected = s.data.startedOnDaysTouched(Date.parse(week.from), Date.parse(week.to)).length
+    expect(calls.byEndpoint["conversations.query"]).toBe(Math.ceil(selected / 100))
     expect(calls.byEndpoint["token"]).toBe(1)
     expect(calls.retries).toBe(0)
   })
 
-  it("keeps only the conversations that start in the period (the platform returns those that touch it)", async () => {
-    const day = { from: "2026-01-20T00:00:00.000Z", to: "2026-01-21T00:00:00.000Z" }
-    // The platform's answer: conversations touching the day, some of them started before it.
+  it("keeps only the conversations that start in the period (the platform returns the whole days it touches)", async () => {
+    // Two hours across midnight: the platform returns everything that started on either day.
+    const span = { from: "2026-01-20T23:00:00.000Z", to: "2026-01-21T01:00:00.000Z" }
     const answer = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", {
-      interval: `${day.from}/${day.to}`,
+      interval: `${span.from}/${span.to}`,
       order: "asc",
       orderBy: "conversationStart",
       paging: { pageSize: 100, pageNumber: 1 }
     })
     expect(answer.status).toBe(200)
-    const body = answer.body as { conversations: Array<{ conversationStart: string; conversationEnd: string }>; totalHits: number }
-    const before = body.conversations.filter((c) => c.conversationStart < day.from)
-    expect(before.length).toBeGreaterThan(0)
-    for (const c of before) expect(c.conversationEnd >= day.from).toBe(true)
+    const body = answer.body as { conversations: Array<{ conversationStart: string }>; totalHits: number }
+    expect(body.totalHits).toBe(expectedIn("2026-01-20T00:00:00.000Z", "2026-01-22T00:00:00.000Z").length)
+    expect(body.conversations.some((c) => c.conversationStart < span.from)).toBe(true)
 
-    const { result } = await withClient(s, (c) => Stream.runCollect(c.conversations(day.from, day.to)))
-    expect(result.map((c) => c.id)).toEqual(expectedIn(day.from, day.to).map((i) => i.id))
-    expect(body.totalHits).toBeGreaterThan(result.length)
-    for (const c of result) {
-      expect(c.startTime >= day.from && c.startTime < day.to).toBe(true)
-    }
+    const { result, calls } = await withClient(s, (c) => Stream.runCollect(c.conversations(span.from, span.to)))
+    const expected = expectedIn(span.from, span.to)
+    expect(expected.length).toBeGreaterThan(0)
+    expect(result.map((c) => c.id)).toEqual(expected.map((i) => i.id))
+    for (const c of readable(result)) expect(c.startTime >= span.from && c.startTime < span.to).toBe(true)
+    expect(calls.byEndpoint["conversations.query"]).toBe(Math.ceil(body.totalHits / 100))
   })
 
   it("filters media types on the platform (segment filter) and checks them", async () => {
@@ -86,9 +69,9 @@ describe("PlatformClient.conversations ↔ rewind sim", () => {
     )
     const expected = expectedIn(week.from, week.to).filter((i) => ["chat", "email", "message"].includes(i.mediaType))
     expect(result.map((c) => c.id)).toEqual(expected.map((i) => i.id))
-    const touchingText = s.data.touching(Date.parse(week.from), Date.parse(week.to))
+    const selectedText = s.data.startedOnDaysTouched(Date.parse(week.from), Date.parse(week.to))
       .filter((c) => ["chat", "email", "message"].includes(c.mediaType)).length
-    expect(calls.byEndpoint["conversations.query"]).toBe(Math.ceil(touchingText / 100))
+    expect(calls.byEndpoint["conversations.query"]).toBe(Math.ceil(selectedText / 100))
   })
 
   it("an empty period gives nothing (one request)", async () => {
@@ -123,6 +106,48 @@ describe("interval splitting past the paging limit", () => {
     // Wasted probes stay few: within 25 % of the pages that carry results.
     expect(pages).toBeLessThan((3_000 / 50) * 1.25 + 20)
   })
+
+  it("cuts at midnights: no day is read by two parts", async () => {
+    const span = { from: "2026-01-03T12:00:00.000Z", to: "2026-01-20T12:00:00.000Z" }
+    const served: Array<string> = []
+    const counting = await sim({
+      pagingLimit: 400,
+      mutateResponse: (route, body) => {
+        if (route === "conversations.query") for (const c of (body as { conversations?: Array<{ conversationId: string }> }).conversations ?? []) served.push(c.conversationId)
+        return body
+      }
+    })
+    try {
+      const { result } = await withClient(counting, (c) => Stream.runCollect(c.conversations(span.from, span.to)), { pagingLimit: 400, pageSize: 100 })
+      expect(result.map((c) => c.id)).toEqual(expectedIn(span.from, span.to).map((i) => i.id))
+      // Each conversation served once by the parts; only the first page of the probe of the whole span again.
+      expect(served.length - new Set(served).size).toBeLessThanOrEqual(100)
+      expect(new Set(served).size).toBe(counting.data.startedOnDaysTouched(Date.parse(span.from), Date.parse(span.to)).length)
+    } finally {
+      await counting.stop()
+    }
+  })
+
+  it("a day with more conversations than one query pages fails clearly, without cutting it ever finer", async () => {
+    // ~100 conversations a day; the platform pages 40. Cutting the day cannot help: it returns the whole day.
+    const small = await sim({ pagingLimit: 40 })
+    try {
+      const { exitWithClient, failureOf } = await import("./helpers.ts")
+      const e = failureOf(await exitWithClient(
+        small,
+        (c) => Stream.runCollect(c.conversations("2026-01-10T08:00:00.000Z", "2026-01-10T16:00:00.000Z")),
+        { pagingLimit: 40, pageSize: 20 }
+      ))
+      const day = small.data.startedOnDaysTouched(Date.parse("2026-01-10T00:00:00Z"), Date.parse("2026-01-11T00:00:00Z")).length
+      expect(e.message).toBe(
+        `conversations.query: the platform selects conversations by the day they started, and 2026-01-10 alone has ${day}, ` +
+          "more than one query can page (40): narrow the query (media types, conversations)"
+      )
+      expect(small.stats().byRoute["conversations.query"]).toBeLessThan(10)
+    } finally {
+      await small.stop()
+    }
+  }, 30_000)
 
   it("also recovers when the platform's limit is lower than configured (400 → split)", async () => {
     const span = { from: "2026-01-05T00:00:00.000Z", to: "2026-01-25T00:00:00.000Z" }

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url"
 import { PlatformClient } from "../../../src/platform/PlatformClient.ts"
 import type { PlatformSettings } from "../../../src/platform/PlatformConfig.ts"
 import type { Interaction } from "../../../src/domain/interaction.ts"
+import type { PlatformConversation } from "../../../src/platform/convert.ts"
 import { generateInteractions, type SeedOptions } from "../../../src/seed/generate.ts"
 import { SimData } from "../../../src/sim/data.ts"
 import { type SimHandle, type SimOptions, startSim } from "../../../src/sim/server.ts"
@@ -31,6 +32,20 @@ export const expectedIn = (from: string, to: string): ReadonlyArray<Interaction>
   })
 }
 
+/** The conversation the platform client should read for a generated interaction (no message type). */
+export const conversationOf = (i: Interaction): PlatformConversation => ({
+  id: i.id,
+  startTime: i.startTime,
+  endTime: i.endTime,
+  mediaType: i.mediaType,
+  direction: i.direction,
+  queueId: i.queueId,
+  divisionId: i.divisionId,
+  divisionIds: [i.divisionId],
+  agentIds: i.agentIds,
+  language: i.language
+})
+
 export type Sim = SimHandle & { readonly stop: () => Promise<void> }
 
 export const sim = (options: SimOptions = {}): Promise<Sim> => startSim({ ...seedOptions, data: sharedData(), ...options })
@@ -41,7 +56,7 @@ export const settings = (s: { readonly url: string }, overrides: Partial<Platfor
   clientId: "rewind-test",
   clientSecret: Redacted.make("s3cr3t-value"),
   pageSize: 100,
-  rateLimit: 1_000,
+  rateLimitPerMinute: 60_000,
   timeoutMs: 5_000,
   maxRetries: 5,
   pagingLimit: 100_000,

@@ -10,7 +10,7 @@ import { exitWithClient, failureOf, generatedInteractions, remoteStats, sim, sim
 const ids = (n: number) => generatedInteractions().slice(0, n).map((i) => i.id)
 
 describe("client-side rate limiter", () => {
-  it("never exceeds the configured requests per second, even with many concurrent callers", async () => {
+  it("paces its per-minute budget evenly, even with many concurrent callers", async () => {
     // The simulator runs in its own process: what it counts per second is what it received.
     const s = await simProcess()
     try {
@@ -18,21 +18,47 @@ describe("client-side rate limiter", () => {
       const { result, calls } = await withClient(
         s,
         (c) => Effect.forEach(ids(60), (id) => c.recordingMetadata(id), { concurrency: 16 }),
-        { rateLimit: 20 }
+        { rateLimitPerMinute: 1_200 }
       )
       const elapsed = Date.now() - started
       expect(result.length).toBe(60)
       const stats = await remoteStats(s)
-      if (stats.maxPerSecond > 20) {
+      if (stats.maxPerSecond > 21) {
         const arrivals = await (await fetch(`${s.url}/__sim/arrivals`)).json() as Array<number>
         console.log("arrivals", arrivals.map((t) => t - arrivals[0]!).join(","))
       }
       expect(stats.requests).toBe(61) // 60 + the token request
       expect(calls.total).toBe(61)
-      expect(stats.maxPerSecond).toBeLessThanOrEqual(20)
+      // 1,200 a minute: 20 a second, spread (one more for a request that travelled slower than the next).
+      expect(stats.maxPerSecond).toBeLessThanOrEqual(21)
       expect(stats.maxPerSecond).toBeGreaterThanOrEqual(15)
       // 61 requests at 20/s: about 3 seconds.
       expect(elapsed).toBeGreaterThanOrEqual(2_900)
+      expect(calls.rate.perMinute).toBe(1_200)
+      expect(calls.rate.waits).toBeGreaterThan(40)
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it("follows the platform's inin-ratelimit headers: waits for its window to reset instead of running into 429s", async () => {
+    // The platform allows 10 requests per 2-second window; the client's own budget is 6,000 a minute.
+    const s = await simProcess({ rateLimit: 10, rateWindowSeconds: 2 })
+    try {
+      const started = Date.now()
+      const { result, calls } = await withClient(
+        s,
+        (c) => Effect.forEach(ids(30), (id) => c.recordingMetadata(id), { concurrency: 4 }),
+        { rateLimitPerMinute: 6_000 }
+      )
+      expect(result.length).toBe(30)
+      const stats = await remoteStats(s)
+      // Without the headers it would have sent ~30 in a third of a second: 20 answered 429.
+      expect(stats.throttled).toBeLessThanOrEqual(2)
+      expect(calls.rate.windowPauses).toBeGreaterThanOrEqual(2)
+      expect(calls.rate.remaining).toBeDefined()
+      // 30 API requests (the token request is not counted), 10 per 2-second window: the third window at the earliest.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2_000)
     } finally {
       await s.stop()
     }
@@ -41,14 +67,15 @@ describe("client-side rate limiter", () => {
 
 describe("429 storms", () => {
   it("honours Retry-After (the whole client pauses) and completes every request", async () => {
-    // The platform allows 8 requests a second; the client would send 100. (The simulator runs in
-    // its own process, so its clock of arrivals is not skewed by the client's event loop.)
-    const s = await simProcess({ rateLimit: 8 })
+    // The platform allows 8 requests a second and does not say where its window stands (no
+    // inin-ratelimit headers); the client would send 100. (The simulator runs in its own process,
+    // so its clock of arrivals is not skewed by the client's event loop.)
+    const s = await simProcess({ rateLimit: 8, rateWindowSeconds: 1, rateHeaders: false })
     try {
       const { result, calls } = await withClient(
         s,
         (c) => Effect.forEach(ids(30), (id) => c.recordingMetadata(id), { concurrency: 8 }),
-        { rateLimit: 100 }
+        { rateLimitPerMinute: 6_000 }
       )
       expect(result.length).toBe(30)
       const stats = await remoteStats(s)
@@ -63,7 +90,7 @@ describe("429 storms", () => {
     }
   })
 
-  it("sends the Genesys rate-limit headers", async () => {
+  it("sends the Genesys rate-limit headers: a limit per minute", async () => {
     const s = await sim({ rateLimit: 2 })
     try {
       const { raw } = await import("./helpers.ts")
@@ -75,7 +102,12 @@ describe("429 storms", () => {
       expect(throttled!.headers.get("inin-ratelimit-allowed")).toBe("2")
       expect(Number(throttled!.headers.get("inin-ratelimit-count"))).toBeGreaterThan(2)
       expect(Number(throttled!.headers.get("inin-ratelimit-reset"))).toBeGreaterThanOrEqual(1)
-      expect(throttled!.body).toMatchObject({ status: 429, code: "too.many.requests" })
+      expect(Number(throttled!.headers.get("inin-ratelimit-reset"))).toBeLessThanOrEqual(60)
+      expect(throttled!.body).toMatchObject({ status: 429, code: "too.many.requests", message: expect.stringContaining("[2] requests for [60] seconds") })
+      // Every answer says where the window stands, not only the 429s.
+      const ok = answers.find((a) => a.status === 200)!
+      expect(ok.headers.get("inin-ratelimit-allowed")).toBe("2")
+      expect(Number(ok.headers.get("inin-ratelimit-count"))).toBeGreaterThanOrEqual(1)
       expect((throttled!.body as { contextId: string }).contextId).toMatch(/^[0-9a-f-]{36}$/)
     } finally {
       await s.stop()
@@ -111,7 +143,7 @@ describe("tokens", () => {
       const { calls } = await withClient(
         s,
         (c) => Effect.forEach(ids(25), (id) => c.recordingMetadata(id), { concurrency: 2 }),
-        { rateLimit: 10 }
+        { rateLimitPerMinute: 600 }
       )
       expect(calls.unauthorized).toBe(0)
       expect(s.stats().unauthorized).toBe(0)

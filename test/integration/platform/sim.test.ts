@@ -83,14 +83,16 @@ describe("rewind sim: Genesys shapes and limits", () => {
     expect(empty.body).toEqual({ totalHits: 0 })
   })
 
-  it("returns the conversations that touch the interval (day-touch semantics)", async () => {
-    const from = "2026-01-15T00:00:00.000Z"
-    const to = "2026-01-16T00:00:00.000Z"
-    const r = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(`${from}/${to}`, 100, 1))
-    const total = (r.body as { totalHits: number }).totalHits
-    const touching = generatedInteractions().filter((i) => i.startTime < to && i.endTime >= from)
-    expect(total).toBe(touching.length)
-    expect(touching.some((i) => i.startTime < from)).toBe(true)
+  it("returns, like Genesys, the conversations that started on a day the interval touches (whenever that day)", async () => {
+    const day = (d: string) => generatedInteractions().filter((i) => i.startTime.slice(0, 10) === d)
+    const hits = async (interval: string) =>
+      ((await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 100, 1))).body as { totalHits: number }).totalHits
+    // One hour of the 15th: the whole 15th, none of the 14th (even those still going on at midnight).
+    expect(await hits("2026-01-15T10:00:00.000Z/2026-01-15T11:00:00.000Z")).toBe(day("2026-01-15").length)
+    expect(generatedInteractions().some((i) => i.startTime.startsWith("2026-01-14") && i.endTime >= "2026-01-15")).toBe(true)
+    // A day exactly: that day; a minute across midnight: both days.
+    expect(await hits("2026-01-15T00:00:00.000Z/2026-01-16T00:00:00.000Z")).toBe(day("2026-01-15").length)
+    expect(await hits("2026-01-15T23:59:30.000Z/2026-01-16T00:00:30.000Z")).toBe(day("2026-01-15").length + day("2026-01-16").length)
   })
 
   it("supports segment filters on mediaType and conversation filters on conversationId", async () => {

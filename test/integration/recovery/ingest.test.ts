@@ -51,7 +51,7 @@ describe.each(backends)("store on %s", (backend) => {
       ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("ingest"), backend }),
       platform: {
         apiUrl: sim.url, loginUrl: sim.url, clientId: "c", clientSecret: Redacted.make("s"),
-        pageSize: 100, rateLimit: 500, timeoutMs: 10_000, maxRetries: 5, pagingLimit: 100_000
+      pageSize: 100, rateLimitPerMinute: 30_000, timeoutMs: 10_000, maxRetries: 5, pagingLimit: 100_000
       }
     })
     nats = await run(Effect.gen(function*() { return yield* Nats }))

@@ -45,7 +45,7 @@ describe.each(backends)("store on %s", (backend) => {
         PLATFORM_CLIENT_ID: "c",
         PLATFORM_CLIENT_SECRET: "s",
         PLATFORM_PAGE_SIZE: "50",
-        PLATFORM_RATE_LIMIT: "1000"
+      PLATFORM_RATE_LIMIT_PER_MINUTE: "60000"
       })
       const seeded = rewind("seed", "--seed", String(seed.seed), "--count", String(seed.count), "--from", seed.from, "--to", seed.to, "--missing-share", String(missingShare))
       expect(seeded.code, seeded.stderr).toBe(0)

@@ -41,7 +41,7 @@ describe.each(backends)("store on %s", (backend) => {
       clientId: "rewind-test",
       clientSecret: Redacted.make("s3cret"),
       pageSize: 100,
-      rateLimit: 500,
+      rateLimitPerMinute: 30_000,
       timeoutMs: 10_000,
       maxRetries: 6,
       pagingLimit: 100_000

@@ -36,7 +36,7 @@ describe.each(backends)("store on %s", (backend) => {
         ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("recresume"), backend }),
         platform: {
           apiUrl: sim.url, loginUrl: sim.url, clientId: "c", clientSecret: Redacted.make("s"),
-          pageSize: 50, rateLimit: 1000, timeoutMs: 10_000, maxRetries: 5, pagingLimit: 100_000
+        pageSize: 50, rateLimitPerMinute: 60_000, timeoutMs: 10_000, maxRetries: 5, pagingLimit: 100_000
         }
       }
       const all = [...generateInteractions(seed)]

@@ -25,7 +25,7 @@ describe("PlatformSettingsConfig", () => {
       loginUrl: "https://login.mypurecloud.de",
       clientId: "client-1",
       pageSize: 100,
-      rateLimit: 10,
+      rateLimitPerMinute: 300,
       timeoutMs: 30_000,
       maxRetries: 5,
       pagingLimit: 100_000
@@ -41,17 +41,27 @@ describe("PlatformSettingsConfig", () => {
       ...base,
       PLATFORM_API_URL: "http://127.0.0.1:8787",
       PLATFORM_PAGE_SIZE: "50",
-      PLATFORM_RATE_LIMIT: "2.5",
+      PLATFORM_RATE_LIMIT_PER_MINUTE: "150",
       PLATFORM_TIMEOUT_MS: "1500"
     })
     expect(exit._tag === "Success" && exit.value).toMatchObject({
       apiUrl: "http://127.0.0.1:8787",
       loginUrl: "http://127.0.0.1:8787",
       pageSize: 50,
-      rateLimit: 2.5,
+      rateLimitPerMinute: 150,
       timeoutMs: 1_500
     })
     expect(defaultLoginUrl("https://api.usw2.pure.cloud")).toBe("https://login.usw2.pure.cloud")
+  })
+
+  it("still takes the deprecated per-second PLATFORM_RATE_LIMIT (× 60), but not with the per-minute key", async () => {
+    const old = await read({ ...base, PLATFORM_RATE_LIMIT: "2.5" })
+    expect(old._tag === "Success" && old.value.rateLimitPerMinute).toBe(150)
+    const both = await read({ ...base, PLATFORM_RATE_LIMIT: "2.5", PLATFORM_RATE_LIMIT_PER_MINUTE: "300" })
+    expect(both._tag).toBe("Failure")
+    const message = String(both._tag === "Failure" ? both.cause : "")
+    expect(message).toContain("PLATFORM_RATE_LIMIT")
+    expect(message).toContain("deprecated (requests per second): remove it, PLATFORM_RATE_LIMIT_PER_MINUTE is set")
   })
 
   it("a bad or missing value fails naming the key", async () => {
@@ -59,6 +69,8 @@ describe("PlatformSettingsConfig", () => {
       [{ ...base, PLATFORM_PAGE_SIZE: "500" }, "PLATFORM_PAGE_SIZE"],
       [{ ...base, PLATFORM_API_URL: "ftp://x" }, "PLATFORM_API_URL"],
       [{ ...base, PLATFORM_RATE_LIMIT: "fast" }, "PLATFORM_RATE_LIMIT"],
+      [{ ...base, PLATFORM_RATE_LIMIT_PER_MINUTE: "0" }, "PLATFORM_RATE_LIMIT_PER_MINUTE"],
+      [{ ...base, PLATFORM_RATE_LIMIT_PER_MINUTE: "12.5" }, "PLATFORM_RATE_LIMIT_PER_MINUTE"],
       [{ PLATFORM_API_URL: base.PLATFORM_API_URL, PLATFORM_CLIENT_ID: "x" }, "PLATFORM_CLIENT_SECRET"]
     ] as const) {
       const exit = await read(env)

@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest"
-import {
-  recordingTranscripts,
-  toPlatformConversation,
-  toTopic,
-  toTopicModel,
-  TranscriptFormatError
-} from "../../../src/platform/convert.ts"
-import type { AnalyticsConversation, Recording } from "../../../src/platform/genesys.ts"
-import { describeSchemaError } from "../../../src/platform/PlatformClient.ts"
+import { readConversation, toPlatformConversation } from "../../../src/platform/convert.ts"
+import { describeSchemaError } from "../../../src/platform/decode.ts"
+import type { AnalyticsConversation } from "../../../src/platform/genesys.ts"
+import { toTopic, toTopicModel } from "../../../src/platform/staModel.ts"
+import { type IdentifiedRecording, recordingTranscripts, TranscriptFormatError } from "../../../src/platform/transcripts.ts"
 
 const conversation = (overrides: Partial<AnalyticsConversation> = {}): AnalyticsConversation => ({
   conversationId: "c-1",
@@ -64,13 +60,37 @@ describe("toPlatformConversation", () => {
     expect(toPlatformConversation(conversation({ participants: [{ purpose: "customer", sessions: [{ mediaType: "cobrowse" }] }] })))
       .toBeUndefined()
   })
+
+  it("optional fields left out: a participant without purpose is an agent by its userId; sessions without mediaType do not count", () => {
+    const c = conversation({
+      participants: [
+        { purpose: "customer", sessions: [{ segments: [{ segmentStart: "2026-01-01T10:00:00Z" }] }, { mediaType: "email" }] },
+        { sessions: [{ segments: [{ segmentStart: "2026-01-01T10:00:00Z", queueId: "q-7", requestedLanguageId: "de-DE" }] }] },
+        { userId: "u-3", sessions: [{ segments: [{ segmentStart: "2026-01-01T10:00:10Z", queueId: "q-7" }] }] }
+      ]
+    })
+    expect(readConversation(c)).toMatchObject({ mediaType: "email", queueId: "q-7", agentIds: ["u-3"], language: "de-de" })
+  })
+
+  it("a conversation no session of which says its mediaType, or with a start that is not a time, is unreadable, with the reason", () => {
+    expect(readConversation(conversation({ participants: [{ purpose: "customer", sessions: [{}] }, { userId: "u-1" }] }))).toEqual({
+      _tag: "UnreadableConversation",
+      id: "c-1",
+      reason: "no session of the conversation says its mediaType: its media type is unknown"
+    })
+    expect(readConversation(conversation({ conversationStart: "yesterday" }))).toEqual({
+      _tag: "UnreadableConversation",
+      id: "c-1",
+      reason: "conversationStart: expected an ISO-8601 time, got \"yesterday\""
+    })
+  })
 })
 
 describe("recordingTranscripts", () => {
   const start = "2026-01-01T10:00:00.000Z"
 
   it("chat: standard messages become blocks; purpose decides the participant; notices are skipped", () => {
-    const rec: Recording = {
+    const rec: IdentifiedRecording = {
       id: "r-1",
       media: "chat",
       transcript: [
@@ -92,7 +112,7 @@ describe("recordingTranscripts", () => {
   })
 
   it("messaging: fromUser is the agent, anyone else the customer", () => {
-    const rec: Recording = {
+    const rec: IdentifiedRecording = {
       id: "r-2",
       media: "message",
       messagingTranscript: [
@@ -109,7 +129,7 @@ describe("recordingTranscripts", () => {
   })
 
   it("email: agents by the recording's users (or the customer's addresses); html when there is no text", () => {
-    const rec: Recording = {
+    const rec: IdentifiedRecording = {
       id: "r-3",
       media: "email",
       users: [{ id: "u-1", email: "Agent@Org.example" }],
@@ -130,7 +150,7 @@ describe("recordingTranscripts", () => {
   })
 
   it("offsets default to the recording's start time; audio has no transcript", () => {
-    const rec: Recording = {
+    const rec: IdentifiedRecording = {
       id: "r-4",
       media: "chat",
       startTime: "2026-01-01T09:59:00.000Z",
@@ -141,8 +161,33 @@ describe("recordingTranscripts", () => {
     expect(recordingTranscripts({ id: "r-6", media: "chat", transcript: [] })).toEqual([])
   })
 
+  it("a message without a time is placed at the previous one's; the first at the conversation's start", () => {
+    const rec: IdentifiedRecording = {
+      id: "r-8",
+      media: "message",
+      messagingTranscript: [
+        { messageText: "hello", fromExternalContact: { id: "x" } },
+        { timestamp: "2026-01-01T10:02:00.000Z", messageText: "hi", fromUser: { id: "u-1" } },
+        { messageText: "still there?", fromUser: { id: "u-1" } }
+      ]
+    }
+    expect(recordingTranscripts(rec, { conversationStart: start })[0]!.blocks.map((b) => [b.offsetMs, b.text])).toEqual([
+      [0, "hello"],
+      [120_000, "hi"],
+      [120_000, "still there?"]
+    ])
+    const email: IdentifiedRecording = {
+      id: "r-9",
+      media: "email",
+      emailTranscript: [{ textBody: "first" }, { textBody: "second", time: "2026-01-01T11:00:00.000Z" }]
+    }
+    expect(recordingTranscripts(email, { conversationStart: start })[0]!.blocks.map((b) => b.offsetMs)).toEqual([0, 3_600_000])
+    const chat: IdentifiedRecording = { id: "r-10", media: "chat", transcript: [{ body: "x", participantPurpose: "customer" }] }
+    expect(recordingTranscripts(chat, { conversationStart: start })[0]!.blocks).toEqual([{ participant: "external", offsetMs: 0, text: "x" }])
+  })
+
   it("a bad message time names the field", () => {
-    const rec: Recording = { id: "r-7", media: "chat", transcript: [{ body: "x", utc: "x" }, { body: "y", utc: "soon" }] }
+    const rec: IdentifiedRecording = { id: "r-7", media: "chat", transcript: [{ body: "x", utc: "x" }, { body: "y", utc: "soon" }] }
     expect(() => recordingTranscripts(rec)).toThrow(TranscriptFormatError)
     expect(() => recordingTranscripts(rec)).toThrow('transcript[0].utc: expected a time, got "x"')
   })

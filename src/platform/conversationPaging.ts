@@ -1,0 +1,199 @@
+/**
+ * Paging the conversation details query (`POST /api/v2/analytics/conversations/details/query`)
+ * over a period: page after page; the interval split (at UTC midnights) when a query would page
+ * past the platform's limit (or a page is refused with 400); each conversation once; only those
+ * that start in the period — the platform returns every conversation that started on a day the
+ * interval touches, whenever that day.
+ *
+ * Conversations are decoded one by one: one Rewind cannot read is listed as unreadable with the
+ * reason (recovery counts it failed), the others go on. A page without `totalHits` (Genesys sends
+ * `{}` for an empty result) is the last one unless it is full.
+ */
+import { Effect, Option, Schema, Stream } from "effect"
+import { HttpClientRequest } from "effect/http"
+import type { MediaType } from "../domain/media.ts"
+import { genesysMediaType, isUnreadable, type ListedConversation, readConversation, type UnreadableConversation } from "./convert.ts"
+import { decodeResponse, describeSchemaError } from "./decode.ts"
+import { type PlatformError, PlatformResponseError } from "./errors.ts"
+import { AnalyticsConversation, AnalyticsConversationQueryPage, type ConversationQuery, Paths } from "./genesys.ts"
+import type { PlatformSettings } from "./PlatformConfig.ts"
+import type { Request } from "./transport.ts"
+
+export interface ConversationsOptions {
+  /** Only these media types (a segment filter on the platform, and a check here). Default: all. */
+  readonly mediaTypes?: ReadonlyArray<MediaType>
+  /** Only these conversations (a conversation filter on the platform). Default: all. */
+  readonly conversationIds?: ReadonlyArray<string>
+}
+
+interface Task {
+  readonly fromMs: number
+  readonly toMs: number
+  readonly page: number
+  /**
+   * For a part of one day: how many results the interval it was cut from reached. The platform
+   * selects conversations by the day they started; a part that reaches as many cannot be paged
+   * by cutting the day finer.
+   */
+  readonly parentReach?: number
+}
+
+const DayMs = 86_400_000
+
+/**
+ * `n` parts of the task's interval (at least 2), from page 1. Cut at UTC midnights when it spans
+ * several days — the platform returns every conversation that started on a day the interval
+ * touches, so parts sharing a day would each return all of it; within one day, `n` even parts
+ * (at most one per millisecond) that remember `reach`.
+ */
+const split = (task: Task, parts: number, reach: number): Array<Task> => {
+  const midnights: Array<number> = []
+  for (let m = Math.floor(task.fromMs / DayMs) * DayMs + DayMs; m < task.toMs; m += DayMs) midnights.push(m)
+  if (midnights.length > 0) {
+    const n = Math.min(Math.max(2, parts), midnights.length + 1)
+    const cuts = Array.from({ length: n - 1 }, (_, j) => midnights[Math.floor(((j + 1) * (midnights.length + 1)) / n) - 1]!)
+    const bounds = [task.fromMs, ...cuts, task.toMs]
+    return bounds.slice(0, -1).map((fromMs, k) => ({ fromMs, toMs: bounds[k + 1]!, page: 1 }))
+  }
+  const span = task.toMs - task.fromMs
+  const n = Math.max(2, Math.min(parts, span))
+  const out: Array<Task> = []
+  for (let k = 0; k < n; k++) {
+    const fromMs = task.fromMs + Math.floor((span * k) / n)
+    const toMs = k === n - 1 ? task.toMs : task.fromMs + Math.floor((span * (k + 1)) / n)
+    if (toMs > fromMs) out.push({ fromMs, toMs, page: 1, parentReach: reach })
+  }
+  return out
+}
+
+/** The task cannot be paged by cutting it finer: the error that says why; undefined when it can. */
+const unsplittable = (task: Task, reach: number, pagingLimit: number): PlatformResponseError | undefined => {
+  const day = new Date(task.fromMs).toISOString().slice(0, 10)
+  const why = task.toMs - task.fromMs <= 1
+    ? `${reach} conversations touch one millisecond (${new Date(task.fromMs).toISOString()})`
+    : task.parentReach !== undefined && reach >= task.parentReach
+    ? `the platform selects conversations by the day they started, and ${day} alone has ${reach}`
+    : undefined
+  return why === undefined ? undefined : new PlatformResponseError({
+    message: `conversations.query: ${why}, more than one query can page (${pagingLimit}): narrow the query (media types, conversations)`,
+    endpoint: "conversations.query",
+    status: 400
+  })
+}
+
+const intervalOf = (task: Task): string => `${new Date(task.fromMs).toISOString()}/${new Date(task.toMs).toISOString()}`
+
+const decodeConversation = Schema.decodeUnknownResult(AnalyticsConversation)
+
+/**
+ * One conversation of a page: undefined when it is not ours (it starts outside the task's
+ * interval — the platform adds those — or it is still going on, or of a media Rewind does not
+ * handle); unreadable when a field it needs is missing or malformed. `where`: its place, for a
+ * conversation without an id.
+ */
+const readListed = (raw: unknown, task: Task, where: string): ListedConversation | undefined => {
+  const fields = typeof raw === "object" && raw !== null ? raw as Record<string, unknown> : {}
+  const id = typeof fields["conversationId"] === "string" && fields["conversationId"] !== "" ? fields["conversationId"] : undefined
+  const startMs = typeof fields["conversationStart"] === "string" ? Date.parse(fields["conversationStart"]) : Number.NaN
+  if (!Number.isNaN(startMs) && !(startMs >= task.fromMs && startMs < task.toMs)) return undefined
+  const decoded = decodeConversation(raw)
+  if (decoded._tag === "Failure") {
+    const reason = `conversations.query: ${id === undefined ? where : `conversation ${id}`}: ${describeSchemaError(decoded.failure.message, raw)}`
+    return { _tag: "UnreadableConversation", id: id ?? where, reason } satisfies UnreadableConversation
+  }
+  const read = readConversation(decoded.success)
+  return read !== undefined && isUnreadable(read) ? { ...read, reason: `conversations.query: conversation ${read.id}: ${read.reason}` } : read
+}
+
+/** `request` sends an authenticated request to the API host. */
+export const makeConversationPaging = (
+  s: PlatformSettings,
+  request: Request
+) => {
+  const queryPage = (task: Task, mediaTypes: ReadonlyArray<MediaType> | undefined, conversationIds?: ReadonlyArray<string>) => {
+    const body: ConversationQuery = {
+      interval: intervalOf(task),
+      order: "asc",
+      orderBy: "conversationStart",
+      paging: { pageSize: s.pageSize, pageNumber: task.page },
+      ...(mediaTypes === undefined ? {} : {
+        segmentFilters: [{
+          type: "or",
+          predicates: mediaTypes.map((m) => ({ type: "dimension", dimension: "mediaType", operator: "matches", value: genesysMediaType(m) }))
+        }]
+      }),
+      ...(conversationIds === undefined ? {} : {
+        conversationFilters: [{
+          type: "or",
+          predicates: conversationIds.map((id) => ({ type: "dimension", dimension: "conversationId", operator: "matches", value: id }))
+        }]
+      })
+    }
+    return request("conversations.query", () =>
+      HttpClientRequest.post(`${s.apiUrl}${Paths.detailsQuery}`).pipe(
+        HttpClientRequest.bodyJsonUnsafe(body),
+        HttpClientRequest.acceptJson
+      )).pipe(Effect.flatMap((r) => decodeResponse("conversations.query", AnalyticsConversationQueryPage, r)))
+  }
+
+  /**
+   * The completed conversations that START in [from, to) (ISO instants), each once, in start
+   * order.
+   */
+  const conversations = (from: string, to: string, options: ConversationsOptions = {}) =>
+    Stream.suspend(() => {
+      const fromMs = Date.parse(from)
+      const toMs = Date.parse(to)
+      if (Number.isNaN(fromMs) || Number.isNaN(toMs) || toMs <= fromMs) {
+        return Stream.die(new Error(`PlatformClient.conversations: invalid period [${from}, ${to})`))
+      }
+      const wanted = options.mediaTypes === undefined ? undefined : new Set(options.mediaTypes)
+      const seen = new Set<string>()
+      /** Tasks to do, the next one last. */
+      type State = ReadonlyArray<Task>
+      const step = (tasks: State) =>
+        Effect.gen(function*() {
+          const task = tasks[tasks.length - 1]!
+          const rest = tasks.slice(0, -1)
+          const next = (more: ReadonlyArray<Task>): Option.Option<State> => {
+            const all = [...rest, ...more]
+            return all.length === 0 ? Option.none() : Option.some(all)
+          }
+          const page = yield* queryPage(task, options.mediaTypes, options.conversationIds).pipe(
+            Effect.map(Option.some),
+            // A page refused with 400 past page 1: the platform's paging limit is lower than we
+            // thought. Split the interval and start over (already emitted ids are skipped).
+            Effect.catchTag("PlatformResponseError", (e) => (e.status === 400 && task.page > 1 ? Effect.succeed(Option.none()) : Effect.fail(e)))
+          )
+          if (Option.isNone(page)) {
+            // It paged this far before the refusal.
+            const reach = (task.page - 1) * s.pageSize
+            const stuck = unsplittable(task, reach, s.pagingLimit)
+            if (stuck !== undefined) return yield* stuck
+            return [[], next(split(task, 2, reach).reverse())] as const
+          }
+          const { totalHits } = page.value
+          if (task.page === 1 && totalHits !== undefined && totalHits > s.pagingLimit) {
+            const stuck = unsplittable(task, totalHits, s.pagingLimit)
+            if (stuck !== undefined) return yield* stuck
+            const parts = Math.ceil(totalHits / Math.max(1, Math.floor(s.pagingLimit * 0.8)))
+            return [[], next(split(task, parts, totalHits).reverse())] as const
+          }
+          const received = page.value.conversations ?? []
+          const out: Array<ListedConversation> = []
+          received.forEach((raw, k) => {
+            const listed = readListed(raw, task, `conversations[${k}] of page ${task.page} of ${intervalOf(task)}`)
+            if (listed === undefined || seen.has(listed.id)) return
+            if (!isUnreadable(listed) && wanted !== undefined && !wanted.has(listed.mediaType)) return
+            seen.add(listed.id)
+            out.push(listed)
+          })
+          const more = received.length > 0 &&
+            (totalHits === undefined ? received.length >= s.pageSize : task.page * s.pageSize < totalHits)
+          return [out, next(more ? [{ ...task, page: task.page + 1 }] : [])] as const
+        })
+      return Stream.paginate<State, ListedConversation, PlatformError>([{ fromMs, toMs, page: 1 }], step)
+    })
+
+  return { conversations }
+}

@@ -1,0 +1,61 @@
+/**
+ * Decoding the platform's answers with Genesys' models (genesys.ts): a body that is not JSON, or
+ * does not have the expected shape, fails with a `PlatformDecodeError` naming the field.
+ */
+import { Effect, Schema } from "effect"
+import { PlatformDecodeError } from "./errors.ts"
+
+/** One HTTP answer of the platform, read whole. */
+export interface RawResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string | undefined>>
+  readonly body: string
+}
+
+/**
+ * `Expected string\n  at ["a"][0]["b"]` → `a[0].b: Expected string, got 12345` (the value is
+ * looked up in `input` when given).
+ */
+export const describeSchemaError = (message: string, input?: unknown): string => {
+  const lines = message.split("\n").map((l) => l.trim()).filter((l) => l !== "")
+  const at = lines.find((l) => l.startsWith("at "))
+  const what = lines.filter((l) => !l.startsWith("at ")).join("; ")
+  if (at === undefined) return what
+  const segments = [...at.slice(3).matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!))
+  const path = segments.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("")
+  let got = ""
+  if (input !== undefined && !what.startsWith("Missing key")) {
+    let value: unknown = input
+    for (const k of segments) value = typeof value === "object" && value !== null ? (value as Record<string | number, unknown>)[k] : undefined
+    if (value !== undefined) {
+      const shown = JSON.stringify(value) ?? String(value)
+      got = `, got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`
+    }
+  }
+  return path === "" ? `${what}${got}` : `${path}: ${what}${got}`
+}
+
+/** The answer's body decoded with `schema`. */
+export const decodeResponse = <S extends Schema.Top & { readonly DecodingServices: never }>(
+  endpoint: string,
+  schema: S,
+  r: RawResponse
+): Effect.Effect<S["Type"], PlatformDecodeError> =>
+  Effect.gen(function*() {
+    const json = yield* Effect.try({
+      try: () => JSON.parse(r.body) as unknown,
+      catch: () =>
+        new PlatformDecodeError({
+          message: `${endpoint}: the platform answered ${r.status} with a body that is not JSON: ${JSON.stringify(r.body.slice(0, 120))}`,
+          endpoint
+        })
+    })
+    return yield* Schema.decodeUnknownEffect(schema)(json).pipe(
+      Effect.mapError((e) =>
+        new PlatformDecodeError({
+          message: `${endpoint}: unexpected response from the platform: ${describeSchemaError(e.message, json)}`,
+          endpoint
+        })
+      )
+    )
+  }) as Effect.Effect<S["Type"], PlatformDecodeError>

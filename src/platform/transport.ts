@@ -1,0 +1,169 @@
+/**
+ * One platform request, with its retries: every attempt waits for the rate limiter and is
+ * counted, and every answer's `inin-ratelimit-*` headers go back to the limiter; a 401 refreshes
+ * the token once; a 429 pauses the whole client for its Retry-After;
+ * 5xx, 408, timeouts and network errors are retried with jittered exponential backoff, at most
+ * `PLATFORM_MAX_RETRIES` times.
+ */
+import { Effect, Option, Result, Schema } from "effect"
+import { type HttpClient, HttpClientRequest } from "effect/http"
+import type { RawResponse } from "./decode.ts"
+import { PlatformAuthError, type PlatformError, PlatformResponseError, PlatformUnavailableError } from "./errors.ts"
+import { ErrorBody } from "./genesys.ts"
+import type { PlatformSettings } from "./PlatformConfig.ts"
+import type { RateLimiter, RateLimiterStats } from "./RateLimiter.ts"
+
+/** Request counters: every HTTP request made, retries and token requests included. */
+export interface PlatformCalls {
+  readonly total: number
+  /** Per endpoint: token, conversations.query, recordingmetadata, recording, sta.topics, sta.topic, sta.programs, sta.mappings. */
+  readonly byEndpoint: Readonly<Record<string, number>>
+  /** Requests repeated after a 5xx, 408, timeout or network error. */
+  readonly retries: number
+  /** 429 answers (each paused the client for its Retry-After). */
+  readonly throttled: number
+  /** 401 answers that made the client refresh its token. */
+  readonly unauthorized: number
+  /** The pacing: budget, waits, pauses for the platform's window. */
+  readonly rate: RateLimiterStats
+}
+
+/** Where authenticated requests get their bearer token, and how a refused one is dropped. */
+export interface TokenSource {
+  readonly token: Effect.Effect<string, PlatformError>
+  /** The platform refused `bearer` (401): the next `token` fetches a new one. */
+  readonly invalidate: (bearer: string) => void
+}
+
+/** Sends a request (built anew for every attempt); `auth`: send a bearer token from it. */
+export type Send = (
+  endpoint: string,
+  make: () => HttpClientRequest.HttpClientRequest,
+  auth?: TokenSource
+) => Effect.Effect<RawResponse, PlatformError>
+
+/** An authenticated request to the platform (what the endpoint modules use). */
+export type Request = (endpoint: string, make: () => HttpClientRequest.HttpClientRequest) => Effect.Effect<RawResponse, PlatformError>
+
+/** 429s in a row before a request gives up. */
+const MaxThrottles = 30
+const BackoffBaseMs = 250
+const BackoffMaxMs = 8_000
+
+/** Equal-jitter exponential backoff: half fixed, half random. */
+const backoffMs = (failures: number): number => {
+  const ceiling = Math.min(BackoffMaxMs, BackoffBaseMs * 2 ** Math.max(0, failures - 1))
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
+}
+
+/** Retry-After: seconds, or an HTTP date. */
+const retryAfterMs = (value: string | undefined): number | undefined => {
+  if (value === undefined || value.trim() === "") return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
+const isTransientStatus = (status: number): boolean => status >= 500 || status === 408
+
+export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, limiter: RateLimiter) => {
+  const counts = { total: 0, byEndpoint: {} as Record<string, number>, retries: 0, throttled: 0, unauthorized: 0 }
+  const count = (endpoint: string) => {
+    counts.total++
+    counts.byEndpoint[endpoint] = (counts.byEndpoint[endpoint] ?? 0) + 1
+  }
+
+  const unavailable = (endpoint: string, attempts: number, why: string, cause?: unknown) =>
+    new PlatformUnavailableError({
+      message: `${endpoint}: the platform at ${s.apiUrl} ${why} (after ${attempts} attempts)`,
+      endpoint,
+      attempts,
+      ...(cause === undefined ? {} : { cause })
+    })
+
+  const responseError = (endpoint: string, r: RawResponse): PlatformResponseError => {
+    let body: ErrorBody = {}
+    try {
+      const parsed: unknown = JSON.parse(r.body)
+      body = Schema.decodeUnknownSync(ErrorBody)(parsed)
+    } catch {
+      // not a Genesys error body
+    }
+    const detail = body.message ?? (r.body.length > 0 ? r.body.slice(0, 300) : "no details")
+    return new PlatformResponseError({
+      message: `${endpoint}: the platform answered ${r.status}${body.code === undefined ? "" : ` ${body.code}`}: ${detail}` +
+        (body.contextId === undefined ? "" : ` (contextId ${body.contextId})`),
+      endpoint,
+      status: r.status,
+      ...(body.code === undefined ? {} : { code: body.code }),
+      ...(body.contextId === undefined ? {} : { contextId: body.contextId })
+    })
+  }
+
+  const send: Send = (endpoint, make, auth) =>
+    Effect.gen(function*() {
+      let failures = 0
+      let throttles = 0
+      let refreshed = false
+      let attempts = 0
+      while (true) {
+        const bearer = auth === undefined ? undefined : yield* auth.token
+        const seq = yield* limiter.acquire
+        count(endpoint)
+        attempts++
+        const request = bearer === undefined ? make() : HttpClientRequest.bearerToken(make(), bearer)
+        const outcome = yield* http.execute(request).pipe(
+          Effect.flatMap((res) => Effect.map(res.text, (body): RawResponse => ({ status: res.status, headers: res.headers, body }))),
+          Effect.timeoutOption(s.timeoutMs),
+          Effect.result
+        )
+        let transient: string
+        let cause: unknown
+        if (Result.isFailure(outcome)) {
+          transient = "could not be reached"
+          cause = outcome.failure
+        } else if (Option.isNone(outcome.success)) {
+          transient = `did not answer within ${s.timeoutMs} ms`
+        } else {
+          const r = outcome.success.value
+          yield* limiter.observe(r.headers, seq)
+          if (r.status >= 200 && r.status < 300) return r
+          if (r.status === 401 && bearer !== undefined && auth !== undefined) {
+            counts.unauthorized++
+            if (refreshed) {
+              return yield* new PlatformAuthError({
+                message: `${endpoint}: the platform refused a freshly issued token (401)`,
+                status: 401
+              })
+            }
+            refreshed = true
+            auth.invalidate(bearer)
+            continue
+          }
+          if (r.status === 429) {
+            counts.throttled++
+            throttles++
+            if (throttles > MaxThrottles) return yield* unavailable(endpoint, attempts, `kept answering 429 (rate limited)`)
+            const delay = retryAfterMs(r.headers["retry-after"]) ?? backoffMs(throttles)
+            yield* Effect.logDebug("platform rate limit: pausing", { endpoint, retryAfterMs: delay })
+            yield* limiter.pauseFor(delay)
+            continue
+          }
+          if (!isTransientStatus(r.status)) return yield* responseError(endpoint, r)
+          transient = `answered ${r.status}`
+        }
+        failures++
+        if (failures > s.maxRetries) return yield* unavailable(endpoint, attempts, transient, cause)
+        counts.retries++
+        const delay = backoffMs(failures)
+        yield* Effect.logDebug("platform request failed: retrying", { endpoint, problem: transient, attempt: attempts, delayMs: delay })
+        yield* Effect.sleep(delay)
+      }
+    })
+
+  return {
+    send,
+    calls: Effect.map(limiter.stats, (rate): PlatformCalls => ({ ...counts, byEndpoint: { ...counts.byEndpoint }, rate }))
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The simulator's conversations as the details query serves them
+ * (`AnalyticsConversationWithoutAttributes`: participants, sessions, segments), and the values of
+ * the query dimensions its filters match.
+ */
+import type { AnalyticsConversation, AnalyticsParticipant } from "../platform/genesys.ts"
+import type { SimConversation } from "./data.ts"
+import { customerEmail, customerPhone, fnv, iso, queueEmail } from "./identities.ts"
+
+const MessageTypes = ["webmessaging", "sms", "whatsapp", "facebook"] as const
+
+/** Genesys session media type of the conversation's main sessions. */
+export function genesysMedia(c: SimConversation): string {
+  return c.mediaType
+}
+
+export function messageTypeOf(c: SimConversation): string | undefined {
+  return c.mediaType === "message" ? MessageTypes[fnv(c.id) % MessageTypes.length] : undefined
+}
+
+/** Values of a query dimension for a conversation (for segment/conversation filters). */
+export function dimension(c: SimConversation, name: string): ReadonlyArray<string> | undefined {
+  switch (name) {
+    case "conversationId":
+      return [c.id]
+    case "mediaType":
+      return c.mediaType === "callback" ? ["callback", "voice"] : [c.mediaType]
+    case "messageType": {
+      const t = messageTypeOf(c)
+      return t === undefined ? [] : [t]
+    }
+    case "queueId":
+      return [c.queueId]
+    case "userId":
+      return c.agentIds
+    case "divisionId":
+      return [c.divisionId]
+    case "direction":
+    case "originatingDirection":
+      return [c.direction]
+    case "purpose":
+      return ["customer", "acd", "agent"]
+    case "requestedLanguageId":
+      return [c.language]
+    default:
+      return undefined
+  }
+}
+
+/** The conversation as `AnalyticsConversationWithoutAttributes`. */
+export function analyticsConversation(c: SimConversation): AnalyticsConversation {
+  const start = iso(c.startMs)
+  const end = iso(c.endMs)
+  const media = genesysMedia(c)
+  const messageType = messageTypeOf(c)
+  const duration = c.endMs - c.startMs
+  const queueEnd = iso(c.startMs + Math.min(20_000, Math.floor(duration / 4)))
+  const inbound = c.direction === "inbound"
+  const customerAddress = c.mediaType === "email" ? customerEmail(c.id) : customerPhone(c.id)
+  const queueAddress = c.mediaType === "email" ? queueEmail(c.queueId) : c.queueId
+  const session = (suffix: string, mediaType: string, segments: ReadonlyArray<Record<string, unknown>>) => ({
+    sessionId: `${c.id}-${suffix}`,
+    mediaType,
+    ...(mediaType === "message" && messageType !== undefined ? { messageType } : {}),
+    direction: c.direction,
+    addressFrom: inbound ? customerAddress : queueAddress,
+    addressTo: inbound ? queueAddress : customerAddress,
+    segments
+  })
+  const customerSessions = c.mediaType === "callback"
+    ? [
+      session("s0", "callback", [{ segmentStart: start, segmentEnd: queueEnd, segmentType: "scheduled" }]),
+      session("s1", "voice", [{ segmentStart: queueEnd, segmentEnd: end, segmentType: "interact" }])
+    ]
+    : [session("s0", media, [{ segmentStart: start, segmentEnd: end, segmentType: "interact" }])]
+  const participants = [
+    { participantId: `${c.id}-p0`, participantName: "Customer", purpose: "customer", sessions: customerSessions },
+    {
+      participantId: `${c.id}-p1`,
+      participantName: c.queueId,
+      purpose: "acd",
+      sessions: [session("s2", media === "callback" ? "voice" : media, [{
+        segmentStart: start,
+        segmentEnd: queueEnd,
+        segmentType: "interact",
+        queueId: c.queueId,
+        requestedLanguageId: c.language
+      }])]
+    },
+    ...c.agentIds.map((userId, k) => ({
+      participantId: `${c.id}-p${k + 2}`,
+      participantName: userId,
+      purpose: "agent",
+      userId,
+      sessions: [session(`s${k + 3}`, media === "callback" ? "voice" : media, [
+        { segmentStart: queueEnd, segmentEnd: end, segmentType: "interact", queueId: c.queueId },
+        { segmentStart: end, segmentEnd: end, segmentType: "wrapup", queueId: c.queueId, wrapUpCode: "resolved" }
+      ])]
+    }))
+  ]
+  return {
+    conversationId: c.id,
+    conversationStart: start,
+    conversationEnd: end,
+    divisionIds: [c.divisionId],
+    originatingDirection: c.direction,
+    participants: participants as unknown as ReadonlyArray<AnalyticsParticipant>
+  }
+}
