@@ -140,10 +140,17 @@ const retry = Command.make("retry", {
 const exportCmd = Command.make("export", {
   jobId: jobIdArg,
   out: Flag.String("out").pipe(Flag.withDescription("Write the CSV to this path"), Flag.optional),
+  withPrevious: Flag.Boolean("with-previous").pipe(
+    Flag.withDescription("The before/after export: also each interaction's previous topics and the topics it lost"),
+    Flag.withDefault(false)
+  ),
   json
 }, (f) =>
   Effect.gen(function*() {
-    const info = (yield* requestApi("job.export", { jobId: f.jobId })) as AnyJob
+    // The before/after export is written on its first request: give it time.
+    const info = (f.withPrevious
+      ? yield* requestApi("job.export", { jobId: f.jobId, withPrevious: true }, 300_000)
+      : yield* requestApi("job.export", { jobId: f.jobId })) as AnyJob
     if (Option.isSome(f.out)) {
       const bytes = yield* getExport(info.name)
       if (Option.isNone(bytes)) return yield* Effect.fail(new CliFailure(`export object ${info.name} not found in ${info.bucket}`))
@@ -151,7 +158,9 @@ const exportCmd = Command.make("export", {
     }
     yield* emit(f.json, { ...info, ...(Option.isSome(f.out) ? { writtenTo: f.out.value } : {}) }, () =>
       `export of ${f.jobId}: object store ${info.bucket}, object ${info.name} (${info.rows} impacted interactions, ${info.size} bytes)` +
-      (Option.isSome(f.out) ? `\nwritten to ${f.out.value}` : `\nfetch it with: nats object get ${info.bucket} ${info.name}  (or rewind job export ${f.jobId} --out FILE)`))
+      (Option.isSome(f.out)
+        ? `\nwritten to ${f.out.value}`
+        : `\nfetch it with: nats object get ${info.bucket} ${info.name}  (or rewind job export ${f.jobId}${f.withPrevious ? " --with-previous" : ""} --out FILE)`))
   }).pipe(withNats)).pipe(Command.withDescription("Where a completed job's CSV export is; --out downloads it"))
 
 export const jobCommand = Command.make("job").pipe(

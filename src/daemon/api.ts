@@ -1,5 +1,6 @@
 import { Effect, Layer, Option, Result, Schema } from "effect"
-import { JobIdQuery, JobListQuery, RecoveryListQuery, RunIdQuery } from "../domain/contract.ts"
+import { errorText } from "../domain/errorText.ts"
+import { JobExportQuery, JobIdQuery, JobListQuery, RecoveryListQuery, RunIdQuery } from "../domain/contract.ts"
 import type { RecoveryRun } from "../domain/recovery.ts"
 import { RecoveryRepo } from "../repos/RecoveryRepo.ts"
 import { JobEstimateRequest } from "../domain/job.ts"
@@ -10,10 +11,13 @@ import { ApiError, type Endpoint, serveApi } from "../nats/Service.ts"
 import { JobRepo } from "../repos/JobRepo.ts"
 import { ModelRepo } from "../repos/ModelRepo.ts"
 import { InteractionStore } from "../store/InteractionStore.ts"
+import type { JobResultStore } from "../store/JobResultStore.ts"
 import { UsageStore } from "../store/UsageStore.ts"
 import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { estimate } from "./jobs/estimate.ts"
 import { publicJob } from "./jobs/events.ts"
+import { NotFound } from "./jobs/errors.ts"
+import { exportWithPrevious } from "./jobs/exportWithPrevious.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
 import { Metrics } from "./Metrics.ts"
 import { version } from "./version.ts"
@@ -41,7 +45,7 @@ export const ApiLive = Layer.effectDiscard(
     const runner = yield* JobRunner
     const recoveries = yield* RecoveryRepo
     const metrics = yield* Metrics
-    const context = yield* Effect.context<ModelRepo | DaemonSettingsService | InteractionStore | UsageStore>()
+    const context = yield* Effect.context<ModelRepo | DaemonSettingsService | InteractionStore | UsageStore | JobResultStore | JobRepo | Nats>()
     const startedAt = new Date()
 
     const getJob = (jobId: string) =>
@@ -87,17 +91,28 @@ export const ApiLive = Layer.effectDiscard(
       {
         name: "job.export",
         handler: (body) =>
-          decodeOr400(JobIdQuery)(body).pipe(
-            Effect.flatMap((q) => getJob(q.jobId)),
-            Effect.flatMap((job) =>
-              job.jobStatus !== "Completed" || job.export === undefined
-                ? Effect.fail(
-                  new ApiError({
-                    code: 409,
-                    message: `the export of job ${JSON.stringify(job.id)} is available once the job is Completed (it is ${job.jobStatus})`
-                  })
+          decodeOr400(JobExportQuery)(body).pipe(
+            Effect.flatMap((q) =>
+              getJob(q.jobId).pipe(
+                Effect.flatMap((job) =>
+                  job.jobStatus !== "Completed" || job.export === undefined
+                    ? Effect.fail(
+                      new ApiError({
+                        code: 409,
+                        message: `the export of job ${JSON.stringify(job.id)} is available once the job is Completed (it is ${job.jobStatus})`
+                      })
+                    )
+                    : q.withPrevious === true
+                    ? exportWithPrevious(job).pipe(
+                      Effect.map((info) => ({ jobId: job.id, ...info })),
+                      Effect.mapError((e) =>
+                        e instanceof NotFound ? new ApiError({ code: 409, message: e.message }) : infra({ message: errorText(e) })
+                      ),
+                      Effect.provide(context)
+                    )
+                    : Effect.succeed({ jobId: job.id, ...job.export })
                 )
-                : Effect.succeed({ jobId: job.id, ...job.export })
+              )
             )
           )
       },

@@ -47,6 +47,8 @@ export const EstimateAnswer = Schema.Struct({
 })
 
 export const JobIdQuery = Schema.Struct({ jobId: Schema.NonEmptyString })
+/** `rewind.api.job.export`: `withPrevious` asks for the before/after export (written on the first request). */
+export const JobExportQuery = Schema.Struct({ jobId: Schema.NonEmptyString, withPrevious: Schema.optionalKey(Schema.Boolean) })
 /**
  * `rewind.api.job.list`, paged as Genesys' reprocessing job listing: `pageSize` (default 25),
  * `pageNumber` (from 1), `sortOrder` by creation (default `desc`: newest first), `name` (a
@@ -126,7 +128,7 @@ export const contract = {
     "api.job.estimate": { request: JobEstimateRequest, answer: EstimateAnswer },
     "api.job.get": { request: JobIdQuery, answer: PublicJob },
     "api.job.list": { request: JobListQuery, answer: JobListAnswer },
-    "api.job.export": { request: JobIdQuery, answer: ExportAnswer },
+    "api.job.export": { request: JobExportQuery, answer: ExportAnswer },
     "api.recovery.list": { request: RecoveryListQuery, answer: RecoveryListAnswer },
     "api.recovery.get": { request: RunIdQuery, answer: RecoveryRun },
     "api.status": { request: StatusQuery, answer: StatusAnswer }

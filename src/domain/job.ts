@@ -116,6 +116,14 @@ export const terminalStatuses: ReadonlyArray<JobStatus> = ["Completed", "Failed"
 export const Checkpoint = Schema.Struct({ startTime: Schema.String, id: Schema.String })
 export type Checkpoint = typeof Checkpoint.Type
 
+const ExportInfo = Schema.Struct({
+  bucket: Schema.String,
+  name: Schema.String,
+  size: Schema.Int,
+  digest: Schema.String,
+  rows: Schema.Int
+})
+
 /** A job as it reads back (KV value, `job.get`, events). Genesys field names plus ours. */
 export const Job = Schema.Struct({
   id: Schema.String,
@@ -174,13 +182,9 @@ export const Job = Schema.Struct({
   seq: Schema.Int,
   commandId: Schema.optionalKey(Schema.String),
   /** Where the completed job's CSV export is (object store). */
-  export: Schema.optionalKey(Schema.Struct({
-    bucket: Schema.String,
-    name: Schema.String,
-    size: Schema.Int,
-    digest: Schema.String,
-    rows: Schema.Int
-  }))
+  export: Schema.optionalKey(ExportInfo),
+  /** Where its before/after export is, once asked for (`job.export` with `withPrevious`). */
+  exportWithPrevious: Schema.optionalKey(ExportInfo)
 })
 export type Job = typeof Job.Type
 

@@ -7,7 +7,7 @@
 import { Context, Effect, Layer, Option, Stream } from "effect"
 import type { Outcome } from "../domain/rules.ts"
 import { ClickHouse } from "./ClickHouse.ts"
-import { command, insertRows, nowCh, selectRows, tableNames } from "./sql.ts"
+import { command, idChunks, insertRows, nowCh, selectRows, tableNames } from "./sql.ts"
 import type { StoreError } from "./StoreError.ts"
 
 export interface JobResultRow {
@@ -38,6 +38,14 @@ export class JobResultStore extends Context.Service<JobResultStore, {
    */
   impactedStream(jobId: string, pageSize?: number): Stream.Stream<ImpactedInteraction, StoreError>
   outcomeCounts(jobId: string): Effect.Effect<OutcomeCounts, StoreError>
+  /**
+   * Per interaction, the topics of its blocks as they stood before `version` (a job's write
+   * version) and at it (after that job), sorted; interactions without topics are left out.
+   */
+  topicsAround(
+    interactionIds: ReadonlyArray<string>,
+    version: number
+  ): Effect.Effect<ReadonlyMap<string, { readonly previous: ReadonlyArray<string>; readonly after: ReadonlyArray<string> }>, StoreError>
   /** Remove the job's results (not the topics it applied). */
   deleteJob(jobId: string): Effect.Effect<void, StoreError>
 }>()("rewind/store/JobResultStore") {
@@ -109,13 +117,39 @@ export class JobResultStore extends Context.Service<JobResultStore, {
         return counts as OutcomeCounts
       })
 
+      const topicsAround = Effect.fn("JobResultStore.topicsAround")(function*(interactionIds: ReadonlyArray<string>, version: number) {
+        const out = new Map<string, { previous: ReadonlyArray<string>; after: ReadonlyArray<string> }>()
+        for (const ids of idChunks(interactionIds)) {
+          const rows = yield* selectRows<[string, Array<string>, Array<string>]>(
+            client,
+            "JobResultStore.topicsAround",
+            `SELECT interaction_id,
+    arraySort(groupUniqArrayIf(topic_id, before_rows > 0 AND before_deleted = 0)),
+    arraySort(groupUniqArrayIf(topic_id, at_deleted = 0))
+  FROM (
+    SELECT interaction_id, transcript_id, block_index, topic_id,
+      countIf(version < {version:UInt64}) AS before_rows,
+      argMaxIf(is_deleted, version, version < {version:UInt64}) AS before_deleted,
+      argMax(is_deleted, version) AS at_deleted
+    FROM ${t.blockTopics}
+    WHERE interaction_id IN {ids:Array(String)} AND version <= {version:UInt64}
+    GROUP BY interaction_id, transcript_id, block_index, topic_id
+  )
+  GROUP BY interaction_id`,
+            { ids, version }
+          )
+          for (const [id, previous, after] of rows) out.set(id, { previous, after })
+        }
+        return out as ReadonlyMap<string, { readonly previous: ReadonlyArray<string>; readonly after: ReadonlyArray<string> }>
+      })
+
       const deleteJob = Effect.fn("JobResultStore.deleteJob")(function*(jobId: string) {
         yield* command(client, "JobResultStore.deleteJob", `DELETE FROM ${t.jobResults} WHERE job_id = {jobId:String}`, {
           jobId
         })
       })
 
-      return JobResultStore.of({ write, impactedStream, outcomeCounts, deleteJob })
+      return JobResultStore.of({ write, impactedStream, outcomeCounts, topicsAround, deleteJob })
     })
   )
 }

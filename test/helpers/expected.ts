@@ -12,6 +12,8 @@ export interface ExpectedJob {
   readonly impacted: ReadonlyMap<string, ReadonlyArray<string>>
   /** Every block's topics after the job, for in-scope interactions: "iid\0tid\0idx" → sorted topic ids. */
   readonly finalTopics: ReadonlyMap<string, ReadonlyArray<string>>
+  /** Impacted interaction id → the topics it had before the job, and those of them it has no more (sorted). */
+  readonly beforeAfter: ReadonlyMap<string, { readonly previous: ReadonlyArray<string>; readonly removed: ReadonlyArray<string> }>
 }
 
 /**
@@ -23,6 +25,7 @@ export const expectedJob = (seed: SeedOptions, model: TopicModel, scope: Scope):
   const counts: Record<Outcome, number> = { updated: 0, unchanged: 0, failed: 0 }
   const impacted = new Map<string, ReadonlyArray<string>>()
   const finalTopics = new Map<string, ReadonlyArray<string>>()
+  const beforeAfter = new Map<string, { previous: ReadonlyArray<string>; removed: ReadonlyArray<string> }>()
   let total = 0
   for (const i of generateInteractions(seed)) {
     if (!inScope(i, scope)) continue
@@ -43,11 +46,18 @@ export const expectedJob = (seed: SeedOptions, model: TopicModel, scope: Scope):
     counts[d.outcome]++
     if (d.outcome === "updated") impacted.set(i.id, d.newTopics)
     const changed = new Map(d.changes.map((c) => [blockKeyString(c.key), c.next]))
+    const previous = new Set<string>()
+    const after = new Set<string>()
     for (const b of blocks) {
       const k = blockKeyString(b.key)
       const topics = [...(changed.get(k) ?? b.existing)].sort()
       if (topics.length > 0) finalTopics.set(k, topics)
+      for (const t of b.existing) previous.add(t)
+      for (const t of topics) after.add(t)
+    }
+    if (d.outcome === "updated") {
+      beforeAfter.set(i.id, { previous: [...previous].sort(), removed: [...previous].filter((t) => !after.has(t)).sort() })
     }
   }
-  return { total, counts, impacted, finalTopics }
+  return { total, counts, impacted, finalTopics, beforeAfter }
 }

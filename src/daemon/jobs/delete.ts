@@ -9,6 +9,8 @@ import { findJob } from "./cancel.ts"
 import { jobEvent } from "./events.ts"
 
 export const exportName = (jobId: string) => `${jobId}.csv`
+/** The before/after export, written on the first request for it. */
+export const exportWithPreviousName = (jobId: string) => `${jobId}.with-previous.csv`
 
 /** Removes a job's record, work items, results and export. Topics it applied stay applied. */
 export const purgeJob = Effect.fn("Jobs.purge")(function*(job: Job) {
@@ -19,6 +21,7 @@ export const purgeJob = Effect.fn("Jobs.purge")(function*(job: Job) {
   yield* items.removeJob(job.id)
   yield* results.deleteJob(job.id)
   yield* deleteExport(exportName(job.id))
+  yield* deleteExport(exportWithPreviousName(job.id))
   yield* repo.remove(job.id)
   yield* jobEvent("deleted", job)
 })

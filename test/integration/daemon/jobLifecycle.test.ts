@@ -2,6 +2,7 @@ import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
 import type { Job } from "../../../src/domain/job.ts"
+import { exportCsvWithPrevious } from "../../../src/domain/csv.ts"
 import { getExport } from "../../../src/nats/Exports.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
@@ -77,6 +78,27 @@ describe.each(backends)("store on %s", (backend) => {
       const progress = events.filter((e) => e.type === "progress").map((e) => e.job.processedInteractionsCount)
       expect(progress.length).toBeGreaterThanOrEqual(Math.floor(expected.total / 37))
       expect([...progress].sort((a, b) => a - b)).toEqual(progress)
+    })
+
+    it("the before/after export adds each impacted interaction's previous and removed topics, formula-safe", async () => {
+      const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
+      const info = await run(requestApi("job.export", { jobId: "life-1", withPrevious: true }, 60_000)) as { name: string; rows: number }
+      expect(info.name).toBe("life-1.with-previous.csv")
+      expect(info.rows).toBe(expected.impacted.size)
+      const csv = new TextDecoder().decode(Option.getOrThrow(await run(getExport(info.name))))
+      const names = new Map(model.topics.map((t) => [t.id, t.name]))
+      const rows = [...expected.impacted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([interactionId, newTopics]) => ({
+        interactionId,
+        newTopics,
+        previousTopics: expected.beforeAfter.get(interactionId)!.previous,
+        removedTopics: expected.beforeAfter.get(interactionId)!.removed
+      }))
+      expect(rows.some((r) => r.removedTopics.length > 0), "some interaction loses a topic").toBe(true)
+      expect(csv).toBe(exportCsvWithPrevious(rows, (id) => names.get(id) ?? id))
+      // The default export is as it was; the job records both.
+      const plain = await run(requestApi("job.export", { jobId: "life-1" })) as { name: string }
+      expect(plain.name).toBe("life-1.csv")
+      expect((await getJob("life-1") as Record<string, any>)["exportWithPrevious"]).toMatchObject({ name: "life-1.with-previous.csv" })
     })
 
     it("re-running the same scope as a new job changes nothing more and finds the same failures (idempotent rules)", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { csvCell, exportCsv } from "../../../src/domain/csv.ts"
+import { csvCell, exportCsv, exportCsvWithPrevious } from "../../../src/domain/csv.ts"
 
 describe("spreadsheet-safe CSV", () => {
   it("neutralises cells a spreadsheet would read as a formula", () => {
@@ -15,5 +15,13 @@ describe("spreadsheet-safe CSV", () => {
   it("exports impacted ids with newly detected topic ids and names", () => {
     const csv = exportCsv([{ interactionId: "ix-1", newTopics: ["t-a", "t-b"] }], (id) => (id === "t-a" ? "=HYPERLINK()" : "Bee"))
     expect(csv).toBe("interactionId,newTopicIds,newTopicNames\r\nix-1,t-a;t-b,'=HYPERLINK();Bee\r\n")
+  })
+  it("the before/after export adds previous and removed topics, names formula-safe too", () => {
+    const name = (id: string) => (id === "t-old" ? "@SUM(1)" : id === "t-a" ? "A" : "B")
+    const csv = exportCsvWithPrevious([{ interactionId: "ix-1", newTopics: ["t-a"], previousTopics: ["t-b", "t-old"], removedTopics: ["t-old"] }], name)
+    expect(csv).toBe(
+      "interactionId,newTopicIds,newTopicNames,previousTopicIds,previousTopicNames,removedTopicIds,removedTopicNames\r\n" +
+        "ix-1,t-a,A,t-b;t-old,B;@SUM(1),t-old,'@SUM(1)\r\n"
+    )
   })
 })
