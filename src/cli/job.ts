@@ -1,11 +1,13 @@
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import { DefaultPreviewSample } from "../domain/job.ts"
+import type { PreviewAnswer } from "../domain/preview.ts"
 import { writeFileSync } from "node:fs"
 import { terminalSafe as safe } from "../domain/terminalText.ts"
 import { getExport } from "../nats/Exports.ts"
 import { requestApi } from "../nats/Service.ts"
 import { NatsClientLayer, publishCommand } from "./client.ts"
-import { createBody, createFlags, estimateBody, scopeFlags } from "./jobFlags.ts"
+import { createBody, createFlags, estimateBody, previewBody, scopeFlags } from "./jobFlags.ts"
 import { bar, CliFailure, emit, jsonText, table } from "./output.ts"
 import { watchJob } from "./watch.ts"
 
@@ -29,6 +31,32 @@ const estimate = Command.make("estimate", { ...scopeFlags, json }, (f) =>
         `quota ${e.quota.month}: used ${e.quota.used}, free quota ${e.quota.freeQuota}, this job: ${e.quota.free} free, ${e.quota.billable} billable${e.quota.billingEnabled ? "" : " (billing off)"}`
       ].filter((l) => l !== "").join("\n"))
   })).pipe(Command.withDescription("Exact in-scope interaction count and quota impact of a job, before creating it"))
+
+const preview = Command.make("preview", {
+  ...scopeFlags,
+  sample: Flag.Int("sample").pipe(Flag.withDescription("Interactions to sample (1-2,000)"), Flag.withDefault(DefaultPreviewSample)),
+  json
+}, (f) =>
+  Effect.gen(function*() {
+    const body = yield* previewBody(f, f.sample)
+    const p = (yield* requestApi("job.preview", body, 120_000).pipe(withNats)) as PreviewAnswer
+    yield* emit(f.json, p, () => {
+      const n = (x: number) => x.toLocaleString("en-US")
+      const lines = [
+        `interactions in scope: ${n(p.interactionCount)} (model revision ${p.modelRevision}, ${p.scopeTopicCount} scope topics)`,
+        `sample of ${n(p.sampleSize)}: updated ${p.sample.updated}, unchanged ${p.sample.unchanged}, failed ${p.sample.failed}`,
+        `predicted for the job: updated ~${n(p.predicted.updated)}, unchanged ~${n(p.predicted.unchanged)}, failed ~${n(p.predicted.failed)}`,
+        ""
+      ]
+      if (p.topics.length > 0) {
+        lines.push(table(["TOPIC", "NAME", "BLOCKS GAINING", "BLOCKS LOSING"], p.topics.map((t) => [t.topicId, t.name, String(t.gained), String(t.lost)])))
+      }
+      for (const e of p.examples) {
+        lines.push("", `${e.interactionId} ${e.transcriptId}#${e.blockIndex} (${e.participant}): ${e.text}`, `  ${e.before.join(", ") || "(none)"} → ${e.after.join(", ") || "(none)"}`)
+      }
+      return lines.join("\n")
+    })
+  })).pipe(Command.withDescription("Impact preview: run detection on a sample of the scope (nothing written) and predict the job's outcomes"))
 
 const create = Command.make("create", {
   ...createFlags,
@@ -164,9 +192,10 @@ const exportCmd = Command.make("export", {
   }).pipe(withNats)).pipe(Command.withDescription("Where a completed job's CSV export is; --out downloads it"))
 
 export const jobCommand = Command.make("job").pipe(
-  Command.withDescription("Reprocessing jobs: estimate, create, follow, cancel, retry, delete, export"),
+  Command.withDescription("Reprocessing jobs: estimate, preview, create, follow, cancel, retry, delete, export"),
   Command.withSubcommands([
     estimate,
+    preview,
     create,
     list,
     show,

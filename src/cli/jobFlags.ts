@@ -1,7 +1,7 @@
 import { Effect, Option, Result } from "effect"
 import { Flag } from "effect/cli"
 import { readFileSync } from "node:fs"
-import { JobCreate, JobEstimateRequest } from "../domain/job.ts"
+import { JobCreate, JobEstimateRequest, JobPreviewRequest } from "../domain/job.ts"
 import { decodeStrict } from "../domain/validation.ts"
 import { CliFailure } from "./output.ts"
 
@@ -67,6 +67,16 @@ export const estimateBody = (f: ScopeInput) =>
     const r = decodeStrict(JobEstimateRequest)(body)
     if (Result.isFailure(r)) return yield* Effect.fail(new CliFailure(`invalid job scope: ${r.failure.reason}`))
     return body
+  })
+
+/** Builds and validates a `job.preview` request (the scope, and the sample's size). */
+export const previewBody = (f: ScopeInput, sampleSize: number) =>
+  Effect.gen(function*() {
+    const body = yield* estimateBody(f)
+    const withSample = { ...body, sampleSize }
+    const r = decodeStrict(JobPreviewRequest)(withSample)
+    if (Result.isFailure(r)) return yield* Effect.fail(new CliFailure(`invalid preview: ${r.failure.reason}`))
+    return withSample
   })
 
 /** Builds and validates a `job.create` command. */

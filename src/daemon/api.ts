@@ -3,7 +3,7 @@ import { errorText } from "../domain/errorText.ts"
 import { JobExportQuery, JobIdQuery, JobListQuery, RecoveryListQuery, RunIdQuery } from "../domain/contract.ts"
 import type { RecoveryRun } from "../domain/recovery.ts"
 import { RecoveryRepo } from "../repos/RecoveryRepo.ts"
-import { JobEstimateRequest } from "../domain/job.ts"
+import { JobEstimateRequest, JobPreviewRequest } from "../domain/job.ts"
 import { pageJobs } from "../domain/jobList.ts"
 import { decodeStrict } from "../domain/validation.ts"
 import { Nats } from "../nats/Nats.ts"
@@ -18,6 +18,7 @@ import { estimate } from "./jobs/estimate.ts"
 import { publicJob } from "./jobs/events.ts"
 import { NotFound } from "./jobs/errors.ts"
 import { exportWithPrevious } from "./jobs/exportWithPrevious.ts"
+import { preview } from "./jobs/preview.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
 import { Metrics } from "./Metrics.ts"
 import { version } from "./version.ts"
@@ -58,6 +59,16 @@ export const ApiLive = Layer.effectDiscard(
       )
 
     const endpoints: Array<Endpoint> = [
+      {
+        name: "job.preview",
+        handler: (body) =>
+          decodeOr400(JobPreviewRequest)(body).pipe(
+            Effect.flatMap((req) => preview(req)),
+            Effect.catchTag("Rejected", (r) => Effect.fail(new ApiError({ code: 400, message: r.field ? `${r.field}: ${r.reason}` : r.reason }))),
+            Effect.catchTags({ NatsError: infra, StoreError: infra }),
+            Effect.provide(context)
+          )
+      },
       {
         name: "job.estimate",
         handler: (body) =>

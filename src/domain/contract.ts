@@ -1,5 +1,6 @@
 import { Schema } from "effect"
-import { JobCreate, JobEstimateRequest, JobRef, JobStatus, PublicJob } from "./job.ts"
+import { JobCreate, JobEstimateRequest, JobPreviewRequest, JobRef, JobStatus, PublicJob } from "./job.ts"
+import { PreviewAnswer } from "./preview.ts"
 import { IngestEvent, RecoveryRun, RecoveryRunCommand, RecoveryStatus, Watermark } from "./recovery.ts"
 
 /** Every message of the public contract, by subject suffix, for `rewind schema` and the README. */
@@ -126,6 +127,7 @@ export const contract = {
   },
   queries: {
     "api.job.estimate": { request: JobEstimateRequest, answer: EstimateAnswer },
+    "api.job.preview": { request: JobPreviewRequest, answer: PreviewAnswer },
     "api.job.get": { request: JobIdQuery, answer: PublicJob },
     "api.job.list": { request: JobListQuery, answer: JobListAnswer },
     "api.job.export": { request: JobExportQuery, answer: ExportAnswer },

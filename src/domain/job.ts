@@ -102,6 +102,17 @@ export const JobEstimateRequest = Schema.Struct({
 }).pipe(Schema.check(checkRange))
 export type JobEstimateRequest = typeof JobEstimateRequest.Type
 
+/** Default sample of an impact preview (`rewind.api.job.preview`). */
+export const DefaultPreviewSample = 200
+
+/** `rewind.api.job.preview`: the scope fields, and how many interactions to sample (default 200, at most 2,000). */
+export const JobPreviewRequest = Schema.Struct({
+  name: Schema.optionalKey(Schema.String),
+  sampleSize: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 2_000 })))),
+  ...JobScopeFields
+}).pipe(Schema.check(checkRange))
+export type JobPreviewRequest = typeof JobPreviewRequest.Type
+
 /** `rewind.cmd.job.cancel` and `rewind.cmd.job.delete` */
 export const JobRef = Schema.Struct({
   commandId: Schema.optionalKey(Id),

@@ -3,7 +3,7 @@
  * scope and idempotent writes (seed, ingest, recovery).
  */
 import { Context, Effect, Layer } from "effect"
-import type { BlockKey, Direction, Interaction, InteractionMeta, PageKey, Participant } from "../domain/interaction.ts"
+import { type BlockKey, comparePageKeys, type Direction, type Interaction, type InteractionMeta, type PageKey, type Participant } from "../domain/interaction.ts"
 import type { MediaType } from "../domain/media.ts"
 import type { Scope } from "../domain/scope.ts"
 import { ClickHouse } from "./ClickHouse.ts"
@@ -42,6 +42,11 @@ export class InteractionStore extends Context.Service<InteractionStore, {
     limit: number,
     until?: PageKey
   ): Effect.Effect<ReadonlyArray<InteractionMeta>, StoreError>
+  /**
+   * A deterministic sample of the scope: the `size` interactions with the smallest hash of their
+   * id (the same sample every time for the same data), ordered by (startTime, id).
+   */
+  sampleInScope(scope: Scope, size: number): Effect.Effect<ReadonlyArray<InteractionMeta>, StoreError>
   /**
    * The paging keys of the `every`-th, 2·`every`-th, … interaction in scope, in (startTime, id)
    * order: where a job's scope is cut into work items of `every` interactions.
@@ -116,6 +121,20 @@ LIMIT {limit:UInt32}`,
           return rows.map(metaOfRow)
         }
       )
+
+      const sampleInScope = Effect.fn("InteractionStore.sampleInScope")(function*(scope: Scope, size: number) {
+        const c = yield* attemptSync("sampleInScope", () => scopeCondition(scope))
+        const rows = yield* selectRows<MetaRow>(
+          client,
+          "sampleInScope",
+          `SELECT ${metaColumns} FROM ${t.interactions} FINAL
+WHERE ${c.where}
+ORDER BY cityHash64(id), id
+LIMIT {size:UInt32}`,
+          { ...c.params, size: Math.max(0, Math.floor(size)) }
+        )
+        return rows.map(metaOfRow).sort((a, b) => comparePageKeys(a, b))
+      })
 
       const scopeBoundaries = Effect.fn("InteractionStore.scopeBoundaries")(function*(scope: Scope, every: number) {
         const c = yield* attemptSync("scopeBoundaries", () => scopeCondition(scope))
@@ -242,6 +261,7 @@ ORDER BY id`,
         idsIn,
         countInScope,
         pageInScope,
+        sampleInScope,
         scopeBoundaries,
         loadBlocks,
         topicsBefore,

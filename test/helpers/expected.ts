@@ -14,6 +14,8 @@ export interface ExpectedJob {
   readonly finalTopics: ReadonlyMap<string, ReadonlyArray<string>>
   /** Impacted interaction id → the topics it had before the job, and those of them it has no more (sorted). */
   readonly beforeAfter: ReadonlyMap<string, { readonly previous: ReadonlyArray<string>; readonly removed: ReadonlyArray<string> }>
+  /** Per topic: blocks that gain it and blocks that lose it. */
+  readonly topicChanges: ReadonlyMap<string, { readonly gained: number; readonly lost: number }>
 }
 
 /**
@@ -26,6 +28,8 @@ export const expectedJob = (seed: SeedOptions, model: TopicModel, scope: Scope):
   const impacted = new Map<string, ReadonlyArray<string>>()
   const finalTopics = new Map<string, ReadonlyArray<string>>()
   const beforeAfter = new Map<string, { previous: ReadonlyArray<string>; removed: ReadonlyArray<string> }>()
+  const topicChanges = new Map<string, { gained: number; lost: number }>()
+  const change = (t: string) => topicChanges.get(t) ?? topicChanges.set(t, { gained: 0, lost: 0 }).get(t)!
   let total = 0
   for (const i of generateInteractions(seed)) {
     if (!inScope(i, scope)) continue
@@ -54,10 +58,12 @@ export const expectedJob = (seed: SeedOptions, model: TopicModel, scope: Scope):
       if (topics.length > 0) finalTopics.set(k, topics)
       for (const t of b.existing) previous.add(t)
       for (const t of topics) after.add(t)
+      for (const t of topics) if (!b.existing.has(t)) change(t).gained++
+      for (const t of b.existing) if (!topics.includes(t)) change(t).lost++
     }
     if (d.outcome === "updated") {
       beforeAfter.set(i.id, { previous: [...previous].sort(), removed: [...previous].filter((t) => !after.has(t)).sort() })
     }
   }
-  return { total, counts, impacted, finalTopics, beforeAfter }
+  return { total, counts, impacted, finalTopics, beforeAfter, topicChanges }
 }

@@ -32,6 +32,14 @@ export const jobReaching = (run: RunIn, jobId: string, statuses: ReadonlyArray<s
 /** Every media type: a scope that selects by date range only. */
 export const allMedia: Array<"voice" | "callback" | "chat" | "email" | "message"> = ["voice", "callback", "chat", "email", "message"]
 
+/** Rows of the store's block topics (every version), read plainly. */
+export const storedTopicRows = (run: RunIn) =>
+  run(Effect.gen(function*() {
+    const ch = yield* ClickHouse
+    return yield* Effect.promise(async () =>
+      Number(((await (await ch.client.query({ query: `SELECT count() AS n FROM ${ch.database}.block_topics`, format: "JSONEachRow" })).json()) as Array<{ n: string }>)[0]!.n))
+  }))
+
 /** Rows of the job's results and topic rows, read with FINAL: equal to their distinct keys when nothing is duplicated. */
 export const storedRowCounts = (run: RunIn, jobId: string) =>
   run(Effect.gen(function*() {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
 import type { Job } from "../../../src/domain/job.ts"
 import { exportCsvWithPrevious } from "../../../src/domain/csv.ts"
+import type { PreviewAnswer } from "../../../src/domain/preview.ts"
 import { getExport } from "../../../src/nats/Exports.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
@@ -11,7 +12,7 @@ import { exampleModel } from "../../../src/seed/generate.ts"
 import { backends } from "../../helpers/clickhouse.ts"
 import { eventually, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
-import { expectUndisturbedOutcome } from "../../helpers/jobChecks.ts"
+import { expectUndisturbedOutcome, storedTopicRows } from "../../helpers/jobChecks.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 7, count: 400, from: "2026-01-01T00:00:00Z", to: "2026-01-15T00:00:00Z" }
@@ -52,6 +53,34 @@ describe.each(backends)("store on %s", (backend) => {
       expect(e["interactionCount"]).toBe(expected.total)
       expect(expected.total).toBeGreaterThan(50)
       expect(e["quota"]).toMatchObject({ freeQuota: 2_000, free: Math.min(2_000, expected.total), billable: Math.max(0, expected.total - 2_000) })
+    })
+
+    it("previews the job on a sample without writing anything: outcomes, topics gained and lost, examples", async () => {
+      const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
+      const topicRows = () => storedTopicRows(run)
+      const rowsBefore = await topicRows()
+      // A sample larger than the scope: the whole scope, exactly what the job will do.
+      const all = await run(requestApi("job.preview", { ...scope, sampleSize: 2_000 }, 60_000)) as PreviewAnswer
+      expect(all).toMatchObject({ interactionCount: expected.total, sampleSize: expected.total, modelRevision: 1 })
+      expect(all.sample).toEqual(expected.counts)
+      expect(all.predicted).toEqual(expected.counts)
+      expect(new Map(all.topics.map((t) => [t.topicId, { gained: t.gained, lost: t.lost }]))).toEqual(
+        new Map([...expected.topicChanges].filter(([, c]) => c.gained + c.lost > 0))
+      )
+      expect(all.examples.length).toBeGreaterThan(0)
+      for (const e of all.examples) {
+        const final = expected.finalTopics.get(`${e.interactionId}\u0000${e.transcriptId}\u0000${e.blockIndex}`) ?? []
+        expect(e.after).toEqual([...final])
+        expect(e.before).not.toEqual(e.after)
+        expect(e.text.length).toBeGreaterThan(0)
+      }
+      // A smaller sample: the same every time, its outcomes scaled to the whole scope.
+      const small = await run(requestApi("job.preview", { ...scope, sampleSize: 40 }, 60_000)) as PreviewAnswer
+      expect(small.sampleSize).toBe(40)
+      expect(small.predicted.updated + small.predicted.unchanged + small.predicted.failed).toBe(expected.total)
+      expect(await run(requestApi("job.preview", { ...scope, sampleSize: 40 }, 60_000))).toEqual(small)
+      // Nothing written.
+      expect(await topicRows()).toBe(rowsBefore)
     })
 
     it("runs the job to completion with progress events, the results an independent computation predicts, and its export", async () => {
