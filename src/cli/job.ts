@@ -80,7 +80,7 @@ const create = Command.make("create", {
   })).pipe(Command.withDescription("Publish a reprocessing job (rewind.cmd.job.create)"))
 
 const list = Command.make("list", {
-  status: Flag.Literals("status", ["Queued", "InProgress", "Completed", "Failed", "Cancelled"]).pipe(Flag.optional),
+  status: Flag.Literals("status", ["Proposed", "Queued", "InProgress", "Completed", "Failed", "Cancelled"]).pipe(Flag.optional),
   name: Flag.String("name").pipe(Flag.withDescription("Only jobs whose name contains this (any case)"), Flag.optional),
   page: Flag.Int("page").pipe(Flag.withDescription("Page number, from 1 (newest jobs first)"), Flag.withDefault(1)),
   pageSize: Flag.Int("page-size").pipe(Flag.withDescription("Jobs per page (1-1000)"), Flag.withDefault(25)),
@@ -136,7 +136,7 @@ const watch = Command.make("watch", { jobId: jobIdArg, json }, (f) =>
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${f.jobId} ended ${final["jobStatus"]}`))
   }).pipe(withNats)).pipe(Command.withDescription("Follow a job's progress until it ends (progress bar)"))
 
-const refCommand = (name: "cancel" | "delete", description: string) =>
+const refCommand = (name: "cancel" | "delete" | "confirm", description: string) =>
   Command.make(name, { jobId: jobIdArg, json }, (f) =>
     Effect.gen(function*() {
       const commandId = `cli-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -202,6 +202,7 @@ export const jobCommand = Command.make("job").pipe(
     watch,
     refCommand("cancel", "Cancel a queued or running job (rewind.cmd.job.cancel)"),
     refCommand("delete", "Delete a job, its results and export (rewind.cmd.job.delete)"),
+    refCommand("confirm", "Queue a job proposed after a topic model push (rewind.cmd.job.confirm)"),
     retry,
     exportCmd
   ])

@@ -19,6 +19,7 @@ import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { cancelJob } from "./jobs/cancel.ts"
 import { createJob } from "./jobs/create.ts"
 import { deleteJob } from "./jobs/delete.ts"
+import { confirmJob } from "./jobs/confirm.ts"
 import { retryJob } from "./jobs/retry.ts"
 import { Rejected } from "./jobs/errors.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
@@ -35,7 +36,7 @@ const editVerbs = new Set(["update", "edit", "patch", "modify", "put"])
 
 type Decoded =
   | { readonly _tag: "create"; readonly cmd: JobCreate; readonly requestedMediaTypes: ReadonlyArray<string> }
-  | { readonly _tag: "cancel" | "delete" | "retry"; readonly cmd: JobRef }
+  | { readonly _tag: "cancel" | "delete" | "retry" | "confirm"; readonly cmd: JobRef }
   | { readonly _tag: "recovery"; readonly cmd: RecoveryRunCommand }
 
 /** Decodes a command body by its type, or says precisely why not. */
@@ -52,9 +53,9 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
     const r = decodeRecovery(body)
     return Result.isSuccess(r) ? Effect.succeed({ _tag: "recovery", cmd: r.success }) : invalid(r.failure)
   }
-  if (type === "job.cancel" || type === "job.delete" || type === "job.retry") {
+  if (type === "job.cancel" || type === "job.delete" || type === "job.retry" || type === "job.confirm") {
     const r = decodeRef(body)
-    const tag = type === "job.cancel" ? "cancel" : type === "job.delete" ? "delete" : "retry"
+    const tag = type === "job.cancel" ? "cancel" : type === "job.delete" ? "delete" : type === "job.retry" ? "retry" : "confirm"
     return Result.isSuccess(r) ? Effect.succeed({ _tag: tag, cmd: r.success }) : invalid(r.failure)
   }
   const [noun, verb] = type.split(".")
@@ -62,7 +63,7 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
     new Rejected({
       reason: noun === "job" && verb !== undefined && editVerbs.has(verb)
         ? EditRefusal
-        : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, job.retry, recovery.run`
+        : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, job.retry, job.confirm, recovery.run`
     })
   )
 }
@@ -88,6 +89,8 @@ const apply = (type: string, body: unknown, msg: CommandMessage) =>
         ? cancelJob(decoded.cmd.jobId)
         : decoded._tag === "retry"
         ? retryJob(decoded.cmd.jobId)
+        : decoded._tag === "confirm"
+        ? confirmJob(decoded.cmd.jobId)
         : deleteJob(decoded.cmd.jobId)
     yield* run.pipe(
       // A command that did not take effect may be sent again with the same commandId.
@@ -110,7 +113,7 @@ export const handleCommand = (msg: CommandMessage) =>
     const metrics = yield* Metrics
     const prefix = `${nats.names.prefix}.cmd.`
     const type = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject
-    const metricType = ["job.create", "job.cancel", "job.delete", "job.retry", "recovery.run"].includes(type) ? type : "unknown"
+    const metricType = ["job.create", "job.cancel", "job.delete", "job.retry", "job.confirm", "recovery.run"].includes(type) ? type : "unknown"
     const count = (outcome: string) => Effect.sync(() => metrics.commands.inc({ type: metricType, outcome }))
 
     const reject = (reason: string, field?: string, commandId?: string) =>

@@ -38,6 +38,13 @@ export interface DaemonSettings {
    */
   readonly natsWaitSeconds: number
   /**
+   * After a topic model push, a reprocessing job over the programs whose detection changed, over
+   * the last this many days (0: off). Proposed for an operator to confirm, or queued at once when
+   * `autoReprocess` is "publish".
+   */
+  readonly autoReprocessDays: number
+  readonly autoReprocess: "propose" | "publish"
+  /**
    * A job's scope is cut into work items of this many interactions; every daemon pulls items
    * from the work queue, so several daemons share one large job.
    */
@@ -65,6 +72,8 @@ export const DaemonSettingsConfig: Config.Config<DaemonSettings> = Config.all({
   recoveryLookBackHours: intBetween("REWIND_RECOVERY_LOOKBACK_HOURS", 1, 31 * 24).pipe(Config.withDefault(24)),
   takeoverAfterSeconds: intBetween("REWIND_TAKEOVER_AFTER_SECONDS", 3, 3600).pipe(Config.withDefault(30)),
   natsWaitSeconds: intBetween("REWIND_NATS_WAIT_SECONDS", 5, 86_400).pipe(Config.withDefault(300)),
+  autoReprocessDays: intBetween("REWIND_AUTO_REPROCESS_DAYS", 0, 3_650).pipe(Config.withDefault(0)),
+  autoReprocess: Config.Literals(["propose", "publish"], "REWIND_AUTO_REPROCESS").pipe(Config.withDefault("propose" as const)),
   workItemInteractions: intBetween("REWIND_WORK_ITEM_INTERACTIONS", 10, MaxJobInteractions).pipe(Config.withDefault(10_000)),
   logLevel: Config.Literals(["Trace", "Debug", "Info", "Warn", "Error"], "REWIND_LOG_LEVEL").pipe(Config.withDefault("Info" as const)),
   instanceName: Config.String("REWIND_INSTANCE").pipe(Config.withDefault(`rewind-${process.pid}`))
@@ -79,6 +88,7 @@ export const knownConfigKeys = [
   "REWIND_BILLING_ENABLED", "REWIND_MAX_JOB_INTERACTIONS", "REWIND_MAX_COMMAND_BYTES", "REWIND_LOG_LEVEL", "REWIND_INSTANCE",
   "REWIND_RECOVERY_INTERVAL_MINUTES", "REWIND_RECOVERY_SETTLE_MINUTES", "REWIND_RECOVERY_LOOKBACK_HOURS",
   "REWIND_TAKEOVER_AFTER_SECONDS", "REWIND_NATS_WAIT_SECONDS", "REWIND_WORK_ITEM_INTERACTIONS",
+  "REWIND_AUTO_REPROCESS_DAYS", "REWIND_AUTO_REPROCESS",
   ...platformConfigKeys
 ] as const
 

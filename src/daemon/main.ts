@@ -21,6 +21,7 @@ import { DaemonSettingsService } from "./DaemonSettingsService.ts"
 import { HttpLive } from "./http.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
 import { WorkConsumerLive } from "./jobs/WorkConsumer.ts"
+import { AutoReprocessLive } from "./models/AutoReprocess.ts"
 import { Metrics } from "./Metrics.ts"
 import { NatsLink } from "./natsLink.ts"
 import { PlatformMetricsLive } from "./platformMetrics.ts"
@@ -68,7 +69,7 @@ export const daemonCoreLayer = (s: AllSettings) => {
     ? Layer.empty
     : Layer.mergeAll(IngestConsumerLive, PlatformMetricsLive).pipe(Layer.provide(platform))
   const runner = Layer.mergeAll(JobRunner.layer, recovery, NatsLink.layer).pipe(Layer.provideMerge(base))
-  return Layer.mergeAll(CommandConsumerLive, WorkConsumerLive, ApiLive, ConsumerMetricsLive, StoreMetricsLive, ingestAndMetrics).pipe(
+  return Layer.mergeAll(CommandConsumerLive, WorkConsumerLive, AutoReprocessLive, ApiLive, ConsumerMetricsLive, StoreMetricsLive, ingestAndMetrics).pipe(
     Layer.provideMerge(runner)
   )
 }

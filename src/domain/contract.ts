@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { JobCreate, JobEstimateRequest, JobPreviewRequest, JobRef, JobStatus, PublicJob } from "./job.ts"
+import { ModelDiff } from "./modelDiff.ts"
 import { PreviewAnswer } from "./preview.ts"
 import { IngestEvent, RecoveryRun, RecoveryRunCommand, RecoveryStatus, Watermark } from "./recovery.ts"
 
@@ -11,13 +12,24 @@ import { IngestEvent, RecoveryRun, RecoveryRunCommand, RecoveryStatus, Watermark
  * a Failed or Cancelled job was queued again to continue from its checkpoint.
  */
 export const JobEventType = Schema.Literals([
-  "created", "started", "progress", "waiting", "resumed", "cancelling", "completed", "failed", "cancelled", "retried", "deleted"
+  "created", "proposed", "confirmed", "started", "progress", "waiting", "resumed", "cancelling", "completed", "failed", "cancelled",
+  "retried", "deleted"
 ])
 
 export const JobEvent = Schema.Struct({
   type: JobEventType,
   at: Schema.String,
   job: PublicJob
+})
+
+/** `rewind.evt.model.pushed`: a new revision of the topic model, and what changed since the one before. */
+export const ModelPushedEvent = Schema.Struct({
+  type: Schema.Literal("pushed"),
+  at: Schema.String,
+  revision: Schema.Int,
+  previousRevision: Schema.NullOr(Schema.Int),
+  pushedBy: Schema.String,
+  diff: ModelDiff
 })
 
 export const CommandRejectedEvent = Schema.Struct({
@@ -123,6 +135,7 @@ export const contract = {
     "cmd.job.cancel": JobRef,
     "cmd.job.delete": JobRef,
     "cmd.job.retry": JobRef,
+    "cmd.job.confirm": JobRef,
     "cmd.recovery.run": RecoveryRunCommand
   },
   queries: {
@@ -138,7 +151,8 @@ export const contract = {
   events: {
     "evt.job.<id>": JobEvent,
     "evt.recovery.<id>": RecoveryEvent,
-    "evt.command.rejected": CommandRejectedEvent
+    "evt.command.rejected": CommandRejectedEvent,
+    "evt.model.pushed": ModelPushedEvent
   },
   errors: { "api.*": ApiErrorAnswer },
   /** Live ingestion's input (not a command: its own stream and consumer). */

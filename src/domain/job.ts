@@ -120,7 +120,11 @@ export const JobRef = Schema.Struct({
 })
 export type JobRef = typeof JobRef.Type
 
-export const JobStatus = Schema.Literals(["Queued", "InProgress", "Completed", "Failed", "Cancelled"])
+/**
+ * `Proposed`: created by the daemon after a topic model push (REWIND_AUTO_REPROCESS_DAYS), waiting
+ * for an operator to confirm it (`rewind.cmd.job.confirm`) before it is Queued.
+ */
+export const JobStatus = Schema.Literals(["Proposed", "Queued", "InProgress", "Completed", "Failed", "Cancelled"])
 export type JobStatus = typeof JobStatus.Type
 export const terminalStatuses: ReadonlyArray<JobStatus> = ["Completed", "Failed", "Cancelled"]
 

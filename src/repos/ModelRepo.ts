@@ -14,6 +14,13 @@ export class ModelRepo extends Context.Service<ModelRepo, {
   push(model: TopicModel, pushedBy: string): Effect.Effect<TopicModelRevision, NatsError>
   current(): Effect.Effect<Option.Option<TopicModelRevision>, NatsError>
   get(revision: number): Effect.Effect<Option.Option<TopicModelRevision>, NatsError>
+  /** The current revision's number (0: none pushed yet). */
+  currentRevision(): Effect.Effect<number, NatsError>
+  /**
+   * Atomic: true for the one caller (daemon) that first claims handling `revision` after its
+   * push (auto-reprocessing), false for every other.
+   */
+  claimPushed(revision: number): Effect.Effect<boolean, NatsError>
 }>()("rewind/repos/ModelRepo") {
   static readonly layer = Layer.effect(
     ModelRepo,
@@ -49,7 +56,11 @@ export class ModelRepo extends Context.Service<ModelRepo, {
         }
       })
 
-      return ModelRepo.of({ push, current, get })
+      const claimPushed = Effect.fn("ModelRepo.claimPushed")(function*(revision: number) {
+        return Option.isSome(yield* kv.create(`handled.${revision}`, { revision }))
+      })
+
+      return ModelRepo.of({ push, current, get, currentRevision, claimPushed })
     })
   )
 }

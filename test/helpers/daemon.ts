@@ -43,6 +43,8 @@ export const testSettings = (o: {
     takeoverAfterSeconds: 30,
     natsWaitSeconds: 300,
     workItemInteractions: 10_000,
+    autoReprocessDays: 0,
+    autoReprocess: "propose",
     instanceName: "test",
     ...o.daemon
   }

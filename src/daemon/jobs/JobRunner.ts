@@ -85,7 +85,7 @@ export class JobRunner extends Context.Service<JobRunner, {
         const jobs = yield* repo.list()
         const counts = new Map<string, number>()
         for (const j of jobs) counts.set(j.jobStatus, (counts.get(j.jobStatus) ?? 0) + 1)
-        for (const s of ["Queued", "InProgress", "Completed", "Failed", "Cancelled"]) metrics.jobs.set({ status: s }, counts.get(s) ?? 0)
+        for (const s of ["Proposed", "Queued", "InProgress", "Completed", "Failed", "Cancelled"]) metrics.jobs.set({ status: s }, counts.get(s) ?? 0)
 
         const queued = jobs.filter((j) => j.jobStatus === "Queued")
         const now = Date.now()

@@ -20,7 +20,7 @@ export const cancelJob = Effect.fn("Jobs.cancel")(function*(jobId: string) {
   }
   const now = new Date().toISOString()
   const next = yield* repo.update(jobId, (j): Job =>
-    j.jobStatus === "Queued"
+    j.jobStatus === "Queued" || j.jobStatus === "Proposed"
       ? { ...j, jobStatus: "Cancelled", queueOrder: 0, dateCompleted: now, dateModified: now }
       : terminalStatuses.includes(j.jobStatus) ? j : { ...j, cancelRequested: true, dateModified: now }
   )

@@ -20,7 +20,9 @@ export const createJob = Effect.fn("Jobs.create")(function*(
   cmd: JobCreate,
   streamSeq: number,
   /** `mediaTypes` as the command spelled them (`Call`, `chat`): how the job reads back. */
-  requestedMediaTypes?: ReadonlyArray<string>
+  requestedMediaTypes?: ReadonlyArray<string>,
+  /** `Proposed`: created for an operator to confirm (auto-reprocessing after a model push). */
+  status: "Queued" | "Proposed" = "Queued"
 ) {
   const repo = yield* JobRepo
   const id = cmd.jobId ?? `job-${streamSeq}`
@@ -54,7 +56,7 @@ export const createJob = Effect.fn("Jobs.create")(function*(
     createdBy: cmd.createdBy ?? "unknown",
     dateCreated: now,
     dateModified: now,
-    jobStatus: "Queued",
+    jobStatus: status,
     queueOrder: 0,
     totalInteractionsCount: total,
     processedInteractionsCount: 0,
@@ -70,6 +72,6 @@ export const createJob = Effect.fn("Jobs.create")(function*(
   if (Option.isNone(created)) {
     return yield* new Rejected({ field: "jobId", reason: `job ${JSON.stringify(id)} already exists; ${EditRefusal}` })
   }
-  yield* jobEvent("created", job)
+  yield* jobEvent(status === "Proposed" ? "proposed" : "created", job)
   return Option.some(job)
 })

@@ -63,7 +63,7 @@ const cases: ReadonlyArray<Case> = [
       { sample: { ...create, dateStart: "2026-13-01T00:00:00Z" }, described: "no month 13", where: "dateStart" }
     ]
   },
-  ...(["cmd.job.cancel", "cmd.job.delete", "cmd.job.retry"] as const).map((k): Case => ({
+  ...(["cmd.job.cancel", "cmd.job.delete", "cmd.job.retry", "cmd.job.confirm"] as const).map((k): Case => ({
     subject: `rewind.${k}`,
     schema: contract.commands[k],
     accepted: [{ jobId: "march-billing" }, { jobId: "j1", commandId: "c-1" }],
