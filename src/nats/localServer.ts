@@ -16,6 +16,8 @@ export interface NatsServerHandle {
   signal(signal: NodeJS.Signals): void
   /** Resolves once the server process has exited. */
   exited(): Promise<void>
+  /** Whether the server process is running (not exited, not killed). */
+  running(): boolean
 }
 
 const isExecutable = (path: string): boolean => {
@@ -41,7 +43,8 @@ export const findNatsServer = (): string => {
   )
 }
 
-const freePort = (): Promise<number> =>
+/** A port nothing listens on right now, on 127.0.0.1. */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const srv = createServer()
     srv.unref()
@@ -102,7 +105,11 @@ export interface NatsServerOptions {
   readonly probe?: { readonly token?: string; readonly user?: string; readonly pass?: string }
 }
 
-const startOnce = async (binary: string, options: NatsServerOptions): Promise<NatsServerHandle> => {
+/**
+ * Starts `nats-server -js` once with these options (no second try on a taken port) and
+ * resolves once it answers; `binary` from `findNatsServer()`.
+ */
+export const launchNatsServer = async (binary: string, options: NatsServerOptions): Promise<NatsServerHandle> => {
   const port = options.port ?? await freePort()
   const ownDir = options.storeDir === undefined
   const storeDir = ownDir ? await mkdtemp(join(tmpdir(), "rewind-nats-")) : options.storeDir
@@ -124,14 +131,16 @@ const startOnce = async (binary: string, options: NatsServerOptions): Promise<Na
   // never leave the server behind when this process ends without calling stop()
   const orphanGuard = () => child.kill("SIGKILL")
   process.once("exit", orphanGuard)
+  child.once("exit", () => process.removeListener("exit", orphanGuard))
   const stop = async () => {
     process.removeListener("exit", orphanGuard)
     await stopProcess(child)
     if (ownDir) await rm(storeDir, { recursive: true, force: true })
   }
+  const running = () => child.exitCode === null && child.signalCode === null
   const exited = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve()
+      if (!running()) resolve()
       else child.once("exit", () => resolve())
     })
   const signal = (sig: NodeJS.Signals) => {
@@ -143,7 +152,7 @@ const startOnce = async (binary: string, options: NatsServerOptions): Promise<Na
     await stop()
     throw e
   }
-  return { url, port, storeDir, stop, signal, exited }
+  return { url, port, storeDir, stop, signal, exited, running }
 }
 
 /**
@@ -157,7 +166,7 @@ export const startNatsServer = async (options: NatsServerOptions = {}): Promise<
   // the free port may be taken between probing and binding: try a few times
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(binary, options)
+      return await launchNatsServer(binary, options)
     } catch (e) {
       lastError = e
     }
