@@ -10,9 +10,10 @@ import {
   type StreamConfig
 } from "@nats-io/jetstream"
 import { nanos } from "@nats-io/transport-node"
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { Nats, type NatsError, natsTry } from "./Nats.ts"
 import type { Names } from "./names.ts"
+import { isNatsOutage } from "./outage.ts"
 import { checkReplicasPossible, explainReplicas } from "./replicas.ts"
 
 const MiB = 1024 * 1024
@@ -236,12 +237,7 @@ const ensureObjectStore = Effect.fn("Topology.ensureObjectStore")(function*(buck
   }
 })
 
-/**
- * Creates or updates every stream, consumer, KV bucket and object store Rewind uses, each with
- * at least `REWIND_NATS_REPLICAS` copies (the durable consumers follow their stream's count).
- * Idempotent, and safe when several daemons start at once.
- */
-export const ensureTopology: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
+const ensureAll: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
   const { names, nc, replicas } = yield* Nats
   yield* checkReplicasPossible(nc, replicas)
   yield* ensureCommandSource
@@ -255,4 +251,17 @@ export const ensureTopology: Effect.Effect<void, NatsError, Nats> = Effect.gen(f
   yield* ensureKv(names.recoveryBucket, { history: 5 })
   yield* ensureKv(names.itemsBucket, { history: 1 })
   yield* ensureObjectStore(names.exportsBucket)
-}).pipe(Effect.withSpan("Topology.ensureTopology"))
+})
+
+/**
+ * Creates or updates every stream, consumer, KV bucket and object store Rewind uses, each with
+ * at least `REWIND_NATS_REPLICAS` copies (the durable consumers follow their stream's count).
+ * Idempotent, and safe when several daemons start at once. While JetStream moves things — a
+ * leader election, or the copies of a stream whose replicas were just raised (its consumers
+ * answer nothing for a few seconds) — its API times out: tried again for up to a minute; any
+ * other failure (a replica count the servers cannot keep) fails at once.
+ */
+export const ensureTopology: Effect.Effect<void, NatsError, Nats> = ensureAll.pipe(
+  Effect.retry({ while: isNatsOutage, schedule: Schedule.max([Schedule.spaced("500 millis"), Schedule.during("1 minute")]) }),
+  Effect.withSpan("Topology.ensureTopology")
+)
