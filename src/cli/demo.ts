@@ -6,7 +6,9 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { type AllSettings, AllSettingsConfig, daemonLayer } from "../daemon/main.ts"
 import { getExport } from "../nats/Exports.ts"
+import { startNatsCluster } from "../nats/localCluster.ts"
 import { startNatsServer } from "../nats/localServer.ts"
+import type { NatsSettings } from "../nats/NatsConfig.ts"
 import { requestApi } from "../nats/Service.ts"
 import { ModelRepo } from "../repos/ModelRepo.ts"
 import { exampleModelPath } from "../seed/generate.ts"
@@ -31,25 +33,38 @@ const waitForRecovery = (runId: string) =>
 
 const say = (s: string) => Console.log(`\x1b[1m▸\x1b[0m ${s}`)
 
-/** A private nats-server unless NATS_URL is set; stopped when the demo ends. */
-const natsUrl = (dir: string) =>
-  process.env["NATS_URL"]
-    ? Effect.succeed({ url: process.env["NATS_URL"], own: false })
-    : Effect.acquireRelease(
-      Effect.tryPromise({
-        try: () => startNatsServer({ storeDir: `${dir}/nats` }),
-        catch: (e) => new CliFailure(e instanceof Error ? e.message : String(e))
-      }),
-      (h) => Effect.promise(() => h.stop())
-    ).pipe(Effect.map((h) => ({ url: h.url, own: true })))
+/** Stops a private server or cluster when the demo ends. */
+const ownNats = <H extends { stop(): Promise<void> }>(start: () => Promise<H>) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({ try: start, catch: (e) => new CliFailure(e instanceof Error ? e.message : String(e)) }),
+    (h) => Effect.promise(() => h.stop())
+  )
 
-const run = (f: { count: number; seed: number; dir: string; keep: boolean }) =>
+/**
+ * NATS for the demo: NATS_URL when set (its replicas from REWIND_NATS_REPLICAS), else a private
+ * nats-server — or, with --nats-cluster, a private cluster of three keeping 3 replicas.
+ */
+const demoNats = (dir: string, cluster: boolean, configured: NatsSettings) =>
+  process.env["NATS_URL"]
+    ? Effect.succeed({ nats: configured, said: `using NATS at ${configured.servers.join(",")}` })
+    : cluster
+    ? ownNats(() => startNatsCluster({ size: 3, dir: `${dir}/nats` })).pipe(Effect.map((c) => ({
+      nats: { ...configured, servers: c.urls, replicas: 3 },
+      said: `started a private NATS cluster of three (${c.urls.join(",")}), every stream kept on all three`
+    })))
+    : ownNats(() => startNatsServer({ storeDir: `${dir}/nats` })).pipe(Effect.map((h) => ({
+      nats: { ...configured, servers: [h.url], replicas: 1 },
+      said: `started a private nats-server -js at ${h.url}`
+    })))
+
+const run = (f: { count: number; seed: number; dir: string; keep: boolean; natsCluster: boolean }) =>
   Effect.gen(function*() {
     const dir = resolve(f.dir)
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
-    const nats = yield* natsUrl(dir)
-    yield* say(nats.own ? `started a private nats-server -js at ${nats.url}` : `using NATS at ${nats.url}`)
+    const base = yield* AllSettingsConfig
+    const nats = yield* demoNats(dir, f.natsCluster, base.nats)
+    yield* say(nats.said)
 
     const from = "2026-01-01T00:00:00Z"
     const to = "2026-02-01T00:00:00Z"
@@ -61,9 +76,8 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean }) =>
     )
     yield* say(`started the platform simulator (Genesys Cloud API subset) at ${sim.url}`)
 
-    const base = yield* AllSettingsConfig
     const settings: AllSettings = {
-      nats: { ...base.nats, servers: [nats.url] },
+      nats: nats.nats,
       clickhouse: { ...base.clickhouse, dataDir: dir },
       daemon: { ...base.daemon, recoveryIntervalMinutes: 0 },
       platform: {
@@ -127,7 +141,8 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean }) =>
         if (c.missing > 0) yield* Console.log(`    ${media.padEnd(8)} missing ${c.missing}, recovered ${c.recovered}`)
       }
       if (f.keep) {
-        yield* say(`--keep: daemon and NATS stay up (NATS_URL=${nats.url}); try \`NATS_URL=${nats.url} npm run rewind -- job list\`. Ctrl-C to stop.`)
+        const url = settings.nats.servers.join(",")
+        yield* say(`--keep: daemon and NATS stay up (NATS_URL=${url}); try \`NATS_URL=${url} npm run rewind -- job list\`. Ctrl-C to stop.`)
         return yield* Effect.never
       }
       yield* say("demo done; stopping the daemon")
@@ -138,7 +153,11 @@ export const demoCommand = Command.make("demo", {
   count: Flag.Int("count").pipe(Flag.withDescription("Interactions to seed"), Flag.withDefault(5_000)),
   seed: Flag.Int("seed").pipe(Flag.withDefault(42)),
   dir: Flag.String("dir").pipe(Flag.withDescription("Working directory (wiped first)"), Flag.withDefault(".rewind/demo")),
-  keep: Flag.Boolean("keep").pipe(Flag.withDescription("Keep the daemon running after the job"), Flag.withDefault(false))
+  keep: Flag.Boolean("keep").pipe(Flag.withDescription("Keep the daemon running after the job"), Flag.withDefault(false)),
+  natsCluster: Flag.Boolean("nats-cluster").pipe(
+    Flag.withDescription("Run a private NATS cluster of three servers keeping 3 replicas (REWIND_NATS_REPLICAS=3) instead of one server"),
+    Flag.withDefault(false)
+  )
 }, (f) =>
   run(f).pipe(
     Effect.provide(Layer.mergeAll(Logger.layer([Logger.consolePretty()]), Layer.succeed(References.MinimumLogLevel, "Warn")))
