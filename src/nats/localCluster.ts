@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { findNatsServer, freePort, launchNatsServer, type NatsServerHandle } from "./localServer.ts"
+import { findNatsServer, freePort, launchNatsServer, type NatsServerHandle, thrice } from "./localServer.ts"
 
 /** One server of a local cluster; stopped, killed and restarted on its own. */
 export interface NatsClusterNode {
@@ -76,18 +76,9 @@ interface Ports {
  * cluster name, and resolves once every node answers JetStream and the meta leader counts every
  * node as current — so streams with `size` replicas can be created at once.
  */
-export const startNatsCluster = async (options: NatsClusterOptions = {}): Promise<NatsClusterHandle> => {
+export const startNatsCluster = (options: NatsClusterOptions = {}): Promise<NatsClusterHandle> => {
   const binary = findNatsServer()
-  let lastError: unknown
-  // a free port may be taken between probing and binding: try a few times
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return await startOnce(binary, options)
-    } catch (e) {
-      lastError = e
-    }
-  }
-  throw lastError
+  return thrice(() => startOnce(binary, options))
 }
 
 const startOnce = async (binary: string, options: NatsClusterOptions): Promise<NatsClusterHandle> => {

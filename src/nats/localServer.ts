@@ -160,13 +160,17 @@ export const launchNatsServer = async (binary: string, options: NatsServerOption
  * and resolves once clients can connect and JetStream answers. `stop()` kills it and removes
  * the store directory when it was a temporary one.
  */
-export const startNatsServer = async (options: NatsServerOptions = {}): Promise<NatsServerHandle> => {
+export const startNatsServer = (options: NatsServerOptions = {}): Promise<NatsServerHandle> => {
   const binary = findNatsServer()
+  return thrice(() => launchNatsServer(binary, options))
+}
+
+/** Runs `start` up to three times: a free port may be taken between probing and binding. */
+export const thrice = async <A>(start: () => Promise<A>): Promise<A> => {
   let lastError: unknown
-  // the free port may be taken between probing and binding: try a few times
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await launchNatsServer(binary, options)
+      return await start()
     } catch (e) {
       lastError = e
     }

@@ -11,7 +11,7 @@ import { WorkItemRepo } from "../../../src/repos/WorkItemRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { eventually, startDaemon, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
-import { allMedia, expectUndisturbedOutcome, jobReaching, jobWhen, type RunIn } from "../../helpers/jobChecks.ts"
+import { expectUndisturbedOutcome, jobReaching, jobWhen, type RunIn, threeDayScope } from "../../helpers/jobChecks.ts"
 import { rewindStreams, testNatsLayer, testNatsUrl, uniquePrefix } from "../../helpers/nats.ts"
 import { type NatsClusterHandle, type NatsClusterNode, startNatsCluster } from "../../helpers/natsServer.ts"
 
@@ -28,13 +28,7 @@ let daemon: TestDaemon
 const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
 const daemonNats = () => run(Effect.gen(function*() { return yield* Nats }))
 
-/** Disjoint 3-day scopes: each job has its own prediction. */
-const scopeOf = (k: number) => ({
-  dateStart: `2026-01-${String(1 + 3 * k).padStart(2, "0")}T00:00:00Z`,
-  dateEnd: `2026-01-${String(4 + 3 * k).padStart(2, "0")}T00:00:00Z`,
-  programs: model.programs.map((p) => p.id),
-  mediaTypes: allMedia
-})
+const scopeOf = (k: number) => threeDayScope(model, k)
 
 beforeAll(async () => {
   cluster = await startNatsCluster({ size: 3 })
