@@ -6,8 +6,10 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { type AllSettings, AllSettingsConfig, daemonLayer } from "../daemon/main.ts"
 import { getExport } from "../nats/Exports.ts"
+import { startNatsCluster } from "../nats/localCluster.ts"
 import { startNatsServer } from "../nats/localServer.ts"
 import { startClickHouseServer } from "../store/localServer.ts"
+import type { NatsSettings } from "../nats/NatsConfig.ts"
 import { requestApi } from "../nats/Service.ts"
 import { ModelRepo } from "../repos/ModelRepo.ts"
 import { exampleModelPath } from "../seed/generate.ts"
@@ -32,17 +34,12 @@ const waitForRecovery = (runId: string) =>
 
 const say = (s: string) => Console.log(`\x1b[1m▸\x1b[0m ${s}`)
 
-/** A private nats-server unless NATS_URL is set; stopped when the demo ends. */
-const natsUrl = (dir: string) =>
-  process.env["NATS_URL"]
-    ? Effect.succeed({ url: process.env["NATS_URL"], own: false })
-    : Effect.acquireRelease(
-      Effect.tryPromise({
-        try: () => startNatsServer({ storeDir: `${dir}/nats` }),
-        catch: (e) => new CliFailure(e instanceof Error ? e.message : String(e))
-      }),
+/** Stops a private server or cluster when the demo ends. */
+const ownNats = <H extends { stop(): Promise<void> }>(start: () => Promise<H>) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({ try: start, catch: (e) => new CliFailure(e instanceof Error ? e.message : String(e)) }),
       (h) => Effect.promise(() => h.stop())
-    ).pipe(Effect.map((h) => ({ url: h.url, own: true })))
+  )
 
 /**
  * The ClickHouse server of `--store server`: CLICKHOUSE_URL when set, else a private one
@@ -59,13 +56,31 @@ const clickhouseUrl = (dir: string, configured: string | undefined) =>
       (h) => Effect.promise(() => h.stop())
     ).pipe(Effect.map((h) => ({ url: h.url, own: true })))
 
-const run = (f: { count: number; seed: number; dir: string; keep: boolean; store: "embedded" | "server" }) =>
+/**
+ * NATS for the demo: NATS_URL when set (its replicas from REWIND_NATS_REPLICAS), else a private
+ * nats-server — or, with --nats-cluster, a private cluster of three keeping 3 replicas.
+ */
+const demoNats = (dir: string, cluster: boolean, configured: NatsSettings) =>
+  process.env["NATS_URL"]
+    ? Effect.succeed({ nats: configured, said: `using NATS at ${configured.servers.join(",")}` })
+    : cluster
+    ? ownNats(() => startNatsCluster({ size: 3, dir: `${dir}/nats` })).pipe(Effect.map((c) => ({
+      nats: { ...configured, servers: c.urls, replicas: 3 },
+      said: `started a private NATS cluster of three (${c.urls.join(",")}), every stream kept on all three`
+    })))
+    : ownNats(() => startNatsServer({ storeDir: `${dir}/nats` })).pipe(Effect.map((h) => ({
+      nats: { ...configured, servers: [h.url], replicas: 1 },
+      said: `started a private nats-server -js at ${h.url}`
+    })))
+
+const run = (f: { count: number; seed: number; dir: string; keep: boolean; natsCluster: boolean; store: "embedded" | "server" }) =>
   Effect.gen(function*() {
     const dir = resolve(f.dir)
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
-    const nats = yield* natsUrl(dir)
-    yield* say(nats.own ? `started a private nats-server -js at ${nats.url}` : `using NATS at ${nats.url}`)
+    const base = yield* AllSettingsConfig
+    const nats = yield* demoNats(dir, f.natsCluster, base.nats)
+    yield* say(nats.said)
 
     const from = "2026-01-01T00:00:00Z"
     const to = "2026-02-01T00:00:00Z"
@@ -77,11 +92,10 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; store
     )
     yield* say(`started the platform simulator (Genesys Cloud API subset) at ${sim.url}`)
 
-    const base = yield* AllSettingsConfig
     const server = f.store === "server" ? yield* clickhouseUrl(dir, base.clickhouse.url) : undefined
     if (server?.own) yield* say(`started a private ClickHouse server (chdb's engine over HTTP) at ${server.url}`)
     const settings: AllSettings = {
-      nats: { ...base.nats, servers: [nats.url] },
+      nats: nats.nats,
       clickhouse: { ...base.clickhouse, dataDir: dir, ...(server !== undefined ? { url: server.url } : {}) },
       daemon: { ...base.daemon, recoveryIntervalMinutes: 0 },
       platform: {
@@ -145,7 +159,8 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; store
         if (c.missing > 0) yield* Console.log(`    ${media.padEnd(8)} missing ${c.missing}, recovered ${c.recovered}`)
       }
       if (f.keep) {
-        yield* say(`--keep: daemon and NATS stay up (NATS_URL=${nats.url}); try \`NATS_URL=${nats.url} npm run rewind -- job list\`. Ctrl-C to stop.`)
+        const url = settings.nats.servers.join(",")
+        yield* say(`--keep: daemon and NATS stay up (NATS_URL=${url}); try \`NATS_URL=${url} npm run rewind -- job list\`. Ctrl-C to stop.`)
         return yield* Effect.never
       }
       yield* say("demo done; stopping the daemon")
@@ -160,6 +175,10 @@ export const demoCommand = Command.make("demo", {
   store: Flag.Literals("store", ["embedded", "server"]).pipe(
     Flag.withDescription("embedded: chdb in the daemon's process; server: over HTTP, to CLICKHOUSE_URL or a private ClickHouse server"),
     Flag.withDefault("embedded")
+  ),
+  natsCluster: Flag.Boolean("nats-cluster").pipe(
+    Flag.withDescription("Run a private NATS cluster of three servers keeping 3 replicas (REWIND_NATS_REPLICAS=3) instead of one server"),
+    Flag.withDefault(false)
   )
 }, (f) =>
   run(f).pipe(

@@ -61,6 +61,8 @@ export class Nats extends Context.Service<Nats, {
   readonly kvm: Kvm
   readonly objm: Objm
   readonly names: Names
+  /** Replicas the streams, KV buckets and object store are to have at least (REWIND_NATS_REPLICAS). */
+  readonly replicas: number
 }>()("rewind/nats/Nats") {
   /** Connects (failing with NatsError when unreachable); drains the connection on release. */
   static readonly layer = (settings: NatsSettings): Layer.Layer<Nats, NatsError> =>
@@ -85,7 +87,8 @@ export class Nats extends Context.Service<Nats, {
           jetstreamManager(nc))
         const js = jetstream(nc)
         yield* Effect.logDebug("connected to NATS").pipe(Effect.annotateLogs({ servers: where }))
-        return Nats.of({ nc, js, jsm, kvm: new Kvm(js), objm: new Objm(js), names: makeNames(settings.prefix) })
+        const names = makeNames(settings.prefix)
+        return Nats.of({ nc, js, jsm, kvm: new Kvm(js), objm: new Objm(js), names, replicas: settings.replicas ?? 1 })
       }).pipe(Effect.withSpan("Nats.connect"))
     )
 }

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs"
 import { Config, Option, type Redacted, Schema } from "effect"
+import { intBetween } from "../domain/configSchemas.ts"
 
 /**
  * How to reach and authenticate to NATS. Secrets are `Redacted`: never log this object
@@ -16,10 +17,17 @@ export interface NatsSettings {
   readonly tls?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string }
   /** Connection name shown by `nats server report connections`. */
   readonly name?: string
+  /**
+   * Copies JetStream keeps of every stream, KV bucket and the object store (1 to 5; absent: 1).
+   * More than 1 needs a NATS cluster with at least that many JetStream servers.
+   */
+  readonly replicas?: number
 }
 
 export const DefaultNatsUrl = "nats://127.0.0.1:4222"
 export const DefaultPrefix = "rewind"
+/** The setting named in the message when the servers cannot keep that many replicas. */
+export const ReplicasKey = "REWIND_NATS_REPLICAS"
 
 const ServerUrl = Schema.Trim.pipe(
   Schema.check(
@@ -51,12 +59,13 @@ const defined = <A extends Record<string, unknown>>(record: A): { [K in keyof A]
 
 /**
  * `NATS_URL` (comma-separated), `NATS_CREDS`, `NATS_TOKEN`, `NATS_USER`, `NATS_PASSWORD`,
- * `NATS_NKEY_SEED`, `NATS_TLS_CA`, `NATS_TLS_CERT`, `NATS_TLS_KEY`, `REWIND_PREFIX`.
+ * `NATS_NKEY_SEED`, `NATS_TLS_CA`, `NATS_TLS_CERT`, `NATS_TLS_KEY`, `REWIND_PREFIX`, `REWIND_NATS_REPLICAS`.
  * A bad value fails with a `ConfigError` naming its key.
  */
 export const NatsSettingsConfig: Config.Config<NatsSettings> = Config.all({
   servers: Config.Array(ServerUrl, "NATS_URL").pipe(Config.withDefault([DefaultNatsUrl])),
   prefix: Config.schema(Prefix, "REWIND_PREFIX").pipe(Config.withDefault(DefaultPrefix)),
+  replicas: intBetween(ReplicasKey, 1, 5).pipe(Config.withDefault(1)),
   token: optionalSecret("NATS_TOKEN"),
   user: optionalString("NATS_USER"),
   password: optionalSecret("NATS_PASSWORD"),
@@ -75,6 +84,7 @@ export const NatsSettingsConfig: Config.Config<NatsSettings> = Config.all({
     return defined({
       servers: c.servers.filter((s) => s !== ""),
       prefix: c.prefix,
+      replicas: c.replicas,
       token: Option.getOrUndefined(c.token),
       user: Option.getOrUndefined(c.user),
       password: Option.getOrUndefined(c.password),

@@ -10,9 +10,11 @@ import {
   type StreamConfig
 } from "@nats-io/jetstream"
 import { nanos } from "@nats-io/transport-node"
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { Nats, type NatsError, natsTry } from "./Nats.ts"
 import type { Names } from "./names.ts"
+import { isNatsOutage } from "./outage.ts"
+import { checkReplicasPossible, explainReplicas } from "./replicas.ts"
 
 const MiB = 1024 * 1024
 const minutes = (n: number) => n * 60_000
@@ -129,8 +131,11 @@ const apiCode = (e: unknown): number | undefined => e instanceof JetStreamApiErr
 const differs = (wanted: object, actual: object): boolean =>
   Object.entries(wanted).some(([k, v]) => JSON.stringify((actual as Record<string, unknown>)[k]) !== JSON.stringify(v))
 
+/** Fewer copies than asked for (never more: a higher count set by hand or another daemon is kept). */
+const tooFewReplicas = (actual: number | undefined, replicas: number) => (actual ?? 1) < replicas
+
 const ensureStream = Effect.fn("Topology.ensureStream")(function*(config: StreamSpec) {
-  const { jsm } = yield* Nats
+  const { jsm, replicas } = yield* Nats
   const what = `stream ${config.name}`
   const info = yield* natsTry(`reading ${what}`, () =>
     jsm.streams.info(config.name).catch((e) => {
@@ -139,10 +144,18 @@ const ensureStream = Effect.fn("Topology.ensureStream")(function*(config: Stream
     }))
   if (info === null) {
     // an identical concurrent creation by another daemon is accepted by the server
-    yield* natsTry(`creating ${what}`, () => jsm.streams.add(config))
-  } else if (differs(config, info.config)) {
+    yield* natsTry(`creating ${what}`, () => jsm.streams.add({ ...config, num_replicas: replicas })).pipe(
+      Effect.mapError(explainReplicas(replicas))
+    )
+    return
+  }
+  const raise = tooFewReplicas(info.config.num_replicas, replicas)
+  if (differs(config, info.config) || raise) {
     const { name, retention: _retention, storage: _storage, ...update } = config
-    yield* natsTry(`updating ${what}`, () => jsm.streams.update(name, update))
+    yield* natsTry(`updating ${what}`, () =>
+      jsm.streams.update(name, raise ? { ...update, num_replicas: replicas } : update)).pipe(
+        Effect.mapError(explainReplicas(replicas))
+      )
   }
 })
 
@@ -193,29 +206,40 @@ export const ensureCommandSource: Effect.Effect<void, NatsError, Nats> = Effect.
 }).pipe(Effect.withSpan("Topology.ensureCommandSource"))
 
 const ensureKv = Effect.fn("Topology.ensureKv")(function*(bucket: string, limits: { history: number; ttl?: number }) {
-  const { kvm, jsm } = yield* Nats
+  const { kvm, jsm, replicas } = yield* Nats
   const kv = yield* natsTry(`creating KV bucket ${bucket}`, () =>
-    kvm.create(bucket, { storage: StorageType.File, ...limits }))
-  // `create` opens an existing bucket as it is: bring its limits up to date
+    kvm.create(bucket, { storage: StorageType.File, replicas, ...limits })).pipe(Effect.mapError(explainReplicas(replicas)))
+  // `create` opens an existing bucket as it is: bring its limits and replicas up to date
   const status = yield* natsTry(`reading KV bucket ${bucket}`, () => kv.status())
+  const config = status.streamInfo.config
   const wanted = { max_msgs_per_subject: limits.history, max_age: nanos(limits.ttl ?? 0) }
-  if (differs(wanted, status.streamInfo.config)) {
-    yield* natsTry(`updating KV bucket ${bucket}`, () => jsm.streams.update(status.streamInfo.config.name, wanted))
+  const raise = tooFewReplicas(config.num_replicas, replicas)
+  if (differs(wanted, config) || raise) {
+    yield* natsTry(`updating KV bucket ${bucket}`, () =>
+      jsm.streams.update(config.name, raise ? { ...wanted, num_replicas: replicas } : wanted)).pipe(
+        Effect.mapError(explainReplicas(replicas))
+      )
   }
 })
 
 const ensureObjectStore = Effect.fn("Topology.ensureObjectStore")(function*(bucket: string) {
-  const { objm } = yield* Nats
-  yield* natsTry(`creating object store ${bucket}`, () =>
-    objm.create(bucket, { storage: StorageType.File, description: "Rewind job exports" }))
+  const { objm, jsm, replicas } = yield* Nats
+  const store = yield* natsTry(`creating object store ${bucket}`, () =>
+    objm.create(bucket, { storage: StorageType.File, description: "Rewind job exports", replicas })).pipe(
+      Effect.mapError(explainReplicas(replicas))
+    )
+  // `create` opens an existing store as it is: raise its stream's replicas
+  const config = (yield* natsTry(`reading object store ${bucket}`, () => store.status())).streamInfo.config
+  if (tooFewReplicas(config.num_replicas, replicas)) {
+    yield* natsTry(`updating object store ${bucket}`, () => jsm.streams.update(config.name, { num_replicas: replicas })).pipe(
+      Effect.mapError(explainReplicas(replicas))
+    )
+  }
 })
 
-/**
- * Creates or updates every stream, consumer, KV bucket and object store Rewind uses.
- * Idempotent, and safe when several daemons start at once.
- */
-export const ensureTopology: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
-  const { names } = yield* Nats
+const ensureAll: Effect.Effect<void, NatsError, Nats> = Effect.gen(function*() {
+  const { names, nc, replicas } = yield* Nats
+  yield* checkReplicasPossible(nc, replicas)
   yield* ensureCommandSource
   yield* ensureIngestSource
   yield* ensureWorkSource
@@ -227,4 +251,17 @@ export const ensureTopology: Effect.Effect<void, NatsError, Nats> = Effect.gen(f
   yield* ensureKv(names.recoveryBucket, { history: 5 })
   yield* ensureKv(names.itemsBucket, { history: 1 })
   yield* ensureObjectStore(names.exportsBucket)
-}).pipe(Effect.withSpan("Topology.ensureTopology"))
+})
+
+/**
+ * Creates or updates every stream, consumer, KV bucket and object store Rewind uses, each with
+ * at least `REWIND_NATS_REPLICAS` copies (the durable consumers follow their stream's count).
+ * Idempotent, and safe when several daemons start at once. While JetStream moves things — a
+ * leader election, or the copies of a stream whose replicas were just raised (its consumers
+ * answer nothing for a few seconds) — its API times out: tried again for up to a minute; any
+ * other failure (a replica count the servers cannot keep) fails at once.
+ */
+export const ensureTopology: Effect.Effect<void, NatsError, Nats> = ensureAll.pipe(
+  Effect.retry({ while: isNatsOutage, schedule: Schedule.max([Schedule.spaced("500 millis"), Schedule.during("1 minute")]) }),
+  Effect.withSpan("Topology.ensureTopology")
+)

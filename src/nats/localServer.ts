@@ -4,7 +4,9 @@ import { tmpdir } from "node:os"
 import { delimiter, join } from "node:path"
 import { jetstreamManager } from "@nats-io/jetstream"
 import { connect } from "@nats-io/transport-node"
-import { startChildServer } from "../process/childServer.ts"
+import { freePort, startChildServer } from "../process/childServer.ts"
+
+export { freePort } from "../process/childServer.ts"
 
 export interface NatsServerHandle {
   readonly url: string
@@ -15,6 +17,8 @@ export interface NatsServerHandle {
   signal(signal: NodeJS.Signals): void
   /** Resolves once the server process has exited. */
   exited(): Promise<void>
+  /** Whether its process is running. */
+  running(): boolean
 }
 
 const isExecutable = (path: string): boolean => {
@@ -63,12 +67,11 @@ export interface NatsServerOptions {
 }
 
 /**
- * Starts a private `nats-server -js` on a free 127.0.0.1 port (for tests and `rewind demo`),
- * and resolves once clients can connect and JetStream answers. `stop()` kills it and removes
- * the store directory when it was a temporary one.
+ * Starts `nats-server -js` once with these options (on `options.port`, or a port free now: no
+ * second try when another process takes it first) and resolves once it answers; `binary` from
+ * `findNatsServer()`. `stop()` kills it and removes the store directory when it was a temporary one.
  */
-export const startNatsServer = async (options: NatsServerOptions = {}): Promise<NatsServerHandle> => {
-  const binary = findNatsServer()
+export const launchNatsServer = async (binary: string, options: NatsServerOptions): Promise<NatsServerHandle> => {
   const ownDir = options.storeDir === undefined
   const storeDir = ownDir ? await mkdtemp(join(tmpdir(), "rewind-nats-")) : options.storeDir
   if (!ownDir) await mkdir(storeDir, { recursive: true })
@@ -80,8 +83,9 @@ export const startNatsServer = async (options: NatsServerOptions = {}): Promise<
       args: (port) => ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir, ...(options.args ?? [])],
       ready: (port) => probeJetStream(`nats://127.0.0.1:${port}`, options.probe ?? {}),
       readyTimeoutMs: 15_000,
-      ...(options.port === undefined ? {} : { port: options.port })
+      port: options.port ?? await freePort()
     })
+    const running = () => server.child.exitCode === null && server.child.signalCode === null
     return {
       url: `nats://127.0.0.1:${server.port}`,
       port: server.port,
@@ -91,10 +95,33 @@ export const startNatsServer = async (options: NatsServerOptions = {}): Promise<
         await removeOwnDir()
       },
       signal: (sig) => void server.child.kill(sig),
-      exited: () => server.exited.then(() => undefined)
+      exited: () => server.exited.then(() => undefined),
+      running
     }
   } catch (e) {
     await removeOwnDir()
     throw e
   }
+}
+
+/**
+ * Starts a private `nats-server -js` on a free 127.0.0.1 port (or `options.port`) for tests and
+ * `rewind demo`, and resolves once clients can connect and JetStream answers.
+ */
+export const startNatsServer = (options: NatsServerOptions = {}): Promise<NatsServerHandle> => {
+  const binary = findNatsServer()
+  return options.port === undefined ? thrice(() => launchNatsServer(binary, options)) : launchNatsServer(binary, options)
+}
+
+/** Runs `start` up to three times: a free port may be taken between probing and binding. */
+export const thrice = async <A>(start: () => Promise<A>): Promise<A> => {
+  let lastError: unknown
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await start()
+    } catch (e) {
+      lastError = e
+    }
+  }
+  throw lastError
 }

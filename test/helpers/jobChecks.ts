@@ -40,6 +40,17 @@ export const storedTopicRows = (run: RunIn) =>
       Number(((await (await ch.client.query({ query: `SELECT count() AS n FROM ${ch.database}.block_topics`, format: "JSONEachRow" })).json()) as Array<{ n: string }>)[0]!.n))
   }))
 
+/**
+ * The `k`-th of disjoint 3-day scopes from 2026-01-01 (every program, every media type): jobs on
+ * different `k` touch different interactions, so each has its own prediction.
+ */
+export const threeDayScope = (model: TopicModel, k: number) => ({
+  dateStart: `2026-01-${String(1 + 3 * k).padStart(2, "0")}T00:00:00Z`,
+  dateEnd: `2026-01-${String(4 + 3 * k).padStart(2, "0")}T00:00:00Z`,
+  programs: model.programs.map((p) => p.id),
+  mediaTypes: allMedia
+})
+
 /** Rows of the job's results and topic rows, read with FINAL: equal to their distinct keys when nothing is duplicated. */
 export const storedRowCounts = (run: RunIn, jobId: string) =>
   run(Effect.gen(function*() {

@@ -1,7 +1,8 @@
-/** The test harness uses the same launcher as `rewind demo`. */
+/** The test harness uses the same launchers as `rewind demo`. */
 export {
   findNatsServer,
   type NatsServerHandle,
   type NatsServerOptions,
   startNatsServer
 } from "../../src/nats/localServer.ts"
+export { type NatsClusterHandle, type NatsClusterNode, startNatsCluster } from "../../src/nats/localCluster.ts"

@@ -8,7 +8,7 @@ import { Nats } from "../../../src/nats/Nats.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
-import { allMedia, expectUndisturbedOutcome, jobReaching, jobWhen } from "../../helpers/jobChecks.ts"
+import { expectUndisturbedOutcome, jobReaching, jobWhen, threeDayScope } from "../../helpers/jobChecks.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 import { type NatsServerHandle, startNatsServer } from "../../helpers/natsServer.ts"
 
@@ -22,13 +22,7 @@ let daemon: TestDaemon
 const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Four disjoint 3-day scopes: each job touches its own interactions, so each has its own prediction. */
-const scopeOf = (k: number) => ({
-  dateStart: `2026-01-${String(1 + 3 * k).padStart(2, "0")}T00:00:00Z`,
-  dateEnd: `2026-01-${String(4 + 3 * k).padStart(2, "0")}T00:00:00Z`,
-  programs: model.programs.map((p) => p.id),
-  mediaTypes: allMedia
-})
+const scopeOf = (k: number) => threeDayScope(model, k)
 
 beforeAll(async () => {
   server = await startNatsServer({ storeDir: natsStore })

@@ -18,7 +18,7 @@ describe("NatsSettingsConfig", () => {
   it.effect("defaults", () =>
     Effect.gen(function*() {
       const s = yield* parse({})
-      expect(s).toEqual({ servers: ["nats://127.0.0.1:4222"], prefix: "rewind" })
+      expect(s).toEqual({ servers: ["nats://127.0.0.1:4222"], prefix: "rewind", replicas: 1 })
     }))
 
   it.effect("reads every key; secrets stay redacted", () =>
@@ -33,10 +33,12 @@ describe("NatsSettingsConfig", () => {
         NATS_PASSWORD: "pw-secret",
         NATS_NKEY_SEED: "SUAseed-secret",
         NATS_CREDS: creds,
-        NATS_TLS_CA: creds
+        NATS_TLS_CA: creds,
+        REWIND_NATS_REPLICAS: "3"
       })
       expect(s.servers).toEqual(["nats://a:4222", "tls://b:4223", "c:4224"])
       expect(s.prefix).toBe("acme_prod-1")
+      expect(s.replicas).toBe(3)
       expect(s.user).toBe("alice")
       expect(s.credsFile).toBe(creds)
       expect(s.tls).toEqual({ caFile: creds })
@@ -51,7 +53,10 @@ describe("NatsSettingsConfig", () => {
     ["REWIND_PREFIX", "rewind.prod"],
     ["NATS_URL", "nats://a:4222,not a url"],
     ["NATS_CREDS", "/nonexistent/user.creds"],
-    ["NATS_TLS_CERT", "/nonexistent/cert.pem"]
+    ["NATS_TLS_CERT", "/nonexistent/cert.pem"],
+    ["REWIND_NATS_REPLICAS", "0"],
+    ["REWIND_NATS_REPLICAS", "6"],
+    ["REWIND_NATS_REPLICAS", "three"]
   ] as const)("a bad %s fails naming the key", ([key, value]) =>
     Effect.gen(function*() {
       const error = yield* parse({ [key]: value }).pipe(Effect.flip)
