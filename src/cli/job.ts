@@ -165,6 +165,32 @@ const retry = Command.make("retry", {
     "Continue a Failed or Cancelled job from its checkpoint, with the same version: its outcomes equal an undisturbed run's (rewind.cmd.job.retry)"
   ))
 
+const revert = Command.make("revert", {
+  jobId: jobIdArg,
+  revertId: Flag.String("revert-id").pipe(Flag.withDescription("The revert operation's id (default revert-<job-id>)"), Flag.optional),
+  wait: Flag.Boolean("wait").pipe(Flag.withDescription("Watch the revert until it ends"), Flag.withDefault(false)),
+  json
+}, (f) =>
+  Effect.gen(function*() {
+    const commandId = `cli-revert-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+    const revertId = Option.getOrElse(f.revertId, () => `revert-${f.jobId}`)
+    const ack = yield* publishCommand("job.revert", { jobId: f.jobId, revertId, commandId, createdBy: process.env["USER"] ?? "cli" })
+    if (!f.wait) {
+      return yield* emit(f.json, { jobId: f.jobId, revertId, commandId, streamSeq: ack.seq }, () =>
+        `published job.revert for ${f.jobId} (stream seq ${ack.seq}): the revert runs as job ${revertId}\n` +
+        `follow it with: rewind job watch ${revertId}`)
+    }
+    const final = yield* watchJob(revertId, { commandId, quiet: f.json })
+    yield* emit(f.json, final, () => {
+      const c = (final as Record<string, any>)["revertCounts"] as { blocksReverted: number; blocksInConflict: number } | undefined
+      return `revert ${revertId}: ${final["jobStatus"]}` +
+        (c ? `, ${c.blocksReverted} blocks put back as they were, ${c.blocksInConflict} left alone (a later job changed them)` : "")
+    })
+    if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`revert ${revertId} ended ${final["jobStatus"]}`))
+  }).pipe(withNats)).pipe(Command.withDescription(
+  "Undo a completed job's topic changes, block by block, except blocks a later job changed since (rewind.cmd.job.revert)"
+))
+
 const exportCmd = Command.make("export", {
   jobId: jobIdArg,
   out: Flag.String("out").pipe(Flag.withDescription("Write the CSV to this path"), Flag.optional),
@@ -192,7 +218,7 @@ const exportCmd = Command.make("export", {
   }).pipe(withNats)).pipe(Command.withDescription("Where a completed job's CSV export is; --out downloads it"))
 
 export const jobCommand = Command.make("job").pipe(
-  Command.withDescription("Reprocessing jobs: estimate, preview, create, follow, cancel, retry, delete, export"),
+  Command.withDescription("Reprocessing jobs: estimate, preview, create, follow, cancel, retry, revert, delete, export"),
   Command.withSubcommands([
     estimate,
     preview,
@@ -204,6 +230,7 @@ export const jobCommand = Command.make("job").pipe(
     refCommand("delete", "Delete a job, its results and export (rewind.cmd.job.delete)"),
     refCommand("confirm", "Queue a job proposed after a topic model push (rewind.cmd.job.confirm)"),
     retry,
+    revert,
     exportCmd
   ])
 )

@@ -1,5 +1,5 @@
 import { Effect, Layer, Result, Stream } from "effect"
-import { EditRefusal, JobCreate, JobRef } from "../domain/job.ts"
+import { EditRefusal, JobCreate, JobRef, JobRevert } from "../domain/job.ts"
 import { RecoveryRunCommand } from "../domain/recovery.ts"
 import type { RecoveryRepo } from "../repos/RecoveryRepo.ts"
 import { RecoveryRunner } from "./recovery/RecoveryRunner.ts"
@@ -20,6 +20,7 @@ import { cancelJob } from "./jobs/cancel.ts"
 import { createJob } from "./jobs/create.ts"
 import { deleteJob } from "./jobs/delete.ts"
 import { confirmJob } from "./jobs/confirm.ts"
+import { revertJob } from "./jobs/revert.ts"
 import { retryJob } from "./jobs/retry.ts"
 import { Rejected } from "./jobs/errors.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
@@ -31,6 +32,7 @@ export const maxDeliveries = 5
 const decodeCreate = decodeStrict(JobCreate)
 const decodeRef = decodeStrict(JobRef)
 const decodeRecovery = decodeStrict(RecoveryRunCommand)
+const decodeRevert = decodeStrict(JobRevert)
 
 const editVerbs = new Set(["update", "edit", "patch", "modify", "put"])
 
@@ -38,6 +40,7 @@ type Decoded =
   | { readonly _tag: "create"; readonly cmd: JobCreate; readonly requestedMediaTypes: ReadonlyArray<string> }
   | { readonly _tag: "cancel" | "delete" | "retry" | "confirm"; readonly cmd: JobRef }
   | { readonly _tag: "recovery"; readonly cmd: RecoveryRunCommand }
+  | { readonly _tag: "revert"; readonly cmd: JobRevert }
 
 /** Decodes a command body by its type, or says precisely why not. */
 const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Rejected> => {
@@ -48,6 +51,10 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
     // Decoded: `mediaTypes` is a list of accepted names, kept as spelled for the read-back.
     const requestedMediaTypes = (body as { readonly mediaTypes: ReadonlyArray<string> }).mediaTypes
     return Result.isSuccess(r) ? Effect.succeed({ _tag: "create", cmd: r.success, requestedMediaTypes }) : invalid(r.failure)
+  }
+  if (type === "job.revert") {
+    const r = decodeRevert(body)
+    return Result.isSuccess(r) ? Effect.succeed({ _tag: "revert", cmd: r.success }) : invalid(r.failure)
   }
   if (type === "recovery.run") {
     const r = decodeRecovery(body)
@@ -63,7 +70,7 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
     new Rejected({
       reason: noun === "job" && verb !== undefined && editVerbs.has(verb)
         ? EditRefusal
-        : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, job.retry, job.confirm, recovery.run`
+        : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, job.retry, job.confirm, job.revert, recovery.run`
     })
   )
 }
@@ -91,6 +98,8 @@ const apply = (type: string, body: unknown, msg: CommandMessage) =>
         ? retryJob(decoded.cmd.jobId)
         : decoded._tag === "confirm"
         ? confirmJob(decoded.cmd.jobId)
+        : decoded._tag === "revert"
+        ? revertJob(decoded.cmd, msg.streamSeq)
         : deleteJob(decoded.cmd.jobId)
     yield* run.pipe(
       // A command that did not take effect may be sent again with the same commandId.
@@ -113,7 +122,7 @@ export const handleCommand = (msg: CommandMessage) =>
     const metrics = yield* Metrics
     const prefix = `${nats.names.prefix}.cmd.`
     const type = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject
-    const metricType = ["job.create", "job.cancel", "job.delete", "job.retry", "job.confirm", "recovery.run"].includes(type) ? type : "unknown"
+    const metricType = ["job.create", "job.cancel", "job.delete", "job.retry", "job.confirm", "job.revert", "recovery.run"].includes(type) ? type : "unknown"
     const count = (outcome: string) => Effect.sync(() => metrics.commands.inc({ type: metricType, outcome }))
 
     const reject = (reason: string, field?: string, commandId?: string) =>

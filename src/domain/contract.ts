@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { JobCreate, JobEstimateRequest, JobPreviewRequest, JobRef, JobStatus, PublicJob } from "./job.ts"
+import { JobCreate, JobEstimateRequest, JobPreviewRequest, JobRef, JobRevert, JobStatus, PublicJob } from "./job.ts"
 import { ModelDiff } from "./modelDiff.ts"
 import { PreviewAnswer } from "./preview.ts"
 import { IngestEvent, RecoveryRun, RecoveryRunCommand, RecoveryStatus, Watermark } from "./recovery.ts"
@@ -136,6 +136,7 @@ export const contract = {
     "cmd.job.delete": JobRef,
     "cmd.job.retry": JobRef,
     "cmd.job.confirm": JobRef,
+    "cmd.job.revert": JobRevert,
     "cmd.recovery.run": RecoveryRunCommand
   },
   queries: {

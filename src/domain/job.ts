@@ -113,6 +113,17 @@ export const JobPreviewRequest = Schema.Struct({
 }).pipe(Schema.check(checkRange))
 export type JobPreviewRequest = typeof JobPreviewRequest.Type
 
+/** `rewind.cmd.job.revert`: undo a completed job's topic changes, as a tracked operation (a job of kind `revert`). */
+export const JobRevert = Schema.Struct({
+  commandId: Schema.optionalKey(Id),
+  /** The completed job to revert. */
+  jobId: Id,
+  /** The id of the revert operation (default `revert-<jobId>`). */
+  revertId: Schema.optionalKey(Id),
+  createdBy: Schema.optionalKey(Name)
+})
+export type JobRevert = typeof JobRevert.Type
+
 /** `rewind.cmd.job.cancel` and `rewind.cmd.job.delete` */
 export const JobRef = Schema.Struct({
   commandId: Schema.optionalKey(Id),
@@ -178,6 +189,13 @@ export const Job = Schema.Struct({
   heartbeatAt: Schema.optionalKey(Schema.String),
   /** Where a restarted daemon resumes: the last fully written paging key (jobs of the first version). */
   checkpoint: Schema.optionalKey(Checkpoint),
+  /** `revert`: this job undoes `revertOf`'s topic changes (rewind.cmd.job.revert). */
+  kind: Schema.optionalKey(Schema.Literal("revert")),
+  revertOf: Schema.optionalKey(Schema.String),
+  /** A revert's blocks put back as they were, and those left alone because a later job changed them since. */
+  revertCounts: Schema.optionalKey(Schema.Struct({ blocksReverted: Schema.Int, blocksInConflict: Schema.Int })),
+  /** Where a revert resumes: the last interaction id it handled. */
+  revertCheckpoint: Schema.optionalKey(Schema.String),
   /** How the job's scope was cut into work items (set once, when it first starts). */
   plan: Schema.optionalKey(Schema.Struct({ items: Schema.Int, itemInteractions: Schema.Int })),
   /**
@@ -210,6 +228,7 @@ const {
   checkpoint: _checkpoint,
   checkpointCounts: _checkpointCounts,
   plan: _plan,
+  revertCheckpoint: _revertCheckpoint,
   deleteRequested: _deleteRequested,
   requestedMediaTypes: _requestedMediaTypes,
   ...publicFields

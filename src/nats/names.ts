@@ -3,7 +3,7 @@
  * several installations — or several tests — can share one server without colliding.
  */
 
-export type CommandName = "job.create" | "job.cancel" | "job.delete" | "job.retry" | "job.confirm" | "recovery.run"
+export type CommandName = "job.create" | "job.cancel" | "job.delete" | "job.retry" | "job.confirm" | "job.revert" | "recovery.run"
 
 export interface Names {
   readonly prefix: string

@@ -20,6 +20,7 @@ export const publicJob = (job: Job) => {
     checkpoint: _cp,
     checkpointCounts: _cc,
     plan: _plan,
+    revertCheckpoint: _rc,
     deleteRequested: _dr,
     requestedMediaTypes,
     ...rest

@@ -19,6 +19,7 @@ import { followItems } from "./followItems.ts"
 import { heartbeatLoop } from "./heartbeat.ts"
 import { type NatsWait, untilNatsAnswers } from "./natsWait.ts"
 import { offerItems, planJob, stopItems } from "./plan.ts"
+import { runRevert } from "./runRevert.ts"
 import { CancelSignal, JobFailure, LostOwnership } from "./signals.ts"
 
 /** What the runner learns about a job while it runs. */
@@ -125,6 +126,17 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
     const pinned: Option.Option<TopicModelRevision> = yield* patient(models.get(claimed.modelRevision ?? 0))
     if (Option.isNone(pinned)) return yield* new JobFailure({ message: `topic model revision ${claimed.modelRevision} not found` })
     const model = pinned.value
+
+    if (claimed.kind === "revert") {
+      yield* Effect.logInfo(claimed.revertCheckpoint === undefined ? "revert started" : "revert resumed", { revertOf: claimed.revertOf })
+      yield* jobEvent("started", claimed)
+      yield* runRevert(claimed, update)
+      const done = yield* update(() => undefined)
+      const exported = yield* patient(writeExport(done, model))
+      const completed = yield* finish("Completed", { percentComplete: 100, export: exported })
+      yield* Effect.logInfo("revert completed", { reverted: completed.updatedInteractionsCount, counts: completed.revertCounts })
+      return yield* jobEvent("completed", completed)
+    }
 
     const resumed = claimed.plan !== undefined
     const job = resumed ? claimed : yield* planJob(claimed, update, patient)
