@@ -9,6 +9,7 @@ import { getExport } from "../nats/Exports.ts"
 import { startNatsCluster } from "../nats/localCluster.ts"
 import { startNatsServer } from "../nats/localServer.ts"
 import { startClickHouseServer } from "../store/localServer.ts"
+import type { PreviewAnswer } from "../domain/preview.ts"
 import type { NatsSettings } from "../nats/NatsConfig.ts"
 import { requestApi } from "../nats/Service.ts"
 import { ModelRepo } from "../repos/ModelRepo.ts"
@@ -130,6 +131,13 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; natsC
       }
       const estimate = (yield* requestApi("job.estimate", scope)) as { interactionCount: number; quota: { free: number; billable: number } }
       yield* say(`estimate: ${estimate.interactionCount.toLocaleString("en-US")} interactions in scope; quota: ${estimate.quota.free} free, ${estimate.quota.billable} billable`)
+      const preview = (yield* requestApi("job.preview", scope, 120_000)) as PreviewAnswer
+      const top = preview.topics.slice(0, 3).map((t) => `${t.name} +${t.gained}/-${t.lost}`).join(", ")
+      yield* say(
+        `preview on a sample of ${preview.sampleSize} (nothing written): predicted ~${preview.predicted.updated.toLocaleString("en-US")} updated, ` +
+          `~${preview.predicted.unchanged.toLocaleString("en-US")} unchanged, ~${preview.predicted.failed.toLocaleString("en-US")} failed` +
+          (top === "" ? "" : `; blocks gaining/losing: ${top}`)
+      )
 
       const jobId = "demo-reprocess"
       const commandId = `demo-${Date.now().toString(36)}`
@@ -148,6 +156,10 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; natsC
         const head = new TextDecoder().decode(bytes.value).split("\r\n").slice(0, 4).join("\n    ")
         yield* Console.log(`    ${head}`)
       }
+      const before = (yield* requestApi("job.export", { jobId, withPrevious: true }, 300_000)) as { name: string; rows: number }
+      const beforeBytes = yield* getExport(before.name)
+      if (Option.isSome(beforeBytes)) writeFileSync(`${dir}/${before.name}`, beforeBytes.value)
+      yield* say(`before/after export (previous and removed topics too): ${before.name}, copy written to ${dir}/${before.name}`)
       yield* say(`recovery: finding the text conversations the store lost in January (rewind.cmd.recovery.run)…`)
       const recoveryCommandId = `demo-rec-${Date.now().toString(36)}`
       yield* publishCommand("recovery.run", { runId: "demo-recovery", from, to, commandId: recoveryCommandId, requestedBy: "demo" })
@@ -160,7 +172,7 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; natsC
       }
       if (f.keep) {
         const url = settings.nats.servers.join(",")
-        yield* say(`--keep: daemon and NATS stay up (NATS_URL=${url}); try \`NATS_URL=${url} npm run rewind -- job list\`. Ctrl-C to stop.`)
+        yield* say(`--keep: daemon and NATS stay up (NATS_URL=${url}); try \`NATS_URL=${url} npm run rewind -- job list\`, \`… job revert ${jobId} --wait\`, \`… topics diff\`. Ctrl-C to stop.`)
         return yield* Effect.never
       }
       yield* say("demo done; stopping the daemon")
