@@ -4,7 +4,8 @@ import { filterJobs, sortJobs } from "./data/jobs.ts"
 import { sortRuns } from "./data/recovery.ts"
 import { addNotice, type Notice, type TuiState } from "./data/state.ts"
 import { type Store, useStore } from "./data/store.ts"
-import { initialUi, onKey, selectedJob, splitInput, type Ui, type UiCommand, type UiContext } from "./ui.ts"
+import type { PreviewAnswer } from "../domain/preview.ts"
+import { type CreateMode, initialUi, onKey, selectedJob, splitInput, type Ui, type UiCommand, type UiContext } from "./ui.ts"
 import { chromeHeight, Screen } from "./views/Screen.ts"
 
 const h = React.createElement
@@ -16,6 +17,9 @@ export interface Actions {
   readonly retryJob: (jobId: string) => Promise<string>
   readonly exportJob: (jobId: string, path: string) => Promise<string>
   readonly runRecovery: (from: string, to: string) => Promise<string>
+  /** The impact preview of a job (rewind.api.job.preview); rejects with the daemon's reason. */
+  readonly previewJob: (body: Record<string, unknown>) => Promise<PreviewAnswer>
+  readonly createJob: (body: Record<string, unknown>) => Promise<string>
 }
 
 export interface AppProps {
@@ -86,6 +90,18 @@ export const App = (p: AppProps): React.ReactElement => {
         return report(`exporting ${c.jobId}`, () => p.actions.exportJob(c.jobId, c.path))
       case "recovery":
         return report("requesting a recovery run", () => p.actions.runRecovery(c.from, c.to))
+      case "create":
+        return report(`publishing job ${String(c.body["name"])}`, () => p.actions.createJob(c.body))
+      case "preview": {
+        const land = (preview: NonNullable<CreateMode["preview"]>) => {
+          const u = uiRef.current
+          if (u.mode._tag !== "create" || u.mode.preview === undefined || !("loading" in u.mode.preview)) return
+          uiRef.current = { ...u, mode: { ...u.mode, preview } }
+          setUi(uiRef.current)
+        }
+        p.actions.previewJob(c.body).then((answer) => land({ answer }), (e) => land({ error: errorText(e) }))
+        return
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Key } from "ink"
+import type { PreviewAnswer } from "../domain/preview.ts"
 
 /** The dashboard's own state (what is on screen), changed only by keys. */
 
@@ -12,6 +13,28 @@ export type Mode =
   | { readonly _tag: "confirm"; readonly action: "cancel" | "delete" | "retry"; readonly jobId: string; readonly question: string }
   | { readonly _tag: "export"; readonly jobId: string; readonly path: string }
   | { readonly _tag: "recovery"; readonly field: "from" | "to"; readonly from: string; readonly to: string }
+  | CreateMode
+
+/** The fields of a new job, as typed: programs and media comma-separated. */
+export const createFields = ["name", "from", "to", "programs", "media"] as const
+export type CreateField = (typeof createFields)[number]
+
+/**
+ * Creating a job: the form, then its impact preview (asked for on enter in the last field, or
+ * `ctrl-p`); `y` publishes once a preview is shown; editing a field drops the preview.
+ */
+export interface CreateMode {
+  readonly _tag: "create"
+  readonly field: CreateField
+  readonly values: Readonly<Record<CreateField, string>>
+  readonly preview?: { readonly loading: true } | { readonly answer: PreviewAnswer } | { readonly error: string }
+}
+
+/** The `job.create` body a form describes (the daemon validates it). */
+export const createBody = (values: Readonly<Record<CreateField, string>>): Record<string, unknown> => {
+  const list = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x !== "")
+  return { name: values.name.trim(), dateStart: values.from.trim(), dateEnd: values.to.trim(), programs: list(values.programs), mediaTypes: list(values.media) }
+}
 
 export interface Ui {
   readonly view: View
@@ -39,6 +62,7 @@ export type UiCommand =
   | { readonly _tag: "cancel" | "delete" | "retry"; readonly jobId: string }
   | { readonly _tag: "export"; readonly jobId: string; readonly path: string }
   | { readonly _tag: "recovery"; readonly from: string; readonly to: string }
+  | { readonly _tag: "preview" | "create"; readonly body: Record<string, unknown> }
   | { readonly _tag: "notice"; readonly text: string }
 
 export interface Step {
@@ -97,6 +121,22 @@ const onModal = (ui: Ui, mode: Exclude<Mode, { _tag: "normal" }>, input: string,
       if (key.escape) return { ui: back }
       if (key.return) return mode.path.trim() === "" ? { ui } : { ui: back, command: { _tag: "export", jobId: mode.jobId, path: mode.path.trim() } }
       return { ui: { ...ui, mode: { ...mode, path: edit(mode.path, input, key) } } }
+    case "create": {
+      if (key.escape) return { ui: back }
+      const i = createFields.indexOf(mode.field)
+      if (key.tab) return { ui: { ...ui, mode: { ...mode, field: createFields[(i + (key.shift ? createFields.length - 1 : 1)) % createFields.length]! } } }
+      const shown = mode.preview !== undefined && "answer" in mode.preview
+      if (shown && (input === "y" || input === "Y")) return { ui: back, command: { _tag: "create", body: createBody(mode.values) } }
+      if ((key.return && i === createFields.length - 1) || (key.ctrl && input === "p")) {
+        if (mode.values.name.trim() === "") return { ui: { ...ui, mode: { ...mode, field: "name" } }, command: { _tag: "notice", text: "the job needs a name" } }
+        return { ui: { ...ui, mode: { ...mode, preview: { loading: true } } }, command: { _tag: "preview", body: createBody(mode.values) } }
+      }
+      if (key.return) return { ui: { ...ui, mode: { ...mode, field: createFields[i + 1]! } } }
+      const value = edit(mode.values[mode.field], input, key)
+      if (value === mode.values[mode.field]) return { ui }
+      const { preview: _dropped, ...rest } = mode
+      return { ui: { ...ui, mode: { ...rest, values: { ...mode.values, [mode.field]: value } } } }
+    }
     case "recovery": {
       if (key.escape) return { ui: back }
       if (key.tab) return { ui: { ...ui, mode: { ...mode, field: mode.field === "from" ? "to" : "from" } } }
@@ -172,6 +212,10 @@ export const onKey = (ui: Ui, input: string, key: Key, ctx: UiContext): Step => 
     if (input === "/") return { ui: { ...ui, mode: { _tag: "filter", draft: ui.filter } } }
     if (key.escape && ui.filter !== "") return { ui: { ...ui, filter: "" } }
     if (input === "c" || input === "d" || input === "e" || input === "r") return jobAction(ui, ctx, input)
+    if (input === "n") {
+      const values = { name: "", from: isoMinute(ctx.now - 7 * 86_400_000), to: isoMinute(ctx.now), programs: "", media: "voice,callback,chat,email,message" }
+      return { ui: { ...ui, mode: { _tag: "create", field: "name", values } } }
+    }
   }
   if (ui.view === "recovery" && input === "r") {
     return { ui: { ...ui, mode: { _tag: "recovery", field: "from", from: isoMinute(ctx.now - 3_600_000), to: isoMinute(ctx.now) } } }

@@ -5,6 +5,7 @@ import { publishCommand } from "../../cli/client.ts"
 import { describeFailure } from "../../cli/output.ts"
 import { getExport } from "../../nats/Exports.ts"
 import { Nats } from "../../nats/Nats.ts"
+import type { PreviewAnswer } from "../../domain/preview.ts"
 import type { CommandName } from "../../nats/names.ts"
 import { requestApi } from "../../nats/Service.ts"
 import type { Actions } from "../App.ts"
@@ -47,6 +48,9 @@ export const natsActions = (ref: ConnectionRef, store: Store<TuiState>): Actions
         yield* Effect.try({ try: () => writeFileSync(target, bytes.value), catch: (e) => new Error(`cannot write ${target}: ${describeFailure(e)}`) })
         return `exported ${info.rows} impacted interactions of ${jobId} (${info.size} bytes) to ${target}`
       })),
+    previewJob: (body) => run(requestApi("job.preview", body, 120_000)) as Promise<PreviewAnswer>,
+    createJob: (body) =>
+      command("job.create", `job.create ${String(body["name"])}`, body).then(({ seq }) => `published job.create (stream seq ${seq}): job job-${seq}`),
     runRecovery: (from, to) => {
       const id = commandId("recovery-run")
       // recorded first: the daemon's answer may come before the publish acknowledgement

@@ -9,7 +9,7 @@ const h = React.createElement
 
 const hints: Record<View, string> = {
   queues: "j/k move  1-4 view  ? help  q quit",
-  jobs: "j/k move  / filter  c cancel  d delete  e export  ? help  q quit",
+  jobs: "j/k  / filter  n new  c cancel  r retry  d delete  e export  ? help  q quit",
   recovery: "j/k move  r run recovery  ? help  q quit",
   daemons: "j/k move  1-4 view  ? help  q quit"
 }
@@ -20,7 +20,8 @@ const modeHints: Record<Mode["_tag"], string> = {
   filter: "type to filter  enter keep  esc clear",
   confirm: "y confirm  any other key cancels",
   export: "edit the path  enter export  esc cancel",
-  recovery: "tab switch field  enter next/run  esc cancel"
+  recovery: "tab switch field  enter next/run  esc cancel",
+  create: "tab next field  enter next / preview  y publish (after the preview)  esc cancel"
 }
 
 const noticeColor = { info: "green", warn: "yellow", error: "red" } as const

@@ -8,6 +8,7 @@ const keys: ReadonlyArray<readonly [string, string]> = [
   ["tab ← → h l", "next / previous view"],
   ["↑ ↓ j k", "move the selection (g G first/last, PgUp PgDn)"],
   ["/", "filter jobs by id, name, status or author (esc clears)"],
+  ["n", "new job: a form, its impact preview, then y publishes it"],
   ["c", "cancel the selected job (asks first)"],
   ["r", "retry a failed or cancelled job from its checkpoint (asks first)"],
   ["d", "delete the selected job, its results and export (asks first)"],

@@ -6,6 +6,7 @@ import type { Ui, View } from "../ui.ts"
 import { DaemonsView } from "./DaemonsView.ts"
 import { Footer } from "./Footer.ts"
 import { Header, Tabs, type TabsProps } from "./Header.ts"
+import { CreateView } from "./CreateView.ts"
 import { HelpView } from "./HelpView.ts"
 import { JobsView } from "./JobsView.ts"
 import { QueuesView } from "./QueuesView.ts"
@@ -65,7 +66,11 @@ export const Screen = (p: ScreenProps): React.ReactElement => {
     h(Header, { width: p.width, prefix: p.state.prefix, connection: p.state.connection, now: p.now }),
     h(Tabs, { width: p.width, view: p.ui.view, badges: badges(p.state) }),
     h(Box, { height: bodyHeight, width: p.width },
-      p.ui.mode._tag === "help" ? h(HelpView, { width: p.width, height: bodyHeight }) : body(p, p.ui.view, bodyHeight)),
+      p.ui.mode._tag === "help"
+        ? h(HelpView, { width: p.width, height: bodyHeight })
+        : p.ui.mode._tag === "create"
+        ? h(CreateView, { width: p.width, height: bodyHeight, mode: p.ui.mode })
+        : body(p, p.ui.view, bodyHeight)),
     h(Footer, {
       width: p.width,
       view: p.ui.view,

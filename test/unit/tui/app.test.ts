@@ -1,6 +1,7 @@
 import { cleanup } from "ink-testing-library"
 import React from "react"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
+import type { PreviewAnswer } from "../../../src/domain/preview.ts"
 import { type Actions, App } from "../../../src/tui/App.ts"
 import { applyJobEntry } from "../../../src/tui/data/jobs.ts"
 import { makeStore } from "../../../src/tui/data/store.ts"
@@ -14,7 +15,18 @@ const fakeActions = () => ({
   deleteJob: vi.fn(async (id: string) => `published job.delete for ${id}`),
   retryJob: vi.fn(async (id: string) => `published job.retry for ${id}`),
   exportJob: vi.fn(async (id: string, path: string) => `exported ${id} to ${path}`),
-  runRecovery: vi.fn(async (_from: string, _to: string): Promise<string> => { throw new Error("no daemon is answering") })
+  runRecovery: vi.fn(async (_from: string, _to: string): Promise<string> => { throw new Error("no daemon is answering") }),
+  previewJob: vi.fn(async (_body: Record<string, unknown>): Promise<PreviewAnswer> => ({
+    interactionCount: 4_765,
+    sampleSize: 200,
+    modelRevision: 3,
+    scopeTopicCount: 12,
+    predicted: { updated: 4_455, unchanged: 0, failed: 310 },
+    sample: { updated: 187, unchanged: 0, failed: 13 },
+    topics: [{ topicId: "t-greeting", name: "Greeting", gained: 132, lost: 5 }],
+    examples: [{ interactionId: "ix-1", transcriptId: "ix-1-c1", blockIndex: 0, participant: "internal", text: "hello, thank you for calling", before: [], after: ["t-greeting"] }]
+  })),
+  createJob: vi.fn(async (body: Record<string, unknown>) => `published job.create ${String(body["name"])}`)
 }) satisfies Actions
 
 const start = (width = 80, rows = 24) => {
@@ -133,5 +145,25 @@ describe("the dashboard container", () => {
     const before = r.frames.length
     await press("1")
     expect(r.frames.length).toBe(before)
+  })
+
+  it("n opens a new-job form; enter on its last field shows the impact preview; y publishes it", async () => {
+    const { actions, press, screen } = start(100, 30)
+    await settle()
+    await press("n")
+    expect(screen()).toContain("New reprocessing job")
+    await press("March", "\t", "\t", "\t", "p-billing,p-sales", "\t")
+    // y before any preview is just typed into the field, nothing published
+    await press("\r")
+    expect(actions.previewJob).toHaveBeenCalledTimes(1)
+    const body = actions.previewJob.mock.calls[0]![0]
+    expect(body).toMatchObject({ name: "March", programs: ["p-billing", "p-sales"], mediaTypes: ["voice", "callback", "chat", "email", "message"] })
+    await settle(20)
+    expect(screen()).toMatch(/predicted: ~4455 updated · ~0 unchanged · ~310 failed \(sample of 200\)/)
+    expect(screen()).toMatch(/Greeting\s+\+132 blocks\s+-5 blocks/)
+    expect(actions.createJob).not.toHaveBeenCalled()
+    await press("y")
+    expect(actions.createJob).toHaveBeenCalledWith(body)
+    expect(screen()).not.toContain("New reprocessing job")
   })
 })

@@ -57,6 +57,21 @@ describe.each([
     }
   })
 
+  it("the new-job form with its preview fills the frame exactly, no line too wide", () => {
+    const values = { name: "March billing", from: "2026-03-01T00:00Z", to: "2026-04-01T00:00Z", programs: "p-billing,p-sales", media: "voice,chat" }
+    const answer = {
+      interactionCount: 12_345, sampleSize: 200, modelRevision: 4, scopeTopicCount: 9,
+      predicted: { updated: 10_000, unchanged: 345, failed: 2_000 }, sample: { updated: 162, unchanged: 6, failed: 32 },
+      topics: Array.from({ length: 30 }, (_, k) => ({ topicId: `t-${k}`, name: `Topic number ${k} with a long name`, gained: 100 - k, lost: k })),
+      examples: [{ interactionId: "ix-1", transcriptId: "c1", blockIndex: 2, participant: "external", text: "x".repeat(300), before: ["t-1"], after: ["t-2"] }]
+    }
+    const out = lines(frame(full(), { width, height, view: "jobs", ui: { mode: { _tag: "create", field: "media", values, preview: { answer } } } }))
+    expect(out).toHaveLength(height)
+    for (const line of out) expect([...line].length).toBeLessThanOrEqual(width)
+    expect(out.join("\n")).toMatch(/predicted: ~10\.0k updated/)
+    expect(out.join("\n")).toContain("y publish this job")
+  })
+
   it("jobs: a running job paused for NATS shows it in its row and details until it is resumed", () => {
     const s = full()
     const running = s.jobs.byId.get("job-run")!.job
