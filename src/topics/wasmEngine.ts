@@ -16,7 +16,8 @@
  * unavailable (or `kind` "js" is asked for: benchmarks compare the two).
  */
 import { readFileSync } from "node:fs"
-import { type CompiledTables, type DetectorCore, edgeSlot, type Matcher } from "./detector.ts"
+import type { CompiledTables, DetectorCore } from "./detector.ts"
+import { edgeSlot, type Matcher } from "./matcher.ts"
 import { astralSequence, computeEntry, SEQUENCES, TABLE, UNKNOWN } from "./normalize.ts"
 
 /** Topics of each block of a batch: block k's topic indexes are `topics[offsets[k] .. offsets[k + 1])`. */
