@@ -17,38 +17,61 @@
  *     --data DIR         e2e: reuse a data directory seeded (with --keep) by an earlier run of the same --count
  *     --job-only         e2e, development: run only the job phase and print its figures (nothing written)
  *     --no-write         print only; do not write bench/results/*.json nor bench/RESULTS.md
+ *     --help, -h         this usage
  *
  * Prints a table per suite, writes bench/results/<date>-<suite>.json and rewrites
  * bench/RESULTS.md from the latest result of each suite. Timing assertions live nowhere:
  * these are measurements, reported as they come out (the machine may be shared: see the load
  * average recorded with each result).
  */
+import { readFileSync } from "node:fs"
 import { loadavg } from "node:os"
 import { parseArgs } from "node:util"
+import { daemonHeapFlags } from "../src/daemon/heapFlags.ts"
 import { runE2e } from "./e2e.ts"
 import { machine } from "./lib.ts"
 import { runMatch } from "./match.ts"
 import { e2eTable, matchTable, resultsFile, writeResult, writeSummary } from "./report.ts"
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    count: { type: "string", default: "250000" },
-    "page-size": { type: "string", default: "500" },
-    interactions: { type: "string" },
-    phrases: { type: "string", default: "200,2000,20000" },
-    runs: { type: "string" },
-    quick: { type: "boolean", default: false },
-    keep: { type: "boolean", default: false },
-    data: { type: "string" },
-    "job-only": { type: "boolean", default: false },
-    "node-flags": { type: "string" },
-    "no-write": { type: "boolean", default: false },
-    "recovery-count": { type: "string", default: "100000" },
-    missing: { type: "string", default: "0.02" },
-    rate: { type: "string", default: "50" }
+/** The usage: this file's opening comment. */
+function usage(): string {
+  const doc = /\/\*\*([\s\S]*?)\*\//.exec(readFileSync(import.meta.filename, "utf8"))?.[1] ?? ""
+  return doc.split("\n").map((l) => l.replace(/^ \* ?/, "")).join("\n").trim()
+}
+
+const parsed = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        count: { type: "string", default: "250000" },
+        "page-size": { type: "string", default: "500" },
+        interactions: { type: "string" },
+        phrases: { type: "string", default: "200,2000,20000" },
+        runs: { type: "string" },
+        quick: { type: "boolean", default: false },
+        keep: { type: "boolean", default: false },
+        data: { type: "string" },
+        "job-only": { type: "boolean", default: false },
+        "node-flags": { type: "string" },
+        "no-write": { type: "boolean", default: false },
+        "recovery-count": { type: "string", default: "100000" },
+        missing: { type: "string", default: "0.02" },
+        rate: { type: "string", default: "50" },
+        help: { type: "boolean", short: "h", default: false }
+      }
+    })
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : String(e)}\n\n${usage()}`)
+    process.exit(2)
   }
-})
+})()
+const { values, positionals } = parsed
+
+if (values.help) {
+  console.log(usage())
+  process.exit(0)
+}
 
 const known = ["match", "e2e", "recovery"]
 const suites = positionals.length === 0 ? known : positionals
@@ -97,7 +120,7 @@ for (const suite of suites) {
   } else {
     const variants = values["node-flags"] !== undefined
       ? [values["node-flags"].split(" ").filter((f) => f !== "")]
-      : [[], ["--max-old-space-size=256", "--max-semi-space-size=4"]]
+      : [[], [...daemonHeapFlags(1)]]
     const options = {
       count: int("count", values.count),
       pageSize: int("page-size", values["page-size"]),

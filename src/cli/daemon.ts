@@ -3,6 +3,7 @@ import { Command } from "effect/cli"
 import { getHeapStatistics } from "node:v8"
 import { AllSettingsConfig, daemonLayer } from "../daemon/main.ts"
 import { heapProblem } from "../daemon/heap.ts"
+import { ensureDaemonHeap } from "../daemon/heapFlags.ts"
 import { version } from "../daemon/version.ts"
 import { CliFailure } from "./output.ts"
 
@@ -13,6 +14,8 @@ export const jsonLogging = (level: "Trace" | "Debug" | "Info" | "Warn" | "Error"
 /** Runs the daemon until SIGTERM/SIGINT: then stops taking commands, checkpoints, drains NATS, closes ClickHouse. */
 export const runDaemon = Effect.gen(function*() {
   const settings = yield* AllSettingsConfig
+  // Started without a heap size of its own: start again with the daemon's (this does not return).
+  ensureDaemonHeap(settings.daemon.jobConcurrency)
   const heapLimit = getHeapStatistics().heap_size_limit
   const problem = heapProblem(heapLimit, settings.daemon.jobConcurrency)
   if (problem !== undefined) return yield* Effect.fail(new CliFailure(problem))

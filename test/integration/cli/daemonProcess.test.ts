@@ -49,6 +49,10 @@ describe("the rewind CLI and daemon as processes", () => {
     // Logs are JSON lines.
     const first = JSON.parse(d1.lines[0]!) as { message: unknown; level: string }
     expect(JSON.stringify(first.message)).toContain("rewind daemon starting")
+    // Started with Node's defaults, it set its own heap limit (256 MB for one job at once).
+    const heapLimitMB = Number(/"heapLimitMB":(\d+)/.exec(d1.lines[0]!)?.[1])
+    expect(heapLimitMB).toBeGreaterThanOrEqual(256)
+    expect(heapLimitMB).toBeLessThan(300)
 
     const est = rewind("job", "estimate", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-05T00:00:00Z", "--program", "p-retention", "--program", "p-billing", "--program", "p-tech-support", "--media", "voice", "--media", "chat", "--media", "email", "--media", "message", "--media", "callback", "--json")
     expect(est.stderr).toBe("")
