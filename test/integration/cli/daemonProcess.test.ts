@@ -12,7 +12,7 @@ const { env, rewind, startDaemon, http, killAll } = processes()
 
 afterAll(killAll)
 
-describe("the rewind CLI and daemon as processes", () => {
+describe("the rewind CLI and daemon as processes", { timeout: 180_000 }, () => {
   it("seeds, pushes the model, and refuses a bad model file naming the field", async () => {
     Object.assign(env, await daemonEnv(uniquePrefix(), dataDir), {
       REWIND_PAGE_SIZE: "10"
