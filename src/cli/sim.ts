@@ -1,5 +1,6 @@
 import { Console, Effect, Option, Redacted } from "effect"
 import { Command, Flag } from "effect/cli"
+import { DetailsMaxIntervalDays } from "../platform/genesys.ts"
 import { checkMissingShare } from "../seed/missing.ts"
 import { DefaultFaults, DefaultSimData, makeSim } from "../sim/server.ts"
 import { fail } from "./output.ts"
@@ -48,6 +49,10 @@ export const simFlags = {
     Flag.withDescription("Results one details query may page through (Genesys: 100,000)"),
     Flag.withDefault(100_000)
   ),
+  maxIntervalDays: Flag.Int("max-interval-days").pipe(
+    Flag.withDescription("Longest details-query interval accepted, in days; longer → 400 (0 = any)"),
+    Flag.withDefault(DetailsMaxIntervalDays)
+  ),
   clientId: Flag.String("client-id").pipe(Flag.withDescription("Require this OAuth client id (default: any credentials)"), Flag.optional),
   clientSecret: Flag.Redacted("client-secret").pipe(Flag.withDescription("Require this OAuth client secret"), Flag.optional),
   json: Flag.Boolean("json").pipe(Flag.withDescription("Print the start-up information as JSON"), Flag.withDefault(false))
@@ -68,6 +73,7 @@ export const simCommand = Command.make("sim", simFlags, (f) =>
       between("not-ready", f.notReady, 0, 1_000_000) ??
       between("token-ttl", f.tokenTtl, 1, 10_000_000) ??
       between("paging-limit", f.pagingLimit, 1, 100_000) ??
+      between("max-interval-days", f.maxIntervalDays, 0, 3_660) ??
       (Option.isSome(f.clientId) !== Option.isSome(f.clientSecret) ? "--client-id and --client-secret go together" : undefined)
     if (problem !== undefined) return yield* fail(problem)
 
@@ -89,6 +95,7 @@ export const simCommand = Command.make("sim", simFlags, (f) =>
       notReady: f.notReady,
       tokenTtlSeconds: f.tokenTtl,
       pagingLimit: f.pagingLimit,
+      maxIntervalDays: f.maxIntervalDays,
       ...(Option.isSome(f.clientId) && Option.isSome(f.clientSecret)
         ? { clientId: f.clientId.value, clientSecret: Redacted.value(f.clientSecret.value) }
         : {})
@@ -107,7 +114,8 @@ export const simCommand = Command.make("sim", simFlags, (f) =>
           `  store to match:    rewind seed ${seedFlags}${f.missingShare > 0 ? ` --missing-share ${f.missingShare}` : ""}` +
           (f.missingShare > 0 ? `  (leaves ${sim.info.missing.toLocaleString("en-US")} text conversations out: recovery finds them)` : ""),
           `  faults:            latency ${f.latencyMs}±${f.jitterMs} ms, error rate ${f.errorRate}, rate limit ${sim.faults().rateLimit === 0 ? "none" : `${sim.faults().rateLimit} per ${f.rateWindow} s`}, ` +
-          `not ready ${f.notReady}, token ttl ${f.tokenTtl} s, paging limit ${f.pagingLimit}${f.strict ? ", strict (optional fields left out)" : ""}`,
+          `not ready ${f.notReady}, token ttl ${f.tokenTtl} s, paging limit ${f.pagingLimit}, ` +
+          `max interval ${f.maxIntervalDays === 0 ? "any" : `${f.maxIntervalDays} days`}${f.strict ? ", strict (optional fields left out)" : ""}`,
           `  stats:             GET ${sim.url}/__sim/stats — Ctrl-C stops`
         ].join("\n")
       )

@@ -16,7 +16,7 @@ import type { RateLimiter, RateLimiterStats } from "./RateLimiter.ts"
 /** Request counters: every HTTP request made, retries and token requests included. */
 export interface PlatformCalls {
   readonly total: number
-  /** Per endpoint: token, conversations.query, recordingmetadata, recording, sta.topics, sta.topic, sta.programs, sta.mappings. */
+  /** Per endpoint: token, conversations.query, recordingmetadata, recording, sta.topics, sta.topic, sta.programs, sta.program, sta.mappings. */
   readonly byEndpoint: Readonly<Record<string, number>>
   /** Requests repeated after a 5xx, 408, timeout or network error. */
   readonly retries: number

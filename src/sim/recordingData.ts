@@ -85,7 +85,7 @@ export function recording(
       return {
         ...base,
         emailTranscript: emailTranscript(c, t, agent(agentOf)),
-        users: c.agentIds.map((id) => ({ id, name: id, email: agentEmail(id) }))
+        users: c.agentIds.map((id) => ({ id, name: id, email: agentEmail(id), version: 1 }))
       }
   }
 }
@@ -102,13 +102,17 @@ const chatTranscript = (c: SimConversation, t: Transcript, agentId: string): Arr
     ...(b.participant === "internal" ? { user: { id: agentId, name: agentId } } : {})
   }))
 
+/**
+ * Messaging: the customer's messages from their address (`fromExternalContact`), the agent's from
+ * the queue's with `fromUser`; each says its sender's `purpose` and `participantId`.
+ */
 const messagingTranscript = (c: SimConversation, t: Transcript, agentId: string): Array<RecordingMessagingMessage> => {
   const customer = customerPhone(c.id)
   return t.blocks.map((b, k) => ({
     id: `${t.id}-m${k + 1}`,
     ...(b.participant === "external"
-      ? { from: customer, fromExternalContact: { id: `ec-${fnv(c.id).toString(16)}` }, to: c.queueId }
-      : { from: c.queueId, fromUser: { id: agentId, name: agentId }, to: customer }),
+      ? { from: customer, fromExternalContact: { id: `ec-${fnv(c.id).toString(16)}` }, to: c.queueId, purpose: "customer", participantId: `${c.id}-p0` }
+      : { from: c.queueId, fromUser: { id: agentId, name: agentId, version: 1 }, to: customer, purpose: "agent", participantId: `${c.id}-p2` }),
     timestamp: iso(c.startMs + b.offsetMs),
     messageText: b.text
   }))

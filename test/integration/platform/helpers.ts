@@ -32,7 +32,25 @@ export const expectedIn = (from: string, to: string): ReadonlyArray<Interaction>
   })
 }
 
-/** The conversation the platform client should read for a generated interaction (no message type). */
+/**
+ * The generator's interactions Genesys' details query selects for the interval [from, to): those
+ * that started on a (UTC) day it touches and were active during it, in start order.
+ */
+export const selectedIn = (from: string, to: string): ReadonlyArray<Interaction> => {
+  const a = Date.parse(from)
+  const b = Date.parse(to)
+  const firstDay = Math.floor(a / 86_400_000) * 86_400_000
+  const afterLastDay = Math.floor((b - 1) / 86_400_000) * 86_400_000 + 86_400_000
+  return generatedInteractions().filter((i) => {
+    const start = Date.parse(i.startTime)
+    return start >= firstDay && start < afterLastDay && start < b && Date.parse(i.endTime) >= a
+  })
+}
+
+/**
+ * The conversation the platform client should read for a generated interaction (no message
+ * type); an email's sides by the simulated organisation's addresses (the customer's, the queue's).
+ */
 export const conversationOf = (i: Interaction): PlatformConversation => ({
   id: i.id,
   startTime: i.startTime,

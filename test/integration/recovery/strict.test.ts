@@ -1,7 +1,7 @@
 /**
  * Recovery against the simulator in strict mode — Genesys where it is least convenient: text
  * transcripts inline only when asked for as NONE, 300 requests a minute, conversations selected
- * by the day they started, optional fields left out — with the platform settings a user gets by
+ * by the day they started and their activity, optional fields left out — with the platform settings a user gets by
  * default (only URL and credentials given): exactly the missing conversations come back, with
  * their full content, within the platform's limit.
  */
@@ -20,7 +20,7 @@ import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 51, count: 240, from: "2026-03-01T00:00:00Z", to: "2026-03-04T00:00:00Z" }
 const missingShare = 0.15
-/** Not aligned to days: the platform answers with whole days, the run keeps its period. */
+/** Not aligned to days: the platform adds what started earlier those days and was still active, the run keeps its period. */
 const period = { from: "2026-03-01T06:00:00.000Z", to: "2026-03-02T18:00:00.000Z" }
 let sim: Awaited<ReturnType<typeof startSim>>
 let daemon: TestDaemon
@@ -75,13 +75,13 @@ describe("recovery against the strict simulator, with the default platform setti
     expect(blocks.map((b) => ({ interactionId: b.interactionId, transcriptId: b.transcriptId, blockIndex: b.blockIndex, participant: b.participant, offsetMs: b.offsetMs, text: b.text }))
       .sort((a, b) => key(a).localeCompare(key(b)))).toEqual(expected)
 
-    // Within the platform's limit, never throttled; no call beyond the minimum (the whole days' pages,
+    // Within the platform's limit, never throttled; no call beyond the minimum (the pages of what the interval selects,
     // one metadata call per missing conversation, one content call per recording, the token).
     const stats = sim.stats()
     expect(stats.throttled).toBe(0)
     expect(stats.maxPerMinute).toBeLessThanOrEqual(300)
-    const days = sim.data.startedOnDaysTouched(Date.parse(period.from), Date.parse(period.to)).length
-    const minimum = 1 + Math.ceil(days / 100) + missing.length + missing.reduce((n, i) => n + i.transcripts.length, 0)
+    const selected = sim.data.selectedBy(Date.parse(period.from), Date.parse(period.to)).length
+    const minimum = 1 + Math.ceil(selected / 100) + missing.length + missing.reduce((n, i) => n + i.transcripts.length, 0)
     expect(r.platformCalls).toBe(minimum)
   })
 })
