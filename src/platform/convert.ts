@@ -5,6 +5,7 @@
  */
 import type { Direction } from "../domain/interaction.ts"
 import type { MediaType } from "../domain/media.ts"
+import { type EmailParties, emailPartiesOf } from "./emailParties.ts"
 import type { AnalyticsConversation } from "./genesys.ts"
 
 /** A completed conversation of the platform, in Rewind's terms. */
@@ -26,6 +27,8 @@ export interface PlatformConversation {
   readonly language?: string
   /** For messaging: sms, webmessaging, facebook, whatsapp, … */
   readonly messageType?: string
+  /** For email: the addresses of the customer's side and the organisation's (who wrote each message). */
+  readonly emailParties?: EmailParties
 }
 
 /** Genesys session media types → ours. Others (cobrowse, video, screenshare, unknown) have no mapping. */
@@ -135,7 +138,8 @@ export const readConversation = (c: AnalyticsConversation): ListedConversation |
     divisionIds,
     agentIds,
     ...(language === undefined ? {} : { language }),
-    ...(messageType === undefined ? {} : { messageType })
+    ...(messageType === undefined ? {} : { messageType }),
+    ...(mediaType === "email" ? { emailParties: emailPartiesOf(c) } : {})
   }
 }
 

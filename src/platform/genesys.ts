@@ -106,8 +106,12 @@ export const AnalyticsSession = Schema.Struct({
   /** For message sessions: sms, webmessaging, facebook, whatsapp, … */
   messageType: Schema.optionalKey(Schema.String),
   direction: Schema.optionalKey(Schema.String),
+  /** The address that initiated an action / received it. */
   addressFrom: Schema.optionalKey(Schema.String),
   addressTo: Schema.optionalKey(Schema.String),
+  /** Email: the address of the participant's side of the conversation, and of the other side. */
+  addressSelf: Schema.optionalKey(Schema.String),
+  addressOther: Schema.optionalKey(Schema.String),
   segments: Schema.optionalKey(Schema.Array(AnalyticsConversationSegment))
 })
 export type AnalyticsSession = typeof AnalyticsSession.Type

@@ -66,28 +66,36 @@ export function analyticsConversation(c: SimConversation): AnalyticsConversation
   const inbound = c.direction === "inbound"
   const customerAddress = c.mediaType === "email" ? customerEmail(c.id) : customerPhone(c.id)
   const queueAddress = c.mediaType === "email" ? queueEmail(c.queueId) : c.queueId
-  const session = (suffix: string, mediaType: string, segments: ReadonlyArray<Record<string, unknown>>) => ({
+  /**
+   * A session. Email sessions also say whose side they are on, as Genesys does: `addressSelf` is
+   * the participant's own address (the customer's, or the queue's for the organisation's side),
+   * `addressOther` the other side's.
+   */
+  const session = (suffix: string, mediaType: string, side: "customer" | "organization", segments: ReadonlyArray<Record<string, unknown>>) => ({
     sessionId: `${c.id}-${suffix}`,
     mediaType,
     ...(mediaType === "message" && messageType !== undefined ? { messageType } : {}),
     direction: c.direction,
     addressFrom: inbound ? customerAddress : queueAddress,
     addressTo: inbound ? queueAddress : customerAddress,
+    ...(mediaType === "email"
+      ? side === "customer" ? { addressSelf: customerAddress, addressOther: queueAddress } : { addressSelf: queueAddress, addressOther: customerAddress }
+      : {}),
     segments
   })
   const customerSessions = c.mediaType === "callback"
     ? [
-      session("s0", "callback", [{ segmentStart: start, segmentEnd: queueEnd, segmentType: "scheduled" }]),
-      session("s1", "voice", [{ segmentStart: queueEnd, segmentEnd: end, segmentType: "interact" }])
+      session("s0", "callback", "customer", [{ segmentStart: start, segmentEnd: queueEnd, segmentType: "scheduled" }]),
+      session("s1", "voice", "customer", [{ segmentStart: queueEnd, segmentEnd: end, segmentType: "interact" }])
     ]
-    : [session("s0", media, [{ segmentStart: start, segmentEnd: end, segmentType: "interact" }])]
+    : [session("s0", media, "customer", [{ segmentStart: start, segmentEnd: end, segmentType: "interact" }])]
   const participants = [
     { participantId: `${c.id}-p0`, participantName: "Customer", purpose: "customer", sessions: customerSessions },
     {
       participantId: `${c.id}-p1`,
       participantName: c.queueId,
       purpose: "acd",
-      sessions: [session("s2", media === "callback" ? "voice" : media, [{
+      sessions: [session("s2", media === "callback" ? "voice" : media, "organization", [{
         segmentStart: start,
         segmentEnd: queueEnd,
         segmentType: "interact",
@@ -100,7 +108,7 @@ export function analyticsConversation(c: SimConversation): AnalyticsConversation
       participantName: userId,
       purpose: "agent",
       userId,
-      sessions: [session(`s${k + 3}`, media === "callback" ? "voice" : media, [
+      sessions: [session(`s${k + 3}`, media === "callback" ? "voice" : media, "organization", [
         { segmentStart: queueEnd, segmentEnd: end, segmentType: "interact", queueId: c.queueId },
         { segmentStart: end, segmentEnd: end, segmentType: "wrapup", queueId: c.queueId, wrapUpCode: "resolved" }
       ])]

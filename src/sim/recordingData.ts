@@ -84,7 +84,7 @@ export function recording(
     case "email":
       return {
         ...base,
-        emailTranscript: emailTranscript(c, t, agent(agentOf)),
+        emailTranscript: emailTranscript(c, t),
         users: c.agentIds.map((id) => ({ id, name: id, email: agentEmail(id), version: 1 }))
       }
   }
@@ -118,13 +118,18 @@ const messagingTranscript = (c: SimConversation, t: Transcript, agentId: string)
   }))
 }
 
-const emailTranscript = (c: SimConversation, t: Transcript, agentId: string): Array<RecordingEmailMessage> => {
+/**
+ * Email, as Genesys Cloud sends it: the customer writes to the queue's address; the agent's replies
+ * go out from the queue's address too (not the agent's own, which only the recording's `users`
+ * carry), to the customer.
+ */
+const emailTranscript = (c: SimConversation, t: Transcript): Array<RecordingEmailMessage> => {
   const customer = { email: customerEmail(c.id), name: "Customer" }
-  const agent = { email: agentEmail(agentId), name: agentId }
+  const queue = { email: queueEmail(c.queueId), name: `Support (${c.queueId})` }
   return t.blocks.map((b, k) => ({
     id: `${t.id}-m${k + 1}`,
-    from: b.participant === "external" ? customer : agent,
-    to: [b.participant === "external" ? { email: queueEmail(c.queueId) } : customer],
+    from: b.participant === "external" ? customer : queue,
+    to: [b.participant === "external" ? queue : customer],
     subject: `Case ${c.id}`,
     textBody: b.text,
     time: iso(c.startMs + b.offsetMs)

@@ -11,6 +11,7 @@ import type { Interaction } from "../../../src/domain/interaction.ts"
 import type { PlatformConversation } from "../../../src/platform/convert.ts"
 import { generateInteractions, type SeedOptions } from "../../../src/seed/generate.ts"
 import { SimData } from "../../../src/sim/data.ts"
+import { customerEmail, queueEmail } from "../../../src/sim/identities.ts"
 import { type SimHandle, type SimOptions, startSim } from "../../../src/sim/server.ts"
 
 export const seedOptions: SeedOptions = { seed: 7, count: 3_000, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }
@@ -61,7 +62,8 @@ export const conversationOf = (i: Interaction): PlatformConversation => ({
   divisionId: i.divisionId,
   divisionIds: [i.divisionId],
   agentIds: i.agentIds,
-  language: i.language
+  language: i.language,
+  ...(i.mediaType === "email" ? { emailParties: { customer: [customerEmail(i.id)], organization: [queueEmail(i.queueId)] } } : {})
 })
 
 export type Sim = SimHandle & { readonly stop: () => Promise<void> }
