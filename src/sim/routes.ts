@@ -9,16 +9,20 @@ import { makeDetailsQuery } from "./detailsQuery.ts"
 import { recording as recordingOf, recordingMedia, recordingMetadata } from "./recordingData.ts"
 import { strictMetadata, strictRecording } from "./strict.ts"
 
-export type SimRoute =
-  | "token"
-  | "conversations.query"
-  | "recordingmetadata"
-  | "recording"
-  | "sta.topics"
-  | "sta.topic"
-  | "sta.programs"
-  | "sta.program"
-  | "sta.mappings"
+/** Every route of the simulator (fault knobs can be aimed at some). */
+export const SimRoutes = [
+  "token",
+  "conversations.query",
+  "recordingmetadata",
+  "recording",
+  "sta.topics",
+  "sta.topic",
+  "sta.programs",
+  "sta.program",
+  "sta.mappings"
+] as const
+
+export type SimRoute = typeof SimRoutes[number]
 
 export interface RoutesOptions {
   readonly pagingLimit: number

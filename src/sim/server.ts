@@ -1,9 +1,10 @@
 /**
  * `rewind sim`: an HTTP simulator of the Genesys Cloud Platform API v2 subset Rewind uses
  * (SPEC "Platform API subset"), serving the deterministic seed data (data.ts), with fault knobs
- * (faults.ts): latency and stalls, an error rate, a rate limit (429 with `Retry-After` and
- * `inin-ratelimit-allowed|count|reset`), content not ready (202), short-lived tokens (oauth.ts),
- * and `expireTokens()` to revoke every issued token.
+ * (faults.ts): latency and stalls, an error rate, HTML error pages from a proxy, truncated JSON,
+ * a rate limit (429 with `Retry-After` and `inin-ratelimit-allowed|count|reset`), content not
+ * ready (202), short-lived tokens (oauth.ts), `expireTokens()` to revoke every issued token;
+ * and bad data (defects.ts): required fields missing, undocumented media types.
  *
  * Faithful limits (routes.ts, detailsQuery.ts): details-query `pageSize` ≤ 100; intervals longer
  * than 7 days (`maxIntervalDays`) and paging past the paging limit (100,000 results by default) →
@@ -26,7 +27,8 @@ import type { SeedOptions } from "../seed/generate.ts"
 import { mulberry32 } from "../seed/random.ts"
 import { type Answer, fail } from "./answers.ts"
 import { SimData } from "./data.ts"
-import { DefaultFaults, makeFaultInjector, type SimFaults } from "./faults.ts"
+import { withDefects } from "./defects.ts"
+import { faultsFrom, makeFaultInjector, type SimFaults } from "./faults.ts"
 import { makeOAuth } from "./oauth.ts"
 import { makeRoutes, matchRoute, type SimRoute } from "./routes.ts"
 import { StrictRateLimitPerMinute } from "./strict.ts"
@@ -124,18 +126,7 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
     const data = options.data ?? new SimData(seedOptions, missingShare)
     const pagingLimit = options.pagingLimit ?? DetailsPagingLimit
     const maxIntervalDays = options.maxIntervalDays ?? DetailsMaxIntervalDays
-    let faults: SimFaults = {
-      latencyMs: options.latencyMs ?? DefaultFaults.latencyMs,
-      jitterMs: options.jitterMs ?? DefaultFaults.jitterMs,
-      errorRate: options.errorRate ?? DefaultFaults.errorRate,
-      rateLimit: options.rateLimit ?? (options.strict === true ? StrictRateLimitPerMinute : DefaultFaults.rateLimit),
-      rateWindowSeconds: options.rateWindowSeconds ?? DefaultFaults.rateWindowSeconds,
-      rateHeaders: options.rateHeaders ?? DefaultFaults.rateHeaders,
-      notReady: options.notReady ?? DefaultFaults.notReady,
-      tokenTtlSeconds: options.tokenTtlSeconds ?? DefaultFaults.tokenTtlSeconds,
-      stallRate: options.stallRate ?? DefaultFaults.stallRate,
-      stallMs: options.stallMs ?? DefaultFaults.stallMs
-    }
+    let faults: SimFaults = faultsFrom(options, options.strict === true, StrictRateLimitPerMinute)
     let stats = freshStats()
     const arrivals = makeArrivals()
     const injector = makeFaultInjector(() => faults, mulberry32(options.faultSeed ?? 1), () => stats)
@@ -145,6 +136,7 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
     const respond = (a: Answer, extraHeaders: Record<string, string> = {}) => {
       stats.byStatus[String(a.status)] = (stats.byStatus[String(a.status)] ?? 0) + 1
       const headers = { ...extraHeaders, ...a.headers }
+      if (a.text !== undefined) return HttpServerResponse.text(a.text.body, { status: a.status, headers, contentType: a.text.contentType })
       return a.body === undefined
         ? HttpServerResponse.empty({ status: a.status, headers })
         : HttpServerResponse.text(JSON.stringify(a.body), { status: a.status, headers, contentType: "application/json" })
@@ -183,7 +175,7 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
       stats.byRoute[matched.route] = (stats.byRoute[matched.route] ?? 0) + 1
       if (injector.isEarly(arrivedAt)) stats.earlyAfterThrottle++
 
-      const delay = injector.delayMs()
+      const delay = injector.delayMs(matched.route)
       if (delay > 0) yield* Effect.sleep(delay)
 
       if (matched.route === "token") return respond(oauth.token(req, body))
@@ -196,14 +188,15 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
 
       const rate = injector.rateLimit(arrivedAt)
       if (rate.throttled !== undefined) return respond(rate.throttled, rate.headers)
-      const injected = injector.injectedError()
+      const injected = injector.injectedError(matched.route)
       if (injected !== undefined) return respond(injected, rate.headers)
 
-      const answer = serve(matched.route, matched.params, url, body)
+      const served = serve(matched.route, matched.params, url, body)
+      const answer = served.status === 200 ? { ...served, body: withDefects(matched.route, served.body, faults) } : served
       const mutated = answer.status === 200 && options.mutateResponse !== undefined
         ? { ...answer, body: options.mutateResponse(matched.route, answer.body) }
         : answer
-      return respond(mutated, rate.headers)
+      return respond(injector.truncated(matched.route, mutated) ?? mutated, rate.headers)
     })
 
     const nodeServer = createServer()
