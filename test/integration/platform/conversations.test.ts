@@ -241,7 +241,7 @@ describe("transient faults", () => {
       const exit = await exitWithClient(s, (c) => Stream.runCollect(c.conversations(week.from, week.to)), { maxRetries: 2 })
       const e = failureOf(exit)
       expect(e._tag).toBe("PlatformUnavailableError")
-      expect(e.message).toMatch(/conversations\.query: the platform at http:\/\/127\.0\.0\.1:\d+ answered 5\d\d \(after 3 attempts\)/)
+      expect(e.message).toMatch(/conversations\.query: the platform at http:\/\/127\.0\.0\.1:\d+ answered 5\d\d: The service is currently unavailable \(simulated fault\)\. \(after 3 attempts\)/)
     } finally {
       await s.stop()
     }

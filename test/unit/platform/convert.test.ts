@@ -84,6 +84,19 @@ describe("toPlatformConversation", () => {
       reason: "conversationStart: expected an ISO-8601 time, got \"yesterday\""
     })
   })
+
+  it("media types Genesys does not document make it unreadable, with the reason; documented ones Rewind does not handle are skipped", () => {
+    expect(readConversation(conversation({ participants: [{ purpose: "customer", sessions: [{ mediaType: "hologram" }, { mediaType: "video" }] }] }))).toEqual({
+      _tag: "UnreadableConversation",
+      id: "c-1",
+      reason: "its sessions' mediaType \"hologram\" is not one Genesys documents: its media type is unknown"
+    })
+    expect(readConversation(conversation({ participants: [{ purpose: "customer", sessions: [{ mediaType: "screenmonitoring" }, { mediaType: "unknown" }] }] })))
+      .toBeUndefined()
+    // A known one among them decides.
+    expect(readConversation(conversation({ participants: [{ purpose: "customer", sessions: [{ mediaType: "hologram" }, { mediaType: "chat" }] }] })))
+      .toMatchObject({ mediaType: "chat" })
+  })
 })
 
 describe("recordingTranscripts", () => {
