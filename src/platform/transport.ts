@@ -52,7 +52,7 @@ const BackoffBaseMs = 250
 const BackoffMaxMs = 8_000
 
 /** Equal-jitter exponential backoff: half fixed, half random. */
-const backoffMs = (failures: number): number => {
+export const backoffMs = (failures: number): number => {
   const ceiling = Math.min(BackoffMaxMs, BackoffBaseMs * 2 ** Math.max(0, failures - 1))
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
 }
