@@ -16,6 +16,10 @@ const badRoutes = (list: string): string | undefined => {
   return unknown.length === 0 ? undefined : `--fault-routes: unknown route ${unknown.join(", ")}; the routes: ${SimRoutes.join(", ")}`
 }
 
+/** A share (0..1) of something, as a flag. */
+const share = (name: string, of: string, fallback: number) =>
+  Flag.Finite(name).pipe(Flag.withDescription(`Share (0..1) of ${of}`), Flag.withDefault(fallback))
+
 export const simFlags = {
   port: Flag.Int("port").pipe(Flag.withDescription("Port to listen on (0 = a free port)"), Flag.withDefault(8787)),
   host: Flag.String("host").pipe(Flag.withDescription("Address to listen on"), Flag.withDefault("127.0.0.1")),
@@ -29,19 +33,10 @@ export const simFlags = {
   ),
   latencyMs: Flag.Int("latency-ms").pipe(Flag.withDescription("Latency added to every request (ms)"), Flag.withDefault(DefaultFaults.latencyMs)),
   jitterMs: Flag.Int("jitter-ms").pipe(Flag.withDescription("± jitter around the latency (ms)"), Flag.withDefault(DefaultFaults.jitterMs)),
-  errorRate: Flag.Finite("error-rate").pipe(Flag.withDescription("Share (0..1) of API requests answered 5xx"), Flag.withDefault(DefaultFaults.errorRate)),
-  htmlErrorRate: Flag.Finite("html-error-rate").pipe(
-    Flag.withDescription("Share (0..1) of API requests answered 502 with an HTML page, as a proxy in front of the platform answers"),
-    Flag.withDefault(DefaultFaults.htmlErrorRate)
-  ),
-  truncateRate: Flag.Finite("truncate-rate").pipe(
-    Flag.withDescription("Share (0..1) of successful answers cut short (truncated JSON)"),
-    Flag.withDefault(DefaultFaults.truncateRate)
-  ),
-  stallRate: Flag.Finite("stall-rate").pipe(
-    Flag.withDescription("Share (0..1) of requests held for --stall-ms before the answer (slow responses)"),
-    Flag.withDefault(DefaultFaults.stallRate)
-  ),
+  errorRate: share("error-rate", "API requests answered 5xx", DefaultFaults.errorRate),
+  htmlErrorRate: share("html-error-rate", "API requests answered 502 with an HTML page, as a proxy in front of the platform answers", DefaultFaults.htmlErrorRate),
+  truncateRate: share("truncate-rate", "successful answers cut short (truncated JSON)", DefaultFaults.truncateRate),
+  stallRate: share("stall-rate", "requests held for --stall-ms before the answer (slow responses)", DefaultFaults.stallRate),
   stallMs: Flag.Int("stall-ms").pipe(Flag.withDescription("How long a stalled request is held (ms)"), Flag.withDefault(DefaultFaults.stallMs)),
   faultRoutes: Flag.String("fault-routes").pipe(
     Flag.withDescription(
@@ -49,14 +44,12 @@ export const simFlags = {
     ),
     Flag.optional
   ),
-  missingFieldRate: Flag.Finite("missing-field-rate").pipe(
-    Flag.withDescription("Share (0..1) of conversations described with a required field missing (details query: conversationStart; recording metadata: media)"),
-    Flag.withDefault(DefaultFaults.missingFieldRate)
+  missingFieldRate: share(
+    "missing-field-rate",
+    "conversations described with a required field missing (details query: conversationStart; recording metadata: media)",
+    DefaultFaults.missingFieldRate
   ),
-  unknownMediaRate: Flag.Finite("unknown-media-rate").pipe(
-    Flag.withDescription("Share (0..1) of conversations whose sessions say a media type Genesys does not document"),
-    Flag.withDefault(DefaultFaults.unknownMediaRate)
-  ),
+  unknownMediaRate: share("unknown-media-rate", "conversations whose sessions say a media type Genesys does not document", DefaultFaults.unknownMediaRate),
   rateLimit: Flag.Int("rate-limit").pipe(
     Flag.withDescription(
       "API requests allowed per minute (per --rate-window); beyond → 429 with Retry-After. Every answer carries inin-ratelimit-allowed|count|reset " +

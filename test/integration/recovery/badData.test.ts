@@ -9,14 +9,12 @@ import { Effect, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
 import type { RecoveryRun } from "../../../src/domain/recovery.ts"
-import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
-import { seedStore } from "../../../src/seed/seedStore.ts"
 import { hasUndocumentedMedia, missingFieldOf } from "../../../src/sim/defects.ts"
 import { DefaultFaults, type SimFaults, startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
-import { recoveryRunEnded, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { recoveryRunEnded, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 61, count: 700, from: "2026-04-01T00:00:00Z", to: "2026-04-08T00:00:00Z" }
@@ -44,7 +42,7 @@ const recoverDay = async (runId: string, day: string, faults: Partial<SimFaults>
 
 beforeAll(async () => {
   sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s" })
-  daemon = await startDaemon({
+  daemon = await startSeededDaemon({
     ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("baddata") }),
     platform: {
       apiUrl: sim.url,
@@ -57,9 +55,7 @@ beforeAll(async () => {
       maxRetries: 2,
       pagingLimit: 100_000
     }
-  })
-  await run(seedStore({ ...seed, missingShare }))
-  await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(exampleModel(), "test") }))
+  }, { ...seed, missingShare }, exampleModel())
 }, 120_000)
 
 afterAll(async () => {

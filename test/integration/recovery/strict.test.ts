@@ -9,13 +9,11 @@ import { ConfigProvider, Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
 import { PlatformSettingsConfig } from "../../../src/platform/PlatformConfig.ts"
-import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
-import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
-import { recoveryRunEnded, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { recoveryRunEnded, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 51, count: 240, from: "2026-03-01T00:00:00Z", to: "2026-03-04T00:00:00Z" }
@@ -37,9 +35,7 @@ beforeAll(async () => {
   const platform = await Effect.runPromise(PlatformSettingsConfig.parse(ConfigProvider.fromEnv({
     env: { PLATFORM_API_URL: sim.url, PLATFORM_CLIENT_ID: "rewind-strict", PLATFORM_CLIENT_SECRET: "s3cret" }
   })))
-  daemon = await startDaemon({ ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("strict") }), platform })
-  await run(seedStore({ ...seed, missingShare }))
-  await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(exampleModel(), "test") }))
+  daemon = await startSeededDaemon({ ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("strict") }), platform }, { ...seed, missingShare }, exampleModel())
 }, 120_000)
 
 afterAll(async () => {
