@@ -7,7 +7,7 @@
 import { Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { isUnreadable, type ListedConversation, type PlatformConversation } from "../../../src/platform/convert.ts"
-import { conversationOf, expectedIn, raw, type Sim, sim, withClient } from "./helpers.ts"
+import { conversationOf, expectedIn, raw, sharedData, type Sim, sim, withClient } from "./helpers.ts"
 
 const week = { from: "2026-01-08T00:00:00.000Z", to: "2026-01-15T00:00:00.000Z" }
 
@@ -165,21 +165,31 @@ describe("interval splitting past the paging limit", () => {
   })
 
   it("more conversations active at one moment than one query pages fails clearly, without cutting ever finer", async () => {
-    // 19 conversations started on the 24th are active at 19:43:35.720 (long email threads among them); the platform pages 10.
-    const small = await sim({ pagingLimit: 10 })
+    // The moment when the most conversations started that day are active at once (long email threads among them).
+    const day = (ms: number) => Math.floor(ms / 86_400_000)
+    let busiest = { at: 0, active: 0 }
+    for (const c of sharedData().conversations) {
+      const at = c.endMs - 1
+      const active = sharedData().conversations.filter((o) => day(o.startMs) === day(at) && o.startMs <= at && o.endMs >= at).length
+      if (active > busiest.active) busiest = { at, active }
+    }
+    expect(busiest.active).toBeGreaterThan(8)
+    const limit = Math.floor(busiest.active / 2)
+    const small = await sim({ pagingLimit: limit })
     try {
-      const moment = Date.parse("2026-01-24T19:43:35.720Z")
-      expect(small.data.selectedBy(moment, moment + 1).length).toBe(19)
+      const hour = Math.floor(busiest.at / 3_600_000) * 3_600_000
+      const date = new Date(busiest.at).toISOString().slice(0, 10)
       const { exitWithClient, failureOf } = await import("./helpers.ts")
       const e = failureOf(await exitWithClient(
         small,
-        (c) => Stream.runCollect(c.conversations("2026-01-24T19:00:00.000Z", "2026-01-24T20:00:00.000Z")),
-        { pagingLimit: 10, pageSize: 5 }
+        (c) => Stream.runCollect(c.conversations(new Date(hour).toISOString(), new Date(hour + 3_600_000).toISOString())),
+        { pagingLimit: limit, pageSize: Math.max(1, Math.floor(limit / 2)) }
       ))
-      expect(e.message).toMatch(
-        /^conversations\.query: \d+ conversations started on 2026-01-24 are active in 2026-01-24T19:\d\d:\d\d\.\d{3}Z\/2026-01-24T\d\d:\d\d:\d\d\.\d{3}Z however finely it is cut, more than one query can page \(10\): narrow the query \(media types, conversations\)$/
-      )
-      expect(small.stats().byRoute["conversations.query"]).toBeLessThan(200)
+      expect(e.message).toMatch(new RegExp(
+        `^conversations\\.query: \\d+ conversations started on ${date} are active in ${date}T[\\d:.]+Z/${date}T[\\d:.]+Z however finely it is cut, ` +
+          `more than one query can page \\(${limit}\\): narrow the query \\(media types, conversations\\)$`
+      ))
+      expect(small.stats().byRoute["conversations.query"]).toBeLessThan(300)
     } finally {
       await small.stop()
     }
