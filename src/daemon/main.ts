@@ -35,12 +35,14 @@ export interface AllSettings {
   readonly platform?: PlatformSettings | undefined
 }
 
-/** The platform settings when `PLATFORM_API_URL` is set (then the rest is required). */
-const OptionalPlatformConfig: Config.Config<PlatformSettings | undefined> = Config.option(Config.String("PLATFORM_API_URL")).pipe(
-  Config.flatMap(Option.match({
-    onNone: (): Config.Config<PlatformSettings | undefined> => Config.succeed(undefined),
-    onSome: (): Config.Config<PlatformSettings | undefined> => PlatformSettingsConfig
-  }))
+/** The platform settings when `PLATFORM_REGION` or `PLATFORM_API_URL` is set (then the rest is required). */
+const OptionalPlatformConfig: Config.Config<PlatformSettings | undefined> = Config.all([
+  Config.option(Config.String("PLATFORM_REGION")),
+  Config.option(Config.String("PLATFORM_API_URL"))
+]).pipe(
+  Config.flatMap(([region, apiUrl]): Config.Config<PlatformSettings | undefined> =>
+    Option.isNone(region) && Option.isNone(apiUrl) ? Config.succeed(undefined) : PlatformSettingsConfig
+  )
 )
 
 /** Every setting, from the environment (and the optional config file), validated. */

@@ -5,7 +5,7 @@ import type { PlatformCalls } from "../platform/transport.ts"
 import { Metrics } from "./Metrics.ts"
 
 /** Every endpoint the platform client calls (a bounded label set). */
-const Endpoints = ["token", "conversations.query", "recordingmetadata", "recording", "sta.topics", "sta.topic", "sta.programs", "sta.mappings"]
+const Endpoints = ["token", "conversations.query", "recordingmetadata", "recording", "sta.topics", "sta.topic", "sta.programs", "sta.program", "sta.mappings"]
 
 /**
  * The platform client's counters, read at each scrape (PlatformClient.calls):

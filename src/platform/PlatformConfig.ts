@@ -1,10 +1,16 @@
 /**
  * Platform connection settings (12-factor environment variables), read once at start:
  *
- * - `PLATFORM_API_URL`       — API base URL: a Genesys Cloud region (https://api.mypurecloud.com,
- *                              https://api.mypurecloud.de, …) or the simulator (`rewind sim`).
- * - `PLATFORM_LOGIN_URL`     — OAuth host. Default: the API URL with `api.` replaced by `login.`
- *                              (Genesys regions), else the API URL itself (the simulator).
+ * - `PLATFORM_REGION`        — the Genesys Cloud region, by domain (`mypurecloud.com`,
+ *                              `mypurecloud.ie`, `usw2.pure.cloud`, …) or id (`eu-west-1`):
+ *                              API `https://api.<domain>`, OAuth `https://login.<domain>`
+ *                              (regions.ts: the SDK's list). An unknown one is refused, listing
+ *                              the known ones.
+ * - `PLATFORM_API_URL`       — instead of the region: the API base URL itself (the simulator,
+ *                              `rewind sim`, or an unusual setup). Not with `PLATFORM_REGION`.
+ * - `PLATFORM_LOGIN_URL`     — OAuth host. Default: the region's; with `PLATFORM_API_URL`, the
+ *                              API URL with `api.` replaced by `login.`, else the API URL itself
+ *                              (the simulator).
  * - `PLATFORM_CLIENT_ID`     — OAuth client (client credentials grant).
  * - `PLATFORM_CLIENT_SECRET` — secret, kept `Redacted` (never logged).
  * - `PLATFORM_PAGE_SIZE`     — details-query page size, 1..100, default 100.
@@ -19,8 +25,9 @@
  *                              (the platform's limit; lower it only to test interval splitting).
  */
 import { intBetween } from "../domain/configSchemas.ts"
-import { Config, type Redacted, Schema } from "effect"
+import { Config, ConfigProvider, type Redacted, Schema } from "effect"
 import { DetailsMaxPageSize, DetailsPagingLimit } from "./genesys.ts"
+import { knownRegions, regionDomain, regionUrls } from "./regions.ts"
 
 export interface PlatformSettings {
   readonly apiUrl: string
@@ -88,9 +95,44 @@ export const defaultLoginUrl = (apiUrl: string): string => {
   return trimSlash(u.toString())
 }
 
+/** A Genesys Cloud region, by domain or id → its domain. */
+const Region = Schema.String.pipe(
+  Schema.check(
+    Schema.makeFilter((s: string) =>
+      regionDomain(s) !== undefined ? true : `unknown Genesys Cloud region ${JSON.stringify(s)}: expected one of ${knownRegions()}`
+    )
+  )
+)
+
+/** The API and OAuth hosts: from `PLATFORM_REGION`, or `PLATFORM_API_URL` (+ `PLATFORM_LOGIN_URL`). */
+const HostsConfig: Config.Config<{ readonly apiUrl: string; readonly loginUrl: string }> = Config.all({
+  region: Config.option(Config.schema(Region, "PLATFORM_REGION")),
+  apiUrl: Config.option(Config.schema(HttpUrl, "PLATFORM_API_URL")),
+  loginUrl: Config.option(Config.schema(HttpUrl, "PLATFORM_LOGIN_URL"))
+}).pipe(
+  Config.flatMap(({ region, apiUrl, loginUrl }): Config.Config<{ readonly apiUrl: string; readonly loginUrl: string }> => {
+    if (region._tag === "Some" && apiUrl._tag === "Some") {
+      return Config.schema(
+        Schema.String.pipe(Schema.check(Schema.makeFilter(() => "give the region or the API URL, not both: PLATFORM_API_URL is set"))),
+        "PLATFORM_REGION"
+      ).pipe(Config.map(() => ({ apiUrl: "", loginUrl: "" })))
+    }
+    if (region._tag === "None" && apiUrl._tag === "None") {
+      return Config.fail(
+        new ConfigProvider.SourceError({
+          message: `PLATFORM_REGION (a Genesys Cloud region: ${knownRegions()}) or PLATFORM_API_URL (e.g. rewind sim's URL) is required`
+        })
+      )
+    }
+    const hosts = region._tag === "Some"
+      ? regionUrls(regionDomain(region.value)!)
+      : { apiUrl: trimSlash(apiUrl._tag === "Some" ? apiUrl.value : ""), loginUrl: defaultLoginUrl(apiUrl._tag === "Some" ? apiUrl.value : "") }
+    return Config.succeed({ apiUrl: hosts.apiUrl, loginUrl: loginUrl._tag === "Some" ? trimSlash(loginUrl.value) : hosts.loginUrl })
+  })
+)
+
 export const PlatformSettingsConfig: Config.Config<PlatformSettings> = Config.all({
-  apiUrl: Config.schema(HttpUrl, "PLATFORM_API_URL"),
-  loginUrl: Config.option(Config.schema(HttpUrl, "PLATFORM_LOGIN_URL")),
+  hosts: HostsConfig,
   clientId: Config.NonEmptyString("PLATFORM_CLIENT_ID"),
   clientSecret: Config.Redacted("PLATFORM_CLIENT_SECRET"),
   pageSize: intBetween("PLATFORM_PAGE_SIZE", 1, DetailsMaxPageSize).pipe(Config.withDefault(DetailsMaxPageSize)),
@@ -100,8 +142,8 @@ export const PlatformSettingsConfig: Config.Config<PlatformSettings> = Config.al
   pagingLimit: intBetween("PLATFORM_PAGING_LIMIT", 1, DetailsPagingLimit).pipe(Config.withDefault(DetailsPagingLimit))
 }).pipe(
   Config.map((c): PlatformSettings => ({
-    apiUrl: trimSlash(c.apiUrl),
-    loginUrl: c.loginUrl._tag === "Some" ? trimSlash(c.loginUrl.value) : defaultLoginUrl(c.apiUrl),
+    apiUrl: c.hosts.apiUrl,
+    loginUrl: c.hosts.loginUrl,
     clientId: c.clientId,
     clientSecret: c.clientSecret,
     pageSize: c.pageSize,
@@ -114,6 +156,6 @@ export const PlatformSettingsConfig: Config.Config<PlatformSettings> = Config.al
 
 /** The configuration keys of the platform client (for config files' known keys). */
 export const platformConfigKeys = [
-  "PLATFORM_API_URL", "PLATFORM_LOGIN_URL", "PLATFORM_CLIENT_ID", "PLATFORM_CLIENT_SECRET", "PLATFORM_PAGE_SIZE",
+  "PLATFORM_REGION", "PLATFORM_API_URL", "PLATFORM_LOGIN_URL", "PLATFORM_CLIENT_ID", "PLATFORM_CLIENT_SECRET", "PLATFORM_PAGE_SIZE",
   "PLATFORM_RATE_LIMIT_PER_MINUTE", "PLATFORM_RATE_LIMIT", "PLATFORM_TIMEOUT_MS", "PLATFORM_MAX_RETRIES", "PLATFORM_PAGING_LIMIT"
 ] as const

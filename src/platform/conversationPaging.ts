@@ -1,9 +1,10 @@
 /**
  * Paging the conversation details query (`POST /api/v2/analytics/conversations/details/query`)
- * over a period: page after page; the interval split (at UTC midnights) when a query would page
- * past the platform's limit (or a page is refused with 400); each conversation once; only those
- * that start in the period — the platform returns every conversation that started on a day the
- * interval touches, whenever that day.
+ * over a period: the period cut at UTC midnights into intervals of at most 7 days (the longest
+ * Genesys takes), each paged; an interval split (at UTC midnights, else evenly) when a query
+ * would page past the platform's limit (or a page is refused with 400); each conversation once;
+ * only those that start in the period — the platform also returns the conversations started
+ * earlier on a day the interval touches that were still active during it.
  *
  * Conversations are decoded one by one: one Rewind cannot read is listed as unreadable with the
  * reason (recovery counts it failed), the others go on. A page without `totalHits` (Genesys sends
@@ -15,7 +16,7 @@ import type { MediaType } from "../domain/media.ts"
 import { genesysMediaType, isUnreadable, type ListedConversation, readConversation, type UnreadableConversation } from "./convert.ts"
 import { decodeResponse, describeSchemaError } from "./decode.ts"
 import { type PlatformError, PlatformResponseError } from "./errors.ts"
-import { AnalyticsConversation, AnalyticsConversationQueryPage, type ConversationQuery, Paths } from "./genesys.ts"
+import { AnalyticsConversation, AnalyticsConversationQueryPage, type ConversationQuery, DetailsMaxIntervalDays, Paths } from "./genesys.ts"
 import type { PlatformSettings } from "./PlatformConfig.ts"
 import type { Request } from "./transport.ts"
 
@@ -31,9 +32,8 @@ interface Task {
   readonly toMs: number
   readonly page: number
   /**
-   * For a part of one day: how many results the interval it was cut from reached. The platform
-   * selects conversations by the day they started; a part that reaches as many cannot be paged
-   * by cutting the day finer.
+   * For a part of one day: how many results the interval it was cut from reached. A part that
+   * reaches as many (the same conversations, active all along) is not helped by cutting finer.
    */
   readonly parentReach?: number
 }
@@ -41,10 +41,24 @@ interface Task {
 const DayMs = 86_400_000
 
 /**
+ * [fromMs, toMs) as the intervals one details query may cover, in order: cut at UTC midnights
+ * into intervals of at most `DetailsMaxIntervalDays`.
+ */
+export const queryIntervals = (fromMs: number, toMs: number): Array<Task> => {
+  const out: Array<Task> = []
+  for (let start = fromMs; start < toMs;) {
+    const end = Math.min(toMs, Math.floor(start / DayMs) * DayMs + DetailsMaxIntervalDays * DayMs)
+    out.push({ fromMs: start, toMs: end, page: 1 })
+    start = end
+  }
+  return out
+}
+
+/**
  * `n` parts of the task's interval (at least 2), from page 1. Cut at UTC midnights when it spans
- * several days — the platform returns every conversation that started on a day the interval
- * touches, so parts sharing a day would each return all of it; within one day, `n` even parts
- * (at most one per millisecond) that remember `reach`.
+ * several days — the platform returns the conversations started on any day an interval touches
+ * that were active in it, so parts sharing a day would each return that day's long ones; within
+ * one day, `n` even parts (at most one per millisecond) that remember `reach`.
  */
 const split = (task: Task, parts: number, reach: number): Array<Task> => {
   const midnights: Array<number> = []
@@ -72,7 +86,7 @@ const unsplittable = (task: Task, reach: number, pagingLimit: number): PlatformR
   const why = task.toMs - task.fromMs <= 1
     ? `${reach} conversations touch one millisecond (${new Date(task.fromMs).toISOString()})`
     : task.parentReach !== undefined && reach >= task.parentReach
-    ? `the platform selects conversations by the day they started, and ${day} alone has ${reach}`
+    ? `${reach} conversations started on ${day} are active in ${intervalOf(task)} however finely it is cut`
     : undefined
   return why === undefined ? undefined : new PlatformResponseError({
     message: `conversations.query: ${why}, more than one query can page (${pagingLimit}): narrow the query (media types, conversations)`,
@@ -192,7 +206,7 @@ export const makeConversationPaging = (
             (totalHits === undefined ? received.length >= s.pageSize : task.page * s.pageSize < totalHits)
           return [out, next(more ? [{ ...task, page: task.page + 1 }] : [])] as const
         })
-      return Stream.paginate<State, ListedConversation, PlatformError>([{ fromMs, toMs, page: 1 }], step)
+      return Stream.paginate<State, ListedConversation, PlatformError>(queryIntervals(fromMs, toMs).reverse(), step)
     })
 
   return { conversations }

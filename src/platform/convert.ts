@@ -5,6 +5,7 @@
  */
 import type { Direction } from "../domain/interaction.ts"
 import type { MediaType } from "../domain/media.ts"
+import { type EmailParties, emailPartiesOf } from "./emailParties.ts"
 import type { AnalyticsConversation } from "./genesys.ts"
 
 /** A completed conversation of the platform, in Rewind's terms. */
@@ -26,6 +27,8 @@ export interface PlatformConversation {
   readonly language?: string
   /** For messaging: sms, webmessaging, facebook, whatsapp, … */
   readonly messageType?: string
+  /** For email: the addresses of the customer's side and the organisation's (who wrote each message). */
+  readonly emailParties?: EmailParties
 }
 
 /** Genesys session media types → ours. Others (cobrowse, video, screenshare, unknown) have no mapping. */
@@ -36,6 +39,11 @@ const mediaTypes: Readonly<Record<string, MediaType>> = {
   email: "email",
   message: "message"
 }
+
+/** Every session media type Genesys documents (AnalyticsSession.mediaType). */
+const GenesysMediaTypes: ReadonlySet<string> = new Set([
+  "callback", "chat", "cobrowse", "email", "internalmessage", "message", "screenmonitoring", "screenshare", "unknown", "video", "voice"
+])
 
 /** Ours → Genesys (segment filter values). */
 export const genesysMediaType = (m: MediaType): string => m
@@ -71,21 +79,28 @@ interface Session {
 
 /**
  * `callback` when any session is a callback; otherwise the customer's first session's media type
- * (any participant's when no customer session says it). `null`: no session says its media type.
+ * (any participant's when no customer session says it); undefined when the sessions only say
+ * media Rewind does not handle (cobrowse, video, …). Why it cannot be known, when it cannot: no
+ * session says it, or they say media types Genesys does not document.
  */
-const mediaTypeOf = (sessions: ReadonlyArray<Session>): MediaType | undefined | null => {
+const mediaTypeOf = (sessions: ReadonlyArray<Session>): MediaType | undefined | { readonly unknown: string } => {
   const told = sessions.filter((x) => x.mediaType !== undefined)
-  if (told.length === 0) return null
+  if (told.length === 0) return { unknown: "no session of the conversation says its mediaType: its media type is unknown" }
   if (told.some((x) => x.mediaType === "callback")) return "callback"
   const known = told.filter((x) => mediaTypes[x.mediaType!] !== undefined)
   const chosen = known.find((x) => isCustomerPurpose(x.purpose)) ?? known[0]
-  return chosen === undefined ? undefined : mediaTypes[chosen.mediaType!]
+  if (chosen !== undefined) return mediaTypes[chosen.mediaType!]
+  const undocumented = [...new Set(told.map((x) => x.mediaType!).filter((m) => !GenesysMediaTypes.has(m)))]
+  return undocumented.length === 0
+    ? undefined
+    : { unknown: `its sessions' mediaType ${undocumented.map((m) => JSON.stringify(m)).join(", ")} is not one Genesys documents: its media type is unknown` }
 }
 
 /**
  * Reads a details-query conversation: undefined when it is not a completed conversation of a
  * supported media type (no `conversationEnd`, or only cobrowse/video/screenshare sessions);
- * unreadable when a time is not a time or no session says its media type.
+ * unreadable when a time is not a time, or no session says its media type, or they say only
+ * media types Genesys does not document.
  *
  * Optional fields (optional in Genesys' models too) get defaults: a participant without `purpose`
  * is an agent when it has a `userId`; sessions without `mediaType` do not count for the media
@@ -100,7 +115,7 @@ export const readConversation = (c: AnalyticsConversation): ListedConversation |
   const participants = c.participants ?? []
   const sessions = participants.flatMap((p) => (p.sessions ?? []).map((s) => ({ p, s })))
   const mediaType = mediaTypeOf(sessions.map(({ p, s }) => ({ purpose: p.purpose, mediaType: s.mediaType })))
-  if (mediaType === null) return unreadable(c.conversationId, "no session of the conversation says its mediaType: its media type is unknown")
+  if (typeof mediaType === "object") return unreadable(c.conversationId, mediaType.unknown)
   if (mediaType === undefined) return undefined
   const direction: Direction = c.originatingDirection === "outbound" ? "outbound" : "inbound"
   const ordered = [
@@ -135,7 +150,8 @@ export const readConversation = (c: AnalyticsConversation): ListedConversation |
     divisionIds,
     agentIds,
     ...(language === undefined ? {} : { language }),
-    ...(messageType === undefined ? {} : { messageType })
+    ...(messageType === undefined ? {} : { messageType }),
+    ...(mediaType === "email" ? { emailParties: emailPartiesOf(c) } : {})
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * Decoding the platform's answers with Genesys' models (genesys.ts): a body that is not JSON, or
- * does not have the expected shape, fails with a `PlatformDecodeError` naming the field.
+ * does not have the expected shape, fails with a `PlatformDecodeError` naming the field; bodies
+ * that are not the platform's JSON (a proxy's HTML error page, a cut answer) described for
+ * error messages.
  */
 import { Effect, Schema } from "effect"
 import { PlatformDecodeError } from "./errors.ts"
@@ -10,6 +12,36 @@ export interface RawResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string | undefined>>
   readonly body: string
+  /** The body parsed, when the transport already did (successful answers). */
+  readonly json?: unknown
+}
+
+/** The body parsed as JSON; undefined when it is not JSON (empty, HTML, cut short). */
+export const parseJson = (body: string): unknown => {
+  if (body.trim() === "") return undefined
+  try {
+    return JSON.parse(body) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+const isHtml = (r: RawResponse): boolean =>
+  (r.headers["content-type"] ?? "").toLowerCase().includes("html") || /^\s*<(!doctype|html|head|body)/i.test(r.body)
+
+/**
+ * A body that is not the platform's JSON, for messages: `an HTML page "502 Bad Gateway" (not the
+ * platform's JSON: a proxy or gateway in between?)`, `a body that is not JSON (cut short?): "{\"conv…"`,
+ * `an empty body`.
+ */
+export const describeBody = (r: RawResponse): string => {
+  if (r.body.trim() === "") return "an empty body"
+  if (isHtml(r)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(r.body)?.[1]?.trim() ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(r.body)?.[1]?.trim()
+    return `an HTML page${title === undefined || title === "" ? "" : ` ${JSON.stringify(title.slice(0, 80))}`} (not the platform's JSON: a proxy or gateway in between?)`
+  }
+  const snippet = r.body.length > 120 ? `${r.body.slice(0, 120)}…` : r.body
+  return `a body that is not JSON${/^\s*[[{]/.test(r.body) ? " (cut short?)" : ""}: ${JSON.stringify(snippet)}`
 }
 
 /**
@@ -42,14 +74,10 @@ export const decodeResponse = <S extends Schema.Top & { readonly DecodingService
   r: RawResponse
 ): Effect.Effect<S["Type"], PlatformDecodeError> =>
   Effect.gen(function*() {
-    const json = yield* Effect.try({
-      try: () => JSON.parse(r.body) as unknown,
-      catch: () =>
-        new PlatformDecodeError({
-          message: `${endpoint}: the platform answered ${r.status} with a body that is not JSON: ${JSON.stringify(r.body.slice(0, 120))}`,
-          endpoint
-        })
-    })
+    const json = r.json ?? parseJson(r.body)
+    if (json === undefined) {
+      return yield* new PlatformDecodeError({ message: `${endpoint}: the platform answered ${r.status} with ${describeBody(r)}`, endpoint })
+    }
     return yield* Schema.decodeUnknownEffect(schema)(json).pipe(
       Effect.mapError((e) =>
         new PlatformDecodeError({

@@ -106,8 +106,12 @@ export const AnalyticsSession = Schema.Struct({
   /** For message sessions: sms, webmessaging, facebook, whatsapp, … */
   messageType: Schema.optionalKey(Schema.String),
   direction: Schema.optionalKey(Schema.String),
+  /** The address that initiated an action / received it. */
   addressFrom: Schema.optionalKey(Schema.String),
   addressTo: Schema.optionalKey(Schema.String),
+  /** Email: the address of the participant's side of the conversation, and of the other side. */
+  addressSelf: Schema.optionalKey(Schema.String),
+  addressOther: Schema.optionalKey(Schema.String),
   segments: Schema.optionalKey(Schema.Array(AnalyticsConversationSegment))
 })
 export type AnalyticsSession = typeof AnalyticsSession.Type
@@ -187,12 +191,17 @@ const EntityRef = Schema.Struct({
   selfUri: Schema.optionalKey(Schema.String)
 })
 
+/**
+ * Program. The list endpoint of the real platform sends `topicsCount` without `topics`
+ * (ListedProgram): the client then reads each program (`/programs/{id}`).
+ */
 export const StaProgram = Schema.Struct({
   id: Schema.NonEmptyString,
   name: Schema.NonEmptyString,
   description: Schema.optionalKey(Schema.String),
   published: Schema.optionalKey(Schema.Boolean),
-  topics: Schema.optionalKey(Schema.Array(EntityRef))
+  topics: Schema.optionalKey(Schema.Array(EntityRef)),
+  topicsCount: Schema.optionalKey(Schema.Number)
 })
 export type StaProgram = typeof StaProgram.Type
 
@@ -225,6 +234,7 @@ export const Paths = {
   staTopics: "/api/v2/speechandtextanalytics/topics",
   staTopic: (id: string) => `/api/v2/speechandtextanalytics/topics/${encodeURIComponent(id)}`,
   staPrograms: "/api/v2/speechandtextanalytics/programs",
+  staProgram: (id: string) => `/api/v2/speechandtextanalytics/programs/${encodeURIComponent(id)}`,
   staProgramMappings: "/api/v2/speechandtextanalytics/programs/mappings"
 } as const
 
@@ -232,3 +242,9 @@ export const Paths = {
 export const DetailsPagingLimit = 100_000
 /** Largest `paging.pageSize` of a details query. */
 export const DetailsMaxPageSize = 100
+/**
+ * Longest interval of one details query, in days. Genesys refuses longer intervals of the
+ * synchronous analytics queries (400); the SDK's models do not state the figure, and 7 days is
+ * the lowest in use (31 for some queries): the client never asks for more than 7 days at once.
+ */
+export const DetailsMaxIntervalDays = 7

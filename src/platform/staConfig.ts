@@ -1,7 +1,7 @@
 /**
  * Speech and text analytics configuration (topics, programs, program mappings): cursor-paged
- * lists read whole, topics listed without their phrases read one by one, and the three as one
- * topic model.
+ * lists read whole, topics listed without their phrases and programs listed without their topics
+ * (Genesys' ListedTopic, ListedProgram) read one by one, and the three as one topic model.
  */
 import { Effect, Schema } from "effect"
 import { HttpClientRequest } from "effect/http"
@@ -57,6 +57,14 @@ export const makeStaConfig = (
 
   const staPrograms = () =>
     listAll("sta.programs", Paths.staPrograms, StaProgram).pipe(
+      Effect.flatMap((listed) =>
+        Effect.forEach(listed, (p) =>
+          p.topics !== undefined || p.topicsCount === 0
+            ? Effect.succeed(p)
+            : request("sta.program", () => HttpClientRequest.get(api(Paths.staProgram(p.id))).pipe(HttpClientRequest.acceptJson)).pipe(
+              Effect.flatMap((r) => decodeResponse("sta.program", StaProgram, r))
+            ))
+      ),
       Effect.map((ps) => ps.map(toProgram)),
       Effect.withSpan("PlatformClient.staPrograms")
     )

@@ -8,14 +8,15 @@
  */
 import type { Block, Participant, Transcript } from "../domain/interaction.ts"
 import { isCustomerPurpose } from "./convert.ts"
-import type { ChatMessage, EmailAddress, Recording, RecordingEmailMessage, RecordingMessagingMessage } from "./genesysRecordings.ts"
+import { emailParticipant, type EmailParties, normalizeAddress } from "./emailParties.ts"
+import type { ChatMessage, Recording, RecordingEmailMessage, RecordingMessagingMessage } from "./genesysRecordings.ts"
 
 /** Where a recording's message times are measured from, and who the customer is. */
 export interface TranscriptContext {
   /** The conversation's start (offsets are relative to it). Default: the recording's `startTime`, else its first message. */
   readonly conversationStart?: string
-  /** The customer's email addresses: email senders among them are `external`, the others `internal`. */
-  readonly customerAddresses?: ReadonlyArray<string>
+  /** Email: the addresses of the two sides (emailParties.ts), which tell who wrote each message. */
+  readonly emailParties?: EmailParties
 }
 
 /** A recording with its id (the id asked for when the platform's answer has none). */
@@ -71,24 +72,19 @@ const stripHtml = (html: string): string =>
     .replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&#39;/g, "'")
     .replace(/&amp;/g, "&").trim()
 
-const address = (a: EmailAddress | undefined): string => (a?.email ?? "").trim().toLowerCase()
-
 const emailMessages = (
   messages: ReadonlyArray<RecordingEmailMessage>,
   recording: Recording,
   context: TranscriptContext
 ): Array<Message> => {
-  const customers = context.customerAddresses?.map((a) => a.trim().toLowerCase())
-  const agents = new Set((recording.users ?? []).flatMap((u) => (u.email === undefined ? [] : [u.email.trim().toLowerCase()])))
+  const customer = new Set(context.emailParties?.customer ?? [])
+  const agents = (recording.users ?? []).flatMap((u) => (u.email === undefined ? [] : [normalizeAddress(u.email)]))
+  const organization = new Set([...context.emailParties?.organization ?? [], ...agents])
   const out: Array<Message> = []
   messages.forEach((m, k) => {
     const text = m.textBody !== undefined && m.textBody.trim() !== "" ? m.textBody : m.htmlBody !== undefined ? stripHtml(m.htmlBody) : ""
     if (text.trim() === "") return
-    const from = address(m.from)
-    const participant: Participant = customers !== undefined && customers.length > 0
-      ? (customers.includes(from) ? "external" : "internal")
-      : (agents.has(from) ? "internal" : "external")
-    out.push({ participant, timeMs: optionalTimeMs(m.time, `emailTranscript[${k}].time`), text })
+    out.push({ participant: emailParticipant(m, customer, organization), timeMs: optionalTimeMs(m.time, `emailTranscript[${k}].time`), text })
   })
   return out
 }

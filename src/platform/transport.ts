@@ -2,13 +2,14 @@
  * One platform request, with its retries: every attempt waits for the rate limiter and is
  * counted, and every answer's `inin-ratelimit-*` headers go back to the limiter; a 401 refreshes
  * the token once; a 429 pauses the whole client for its Retry-After;
- * 5xx, 408, timeouts and network errors are retried with jittered exponential backoff, at most
- * `PLATFORM_MAX_RETRIES` times.
+ * 5xx, 408, timeouts, network errors and successful answers whose body is not JSON (cut short
+ * on the way) are retried with jittered exponential backoff, at most `PLATFORM_MAX_RETRIES`
+ * times. Errors describe a body that is not the platform's JSON (a proxy's HTML page).
  */
 import { Effect, Option, Result, Schema } from "effect"
 import { type HttpClient, HttpClientRequest } from "effect/http"
-import type { RawResponse } from "./decode.ts"
-import { PlatformAuthError, type PlatformError, PlatformResponseError, PlatformUnavailableError } from "./errors.ts"
+import { describeBody, parseJson, type RawResponse } from "./decode.ts"
+import { PlatformAuthError, PlatformDecodeError, type PlatformError, PlatformResponseError, PlatformUnavailableError } from "./errors.ts"
 import { ErrorBody } from "./genesys.ts"
 import type { PlatformSettings } from "./PlatformConfig.ts"
 import type { RateLimiter, RateLimiterStats } from "./RateLimiter.ts"
@@ -16,7 +17,7 @@ import type { RateLimiter, RateLimiterStats } from "./RateLimiter.ts"
 /** Request counters: every HTTP request made, retries and token requests included. */
 export interface PlatformCalls {
   readonly total: number
-  /** Per endpoint: token, conversations.query, recordingmetadata, recording, sta.topics, sta.topic, sta.programs, sta.mappings. */
+  /** Per endpoint: token, conversations.query, recordingmetadata, recording, sta.topics, sta.topic, sta.programs, sta.program, sta.mappings. */
   readonly byEndpoint: Readonly<Record<string, number>>
   /** Requests repeated after a 5xx, 408, timeout or network error. */
   readonly retries: number
@@ -51,7 +52,7 @@ const BackoffBaseMs = 250
 const BackoffMaxMs = 8_000
 
 /** Equal-jitter exponential backoff: half fixed, half random. */
-const backoffMs = (failures: number): number => {
+export const backoffMs = (failures: number): number => {
   const ceiling = Math.min(BackoffMaxMs, BackoffBaseMs * 2 ** Math.max(0, failures - 1))
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
 }
@@ -82,15 +83,20 @@ export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, 
       ...(cause === undefined ? {} : { cause })
     })
 
-  const responseError = (endpoint: string, r: RawResponse): PlatformResponseError => {
-    let body: ErrorBody = {}
+  /** Genesys' error body `{status, code, message, contextId}`, when the answer is one. */
+  const errorBody = (r: RawResponse): ErrorBody => {
+    const parsed = parseJson(r.body)
+    if (parsed === undefined) return {}
     try {
-      const parsed: unknown = JSON.parse(r.body)
-      body = Schema.decodeUnknownSync(ErrorBody)(parsed)
+      return Schema.decodeUnknownSync(ErrorBody)(parsed)
     } catch {
-      // not a Genesys error body
+      return {}
     }
-    const detail = body.message ?? (r.body.length > 0 ? r.body.slice(0, 300) : "no details")
+  }
+
+  const responseError = (endpoint: string, r: RawResponse): PlatformResponseError => {
+    const body = errorBody(r)
+    const detail = body.message ?? describeBody(r)
     return new PlatformResponseError({
       message: `${endpoint}: the platform answered ${r.status}${body.code === undefined ? "" : ` ${body.code}`}: ${detail}` +
         (body.contextId === undefined ? "" : ` (contextId ${body.contextId})`),
@@ -128,7 +134,9 @@ export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, 
         } else {
           const r = outcome.success.value
           yield* limiter.observe(r.headers, seq)
-          if (r.status >= 200 && r.status < 300) return r
+          const success = r.status >= 200 && r.status < 300
+          const json = success ? parseJson(r.body) : undefined
+          if (success && (json !== undefined || r.body.trim() === "")) return json === undefined ? r : { ...r, json }
           if (r.status === 401 && bearer !== undefined && auth !== undefined) {
             counts.unauthorized++
             if (refreshed) {
@@ -150,8 +158,17 @@ export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, 
             yield* limiter.pauseFor(delay)
             continue
           }
-          if (!isTransientStatus(r.status)) return yield* responseError(endpoint, r)
-          transient = `answered ${r.status}`
+          if (success) {
+            // A successful answer that is not JSON: cut short on the way, or not the platform's.
+            transient = `answered ${r.status} with ${describeBody(r)}`
+            if (failures >= s.maxRetries) {
+              return yield* new PlatformDecodeError({ message: `${endpoint}: the platform ${transient} (after ${attempts} attempts)`, endpoint })
+            }
+          } else {
+            if (!isTransientStatus(r.status)) return yield* responseError(endpoint, r)
+            const body = errorBody(r)
+            transient = `answered ${r.status}` + (body.message !== undefined ? `: ${body.message}` : r.body.trim() === "" ? "" : ` with ${describeBody(r)}`)
+          }
         }
         failures++
         if (failures > s.maxRetries) return yield* unavailable(endpoint, attempts, transient, cause)

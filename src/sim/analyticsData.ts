@@ -18,34 +18,42 @@ export function messageTypeOf(c: SimConversation): string | undefined {
   return c.mediaType === "message" ? MessageTypes[fnv(c.id) % MessageTypes.length] : undefined
 }
 
-/** Values of a query dimension for a conversation (for segment/conversation filters). */
-export function dimension(c: SimConversation, name: string): ReadonlyArray<string> | undefined {
-  switch (name) {
-    case "conversationId":
-      return [c.id]
-    case "mediaType":
-      return c.mediaType === "callback" ? ["callback", "voice"] : [c.mediaType]
-    case "messageType": {
+/** Which filters of a details query: conversation-level (ConversationDetailQueryPredicate) or segment-level. */
+export type FilterLevel = "conversation" | "segment"
+
+/**
+ * The dimensions each level of filter can match, and their values for a conversation. Genesys'
+ * predicate models each list their own: `conversationId` and `divisionId` are conversation
+ * dimensions, `mediaType` and `queueId` segment ones (the simulator models a subset).
+ */
+const Dimensions: Record<FilterLevel, Readonly<Record<string, (c: SimConversation) => ReadonlyArray<string>>>> = {
+  conversation: {
+    conversationId: (c) => [c.id],
+    divisionId: (c) => [c.divisionId],
+    originatingDirection: (c) => [c.direction],
+    conversationStart: (c) => [iso(c.startMs)],
+    conversationEnd: (c) => [iso(c.endMs)]
+  },
+  segment: {
+    mediaType: (c) => (c.mediaType === "callback" ? ["callback", "voice"] : [c.mediaType]),
+    messageType: (c) => {
       const t = messageTypeOf(c)
       return t === undefined ? [] : [t]
-    }
-    case "queueId":
-      return [c.queueId]
-    case "userId":
-      return c.agentIds
-    case "divisionId":
-      return [c.divisionId]
-    case "direction":
-    case "originatingDirection":
-      return [c.direction]
-    case "purpose":
-      return ["customer", "acd", "agent"]
-    case "requestedLanguageId":
-      return [c.language]
-    default:
-      return undefined
+    },
+    queueId: (c) => [c.queueId],
+    userId: (c) => c.agentIds,
+    direction: (c) => [c.direction],
+    purpose: () => ["customer", "acd", "agent"],
+    requestedLanguageId: (c) => [c.language]
   }
 }
+
+/** Whether filters of this level can match the dimension. */
+export const isDimension = (level: FilterLevel, name: string): boolean => Object.hasOwn(Dimensions[level], name)
+
+/** Values of a dimension of the level for a conversation (none for one that is not the level's). */
+export const dimension = (c: SimConversation, level: FilterLevel, name: string): ReadonlyArray<string> =>
+  isDimension(level, name) ? Dimensions[level][name]!(c) : []
 
 /** The conversation as `AnalyticsConversationWithoutAttributes`. */
 export function analyticsConversation(c: SimConversation): AnalyticsConversation {
@@ -58,28 +66,36 @@ export function analyticsConversation(c: SimConversation): AnalyticsConversation
   const inbound = c.direction === "inbound"
   const customerAddress = c.mediaType === "email" ? customerEmail(c.id) : customerPhone(c.id)
   const queueAddress = c.mediaType === "email" ? queueEmail(c.queueId) : c.queueId
-  const session = (suffix: string, mediaType: string, segments: ReadonlyArray<Record<string, unknown>>) => ({
+  /**
+   * A session. Email sessions also say whose side they are on, as Genesys does: `addressSelf` is
+   * the participant's own address (the customer's, or the queue's for the organisation's side),
+   * `addressOther` the other side's.
+   */
+  const session = (suffix: string, mediaType: string, side: "customer" | "organization", segments: ReadonlyArray<Record<string, unknown>>) => ({
     sessionId: `${c.id}-${suffix}`,
     mediaType,
     ...(mediaType === "message" && messageType !== undefined ? { messageType } : {}),
     direction: c.direction,
     addressFrom: inbound ? customerAddress : queueAddress,
     addressTo: inbound ? queueAddress : customerAddress,
+    ...(mediaType === "email"
+      ? side === "customer" ? { addressSelf: customerAddress, addressOther: queueAddress } : { addressSelf: queueAddress, addressOther: customerAddress }
+      : {}),
     segments
   })
   const customerSessions = c.mediaType === "callback"
     ? [
-      session("s0", "callback", [{ segmentStart: start, segmentEnd: queueEnd, segmentType: "scheduled" }]),
-      session("s1", "voice", [{ segmentStart: queueEnd, segmentEnd: end, segmentType: "interact" }])
+      session("s0", "callback", "customer", [{ segmentStart: start, segmentEnd: queueEnd, segmentType: "scheduled" }]),
+      session("s1", "voice", "customer", [{ segmentStart: queueEnd, segmentEnd: end, segmentType: "interact" }])
     ]
-    : [session("s0", media, [{ segmentStart: start, segmentEnd: end, segmentType: "interact" }])]
+    : [session("s0", media, "customer", [{ segmentStart: start, segmentEnd: end, segmentType: "interact" }])]
   const participants = [
     { participantId: `${c.id}-p0`, participantName: "Customer", purpose: "customer", sessions: customerSessions },
     {
       participantId: `${c.id}-p1`,
       participantName: c.queueId,
       purpose: "acd",
-      sessions: [session("s2", media === "callback" ? "voice" : media, [{
+      sessions: [session("s2", media === "callback" ? "voice" : media, "organization", [{
         segmentStart: start,
         segmentEnd: queueEnd,
         segmentType: "interact",
@@ -92,7 +108,7 @@ export function analyticsConversation(c: SimConversation): AnalyticsConversation
       participantName: userId,
       purpose: "agent",
       userId,
-      sessions: [session(`s${k + 3}`, media === "callback" ? "voice" : media, [
+      sessions: [session(`s${k + 3}`, media === "callback" ? "voice" : media, "organization", [
         { segmentStart: queueEnd, segmentEnd: end, segmentType: "interact", queueId: c.queueId },
         { segmentStart: end, segmentEnd: end, segmentType: "wrapup", queueId: c.queueId, wrapUpCode: "resolved" }
       ])]

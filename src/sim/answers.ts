@@ -3,7 +3,10 @@ import { randomUUID } from "node:crypto"
 
 export interface Answer {
   readonly status: number
+  /** Sent as JSON. */
   readonly body?: unknown
+  /** Sent as it is, instead of `body` (an HTML page, a cut JSON text). */
+  readonly text?: { readonly body: string; readonly contentType: string }
   readonly headers?: Record<string, string>
 }
 

@@ -87,9 +87,8 @@ export class SimData {
   }
 
   /**
-   * The conversations Genesys' details query selects for the interval [fromMs, toMs): those that
-   * started on a (UTC) day the interval touches, whenever on that day — "Results will only
-   * include conversations that started on a day touched by the interval" — in start order.
+   * The conversations that started on a (UTC) day the interval [fromMs, toMs) touches, whenever
+   * on that day, in start order.
    */
   startedOnDaysTouched(fromMs: number, toMs: number): Array<SimConversation> {
     const list = this.conversations
@@ -106,6 +105,18 @@ export class SimData {
     const firstDay = Math.floor(fromMs / DayMs) * DayMs
     const afterLastDay = Math.floor((toMs - 1) / DayMs) * DayMs + DayMs
     return list.slice(firstAtOrAfter(firstDay), firstAtOrAfter(afterLastDay))
+  }
+
+  /**
+   * The conversations Genesys' details query selects for the interval [fromMs, toMs), in start
+   * order: "Results will include conversations that both started on a day touched by the interval
+   * AND either started, ended, or any activity during the interval. Conversations that started
+   * before the earliest day of the interval will not be searched" (ConversationQuery.interval).
+   * An hour's query returns the conversations of that hour and those started earlier that day
+   * still going on in it.
+   */
+  selectedBy(fromMs: number, toMs: number): Array<SimConversation> {
+    return this.startedOnDaysTouched(fromMs, toMs).filter((c) => c.startMs < toMs && c.endMs >= fromMs)
   }
 
   transcript(c: SimConversation, recordingId: string): Transcript | undefined {
@@ -154,10 +165,10 @@ export class SimData {
   staProgramMappings(): ReadonlyArray<StaProgramMappings & Record<string, unknown>> {
     return this.model.programs.map((p) => ({
       program: { id: p.id, name: p.name, selfUri: `/api/v2/speechandtextanalytics/programs/${p.id}` },
-      queues: p.queues.map((q) => ({ id: q, name: q, selfUri: `/api/v2/routing/queues/${q}` })),
+      // AddressableEntityRef: an id and a link, no name.
+      queues: p.queues.map((q) => ({ id: q, selfUri: `/api/v2/routing/queues/${q}` })),
       flows: [],
-      dateModified: "2026-01-01T00:00:00.000Z",
-      selfUri: `/api/v2/speechandtextanalytics/programs/${p.id}/mappings`
+      dateModified: "2026-01-01T00:00:00.000Z"
     }))
   }
 }

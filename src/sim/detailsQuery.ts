@@ -1,21 +1,44 @@
 /**
  * The simulator's `POST /api/v2/analytics/conversations/details/query`: Genesys' limits
- * (`pageSize` ≤ 100; paging past the paging limit → 400), segment and conversation filters
- * (dimension predicates), order, and the conversations the interval selects: like Genesys, those
- * that started on a day the interval touches (data.ts).
+ * (`pageSize` ≤ 100; an interval longer than the maximum → 400; paging past the paging limit →
+ * 400), segment and conversation filters (dimension predicates, each level with its own
+ * dimensions), order, and the conversations the interval selects: like Genesys, those that
+ * started on a day the interval touches and were active during it (data.ts).
  */
 import { Exit, Schema } from "effect"
 import { ConversationQuerySchema, DetailsMaxPageSize, type QueryFilter, type QueryPredicate } from "../platform/genesys.ts"
 import { type Answer, fail } from "./answers.ts"
-import { analyticsConversation, dimension } from "./analyticsData.ts"
+import { analyticsConversation, dimension, type FilterLevel, isDimension } from "./analyticsData.ts"
 import type { SimConversation, SimData } from "./data.ts"
 import { emptyPage, strictConversation } from "./strict.ts"
 
-const predicateMatches = (c: SimConversation, p: QueryPredicate): boolean | string => {
-  if (p.type !== undefined && p.type !== "dimension") return `unsupported predicate type ${p.type}`
-  if (p.dimension === undefined) return "predicate without dimension"
-  const values = dimension(c, p.dimension)
-  if (values === undefined) return `unsupported dimension ${p.dimension}`
+export interface DetailsQueryOptions {
+  /** Results one query may page through. */
+  readonly pagingLimit: number
+  /** Longest interval accepted, in days (0: any). */
+  readonly maxIntervalDays: number
+  /** Leave out what Genesys may leave out (strict.ts). */
+  readonly strict?: boolean | undefined
+}
+
+const DayMs = 86_400_000
+
+/** Why Genesys would refuse the filter (undefined: it would not). */
+const filterProblem = (level: FilterLevel, f: QueryFilter): string | undefined => {
+  for (const p of f.predicates ?? []) {
+    if (p.type !== undefined && p.type !== "dimension") return `unsupported predicate type ${p.type}`
+    if (p.dimension === undefined) return "predicate without dimension"
+    if (!isDimension(level, p.dimension)) return `${p.dimension} is not a ${level} dimension`
+  }
+  for (const clause of f.clauses ?? []) {
+    const problem = filterProblem(level, clause)
+    if (problem !== undefined) return problem
+  }
+  return undefined
+}
+
+const predicateMatches = (c: SimConversation, level: FilterLevel, p: QueryPredicate): boolean => {
+  const values = dimension(c, level, p.dimension ?? "")
   switch (p.operator ?? "matches") {
     case "exists":
       return values.length > 0
@@ -26,24 +49,18 @@ const predicateMatches = (c: SimConversation, p: QueryPredicate): boolean | stri
   }
 }
 
-const filterMatches = (c: SimConversation, f: QueryFilter): boolean | string => {
-  const results: Array<boolean> = []
-  for (const p of f.predicates ?? []) {
-    const r = predicateMatches(c, p)
-    if (typeof r === "string") return r
-    results.push(r)
-  }
-  for (const clause of f.clauses ?? []) {
-    const r = filterMatches(c, clause)
-    if (typeof r === "string") return r
-    results.push(r)
-  }
+const filterMatches = (c: SimConversation, level: FilterLevel, f: QueryFilter): boolean => {
+  const results = [
+    ...(f.predicates ?? []).map((p) => predicateMatches(c, level, p)),
+    ...(f.clauses ?? []).map((clause) => filterMatches(c, level, clause))
+  ]
   if (results.length === 0) return true
   return f.type === "and" ? results.every((x) => x) : results.some((x) => x)
 }
 
-/** `strict`: leave out what Genesys may leave out (strict.ts). */
-export const makeDetailsQuery = (data: SimData, pagingLimit: number, strict = false) => {
+export const makeDetailsQuery = (data: SimData, options: DetailsQueryOptions) => {
+  const { pagingLimit, maxIntervalDays } = options
+  const strict = options.strict === true
   const cache = new Map<string, ReadonlyArray<SimConversation>>()
 
   return (body: string): Answer => {
@@ -64,6 +81,9 @@ export const makeDetailsQuery = (data: SimData, pagingLimit: number, strict = fa
     if (extra !== undefined || Number.isNaN(fromMs) || Number.isNaN(toMs) || toMs <= fromMs) {
       return fail(400, "bad.request", `Invalid interval ${JSON.stringify(q.interval)}: expected <ISO-8601 start>/<ISO-8601 end>.`)
     }
+    if (maxIntervalDays > 0 && toMs - fromMs > maxIntervalDays * DayMs) {
+      return fail(400, "bad.request", `The interval ${q.interval} is longer than the maximum of ${maxIntervalDays} days for a detail query.`)
+    }
     const pageSize = q.paging?.pageSize ?? 25
     const pageNumber = q.paging?.pageNumber ?? 1
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > DetailsMaxPageSize) {
@@ -77,23 +97,18 @@ export const makeDetailsQuery = (data: SimData, pagingLimit: number, strict = fa
         `Paging beyond ${pagingLimit} results is not supported (pageNumber ${pageNumber} × pageSize ${pageSize}); narrow the interval.`
       )
     }
+    const filters = [
+      ...(q.segmentFilters ?? []).map((f) => ({ level: "segment" as const, f })),
+      ...(q.conversationFilters ?? []).map((f) => ({ level: "conversation" as const, f }))
+    ]
+    for (const { level, f } of filters) {
+      const problem = filterProblem(level, f)
+      if (problem !== undefined) return fail(400, "bad.request", `Invalid filter: ${problem}.`)
+    }
     const key = JSON.stringify([fromMs, toMs, q.order ?? "asc", q.orderBy ?? "conversationStart", q.segmentFilters ?? [], q.conversationFilters ?? []])
     let matches = cache.get(key)
     if (matches === undefined) {
-      const filters = [...(q.segmentFilters ?? []), ...(q.conversationFilters ?? [])]
-      const out: Array<SimConversation> = []
-      for (const c of data.startedOnDaysTouched(fromMs, toMs)) {
-        let ok = true
-        for (const f of filters) {
-          const r = filterMatches(c, f)
-          if (typeof r === "string") return fail(400, "bad.request", `Invalid filter: ${r}.`)
-          if (!r) {
-            ok = false
-            break
-          }
-        }
-        if (ok) out.push(c)
-      }
+      const out = data.selectedBy(fromMs, toMs).filter((c) => filters.every(({ level, f }) => filterMatches(c, level, f)))
       if (q.orderBy === "conversationEnd") out.sort((x, y) => x.endMs - y.endMs || (x.id < y.id ? -1 : 1))
       if (q.order === "desc") out.reverse()
       matches = out

@@ -84,8 +84,8 @@ export function recording(
     case "email":
       return {
         ...base,
-        emailTranscript: emailTranscript(c, t, agent(agentOf)),
-        users: c.agentIds.map((id) => ({ id, name: id, email: agentEmail(id) }))
+        emailTranscript: emailTranscript(c, t),
+        users: c.agentIds.map((id) => ({ id, name: id, email: agentEmail(id), version: 1 }))
       }
   }
 }
@@ -102,25 +102,34 @@ const chatTranscript = (c: SimConversation, t: Transcript, agentId: string): Arr
     ...(b.participant === "internal" ? { user: { id: agentId, name: agentId } } : {})
   }))
 
+/**
+ * Messaging: the customer's messages from their address (`fromExternalContact`), the agent's from
+ * the queue's with `fromUser`; each says its sender's `purpose` and `participantId`.
+ */
 const messagingTranscript = (c: SimConversation, t: Transcript, agentId: string): Array<RecordingMessagingMessage> => {
   const customer = customerPhone(c.id)
   return t.blocks.map((b, k) => ({
     id: `${t.id}-m${k + 1}`,
     ...(b.participant === "external"
-      ? { from: customer, fromExternalContact: { id: `ec-${fnv(c.id).toString(16)}` }, to: c.queueId }
-      : { from: c.queueId, fromUser: { id: agentId, name: agentId }, to: customer }),
+      ? { from: customer, fromExternalContact: { id: `ec-${fnv(c.id).toString(16)}` }, to: c.queueId, purpose: "customer", participantId: `${c.id}-p0` }
+      : { from: c.queueId, fromUser: { id: agentId, name: agentId, version: 1 }, to: customer, purpose: "agent", participantId: `${c.id}-p2` }),
     timestamp: iso(c.startMs + b.offsetMs),
     messageText: b.text
   }))
 }
 
-const emailTranscript = (c: SimConversation, t: Transcript, agentId: string): Array<RecordingEmailMessage> => {
+/**
+ * Email, as Genesys Cloud sends it: the customer writes to the queue's address; the agent's replies
+ * go out from the queue's address too (not the agent's own, which only the recording's `users`
+ * carry), to the customer.
+ */
+const emailTranscript = (c: SimConversation, t: Transcript): Array<RecordingEmailMessage> => {
   const customer = { email: customerEmail(c.id), name: "Customer" }
-  const agent = { email: agentEmail(agentId), name: agentId }
+  const queue = { email: queueEmail(c.queueId), name: `Support (${c.queueId})` }
   return t.blocks.map((b, k) => ({
     id: `${t.id}-m${k + 1}`,
-    from: b.participant === "external" ? customer : agent,
-    to: [b.participant === "external" ? { email: queueEmail(c.queueId) } : customer],
+    from: b.participant === "external" ? customer : queue,
+    to: [b.participant === "external" ? queue : customer],
     subject: `Case ${c.id}`,
     textBody: b.text,
     time: iso(c.startMs + b.offsetMs)

@@ -9,23 +9,31 @@ import { makeDetailsQuery } from "./detailsQuery.ts"
 import { recording as recordingOf, recordingMedia, recordingMetadata } from "./recordingData.ts"
 import { strictMetadata, strictRecording } from "./strict.ts"
 
-export type SimRoute =
-  | "token"
-  | "conversations.query"
-  | "recordingmetadata"
-  | "recording"
-  | "sta.topics"
-  | "sta.topic"
-  | "sta.programs"
-  | "sta.mappings"
+/** Every route of the simulator (fault knobs can be aimed at some). */
+export const SimRoutes = [
+  "token",
+  "conversations.query",
+  "recordingmetadata",
+  "recording",
+  "sta.topics",
+  "sta.topic",
+  "sta.programs",
+  "sta.program",
+  "sta.mappings"
+] as const
+
+export type SimRoute = typeof SimRoutes[number]
 
 export interface RoutesOptions {
   readonly pagingLimit: number
+  /** Longest details-query interval accepted, in days (0: any). */
+  readonly maxIntervalDays: number
   /**
-   * `full` (default): the topics list carries each topic's phrases. `listed`: like Genesys'
-   * ListedTopic (phrasesCount only), so clients must read `/topics/{id}`.
+   * `full` (default): the topics list carries each topic's phrases, the programs list each
+   * program's topics. `listed`: like Genesys' ListedTopic (phrasesCount only) and ListedProgram
+   * (topicsCount only), so clients must read `/topics/{id}` and `/programs/{id}`.
    */
-  readonly topicListing?: "full" | "listed" | undefined
+  readonly staListing?: "full" | "listed" | undefined
   /** Leave out what Genesys may leave out (strict.ts). */
   readonly strict?: boolean | undefined
 }
@@ -44,6 +52,8 @@ export const matchRoute = (method: string, path: string): { route: SimRoute; par
     if (m !== null) return { route: "sta.topic", params: [decodeURIComponent(m[1]!)] }
     if (path === "/api/v2/speechandtextanalytics/programs") return { route: "sta.programs", params: [] }
     if (path === "/api/v2/speechandtextanalytics/programs/mappings") return { route: "sta.mappings", params: [] }
+    m = /^\/api\/v2\/speechandtextanalytics\/programs\/([^/]+)$/.exec(path)
+    if (m !== null) return { route: "sta.program", params: [decodeURIComponent(m[1]!)] }
   }
   return undefined
 }
@@ -74,7 +84,7 @@ const listing = (path: string, entities: ReadonlyArray<unknown>, url: URL): Answ
 /** `notReady()` is read at each fetch; `onNotReady` counts the 202s. */
 export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () => number, onNotReady: () => void) => {
   const strict = options.strict === true
-  const detailsQuery = makeDetailsQuery(data, options.pagingLimit, strict)
+  const detailsQuery = makeDetailsQuery(data, { pagingLimit: options.pagingLimit, maxIntervalDays: options.maxIntervalDays, strict })
   const recordingFetches = new Map<string, number>()
 
   const recording = (conversationId: string, recordingId: string, url: URL): Answer => {
@@ -110,17 +120,29 @@ export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () =
         return recording(params[0]!, params[1]!, url)
       case "sta.topics": {
         const topics = data.staTopics()
-        const entities = options.topicListing === "listed"
+        const entities = options.staListing === "listed"
           ? topics.map(({ phrases: _phrases, ...listed }) => listed)
           : topics
         return listing("/api/v2/speechandtextanalytics/topics", entities, url)
       }
       case "sta.topic": {
         const t = data.staTopics().find((x) => x.id === params[0])
-        return t === undefined ? notFound(`Topic ${params[0]}`) : { status: 200, body: t }
+        if (t === undefined) return notFound(`Topic ${params[0]}`)
+        // A Topic has its phrases; the counts are the listing's (ListedTopic).
+        const { phrasesCount: _p, programsCount: _c, ...topic } = t
+        return { status: 200, body: topic }
       }
-      case "sta.programs":
-        return listing("/api/v2/speechandtextanalytics/programs", data.staPrograms(), url)
+      case "sta.programs": {
+        const programs = data.staPrograms()
+        const entities = options.staListing === "listed"
+          ? programs.map(({ topics, ...listed }) => ({ ...listed, topicsCount: topics?.length ?? 0 }))
+          : programs
+        return listing("/api/v2/speechandtextanalytics/programs", entities, url)
+      }
+      case "sta.program": {
+        const p = data.staPrograms().find((x) => x.id === params[0])
+        return p === undefined ? notFound(`Program ${params[0]}`) : { status: 200, body: p }
+      }
       case "sta.mappings":
         return listing("/api/v2/speechandtextanalytics/programs/mappings", data.staProgramMappings(), url)
     }

@@ -1,14 +1,16 @@
 /**
  * `rewind sim`: an HTTP simulator of the Genesys Cloud Platform API v2 subset Rewind uses
  * (SPEC "Platform API subset"), serving the deterministic seed data (data.ts), with fault knobs
- * (faults.ts): latency and stalls, an error rate, a rate limit (429 with `Retry-After` and
- * `inin-ratelimit-allowed|count|reset`), content not ready (202), short-lived tokens (oauth.ts),
- * and `expireTokens()` to revoke every issued token.
+ * (faults.ts): latency and stalls, an error rate, HTML error pages from a proxy, truncated JSON,
+ * a rate limit (429 with `Retry-After` and `inin-ratelimit-allowed|count|reset`), content not
+ * ready (202), short-lived tokens (oauth.ts), `expireTokens()` to revoke every issued token;
+ * and bad data (defects.ts): required fields missing, undocumented media types.
  *
- * Faithful limits (routes.ts, detailsQuery.ts): details-query `pageSize` ≤ 100; paging past the
- * paging limit (100,000 results by default) → 400 `{status, code, message, contextId}`; the
- * details query returns the conversations that started on a day the interval touches; text
- * recordings inline only in the formats `NONE`. Strict mode (strict.ts) also leaves out what
+ * Faithful limits (routes.ts, detailsQuery.ts): details-query `pageSize` ≤ 100; intervals longer
+ * than 7 days (`maxIntervalDays`) and paging past the paging limit (100,000 results by default) →
+ * 400 `{status, code, message, contextId}`; the details query returns the conversations that
+ * started on a day the interval touches and were active during it; text recordings inline only
+ * in the formats `NONE`. Strict mode (strict.ts) also leaves out what
  * Genesys may leave out.
  *
  * `GET /__sim/stats` (no auth, no faults) reports what the simulator saw; `GET /__sim/arrivals`
@@ -20,12 +22,13 @@ import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { ServeError } from "effect/http/HttpServerError"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { DetailsPagingLimit } from "../platform/genesys.ts"
+import { DetailsMaxIntervalDays, DetailsPagingLimit } from "../platform/genesys.ts"
 import type { SeedOptions } from "../seed/generate.ts"
 import { mulberry32 } from "../seed/random.ts"
 import { type Answer, fail } from "./answers.ts"
 import { SimData } from "./data.ts"
-import { DefaultFaults, makeFaultInjector, type SimFaults } from "./faults.ts"
+import { withDefects } from "./defects.ts"
+import { faultsFrom, makeFaultInjector, type SimFaults } from "./faults.ts"
 import { makeOAuth } from "./oauth.ts"
 import { makeRoutes, matchRoute, type SimRoute } from "./routes.ts"
 import { StrictRateLimitPerMinute } from "./strict.ts"
@@ -52,24 +55,32 @@ export interface SimOptions extends Partial<SimFaults>, Partial<SeedOptions> {
   readonly missingShare?: number
   /** Results one details query may page through (default 100,000, as Genesys). */
   readonly pagingLimit?: number
+  /** Longest details-query interval accepted, in days (default 7, as the client assumes of Genesys; 0: any). */
+  readonly maxIntervalDays?: number
   /** When set, token requests must present these client credentials. */
   readonly clientId?: string
   readonly clientSecret?: string
   /**
-   * `full` (default): the topics list carries each topic's phrases. `listed`: like Genesys'
-   * ListedTopic (phrasesCount only), so clients must read `/topics/{id}`.
+   * `full` (default, but with `strict`): the topics list carries each topic's phrases, the
+   * programs list each program's topics. `listed` (with `strict`): like Genesys' ListedTopic
+   * (phrasesCount only) and ListedProgram (topicsCount only), so clients must read `/topics/{id}`
+   * and `/programs/{id}`.
    */
-  readonly topicListing?: "full" | "listed"
+  readonly staListing?: "full" | "listed"
   /**
    * Leave out what Genesys' models mark optional and the platform does not always send (strict.ts:
    * `totalHits` of an empty result, participants' `purpose`, sessions' `mediaType`, message times),
-   * and limit requests to Genesys' 300 a minute unless `rateLimit` says otherwise.
+   * list topics without their phrases and programs without their topics (ListedTopic,
+   * ListedProgram), and limit requests to Genesys' 300 a minute
+   * unless `rateLimit` says otherwise.
    */
   readonly strict?: boolean
   /** Seed of the fault dice (default 1). */
   readonly faultSeed?: number
   /** Reuse already built data (tests); must match seed/count/from/to. */
   readonly data?: SimData
+  /** Sees every API request as it arrives (tests: what a client asks for). */
+  readonly observeRequest?: (route: SimRoute, url: URL, body: string) => void
   /** Rewrites a successful JSON answer before it is sent (tests: malformed responses). */
   readonly mutateResponse?: (route: SimRoute, body: unknown) => unknown
 }
@@ -83,6 +94,7 @@ export interface SimInfo {
   readonly to: string
   readonly missingShare: number
   readonly pagingLimit: number
+  readonly maxIntervalDays: number
   /** Strict mode (strict.ts). */
   readonly strict: boolean
 }
@@ -113,27 +125,18 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
     const missingShare = options.missingShare ?? 0
     const data = options.data ?? new SimData(seedOptions, missingShare)
     const pagingLimit = options.pagingLimit ?? DetailsPagingLimit
-    let faults: SimFaults = {
-      latencyMs: options.latencyMs ?? DefaultFaults.latencyMs,
-      jitterMs: options.jitterMs ?? DefaultFaults.jitterMs,
-      errorRate: options.errorRate ?? DefaultFaults.errorRate,
-      rateLimit: options.rateLimit ?? (options.strict === true ? StrictRateLimitPerMinute : DefaultFaults.rateLimit),
-      rateWindowSeconds: options.rateWindowSeconds ?? DefaultFaults.rateWindowSeconds,
-      rateHeaders: options.rateHeaders ?? DefaultFaults.rateHeaders,
-      notReady: options.notReady ?? DefaultFaults.notReady,
-      tokenTtlSeconds: options.tokenTtlSeconds ?? DefaultFaults.tokenTtlSeconds,
-      stallRate: options.stallRate ?? DefaultFaults.stallRate,
-      stallMs: options.stallMs ?? DefaultFaults.stallMs
-    }
+    const maxIntervalDays = options.maxIntervalDays ?? DetailsMaxIntervalDays
+    let faults: SimFaults = faultsFrom(options, options.strict === true, StrictRateLimitPerMinute)
     let stats = freshStats()
     const arrivals = makeArrivals()
     const injector = makeFaultInjector(() => faults, mulberry32(options.faultSeed ?? 1), () => stats)
     const oauth = makeOAuth(options, () => faults.tokenTtlSeconds, () => stats.tokensIssued++)
-    const serve = makeRoutes(data, { pagingLimit, topicListing: options.topicListing, strict: options.strict }, () => faults.notReady, () => stats.notReady++)
+    const serve = makeRoutes(data, { pagingLimit, maxIntervalDays, staListing: options.staListing ?? (options.strict === true ? "listed" : "full"), strict: options.strict }, () => faults.notReady, () => stats.notReady++)
 
     const respond = (a: Answer, extraHeaders: Record<string, string> = {}) => {
       stats.byStatus[String(a.status)] = (stats.byStatus[String(a.status)] ?? 0) + 1
       const headers = { ...extraHeaders, ...a.headers }
+      if (a.text !== undefined) return HttpServerResponse.text(a.text.body, { status: a.status, headers, contentType: a.text.contentType })
       return a.body === undefined
         ? HttpServerResponse.empty({ status: a.status, headers })
         : HttpServerResponse.text(JSON.stringify(a.body), { status: a.status, headers, contentType: "application/json" })
@@ -148,6 +151,7 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
       to: data.options.to,
       missingShare: data.missingShare,
       pagingLimit,
+      maxIntervalDays,
       strict: options.strict === true
     }
 
@@ -165,12 +169,13 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
         stats.byStatus["404"] = (stats.byStatus["404"] ?? 0) + 1
         return respond(fail(404, "not.found", `No resource ${req.method} ${url.pathname}.`))
       }
+      options.observeRequest?.(matched.route, url, body)
       const arrivedAt = Date.now()
       stats.requests++
       stats.byRoute[matched.route] = (stats.byRoute[matched.route] ?? 0) + 1
       if (injector.isEarly(arrivedAt)) stats.earlyAfterThrottle++
 
-      const delay = injector.delayMs()
+      const delay = injector.delayMs(matched.route)
       if (delay > 0) yield* Effect.sleep(delay)
 
       if (matched.route === "token") return respond(oauth.token(req, body))
@@ -183,14 +188,15 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
 
       const rate = injector.rateLimit(arrivedAt)
       if (rate.throttled !== undefined) return respond(rate.throttled, rate.headers)
-      const injected = injector.injectedError()
+      const injected = injector.injectedError(matched.route)
       if (injected !== undefined) return respond(injected, rate.headers)
 
-      const answer = serve(matched.route, matched.params, url, body)
+      const served = serve(matched.route, matched.params, url, body)
+      const answer = served.status === 200 ? { ...served, body: withDefects(matched.route, served.body, faults) } : served
       const mutated = answer.status === 200 && options.mutateResponse !== undefined
         ? { ...answer, body: options.mutateResponse(matched.route, answer.body) }
         : answer
-      return respond(mutated, rate.headers)
+      return respond(injector.truncated(matched.route, mutated) ?? mutated, rate.headers)
     })
 
     const nodeServer = createServer()

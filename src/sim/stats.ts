@@ -8,8 +8,10 @@ export interface SimStats {
   readonly tokensIssued: number
   /** 429 answers. */
   readonly throttled: number
-  /** Injected 5xx answers. */
+  /** Injected 5xx answers (HTML error pages included). */
   readonly errors: number
+  /** Successful answers sent cut short (truncated JSON). */
+  readonly truncated: number
   /** 202 answers for recordings not ready. */
   readonly notReady: number
   readonly unauthorized: number
@@ -31,6 +33,7 @@ export const freshStats = (): MutableStats => ({
   tokensIssued: 0,
   throttled: 0,
   errors: 0,
+  truncated: 0,
   notReady: 0,
   unauthorized: 0,
   stalled: 0,

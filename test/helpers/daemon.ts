@@ -8,8 +8,7 @@ import { type AllSettings, daemonCoreLayer } from "../../src/daemon/main.ts"
 import type { TopicModel } from "../../src/domain/topicModel.ts"
 import { requestApi } from "../../src/nats/Service.ts"
 import { ModelRepo } from "../../src/repos/ModelRepo.ts"
-import type { SeedOptions } from "../../src/seed/generate.ts"
-import { seedStore } from "../../src/seed/seedStore.ts"
+import { type SeedStoreOptions, seedStore } from "../../src/seed/seedStore.ts"
 import { type Backend, clickhouseSettings } from "./clickhouse.ts"
 import { testNatsUrl } from "./nats.ts"
 
@@ -61,8 +60,8 @@ export const startDaemon = async (settings: AllSettings) => {
 
 export type TestDaemon = Awaited<ReturnType<typeof startDaemon>>
 
-/** A daemon on `settings` with `seed` written to its store and `model` pushed (revision 1). */
-export const startSeededDaemon = async (settings: AllSettings, seed: SeedOptions, model: TopicModel) => {
+/** A daemon on `settings` with `seed` written to its store (its missing share left out) and `model` pushed (revision 1). */
+export const startSeededDaemon = async (settings: AllSettings, seed: SeedStoreOptions, model: TopicModel) => {
   const daemon = await startDaemon(settings)
   await daemon.runPromise(seedStore(seed))
   await daemon.runPromise(Effect.gen(function*() { yield* (yield* ModelRepo).push(model, "test") }))

@@ -40,7 +40,7 @@ const newRun = (o: {
 export const requestRecovery = Effect.fn("Recovery.request")(function*(cmd: RecoveryRunCommand, streamSeq: number, platformConfigured: boolean) {
   if (!platformConfigured) {
     return yield* new Rejected({
-      reason: "recovery is not configured on this daemon: set PLATFORM_API_URL, PLATFORM_CLIENT_ID and PLATFORM_CLIENT_SECRET"
+      reason: "recovery is not configured on this daemon: set PLATFORM_REGION (or PLATFORM_API_URL), PLATFORM_CLIENT_ID and PLATFORM_CLIENT_SECRET"
     })
   }
   const repo = yield* RecoveryRepo

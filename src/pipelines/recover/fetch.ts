@@ -61,7 +61,11 @@ export const fetchContent = (c: PlatformConversation): Effect.Effect<Fetched, ne
     if (pending.length > 0) return { _tag: "Pending", conversation: c, reason: `${c.id}: ${pending.join("; ")}` } as const
     const transcripts: Array<Transcript> = []
     for (const r of recordings) {
-      const content = yield* platform.recording(c.id, r.id, { conversationStart: c.startTime, media: r.media })
+      const content = yield* platform.recording(c.id, r.id, {
+        conversationStart: c.startTime,
+        media: r.media,
+        ...(c.emailParties === undefined ? {} : { emailParties: c.emailParties })
+      })
       if (content._tag === "Pending") {
         return { _tag: "Pending", conversation: c, reason: `${c.id}: recording ${r.id}: the platform is still preparing its content (202)` } as const
       }

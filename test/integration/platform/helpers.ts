@@ -11,6 +11,7 @@ import type { Interaction } from "../../../src/domain/interaction.ts"
 import type { PlatformConversation } from "../../../src/platform/convert.ts"
 import { generateInteractions, type SeedOptions } from "../../../src/seed/generate.ts"
 import { SimData } from "../../../src/sim/data.ts"
+import { customerEmail, queueEmail } from "../../../src/sim/identities.ts"
 import { type SimHandle, type SimOptions, startSim } from "../../../src/sim/server.ts"
 
 export const seedOptions: SeedOptions = { seed: 7, count: 3_000, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }
@@ -32,7 +33,25 @@ export const expectedIn = (from: string, to: string): ReadonlyArray<Interaction>
   })
 }
 
-/** The conversation the platform client should read for a generated interaction (no message type). */
+/**
+ * The generator's interactions Genesys' details query selects for the interval [from, to): those
+ * that started on a (UTC) day it touches and were active during it, in start order.
+ */
+export const selectedIn = (from: string, to: string): ReadonlyArray<Interaction> => {
+  const a = Date.parse(from)
+  const b = Date.parse(to)
+  const firstDay = Math.floor(a / 86_400_000) * 86_400_000
+  const afterLastDay = Math.floor((b - 1) / 86_400_000) * 86_400_000 + 86_400_000
+  return generatedInteractions().filter((i) => {
+    const start = Date.parse(i.startTime)
+    return start >= firstDay && start < afterLastDay && start < b && Date.parse(i.endTime) >= a
+  })
+}
+
+/**
+ * The conversation the platform client should read for a generated interaction (no message
+ * type); an email's sides by the simulated organisation's addresses (the customer's, the queue's).
+ */
 export const conversationOf = (i: Interaction): PlatformConversation => ({
   id: i.id,
   startTime: i.startTime,
@@ -43,7 +62,8 @@ export const conversationOf = (i: Interaction): PlatformConversation => ({
   divisionId: i.divisionId,
   divisionIds: [i.divisionId],
   agentIds: i.agentIds,
-  language: i.language
+  language: i.language,
+  ...(i.mediaType === "email" ? { emailParties: { customer: [customerEmail(i.id)], organization: [queueEmail(i.queueId)] } } : {})
 })
 
 export type Sim = SimHandle & { readonly stop: () => Promise<void> }

@@ -7,10 +7,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Interaction } from "../../../src/domain/interaction.ts"
 import type { MediaType } from "../../../src/domain/media.ts"
 import { isUnreadable } from "../../../src/platform/convert.ts"
+import type { PlatformClient, RecordingContext } from "../../../src/platform/PlatformClient.ts"
 import { conversationOf, expectedIn, exitWithClient, failureOf, generatedInteractions, raw, type Sim, sim, withClient } from "./helpers.ts"
 
 const sample = (media: MediaType, n: number): ReadonlyArray<Interaction> =>
   generatedInteractions().filter((i) => i.mediaType === media).slice(0, n)
+
+/**
+ * How recovery reads a conversation's recordings: from its start, and — for email — with the
+ * addresses of its two sides, which the details query gives (a conversation filter on its id).
+ */
+const contextOf = (c: PlatformClient["Service"], i: Interaction) =>
+  Stream.runCollect(c.conversations(i.startTime, new Date(Date.parse(i.startTime) + 1).toISOString(), { conversationIds: [i.id] })).pipe(
+    Effect.map((listed): RecordingContext => {
+      const found = listed.find((x) => x.id === i.id)
+      if (found === undefined || isUnreadable(found)) throw new Error(`${i.id}: not listed by the details query`)
+      return { conversationStart: i.startTime, ...(found.emailParties === undefined ? {} : { emailParties: found.emailParties }) }
+    })
+  )
 
 describe("recordings ↔ rewind sim", () => {
   let s: Sim
@@ -27,11 +41,12 @@ describe("recordings ↔ rewind sim", () => {
       const { result, calls } = await withClient(s, (c) =>
         Effect.forEach(interactions, (i) =>
           Effect.gen(function*() {
+            const context = yield* contextOf(c, i)
             const metadata = yield* c.recordingMetadata(i.id)
             expect(metadata.map((m) => m.media)).toEqual(i.transcripts.map(() => media))
             expect(metadata.every((m) => m.conversationId === i.id && m.fileState === "AVAILABLE")).toBe(true)
             const transcripts = yield* Effect.forEach(metadata, (m) =>
-              c.recording(i.id, m.id, { conversationStart: i.startTime }).pipe(
+              c.recording(i.id, m.id, context).pipe(
                 Effect.map((content) => {
                   expect(content._tag).toBe("Ready")
                   return content._tag === "Ready" ? content.transcripts : []
@@ -177,9 +192,10 @@ describe("optional fields left out (strict simulator)", () => {
       const { result: transcripts } = await withClient(s, (c) =>
         Effect.forEach(interactions, (i) =>
           Effect.gen(function*() {
+            const context = yield* contextOf(c, i)
             const metadata = yield* c.recordingMetadata(i.id)
             return (yield* Effect.forEach(metadata, (m) =>
-              c.recording(i.id, m.id, { conversationStart: i.startTime, media: m.media }).pipe(
+              c.recording(i.id, m.id, { ...context, media: m.media }).pipe(
                 Effect.map((content) => (content._tag === "Ready" ? content.transcripts : []))
               ))).flat()
           })))

@@ -1,13 +1,20 @@
 /**
  * The simulator's own contract, over raw HTTP: Genesys' shapes and limits (OAuth, paging
- * limit, page size, errors, day-touch semantics), determinism, and the missing share.
+ * limit, page size, interval length, errors, which conversations an interval selects, filter
+ * dimensions per level), determinism, and the missing share.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { AnalyticsConversationQueryResponse } from "../../../src/platform/genesys.ts"
 import { Schema } from "effect"
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
-import { generatedInteractions, raw, type Sim, sim, seedOptions } from "./helpers.ts"
+import { generatedInteractions, raw, selectedIn, type Sim, sim, seedOptions } from "./helpers.ts"
 import { startSim } from "../../../src/sim/server.ts"
+
+/** The generated interactions an interval (`start/end`) selects. */
+const selected = (interval: string) => {
+  const [from, to] = interval.split("/") as [string, string]
+  return selectedIn(from, to)
+}
 
 const query = (interval: string, pageSize: number, pageNumber: number, extra: Record<string, unknown> = {}) => ({
   interval,
@@ -57,19 +64,19 @@ describe("rewind sim: Genesys shapes and limits", () => {
   })
 
   it("answers AnalyticsConversationQueryResponse pages; paging past the limit is a 400", async () => {
-    const interval = "2026-01-01T00:00:00.000Z/2026-02-01T00:00:00.000Z"
+    const interval = "2026-01-01T00:00:00.000Z/2026-01-08T00:00:00.000Z"
     const first = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 100, 1))
     expect(first.status).toBe(200)
     const page = Schema.decodeUnknownSync(AnalyticsConversationQueryResponse)(first.body)
-    expect(page.totalHits).toBe(3_000)
+    expect(page.totalHits).toBe(selected(interval).length)
     expect(page.conversations!.length).toBe(100)
     const c = page.conversations![0]!
     expect(c.participants!.map((p) => p.purpose)).toEqual(expect.arrayContaining(["customer", "acd", "agent"]))
     expect(c.participants!.find((p) => p.purpose === "acd")!.sessions![0]!.segments![0]!.queueId).toBeDefined()
 
-    // Pages 1..10 of 100 are within the 1,000-result limit; page 11 is not.
-    expect((await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 100, 10))).status).toBe(200)
-    const refused = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 100, 11))
+    // Pages 1..20 of 50 are within the 1,000-result limit; page 21 is not.
+    expect((await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 50, 20))).status).toBe(200)
+    const refused = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 50, 21))
     expect(refused.status).toBe(400)
     expect(refused.body).toMatchObject({ status: 400, code: "bad.request" })
     expect((refused.body as { message: string }).message).toContain("Paging beyond 1000 results")
@@ -77,39 +84,79 @@ describe("rewind sim: Genesys shapes and limits", () => {
 
     const tooBig = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 101, 1))
     expect(tooBig.status).toBe(400)
+    expect((tooBig.body as { message: string }).message).toBe("paging.pageSize must be between 1 and 100.")
     const badInterval = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query("yesterday", 10, 1))
     expect(badInterval.status).toBe(400)
     const empty = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query("2030-01-01T00:00:00Z/2030-01-02T00:00:00Z", 10, 1))
     expect(empty.body).toEqual({ totalHits: 0 })
   })
 
-  it("returns, like Genesys, the conversations that started on a day the interval touches (whenever that day)", async () => {
-    const day = (d: string) => generatedInteractions().filter((i) => i.startTime.slice(0, 10) === d)
-    const hits = async (interval: string) =>
-      ((await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 100, 1))).body as { totalHits: number }).totalHits
-    // One hour of the 15th: the whole 15th, none of the 14th (even those still going on at midnight).
-    expect(await hits("2026-01-15T10:00:00.000Z/2026-01-15T11:00:00.000Z")).toBe(day("2026-01-15").length)
-    expect(generatedInteractions().some((i) => i.startTime.startsWith("2026-01-14") && i.endTime >= "2026-01-15")).toBe(true)
-    // A day exactly: that day; a minute across midnight: both days.
-    expect(await hits("2026-01-15T00:00:00.000Z/2026-01-16T00:00:00.000Z")).toBe(day("2026-01-15").length)
-    expect(await hits("2026-01-15T23:59:30.000Z/2026-01-16T00:00:30.000Z")).toBe(day("2026-01-15").length + day("2026-01-16").length)
+  it("refuses an interval longer than 7 days with a 400, like Genesys; the limit is a knob", async () => {
+    const week = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query("2026-01-03T00:00:00.000Z/2026-01-10T00:00:00.000Z", 10, 1))
+    expect(week.status).toBe(200)
+    const longer = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query("2026-01-03T00:00:00.000Z/2026-01-10T00:00:00.001Z", 10, 1))
+    expect(longer.status).toBe(400)
+    expect(longer.body).toMatchObject({
+      status: 400,
+      code: "bad.request",
+      message: "The interval 2026-01-03T00:00:00.000Z/2026-01-10T00:00:00.001Z is longer than the maximum of 7 days for a detail query."
+    })
+    expect(s.info.maxIntervalDays).toBe(7)
+    const any = await sim({ maxIntervalDays: 0 })
+    try {
+      const month = await raw(any, "POST", "/api/v2/analytics/conversations/details/query", query("2026-01-01T00:00:00.000Z/2026-02-01T00:00:00.000Z", 10, 1))
+      expect(month.status).toBe(200)
+      expect((month.body as { totalHits: number }).totalHits).toBe(3_000)
+    } finally {
+      await any.stop()
+    }
   })
 
-  it("supports segment filters on mediaType and conversation filters on conversationId", async () => {
-    const interval = "2026-01-01T00:00:00.000Z/2026-02-01T00:00:00.000Z"
+  it("selects, like Genesys, the conversations that started on a day the interval touches and were active during it", async () => {
+    const hits = async (interval: string) =>
+      ((await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 100, 1))).body as { totalHits: number }).totalHits
+    // One hour of the 15th: those started in it, and those started earlier that day still going on in it.
+    const hour = "2026-01-15T10:00:00.000Z/2026-01-15T11:00:00.000Z"
+    const startedIn = generatedInteractions().filter((i) => i.startTime >= "2026-01-15T10:00:00.000Z" && i.startTime < "2026-01-15T11:00:00.000Z")
+    const stillGoing = generatedInteractions().filter((i) =>
+      i.startTime >= "2026-01-15T00:00:00.000Z" && i.startTime < "2026-01-15T10:00:00.000Z" && i.endTime >= "2026-01-15T10:00:00.000Z"
+    )
+    expect(startedIn.length).toBeGreaterThan(0)
+    expect(stillGoing.length).toBeGreaterThan(0)
+    expect(await hits(hour)).toBe(startedIn.length + stillGoing.length)
+    expect(await hits(hour)).toBe(selected(hour).length)
+    // None of the 14th, even those still going on at midnight.
+    expect(generatedInteractions().some((i) => i.startTime.startsWith("2026-01-14") && i.endTime >= "2026-01-15")).toBe(true)
+    expect(await hits("2026-01-15T00:00:00.000Z/2026-01-16T00:00:00.000Z")).toBe(generatedInteractions().filter((i) => i.startTime.startsWith("2026-01-15")).length)
+  })
+
+  it("filters on segment dimensions (mediaType) and conversation dimensions (conversationId), each at its own level", async () => {
+    const interval = "2026-01-01T00:00:00.000Z/2026-01-08T00:00:00.000Z"
     const chats = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 10, 1, {
       segmentFilters: [{ type: "or", predicates: [{ type: "dimension", dimension: "mediaType", operator: "matches", value: "chat" }] }]
     }))
-    expect((chats.body as { totalHits: number }).totalHits).toBe(generatedInteractions().filter((i) => i.mediaType === "chat").length)
+    expect((chats.body as { totalHits: number }).totalHits).toBe(selected(interval).filter((i) => i.mediaType === "chat").length)
     const id = generatedInteractions()[123]!.id
     const one = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 10, 1, {
       conversationFilters: [{ type: "and", predicates: [{ dimension: "conversationId", value: id }] }]
     }))
     expect((one.body as { conversations: Array<{ conversationId: string }> }).conversations.map((c) => c.conversationId)).toEqual([id])
-    const bad = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 10, 1, {
-      conversationFilters: [{ type: "and", predicates: [{ dimension: "shoeSize", value: "9" }] }]
-    }))
-    expect(bad.status).toBe(400)
+    const refused = async (body: Record<string, unknown>) => {
+      const r = await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query(interval, 10, 1, body))
+      expect(r.status).toBe(400)
+      return (r.body as { message: string }).message
+    }
+    expect(await refused({ conversationFilters: [{ type: "and", predicates: [{ dimension: "shoeSize", value: "9" }] }] }))
+      .toBe("Invalid filter: shoeSize is not a conversation dimension.")
+    // mediaType is a segment dimension, conversationId a conversation one (ConversationDetailQueryPredicate, SegmentDetailQueryPredicate).
+    expect(await refused({ conversationFilters: [{ type: "or", predicates: [{ dimension: "mediaType", value: "chat" }] }] }))
+      .toBe("Invalid filter: mediaType is not a conversation dimension.")
+    expect(await refused({ segmentFilters: [{ type: "or", predicates: [{ dimension: "conversationId", value: id }] }] }))
+      .toBe("Invalid filter: conversationId is not a segment dimension.")
+    // Refused even when nothing would match.
+    expect((await raw(s, "POST", "/api/v2/analytics/conversations/details/query", query("2030-01-01T00:00:00Z/2030-01-02T00:00:00Z", 10, 1, {
+      segmentFilters: [{ type: "or", predicates: [{ dimension: "conversationId", value: id }] }]
+    }))).status).toBe(400)
   })
 
   it("404s unknown routes with the error body", async () => {

@@ -1,6 +1,6 @@
 /**
  * STA configuration (topics, programs, mappings) from the simulator: the example topic model,
- * through Genesys' shapes, cursor paging and the ListedTopic variant.
+ * through Genesys' shapes, cursor paging and the ListedTopic and ListedProgram variants.
  */
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
@@ -35,7 +35,7 @@ describe("STA topics, programs and mappings", () => {
   })
 
   it("read each topic when the list carries only phrasesCount (Genesys' ListedTopic)", async () => {
-    const s = await sim({ topicListing: "listed" })
+    const s = await sim({ staListing: "listed" })
     try {
       const listed = await raw(s, "GET", "/api/v2/speechandtextanalytics/topics?pageSize=5")
       const body = listed.body as { entities: Array<Record<string, unknown>>; nextUri?: string }
@@ -48,6 +48,22 @@ describe("STA topics, programs and mappings", () => {
       const model = exampleModel()
       expect(normalized({ programs: [], topics: [...result] })).toEqual(normalized({ programs: [], topics: model.topics }))
       expect(calls.byEndpoint["sta.topic"]).toBe(model.topics.length)
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it("read each program when the list carries only topicsCount (Genesys' ListedProgram)", async () => {
+    const s = await sim({ staListing: "listed" })
+    try {
+      const listed = await raw(s, "GET", "/api/v2/speechandtextanalytics/programs?pageSize=50")
+      const first = (listed.body as { entities: Array<Record<string, unknown>> }).entities[0]!
+      expect(first["topics"]).toBeUndefined()
+      expect(first["topicsCount"]).toBeGreaterThan(0)
+
+      const { result, calls } = await withClient(s, (c) => c.staTopicModel())
+      expect(normalized(result)).toEqual(normalized(exampleModel()))
+      expect(calls.byEndpoint["sta.program"]).toBe(exampleModel().programs.filter((p) => p.topics.length > 0).length)
     } finally {
       await s.stop()
     }

@@ -1,7 +1,7 @@
 /**
  * Recovery against the simulator in strict mode — Genesys where it is least convenient: text
  * transcripts inline only when asked for as NONE, 300 requests a minute, conversations selected
- * by the day they started, optional fields left out — with the platform settings a user gets by
+ * by the day they started and their activity, optional fields left out — with the platform settings a user gets by
  * default (only URL and credentials given): exactly the missing conversations come back, with
  * their full content, within the platform's limit.
  */
@@ -9,18 +9,16 @@ import { ConfigProvider, Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/cli/client.ts"
 import { PlatformSettingsConfig } from "../../../src/platform/PlatformConfig.ts"
-import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
-import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
-import { recoveryRunEnded, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { recoveryRunEnded, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 51, count: 240, from: "2026-03-01T00:00:00Z", to: "2026-03-04T00:00:00Z" }
 const missingShare = 0.15
-/** Not aligned to days: the platform answers with whole days, the run keeps its period. */
+/** Not aligned to days: the platform adds what started earlier those days and was still active, the run keeps its period. */
 const period = { from: "2026-03-01T06:00:00.000Z", to: "2026-03-02T18:00:00.000Z" }
 let sim: Awaited<ReturnType<typeof startSim>>
 let daemon: TestDaemon
@@ -37,9 +35,7 @@ beforeAll(async () => {
   const platform = await Effect.runPromise(PlatformSettingsConfig.parse(ConfigProvider.fromEnv({
     env: { PLATFORM_API_URL: sim.url, PLATFORM_CLIENT_ID: "rewind-strict", PLATFORM_CLIENT_SECRET: "s3cret" }
   })))
-  daemon = await startDaemon({ ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("strict") }), platform })
-  await run(seedStore({ ...seed, missingShare }))
-  await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(exampleModel(), "test") }))
+  daemon = await startSeededDaemon({ ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("strict") }), platform }, { ...seed, missingShare }, exampleModel())
 }, 120_000)
 
 afterAll(async () => {
@@ -75,13 +71,13 @@ describe("recovery against the strict simulator, with the default platform setti
     expect(blocks.map((b) => ({ interactionId: b.interactionId, transcriptId: b.transcriptId, blockIndex: b.blockIndex, participant: b.participant, offsetMs: b.offsetMs, text: b.text }))
       .sort((a, b) => key(a).localeCompare(key(b)))).toEqual(expected)
 
-    // Within the platform's limit, never throttled; no call beyond the minimum (the whole days' pages,
+    // Within the platform's limit, never throttled; no call beyond the minimum (the pages of what the interval selects,
     // one metadata call per missing conversation, one content call per recording, the token).
     const stats = sim.stats()
     expect(stats.throttled).toBe(0)
     expect(stats.maxPerMinute).toBeLessThanOrEqual(300)
-    const days = sim.data.startedOnDaysTouched(Date.parse(period.from), Date.parse(period.to)).length
-    const minimum = 1 + Math.ceil(days / 100) + missing.length + missing.reduce((n, i) => n + i.transcripts.length, 0)
+    const selected = sim.data.selectedBy(Date.parse(period.from), Date.parse(period.to)).length
+    const minimum = 1 + Math.ceil(selected / 100) + missing.length + missing.reduce((n, i) => n + i.transcripts.length, 0)
     expect(r.platformCalls).toBe(minimum)
   })
 })

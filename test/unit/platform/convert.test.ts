@@ -84,6 +84,19 @@ describe("toPlatformConversation", () => {
       reason: "conversationStart: expected an ISO-8601 time, got \"yesterday\""
     })
   })
+
+  it("media types Genesys does not document make it unreadable, with the reason; documented ones Rewind does not handle are skipped", () => {
+    expect(readConversation(conversation({ participants: [{ purpose: "customer", sessions: [{ mediaType: "hologram" }, { mediaType: "video" }] }] }))).toEqual({
+      _tag: "UnreadableConversation",
+      id: "c-1",
+      reason: "its sessions' mediaType \"hologram\" is not one Genesys documents: its media type is unknown"
+    })
+    expect(readConversation(conversation({ participants: [{ purpose: "customer", sessions: [{ mediaType: "screenmonitoring" }, { mediaType: "unknown" }] }] })))
+      .toBeUndefined()
+    // A known one among them decides.
+    expect(readConversation(conversation({ participants: [{ purpose: "customer", sessions: [{ mediaType: "hologram" }, { mediaType: "chat" }] }] })))
+      .toMatchObject({ mediaType: "chat" })
+  })
 })
 
 describe("recordingTranscripts", () => {
@@ -128,7 +141,7 @@ describe("recordingTranscripts", () => {
     ])
   })
 
-  it("email: agents by the recording's users (or the customer's addresses); html when there is no text", () => {
+  it("email: agents by the recording's users; html when there is no text", () => {
     const rec: IdentifiedRecording = {
       id: "r-3",
       media: "email",
@@ -145,8 +158,26 @@ describe("recordingTranscripts", () => {
         { participant: "internal", offsetMs: 3_600_000, text: "Sure & done\n\nBye" }
       ]
     }])
-    const byCustomer = recordingTranscripts(rec, { conversationStart: start, customerAddresses: ["ME@home.example"] })
-    expect(byCustomer[0]!.blocks.map((b) => b.participant)).toEqual(["external", "internal"])
+  })
+
+  it("email as Genesys sends it: the organisation writes from the queue's address; the sides come from the details query's addresses", () => {
+    const rec: IdentifiedRecording = {
+      id: "r-7",
+      media: "email",
+      users: [{ id: "u-1", email: "agent@org.example" }],
+      emailTranscript: [
+        { time: "2026-01-01T10:00:00.000Z", from: { email: "me@home.example" }, to: [{ email: "support@org.example" }], textBody: "Please help" },
+        { time: "2026-01-01T11:00:00.000Z", from: { email: "support@org.example", name: "Support" }, to: [{ email: "me@home.example" }], textBody: "Done" },
+        // Neither side's address: told by its recipients (to the customer: the organisation's).
+        { time: "2026-01-01T12:00:00.000Z", from: { email: "noreply@org.example" }, cc: [{ email: "ME@home.example" }], textBody: "Survey" },
+        { time: "2026-01-01T13:00:00.000Z", from: { email: "friend@else.example" }, to: [{ email: "support@org.example" }], textBody: "Me too" }
+      ]
+    }
+    const parties = { customer: ["me@home.example"], organization: ["support@org.example"] }
+    expect(recordingTranscripts(rec, { conversationStart: start, emailParties: parties })[0]!.blocks.map((b) => b.participant))
+      .toEqual(["external", "internal", "internal", "external"])
+    // By the agents' own addresses alone, a reply from the queue's address would be the customer's.
+    expect(recordingTranscripts(rec, { conversationStart: start })[0]!.blocks.map((b) => b.participant)[1]).toBe("external")
   })
 
   it("offsets default to the recording's start time; audio has no transcript", () => {

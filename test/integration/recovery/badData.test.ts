@@ -1,0 +1,136 @@
+/**
+ * Bad platform data against the simulator's fault injection, through a real daemon: required
+ * fields missing, media types Genesys does not document, truncated JSON, a proxy's HTML error
+ * pages, answers too slow to wait for. Each kind fails only the conversations it touches, each
+ * with a reason that says what was wrong, counted as failed; the run goes on and completes, and
+ * every other missing conversation is recovered.
+ */
+import { Effect, Redacted } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { publishCommand } from "../../../src/cli/client.ts"
+import type { RecoveryRun } from "../../../src/domain/recovery.ts"
+import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
+import { isMissingInteraction } from "../../../src/seed/missing.ts"
+import { hasUndocumentedMedia, missingFieldOf } from "../../../src/sim/defects.ts"
+import { DefaultFaults, type SimFaults, startSim } from "../../../src/sim/server.ts"
+import { InteractionStore } from "../../../src/store/InteractionStore.ts"
+import { recoveryRunEnded, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { uniquePrefix } from "../../helpers/nats.ts"
+
+const seed = { seed: 61, count: 700, from: "2026-04-01T00:00:00Z", to: "2026-04-08T00:00:00Z" }
+const missingShare = 0.25
+const clean: SimFaults = { ...DefaultFaults, faultRoutes: undefined }
+
+let sim: Awaited<ReturnType<typeof startSim>>
+let daemon: TestDaemon
+const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
+const all = [...generateInteractions(seed)]
+/** The missing text conversations of a day. */
+const missingOn = (day: string) => all.filter((i) => i.startTime.startsWith(day) && isMissingInteraction(i, seed.seed, missingShare))
+const storeHas = (ids: ReadonlyArray<string>) => run(Effect.gen(function*() { return yield* (yield* InteractionStore).idsIn(ids) }))
+
+/** A recovery run over one whole day, with the simulator's knobs set for it. */
+const recoverDay = async (runId: string, day: string, faults: Partial<SimFaults>): Promise<RecoveryRun> => {
+  sim.configure({ ...clean, ...faults })
+  try {
+    await run(publishCommand("recovery.run", { runId, from: `${day}T00:00:00.000Z`, to: `${new Date(Date.parse(day) + 86_400_000).toISOString()}` }))
+    return await recoveryRunEnded(daemon, runId, 150_000)
+  } finally {
+    sim.configure(clean)
+  }
+}
+
+beforeAll(async () => {
+  sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s" })
+  daemon = await startSeededDaemon({
+    ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("baddata") }),
+    platform: {
+      apiUrl: sim.url,
+      loginUrl: sim.url,
+      clientId: "c",
+      clientSecret: Redacted.make("s"),
+      pageSize: 100,
+      rateLimitPerMinute: 60_000,
+      timeoutMs: 400,
+      maxRetries: 2,
+      pagingLimit: 100_000
+    }
+  }, { ...seed, missingShare }, exampleModel())
+}, 120_000)
+
+afterAll(async () => {
+  await daemon?.dispose()
+  await sim?.stop()
+})
+
+describe("bad platform data: a clear error per conversation, never the run", () => {
+  it("required fields missing: the conversations without conversationStart, and those whose recording metadata has no media, fail naming the field", { timeout: 150_000 }, async () => {
+    const missing = missingOn("2026-04-01")
+    // Every conversation described badly: its id decides which field is missing.
+    const rate = 1
+    const noStart = missing.filter((i) => missingFieldOf(i.id, rate) === "conversationStart")
+    const noMedia = missing.filter((i) => missingFieldOf(i.id, rate) === "media")
+    expect(noStart.length).toBeGreaterThan(0)
+    expect(noMedia.length).toBeGreaterThan(0)
+    const r = await recoverDay("missing-fields", "2026-04-01", { missingFieldRate: rate })
+    expect(r.status).toBe("Completed")
+    expect(r.totals).toMatchObject({ missing: missing.length, failed: noStart.length + noMedia.length, recovered: missing.length - noStart.length - noMedia.length })
+    expect(r.counts["unknown"]).toMatchObject({ failed: noStart.length })
+    for (const i of noStart) expect(r.errors).toContain(`conversations.query: conversation ${i.id}: conversationStart: Missing key`)
+    for (const i of noMedia) expect(r.errors).toContain(`${i.id}: recordingmetadata: unexpected response from the platform: [0].media: Missing key`)
+  })
+
+  it("media types Genesys does not document: those conversations fail under 'unknown' with the media type named", { timeout: 150_000 }, async () => {
+    const missing = missingOn("2026-04-02")
+    const rate = 0.5
+    const odd = missing.filter((i) => hasUndocumentedMedia(i.id, rate))
+    expect(odd.length).toBeGreaterThan(0)
+    expect(odd.length).toBeLessThan(missing.length)
+    const r = await recoverDay("unknown-media", "2026-04-02", { unknownMediaRate: rate })
+    expect(r.status).toBe("Completed")
+    expect(r.totals).toMatchObject({ missing: missing.length, failed: odd.length, recovered: missing.length - odd.length })
+    expect(r.counts["unknown"]).toMatchObject({ missing: odd.length, failed: odd.length })
+    for (const i of odd) {
+      expect(r.errors).toContain(
+        `conversations.query: conversation ${i.id}: its sessions' mediaType "hologram" is not one Genesys documents: its media type is unknown`
+      )
+    }
+  })
+
+  it("truncated JSON: recordings that always come cut short fail saying so, after the retries", { timeout: 150_000 }, async () => {
+    const missing = missingOn("2026-04-03")
+    const cut = await recoverDay("truncated", "2026-04-03", { truncateRate: 1, faultRoutes: ["recording"] })
+    expect(cut.status).toBe("Completed")
+    expect(cut.totals).toMatchObject({ missing: missing.length, failed: missing.length, recovered: 0 })
+    for (const e of cut.errors) {
+      expect(e).toMatch(/^[\w-]+: recording: the platform answered 200 with a body that is not JSON \(cut short\?\): "\{.*" \(after 3 attempts\)$/)
+    }
+  })
+
+  it("a proxy's HTML error pages (502, text/html): retried, then those conversations fail describing the page", { timeout: 150_000 }, async () => {
+    const missing = missingOn("2026-04-04")
+    const r = await recoverDay("html", "2026-04-04", { htmlErrorRate: 1, faultRoutes: ["recordingmetadata"] })
+    expect(r.status).toBe("Completed")
+    expect(r.totals).toMatchObject({ missing: missing.length, failed: missing.length, recovered: 0 })
+    for (const e of r.errors) {
+      expect(e).toMatch(
+        /^[\w-]+: recordingmetadata: the platform at http:\/\/127\.0\.0\.1:\d+ answered 502 with an HTML page "502 Bad Gateway" \(not the platform's JSON: a proxy or gateway in between\?\) \(after 3 attempts\)$/
+      )
+    }
+    expect(await storeHas(missing.map((i) => i.id))).toEqual([])
+  })
+
+  it("answers too slow to wait for: retried, then those conversations fail saying how long was waited", { timeout: 150_000 }, async () => {
+    const missing = missingOn("2026-04-05")
+    const r = await recoverDay("slow", "2026-04-05", { stallRate: 1, stallMs: 1_500, faultRoutes: ["recording"] })
+    expect(r.status).toBe("Completed")
+    expect(r.totals).toMatchObject({ missing: missing.length, failed: missing.length, recovered: 0 })
+    for (const e of r.errors) {
+      expect(e).toMatch(/^[\w-]+: recording: the platform at http:\/\/127\.0\.0\.1:\d+ did not answer within 400 ms \(after 3 attempts\)$/)
+    }
+    // A clean rerun brings them all back: nothing was half-written.
+    const again = await recoverDay("slow-again", "2026-04-05", {})
+    expect(again.totals).toMatchObject({ missing: missing.length, recovered: missing.length, failed: 0 })
+    expect([...await storeHas(missing.map((i) => i.id))].sort()).toEqual(missing.map((i) => i.id).sort())
+  })
+})
