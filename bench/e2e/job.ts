@@ -5,7 +5,7 @@
  * job's completion, and where the pipeline's time went (its stage histograms).
  */
 import { Effect, Layer, References } from "effect"
-import { publishCommand } from "../../src/cli/client.ts"
+import { publishCommand } from "../../src/client/natsClient.ts"
 import type { Job } from "../../src/domain/job.ts"
 import { daemonCoreLayer } from "../../src/daemon/main.ts"
 import { Metrics } from "../../src/daemon/Metrics.ts"

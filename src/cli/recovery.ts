@@ -6,7 +6,7 @@ import { RecoveryRunCommand } from "../domain/recovery.ts"
 import { decodeStrict } from "../domain/validation.ts"
 import { Nats } from "../nats/Nats.ts"
 import { requestApi } from "../nats/Service.ts"
-import { NatsClientLayer, publishCommand } from "./client.ts"
+import { NatsClientLayer, publishCommand } from "../client/natsClient.ts"
 import { CliFailure, emit, table } from "./output.ts"
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Machine-readable JSON output"), Flag.withDefault(false))

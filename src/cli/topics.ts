@@ -7,7 +7,7 @@ import { loadTopicModelFile, parseTopicModelFile } from "../topics/loadModel.ts"
 import { PlatformClient } from "../platform/PlatformClient.ts"
 import { stringify as stringifyYaml } from "yaml"
 import { terminalSafe } from "../domain/terminalText.ts"
-import { NatsReposLayer } from "./client.ts"
+import { NatsReposLayer } from "../client/natsClient.ts"
 import { CliFailure, emit, table } from "./output.ts"
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Machine-readable JSON output"), Flag.withDefault(false))

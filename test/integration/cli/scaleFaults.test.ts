@@ -7,7 +7,7 @@
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
-import { publishCommand } from "../../../src/cli/client.ts"
+import { publishCommand } from "../../../src/client/natsClient.ts"
 import { natsLayer } from "../../../src/daemon/main.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"

@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { publishCommand } from "../../../src/cli/client.ts"
+import { publishCommand } from "../../../src/client/natsClient.ts"
 import type { ModelDiff } from "../../../src/domain/modelDiff.ts"
 import type { TopicModel } from "../../../src/domain/topicModel.ts"
 import { Nats } from "../../../src/nats/Nats.ts"

@@ -1,6 +1,6 @@
 import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { publishCommand } from "../../../src/cli/client.ts"
+import { publishCommand } from "../../../src/client/natsClient.ts"
 import type { Job } from "../../../src/domain/job.ts"
 import { exportCsvWithPrevious } from "../../../src/domain/csv.ts"
 import type { PreviewAnswer } from "../../../src/domain/preview.ts"

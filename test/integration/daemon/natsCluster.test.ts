@@ -1,7 +1,7 @@
 import type { JetStreamManager, StreamInfo } from "@nats-io/jetstream"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { publishCommand } from "../../../src/cli/client.ts"
+import { publishCommand } from "../../../src/client/natsClient.ts"
 import type { Job } from "../../../src/domain/job.ts"
 import { untilNatsAnswers } from "../../../src/daemon/jobs/natsWait.ts"
 import { Nats } from "../../../src/nats/Nats.ts"

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { publishCommand } from "../../../src/cli/client.ts"
+import { publishCommand } from "../../../src/client/natsClient.ts"
 import { JobRunner } from "../../../src/daemon/jobs/JobRunner.ts"
 import { Metrics } from "../../../src/daemon/Metrics.ts"
 import type { Job } from "../../../src/domain/job.ts"

@@ -1,6 +1,6 @@
 import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { publishCommand } from "../../../src/cli/client.ts"
+import { publishCommand } from "../../../src/client/natsClient.ts"
 import { JobRunner } from "../../../src/daemon/jobs/JobRunner.ts"
 import { JobRepo } from "../../../src/repos/JobRepo.ts"
 import { WorkItemRepo } from "../../../src/repos/WorkItemRepo.ts"

@@ -1,6 +1,6 @@
 import { Effect, Option, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { publishCommand } from "../../../src/cli/client.ts"
+import { publishCommand } from "../../../src/client/natsClient.ts"
 import { Metrics } from "../../../src/daemon/Metrics.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { RecoveryRepo } from "../../../src/repos/RecoveryRepo.ts"

@@ -1,6 +1,6 @@
 import { Effect, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { publishCommand } from "../../../src/cli/client.ts"
+import { publishCommand } from "../../../src/client/natsClient.ts"
 import type { RecoveryRun } from "../../../src/domain/recovery.ts"
 import { scopeTopicIds } from "../../../src/domain/topicModel.ts"
 import { Nats } from "../../../src/nats/Nats.ts"

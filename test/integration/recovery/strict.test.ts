@@ -7,7 +7,7 @@
  */
 import { ConfigProvider, Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { publishCommand } from "../../../src/cli/client.ts"
+import { publishCommand } from "../../../src/client/natsClient.ts"
 import { PlatformSettingsConfig } from "../../../src/platform/PlatformConfig.ts"
 import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
 import { isMissingInteraction } from "../../../src/seed/missing.ts"

@@ -1,8 +1,11 @@
-import { Effect, Layer, Option } from "effect"
+/**
+ * A client of a Rewind installation over NATS, shared by the CLI and the dashboard: the
+ * connection from the daemon's environment variables, the repositories, and publishing commands.
+ */
+import { Effect, Layer } from "effect"
 import type { CommandName } from "../nats/names.ts"
 import { Nats, natsTry } from "../nats/Nats.ts"
 import { NatsSettingsConfig } from "../nats/NatsConfig.ts"
-import { requestApi } from "../nats/Service.ts"
 import { JobRepo } from "../repos/JobRepo.ts"
 import { ModelRepo } from "../repos/ModelRepo.ts"
 import { ensureTopology } from "../nats/Topology.ts"
@@ -26,7 +29,3 @@ export const publishCommand = (name: CommandName, body: Record<string, unknown>)
       nats.js.publish(nats.names.cmd(name), JSON.stringify(body), commandId === undefined ? {} : { msgID: commandId }))
     return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate }
   })
-
-export const api = requestApi
-
-export const optionalToUndefined = <A>(o: Option.Option<A>): A | undefined => Option.getOrUndefined(o)
