@@ -1,5 +1,6 @@
 import { Context, Effect, Layer } from "effect"
 import * as prom from "prom-client"
+import { PipelineMetrics } from "../pipelines/PipelineMetrics.ts"
 
 /**
  * Prometheus metrics, `rewind_` prefix. Labels are bounded sets (command type, outcome,
@@ -134,9 +135,8 @@ export class Metrics extends Context.Service<Metrics, MetricsShape>()("rewind/da
   static readonly layer = Layer.sync(Metrics, makeMetrics)
 }
 
-/** Times an effect into a histogram. */
-export const timed = <A, E, R>(h: prom.Histogram<string>, labels: Record<string, string>, self: Effect.Effect<A, E, R>) =>
-  Effect.suspend(() => {
-    const end = h.startTimer(labels)
-    return Effect.ensuring(self, Effect.sync(() => end()))
-  })
+/** The pipelines' metrics (src/pipelines/PipelineMetrics.ts), from the daemon's registry. */
+export const PipelineMetricsLive = Layer.effect(PipelineMetrics, Effect.gen(function*() { return yield* Metrics }))
+
+/** The daemon's metrics, and the pipelines' share of them. */
+export const MetricsLive = PipelineMetricsLive.pipe(Layer.provideMerge(Metrics.layer))

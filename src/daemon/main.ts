@@ -22,7 +22,7 @@ import { HttpLive } from "./http.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
 import { WorkConsumerLive } from "./jobs/WorkConsumer.ts"
 import { AutoReprocessLive } from "./models/AutoReprocess.ts"
-import { Metrics } from "./Metrics.ts"
+import { MetricsLive } from "./Metrics.ts"
 import { NatsLink } from "./natsLink.ts"
 import { PlatformMetricsLive } from "./platformMetrics.ts"
 import { StoreMetricsLive } from "./storeMetrics.ts"
@@ -62,7 +62,7 @@ export const natsLayer = (s: NatsSettings) =>
 
 /** The daemon without its HTTP endpoint (tests run several in one process). */
 export const daemonCoreLayer = (s: AllSettings) => {
-  const base = Layer.mergeAll(natsLayer(s.nats), storeLayer(s.clickhouse), Metrics.layer, DaemonSettingsService.make(s.daemon))
+  const base = Layer.mergeAll(natsLayer(s.nats), storeLayer(s.clickhouse), MetricsLive, DaemonSettingsService.make(s.daemon))
   // One platform client (one token, one rate limiter) shared by recovery and live ingestion:
   // layers are memoized by reference within a build.
   const platform = s.platform === undefined ? undefined : PlatformClient.layerWith(s.platform)

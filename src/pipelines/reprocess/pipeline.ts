@@ -2,8 +2,7 @@ import { Effect, Stream } from "effect"
 import type { PageKey } from "../../domain/interaction.ts"
 import { MaxPageInteractions } from "../../domain/job.ts"
 import type { Scope } from "../../domain/scope.ts"
-import type { MetricsShape } from "../../daemon/Metrics.ts"
-import { timed } from "../../daemon/Metrics.ts"
+import { type PipelineMetricsShape, timed } from "../PipelineMetrics.ts"
 import type { Detector } from "../../topics/detector.ts"
 import { detectBatch, type DetectorPool, detectorPool } from "../../topics/pool.ts"
 import { type DecidedPage, decideDetected, decidePage } from "./decide.ts"
@@ -26,7 +25,7 @@ export interface ReprocessArgs<E, R> {
   /** Last key to process (inclusive): the end of a work item's range; none: the scope's end. */
   readonly until?: PageKey | undefined
   readonly pageSize: number
-  readonly metrics: MetricsShape
+  readonly metrics: PipelineMetricsShape
   /** Called in order after each page is durably written (checkpoint, progress, metrics). */
   readonly onPage: (page: DecidedPage) => Effect.Effect<void, E, R>
   /** Text size from which a page is matched on the worker pool (default `PoolMinChars`; Infinity: never). */

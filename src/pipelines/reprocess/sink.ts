@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { Metrics } from "../../daemon/Metrics.ts"
+import { PipelineMetrics } from "../PipelineMetrics.ts"
 import { JobResultStore } from "../../store/JobResultStore.ts"
 import { TopicWriter } from "../../store/TopicWriter.ts"
 import type { DecidedPage } from "./decide.ts"
@@ -7,7 +7,7 @@ import type { DecidedPage } from "./decide.ts"
 /** Counts rows and times one ClickHouse insert. */
 const metered = <A, E, R>(table: string, rows: number, insert: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
-    const metrics = yield* Metrics
+    const metrics = yield* PipelineMetrics
     const end = metrics.insertSeconds.startTimer({ table })
     const out = yield* insert.pipe(Effect.ensuring(Effect.sync(() => end())))
     metrics.insertRows.inc({ table }, rows)

@@ -4,7 +4,7 @@ import { type BlockKey, blockKeyString, type Interaction, type InteractionMeta }
 import type { Scope } from "../../../src/domain/scope.ts"
 import { inScope } from "../../../src/domain/scope.ts"
 import { scopeTopicIds } from "../../../src/domain/topicModel.ts"
-import { makeMetrics, Metrics } from "../../../src/daemon/Metrics.ts"
+import { makeMetrics, MetricsLive } from "../../../src/daemon/Metrics.ts"
 import { type DecidedPage, decideDetected, decidePage } from "../../../src/pipelines/reprocess/decide.ts"
 import type { LoadedPage } from "../../../src/pipelines/reprocess/load.ts"
 import { reprocess, WriteBatchPages } from "../../../src/pipelines/reprocess/pipeline.ts"
@@ -101,7 +101,7 @@ const memoryStores = () => {
     topicsBefore: (page): Effect.Effect<ReadonlyArray<BlockTopicRow>> => Effect.succeed(loadedPage(interactions.filter((i) => page.some((m) => m.id === i.id))).before)
   })
   const layer = Layer.mergeAll(
-    Metrics.layer,
+    MetricsLive,
     Layer.succeed(InteractionStore, InteractionStore.of(store)),
     Layer.succeed(TopicWriter, TopicWriter.of(partialService<Parameters<typeof TopicWriter.of>[0]>({
       write: (_job, _version, changes) => Effect.sync(() => {
