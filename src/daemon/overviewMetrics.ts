@@ -19,7 +19,8 @@ import { RecoveryRunner } from "./recovery/RecoveryRunner.ts"
  * - `rewind_watermark_lag_seconds{watermark}`: now minus the `recovery` (automatic runs) and
  *   `ingest` (live ingestion) watermarks, each once it exists;
  * - `rewind_recovery_interval_seconds`: REWIND_RECOVERY_INTERVAL_MINUTES, 0 when automatic
- *   recovery is off (no platform, or the interval 0): the watermark alert needs it.
+ *   recovery is off (no platform, or the interval 0), and `rewind_recovery_settle_seconds`:
+ *   the watermark alert's threshold follows them.
  */
 export const OverviewMetricsLive = Layer.effectDiscard(
   Effect.gen(function*() {
@@ -92,6 +93,14 @@ export const OverviewMetricsLive = Layer.effectDiscard(
       registers,
       collect() {
         this.set(recovery.configured ? settings.recoveryIntervalMinutes * 60 : 0)
+      }
+    })
+    new prom.Gauge({
+      name: "rewind_recovery_settle_seconds",
+      help: "How long before now automatic recovery runs stop (REWIND_RECOVERY_SETTLE_MINUTES): the recovery watermark lags at least this much",
+      registers,
+      collect() {
+        this.set(settings.recoverySettleMinutes * 60)
       }
     })
   })

@@ -18,6 +18,7 @@ const mediaLabel = (media: string): string => (knownMedia.has(media) ? media : U
 export const startRecoveryMetricsAtZero = (m: MetricsShape) => {
   for (const media of TextMediaTypes) for (const outcome of RecoveryOutcomes) m.recoveryConversations.inc({ media, outcome }, 0)
   for (const trigger of ["manual", "automatic"]) for (const status of ["Completed", "Failed"]) m.recoveryRuns.inc({ trigger, status }, 0)
+  for (const outcome of ["recovered", "pending", "failed"]) m.interactions.inc({ pipeline: "recovery", outcome }, 0)
 }
 
 /** An ended run: its counts per media type (a failed run's, as far as it got) and its end. */

@@ -13,9 +13,6 @@ export interface Figure {
   readonly tone: Tone
 }
 
-/** The recovery watermark lag above which the alert RewindRecoveryWatermarkLagging fires. */
-export const lagWarnSeconds = 2 * 3600
-
 /**
  * The key figures as text, in the order of the Grafana dashboard's top row: jobs running,
  * queued, failed; the running jobs' progress, rate and ETA; dead letters; consumer backlog;
@@ -35,7 +32,7 @@ export const keyFigures = (o: Overview): ReadonlyArray<Figure> => {
     { key: "eta", label: "ETA", short: "ETA", value: o.running.etaSeconds === null ? "-" : duration(o.running.etaSeconds * 1000), tone: "plain" },
     { key: "dlq", label: "DLQ", short: "DLQ", value: o.deadLetters === null ? "-" : compact(o.deadLetters), tone: (o.deadLetters ?? 0) > 0 ? "bad" : "plain" },
     { key: "backlog", label: "backlog", short: "backlog", value: backlog === null ? "-" : compact(backlog), tone: (backlog ?? 0) > 0 ? "warn" : "plain" },
-    { key: "lag", label: "recovery lag", short: "lag", value: lag === null ? "-" : duration(lag * 1000), tone: (lag ?? 0) > lagWarnSeconds ? "warn" : "plain" },
+    { key: "lag", label: "recovery lag", short: "lag", value: lag === null ? "-" : duration(lag * 1000), tone: "plain" },
     { key: "nats", label: "NATS", short: "NATS", value: o.nats.connected ? "connected" : "disconnected", tone: o.nats.connected ? "ok" : "bad" }
   ]
 }
