@@ -83,3 +83,41 @@ export const familiesOf = (text: string): ReadonlyArray<Family> => {
   }
   return [...types].map(([name, type]) => ({ name, type, help: helps.get(name) ?? "", labels: [...(labels.get(name) ?? [])].sort() }))
 }
+
+/**
+ * A promtool unit-test file that replays a live scrape as 30 minutes of series (one sample a
+ * minute, under `instance`, `job="rewind"`, with `up` 1): gauges stay at their value, counters and
+ * histograms grow by a tenth of it a minute (buckets stay ordered). It then asserts, 20 minutes
+ * in, that every query returns data (`absent(query)` is empty) and that no alert fires.
+ */
+export const replayTests = (o: {
+  readonly samples: ReadonlyArray<Sample>
+  readonly families: ReadonlyArray<Family>
+  readonly instance: string
+  readonly rulesFile: string
+  readonly queries: ReadonlyArray<{ readonly name: string; readonly promql: string }>
+  readonly alerts: ReadonlyArray<string>
+}): string => {
+  const types = new Map(o.families.map((f) => [f.name, f.type]))
+  const typeOf = (name: string) => types.get(name) ?? types.get(name.replace(/_(bucket|sum|count)$/, ""))
+  const quote = (v: string) => JSON.stringify(v)
+  const series = [
+    { series: `up{instance=${quote(o.instance)},job="rewind"}`, values: "1x30" },
+    ...o.samples.filter((s) => s.name.startsWith("rewind_")).map((s) => {
+      const labels = Object.entries({ ...s.labels, instance: o.instance, job: "rewind" }).map(([k, v]) => `${k}=${quote(v)}`).join(",")
+      const v = Number.isFinite(s.value) ? s.value : 0
+      const growing = typeOf(s.name) === "counter" || typeOf(s.name) === "histogram"
+      return { series: `${s.name}{${labels}}`, values: `${v}+${growing ? v / 10 : 0}x30` }
+    })
+  ]
+  return JSON.stringify({
+    rule_files: [o.rulesFile],
+    evaluation_interval: "1m",
+    tests: [{
+      interval: "1m",
+      input_series: series,
+      promql_expr_test: o.queries.map((q) => ({ expr: `absent(${q.promql})`, eval_time: "20m", exp_samples: [] })),
+      alert_rule_test: o.alerts.map((alertname) => ({ eval_time: "20m", alertname, exp_alerts: [] }))
+    }]
+  }, null, 1)
+}

@@ -54,6 +54,12 @@ describe("the Prometheus alert rules", () => {
     }
   })
 
+  it("are each explained in README.md's Alerts table", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8")
+    const section = readme.slice(readme.indexOf("### Alerts"), readme.indexOf("\n## ", readme.indexOf("### Alerts")))
+    for (const a of alerts()) expect(section, a.alert).toMatch(new RegExp(`^\\| \`${a.alert}\` \\| ${a.labels?.["severity"]} \\|`, "m"))
+  })
+
   it("each have a test where they fire and one where they do not, and the tests name only alerts that exist", () => {
     const names = new Set(alerts().map((a) => a.alert))
     const all = checks()
