@@ -12,6 +12,7 @@ import { describeFailure, terminalLines } from "./output.ts"
 import { recoveryCommand } from "./recovery.ts"
 import { schemaCommand } from "./schema.ts"
 import { simCommand } from "./sim.ts"
+import { statusCommand } from "./status.ts"
 import { seedCommand } from "./seed.ts"
 import { storeCommand } from "./store.ts"
 import { topicsCommand } from "./topics.ts"
@@ -21,7 +22,7 @@ const rewind = Command.make("rewind").pipe(
   Command.withDescription(
     "Rewind keeps contact-centre topic analytics correct over time: reprocessing jobs and interaction recovery, driven through NATS"
   ),
-  Command.withSubcommands([daemonCommand, jobCommand, recoveryCommand, topicsCommand, tuiCommand, seedCommand, simCommand, storeCommand, demoCommand, schemaCommand])
+  Command.withSubcommands([daemonCommand, statusCommand, jobCommand, recoveryCommand, topicsCommand, tuiCommand, seedCommand, simCommand, storeCommand, demoCommand, schemaCommand])
 )
 
 /** A failure already explained to the user on stderr. */

@@ -1,6 +1,7 @@
 import { Context, Effect, Layer } from "effect"
 import * as prom from "prom-client"
 import { PipelineMetrics } from "../pipelines/PipelineMetrics.ts"
+import { RejectionKinds } from "./jobs/errors.ts"
 
 /**
  * Prometheus metrics, `rewind_` prefix. Labels are bounded sets (command type, outcome,
@@ -9,6 +10,7 @@ import { PipelineMetrics } from "../pipelines/PipelineMetrics.ts"
 export interface MetricsShape {
   readonly registry: prom.Registry
   readonly commands: prom.Counter<"type" | "outcome">
+  readonly commandsRejected: prom.Counter<"reason">
   readonly jobs: prom.Gauge<"status">
   readonly interactions: prom.Counter<"pipeline" | "outcome">
   readonly topicsDetected: prom.Counter<"pipeline">
@@ -16,9 +18,8 @@ export interface MetricsShape {
   readonly stageSeconds: prom.Histogram<"pipeline" | "stage">
   readonly insertRows: prom.Counter<"table">
   readonly insertSeconds: prom.Histogram<"table">
-  readonly consumerPending: prom.Gauge<"consumer">
-  readonly consumerAckPending: prom.Gauge<"consumer">
-  readonly consumerRedelivered: prom.Gauge<"consumer">
+  readonly recoveryConversations: prom.Counter<"media" | "outcome">
+  readonly recoveryRuns: prom.Counter<"trigger" | "status">
   readonly apiRequests: prom.Counter<"endpoint" | "outcome">
   readonly jobsWaiting: prom.Gauge<"on">
   readonly natsConnected: prom.Gauge
@@ -36,17 +37,32 @@ const dropNonCounterTotals = (registry: prom.Registry) => {
   }
 }
 
+/**
+ * Counters whose label sets are known start at 0, so that `rate()` and `increase()` see their
+ * first increment (a series born at 1 hides it) and the alerts on them work from the start.
+ */
+const startAtZero = (m: MetricsShape) => {
+  for (const outcome of ["updated", "unchanged", "failed"]) m.interactions.inc({ pipeline: "reprocess", outcome }, 0)
+  for (const reason of RejectionKinds) m.commandsRejected.inc({ reason }, 0)
+}
+
 export const makeMetrics = (): MetricsShape => {
   const registry = new prom.Registry()
   prom.collectDefaultMetrics({ register: registry, prefix: "rewind_" })
   dropNonCounterTotals(registry)
   const r = [registry]
-  return {
+  const metrics: MetricsShape = {
     registry,
     commands: new prom.Counter({
       name: "rewind_commands_total",
       help: "Commands consumed, by type and outcome (accepted, rejected, duplicate, retried)",
       labelNames: ["type", "outcome"],
+      registers: r
+    }),
+    commandsRejected: new prom.Counter({
+      name: "rewind_commands_rejected_total",
+      help: "Commands refused (dead-lettered), by reason class (malformed, invalid, unknown_command, edit, unknown_job, conflict, limit, unavailable, infrastructure)",
+      labelNames: ["reason"],
       registers: r
     }),
     jobs: new prom.Gauge({ name: "rewind_jobs", help: "Jobs known, by status", labelNames: ["status"], registers: r }),
@@ -88,22 +104,16 @@ export const makeMetrics = (): MetricsShape => {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: r
     }),
-    consumerPending: new prom.Gauge({
-      name: "rewind_consumer_pending_messages",
-      help: "Messages waiting in a JetStream consumer",
-      labelNames: ["consumer"],
+    recoveryConversations: new prom.Counter({
+      name: "rewind_recovery_conversations_total",
+      help: "Conversations seen by ended recovery runs, by media type and count (platform, store, missing, recovered, pending, failed)",
+      labelNames: ["media", "outcome"],
       registers: r
     }),
-    consumerAckPending: new prom.Gauge({
-      name: "rewind_consumer_ack_pending_messages",
-      help: "Messages delivered by a JetStream consumer and not yet acknowledged",
-      labelNames: ["consumer"],
-      registers: r
-    }),
-    consumerRedelivered: new prom.Gauge({
-      name: "rewind_consumer_redelivered_messages",
-      help: "Messages of a JetStream consumer currently redelivered",
-      labelNames: ["consumer"],
+    recoveryRuns: new prom.Counter({
+      name: "rewind_recovery_runs_total",
+      help: "Recovery runs ended by this daemon, by trigger (manual, automatic) and status (Completed, Failed)",
+      labelNames: ["trigger", "status"],
       registers: r
     }),
     apiRequests: new prom.Counter({
@@ -129,6 +139,8 @@ export const makeMetrics = (): MetricsShape => {
       registers: r
     })
   }
+  startAtZero(metrics)
+  return metrics
 }
 
 export class Metrics extends Context.Service<Metrics, MetricsShape>()("rewind/daemon/Metrics") {

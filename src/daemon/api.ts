@@ -21,6 +21,7 @@ import { exportWithPrevious } from "./jobs/exportWithPrevious.ts"
 import { preview } from "./jobs/preview.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
 import { Metrics } from "./Metrics.ts"
+import { Overview } from "./overview.ts"
 import { version } from "./version.ts"
 
 
@@ -46,6 +47,7 @@ export const ApiLive = Layer.effectDiscard(
     const runner = yield* JobRunner
     const recoveries = yield* RecoveryRepo
     const metrics = yield* Metrics
+    const overview = yield* Overview
     const context = yield* Effect.context<ModelRepo | DaemonSettingsService | InteractionStore | UsageStore | JobResultStore | JobRepo | Nats>()
     const startedAt = new Date()
 
@@ -175,7 +177,8 @@ export const ApiLive = Layer.effectDiscard(
               uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
               runningJobs: yield* runner.running,
               jobs: yield* runner.activity,
-              modelRevision: Option.match(current, { onNone: () => null, onSome: (m) => m.revision })
+              modelRevision: Option.match(current, { onNone: () => null, onSome: (m) => m.revision }),
+              overview: yield* overview.figures
             }
           })
       }

@@ -22,7 +22,7 @@ import { deleteJob } from "./jobs/delete.ts"
 import { confirmJob } from "./jobs/confirm.ts"
 import { revertJob } from "./jobs/revert.ts"
 import { retryJob } from "./jobs/retry.ts"
-import { Rejected } from "./jobs/errors.ts"
+import { Rejected, type RejectionKind } from "./jobs/errors.ts"
 import { JobRunner } from "./jobs/JobRunner.ts"
 import { Metrics } from "./Metrics.ts"
 
@@ -67,11 +67,12 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
   }
   const [noun, verb] = type.split(".")
   return Effect.fail(
-    new Rejected({
-      reason: noun === "job" && verb !== undefined && editVerbs.has(verb)
-        ? EditRefusal
-        : `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, job.retry, job.confirm, job.revert, recovery.run`
-    })
+    noun === "job" && verb !== undefined && editVerbs.has(verb)
+      ? new Rejected({ kind: "edit", reason: EditRefusal })
+      : new Rejected({
+        kind: "unknown_command",
+        reason: `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, job.retry, job.confirm, job.revert, recovery.run`
+      })
   )
 }
 
@@ -125,7 +126,7 @@ export const handleCommand = (msg: CommandMessage) =>
     const metricType = ["job.create", "job.cancel", "job.delete", "job.retry", "job.confirm", "job.revert", "recovery.run"].includes(type) ? type : "unknown"
     const count = (outcome: string) => Effect.sync(() => metrics.commands.inc({ type: metricType, outcome }))
 
-    const reject = (reason: string, field?: string, commandId?: string) =>
+    const reject = (kind: RejectionKind, reason: string, field?: string, commandId?: string) =>
       Effect.gen(function*() {
         yield* Effect.logWarning("command rejected", { subject: msg.subject, streamSeq: msg.streamSeq, reason, field })
         yield* deadLetter(msg, {
@@ -134,16 +135,17 @@ export const handleCommand = (msg: CommandMessage) =>
           ...(commandId === undefined ? {} : { commandId })
         })
         yield* count("rejected")
+        metrics.commandsRejected.inc({ reason: kind })
       })
 
     if (msg.data.length > settings.maxCommandBytes) {
-      return yield* reject(`command is ${msg.data.length} bytes, over the limit of ${settings.maxCommandBytes} bytes`)
+      return yield* reject("malformed", `command is ${msg.data.length} bytes, over the limit of ${settings.maxCommandBytes} bytes`)
     }
     const parsed = parseJson(msg.data)
-    if (Result.isFailure(parsed)) return yield* reject(parsed.failure.reason)
+    if (Result.isFailure(parsed)) return yield* reject("malformed", parsed.failure.reason)
     const body = parsed.success
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      return yield* reject("a command must be a JSON object")
+      return yield* reject("malformed", "a command must be a JSON object")
     }
 
     const outcome = yield* apply(type, body, msg).pipe(
@@ -157,11 +159,11 @@ export const handleCommand = (msg: CommandMessage) =>
         if (outcome.o === "duplicate") yield* Effect.logInfo("duplicate command ignored", { subject: msg.subject, commandId: commandIdOf(body) })
         return yield* count(outcome.o)
       case "rejected":
-        return yield* reject(outcome.r.reason, outcome.r.field, commandIdOf(body))
+        return yield* reject(outcome.r.kind ?? "invalid", outcome.r.reason, outcome.r.field, commandIdOf(body))
       case "retry": {
         const error = String((outcome.e as { message?: string }).message ?? outcome.e)
         if (msg.deliveryCount >= maxDeliveries) {
-          return yield* reject(`could not be applied after ${msg.deliveryCount} attempts: ${error}`, undefined, commandIdOf(body))
+          return yield* reject("infrastructure", `could not be applied after ${msg.deliveryCount} attempts: ${error}`, undefined, commandIdOf(body))
         }
         yield* Effect.logWarning("command failed; will retry", { subject: msg.subject, error, delivery: msg.deliveryCount })
         yield* msg.nak(1_000 * msg.deliveryCount)

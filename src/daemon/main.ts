@@ -1,5 +1,4 @@
 import { Config, Effect, Layer, Option } from "effect"
-import { PlatformClient } from "../platform/PlatformClient.ts"
 import { type PlatformSettings, PlatformSettingsConfig } from "../platform/PlatformConfig.ts"
 import { RecoveryRepo } from "../repos/RecoveryRepo.ts"
 import { Nats } from "../nats/Nats.ts"
@@ -14,7 +13,6 @@ import { storeLayer } from "../store/layer.ts"
 import { ApiLive } from "./api.ts"
 import { CommandConsumerLive } from "./commands.ts"
 import { type DaemonSettings, DaemonSettingsConfig } from "./config.ts"
-import { ConsumerMetricsLive } from "./consumerMetrics.ts"
 import { IngestConsumerLive } from "./ingest/IngestConsumer.ts"
 import { RecoveryRunner } from "./recovery/RecoveryRunner.ts"
 import { DaemonSettingsService } from "./DaemonSettingsService.ts"
@@ -24,6 +22,9 @@ import { WorkConsumerLive } from "./jobs/WorkConsumer.ts"
 import { AutoReprocessLive } from "./models/AutoReprocess.ts"
 import { MetricsLive } from "./Metrics.ts"
 import { NatsLink } from "./natsLink.ts"
+import { Overview } from "./overview.ts"
+import { OverviewMetricsLive } from "./overviewMetrics.ts"
+import { timedPlatformClient } from "./platformHttp.ts"
 import { PlatformMetricsLive } from "./platformMetrics.ts"
 import { StoreMetricsLive } from "./storeMetrics.ts"
 
@@ -65,14 +66,15 @@ export const daemonCoreLayer = (s: AllSettings) => {
   const base = Layer.mergeAll(natsLayer(s.nats), storeLayer(s.clickhouse), MetricsLive, DaemonSettingsService.make(s.daemon))
   // One platform client (one token, one rate limiter) shared by recovery and live ingestion:
   // layers are memoized by reference within a build.
-  const platform = s.platform === undefined ? undefined : PlatformClient.layerWith(s.platform)
+  const platform = s.platform === undefined ? undefined : timedPlatformClient(s.platform)
   const recovery = platform === undefined ? RecoveryRunner.disabled : RecoveryRunner.layer.pipe(Layer.provide(platform))
   const ingestAndMetrics = platform === undefined
     ? Layer.empty
     : Layer.mergeAll(IngestConsumerLive, PlatformMetricsLive).pipe(Layer.provide(platform))
   const runner = Layer.mergeAll(JobRunner.layer, recovery, NatsLink.layer).pipe(Layer.provideMerge(base))
-  return Layer.mergeAll(CommandConsumerLive, WorkConsumerLive, AutoReprocessLive, ApiLive, ConsumerMetricsLive, StoreMetricsLive, ingestAndMetrics).pipe(
-    Layer.provideMerge(runner)
+  const watched = Overview.layer.pipe(Layer.provideMerge(runner))
+  return Layer.mergeAll(CommandConsumerLive, WorkConsumerLive, AutoReprocessLive, ApiLive, OverviewMetricsLive, StoreMetricsLive, ingestAndMetrics).pipe(
+    Layer.provideMerge(watched)
   )
 }
 

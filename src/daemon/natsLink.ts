@@ -10,6 +10,8 @@ import { Metrics } from "./Metrics.ts"
  */
 export class NatsLink extends Context.Service<NatsLink, {
   readonly connected: Effect.Effect<boolean>
+  /** Times the connection was lost since the daemon started. */
+  readonly disconnects: Effect.Effect<number>
 }>()("rewind/daemon/NatsLink") {
   static readonly layer = Layer.effect(
     NatsLink,
@@ -17,12 +19,14 @@ export class NatsLink extends Context.Service<NatsLink, {
       const { nc } = yield* Nats
       const metrics = yield* Metrics
       let up = !nc.isClosed()
+      let lost = 0
       metrics.natsConnected.set(up ? 1 : 0)
       yield* Stream.fromAsyncIterable(nc.status(), (e) => e).pipe(
         Stream.runForEach((s) =>
           Effect.sync(() => {
             if (s.type === "disconnect") {
               up = false
+              lost++
               metrics.natsDisconnects.inc()
             } else if (s.type === "reconnect") {
               up = true
@@ -37,7 +41,7 @@ export class NatsLink extends Context.Service<NatsLink, {
         Effect.ignore,
         Effect.forkScoped
       )
-      return NatsLink.of({ connected: Effect.sync(() => up && !nc.isClosed()) })
+      return NatsLink.of({ connected: Effect.sync(() => up && !nc.isClosed()), disconnects: Effect.sync(() => lost) })
     })
   )
 }

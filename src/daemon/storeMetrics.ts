@@ -1,16 +1,20 @@
 import { Effect, Layer } from "effect"
 import * as prom from "prom-client"
 import { ClickHouse } from "../store/ClickHouse.ts"
+import { StoreOperations } from "../store/errorCounts.ts"
 import { Metrics } from "./Metrics.ts"
 
 /**
- * `rewind_clickhouse_read_busy_seconds_total`: seconds during which at least one store read was
- * in flight (ClickHouse.readBusy), read at each scrape. Its rate is the share of time the store
- * was reading: near 1, reads never stopped (the embedded engine runs them one at a time).
+ * The store's own measures, read at each scrape:
+ * - `rewind_clickhouse_read_busy_seconds_total`: seconds during which at least one store read was
+ *   in flight (ClickHouse.readBusy). Its rate is the share of time the store was reading: near 1,
+ *   reads never stopped (the embedded engine runs them one at a time).
+ * - `rewind_clickhouse_errors_total{operation}`: failed ClickHouse calls (ClickHouse.errors), by
+ *   operation: read, insert, command. Every operation starts at 0, so the first error shows.
  */
 export const StoreMetricsLive = Layer.effectDiscard(
   Effect.gen(function*() {
-    const { readBusy } = yield* ClickHouse
+    const { readBusy, errors } = yield* ClickHouse
     const { registry } = yield* Metrics
     let counted = 0
     new prom.Counter({
@@ -22,6 +26,21 @@ export const StoreMetricsLive = Layer.effectDiscard(
         if (seconds > counted) {
           this.inc(seconds - counted)
           counted = seconds
+        }
+      }
+    })
+    const failed = new Map<string, number>()
+    new prom.Counter({
+      name: "rewind_clickhouse_errors_total",
+      help: "Failed ClickHouse calls, by operation (read, insert, command)",
+      labelNames: ["operation"],
+      registers: [registry],
+      collect() {
+        const now = errors.counts()
+        for (const operation of StoreOperations) {
+          const before = failed.get(operation) ?? 0
+          this.inc({ operation }, Math.max(0, now[operation] - before))
+          failed.set(operation, Math.max(before, now[operation]))
         }
       }
     })

@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { JobCreate, JobEstimateRequest, JobPreviewRequest, JobRef, JobRevert, JobStatus, PublicJob } from "./job.ts"
 import { ModelDiff } from "./modelDiff.ts"
+import { Overview } from "./overview.ts"
 import { PreviewAnswer } from "./preview.ts"
 import { IngestEvent, RecoveryRun, RecoveryRunCommand, RecoveryStatus, Watermark } from "./recovery.ts"
 
@@ -109,7 +110,9 @@ export const StatusAnswer = Schema.Struct({
     waitingOn: Schema.optionalKey(Schema.Literal("NATS")),
     waitingSince: Schema.optionalKey(Schema.String)
   })),
-  modelRevision: Schema.NullOr(Schema.Int)
+  modelRevision: Schema.NullOr(Schema.Int),
+  /** The key figures, cluster-wide (the dashboard's top row): see src/domain/overview.ts. */
+  overview: Overview
 })
 /** `api.status` reads no parameters: any body (`{}`, or none) is accepted and ignored. */
 export const StatusQuery = Schema.Unknown.annotate({ description: "ignored: send {} (or an empty body)" })

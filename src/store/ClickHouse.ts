@@ -9,7 +9,7 @@
  * The embedded engine allows one on-disk path per process: build this layer once.
  *
  * Reads (`client.query`) are timed by `readBusy`: the seconds during which at least one was
- * running or queued, until its result was ready.
+ * running or queued, until its result was ready. Failed calls are counted by `errors`.
  *
  * SQL safety: every value goes through `query_params`. The one identifier put into SQL text is
  * the database name, validated against `[A-Za-z_][A-Za-z0-9_]*` (config and here).
@@ -25,6 +25,7 @@ import {
   embeddedPath
 } from "./ClickHouseConfig.ts"
 import { type BusyClock, makeBusyClock } from "./busyClock.ts"
+import { type ErrorCounts, makeErrorCounts } from "./errorCounts.ts"
 import { markEmbeddedEngineLoaded } from "./embeddedExit.ts"
 import { migrate } from "./migrations.ts"
 import { attempt, attemptSync } from "./sql.ts"
@@ -81,10 +82,16 @@ const makeClient = (s: ClickHouseSettings): Effect.Effect<{ client: ClickHouseCl
     return { client, embedded: true }
   })
 
-/** `client`, its reads (`query`) counted by `busy`. */
-const timedReads = (client: ClickHouseClient, busy: BusyClock): ClickHouseClient => {
+/** `client`, its reads (`query`) timed by `busy`, its failed calls counted by `errors`. */
+const instrumented = (client: ClickHouseClient, busy: BusyClock, errors: ErrorCounts): ClickHouseClient => {
   const query = client.query.bind(client)
-  client.query = ((params: Parameters<typeof query>[0]) => busy.track(query(params))) as typeof client.query
+  const insert = client.insert.bind(client)
+  const command = client.command.bind(client)
+  const exec = client.exec.bind(client)
+  client.query = ((params: Parameters<typeof query>[0]) => errors.track("read", busy.track(query(params)))) as typeof client.query
+  client.insert = ((params: Parameters<typeof insert>[0]) => errors.track("insert", insert(params))) as typeof client.insert
+  client.command = ((params: Parameters<typeof command>[0]) => errors.track("command", command(params))) as typeof client.command
+  client.exec = ((params: Parameters<typeof exec>[0]) => errors.track("command", exec(params))) as typeof client.exec
   return client
 }
 
@@ -96,6 +103,8 @@ export class ClickHouse extends Context.Service<ClickHouse, {
   readonly embedded: boolean
   /** Seconds with at least one read in flight (see busyClock.ts). */
   readonly readBusy: BusyClock
+  /** Failed client calls, by operation (see errorCounts.ts). */
+  readonly errors: ErrorCounts
 }>()("rewind/store/ClickHouse") {
   /** Connect (server or embedded), apply migrations; the client is closed when the layer is released. */
   static readonly layer = (s: ClickHouseSettings): Layer.Layer<ClickHouse, StoreError> =>
@@ -109,12 +118,13 @@ export class ClickHouse extends Context.Service<ClickHouse, {
           })
         }
         const readBusy = makeBusyClock()
+        const errors = makeErrorCounts()
         const { client, embedded } = yield* Effect.acquireRelease(
           makeClient(s),
           ({ client }) => attempt("close", () => client.close()).pipe(Effect.ignore)
         )
         yield* migrate(client, s.database)
-        return ClickHouse.of({ client: timedReads(client, readBusy), database: s.database, embedded, readBusy })
+        return ClickHouse.of({ client: instrumented(client, readBusy, errors), database: s.database, embedded, readBusy, errors })
       })
     )
 

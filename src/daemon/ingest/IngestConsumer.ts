@@ -35,6 +35,8 @@ export const IngestConsumerLive = Layer.effectDiscard(
     let compiled: { revision: number; prepare: ReturnType<typeof prepareForIngest> } | undefined
 
     const count = (outcome: string) => Effect.sync(() => metrics.interactions.inc({ pipeline: "ingest", outcome }))
+    // Every outcome starts at 0: the first of each is seen by rate() and increase().
+    for (const outcome of ["ingested", "skipped", "retried", "dead-lettered"]) metrics.interactions.inc({ pipeline: "ingest", outcome }, 0)
 
     const prepareWithCurrentModel = Effect.gen(function*() {
       const current = yield* models.current()

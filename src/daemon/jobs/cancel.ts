@@ -7,7 +7,7 @@ import { jobEvent } from "./events.ts"
 export const findJob = Effect.fn("Jobs.find")(function*(jobId: string) {
   const repo = yield* JobRepo
   const job = yield* repo.get(jobId)
-  if (Option.isNone(job)) return yield* new Rejected({ field: "jobId", reason: `no job with id ${JSON.stringify(jobId)}` })
+  if (Option.isNone(job)) return yield* new Rejected({ kind: "unknown_job", field: "jobId", reason: `no job with id ${JSON.stringify(jobId)}` })
   return job.value
 })
 
@@ -16,7 +16,7 @@ export const cancelJob = Effect.fn("Jobs.cancel")(function*(jobId: string) {
   const repo = yield* JobRepo
   const job = yield* findJob(jobId)
   if (terminalStatuses.includes(job.jobStatus)) {
-    return yield* new Rejected({ field: "jobId", reason: `job ${JSON.stringify(jobId)} is already ${job.jobStatus}: nothing to cancel` })
+    return yield* new Rejected({ kind: "conflict", field: "jobId", reason: `job ${JSON.stringify(jobId)} is already ${job.jobStatus}: nothing to cancel` })
   }
   const now = new Date().toISOString()
   const next = yield* repo.update(jobId, (j): Job =>

@@ -10,7 +10,7 @@ export const confirmJob = Effect.fn("Jobs.confirm")(function*(jobId: string) {
   const repo = yield* JobRepo
   const job = yield* findJob(jobId)
   if (job.jobStatus !== "Proposed") {
-    return yield* new Rejected({ field: "jobId", reason: `job ${JSON.stringify(jobId)} is ${job.jobStatus}: only a Proposed job can be confirmed` })
+    return yield* new Rejected({ kind: "conflict", field: "jobId", reason: `job ${JSON.stringify(jobId)} is ${job.jobStatus}: only a Proposed job can be confirmed` })
   }
   const now = new Date().toISOString()
   const next = yield* repo.update(jobId, (j): Job | undefined => (j.jobStatus === "Proposed" ? { ...j, jobStatus: "Queued", dateModified: now } : undefined))

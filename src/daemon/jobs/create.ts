@@ -30,6 +30,7 @@ export const createJob = Effect.fn("Jobs.create")(function*(
   if (Option.isSome(existing)) {
     if (existing.value.seq === streamSeq) return Option.none<Job>()
     return yield* new Rejected({
+      kind: "conflict",
       field: "jobId",
       reason: `job ${JSON.stringify(id)} already exists (status ${existing.value.jobStatus})` +
         `${sameRequest(existing.value, cmd) ? "" : " and this command differs from it"}; ${EditRefusal}`
@@ -40,7 +41,7 @@ export const createJob = Effect.fn("Jobs.create")(function*(
   const store = yield* InteractionStore
   const total = yield* store.countInScope(cmd)
   const { maxJobInteractions } = yield* DaemonSettingsService
-  if (total > maxJobInteractions) return yield* new Rejected({ reason: limitMessage(total, maxJobInteractions), field: JobScopeFieldNames.join(",") })
+  if (total > maxJobInteractions) return yield* new Rejected({ kind: "limit", reason: limitMessage(total, maxJobInteractions), field: JobScopeFieldNames.join(",") })
   const now = new Date().toISOString()
   const job: Job = {
     id,
@@ -70,7 +71,7 @@ export const createJob = Effect.fn("Jobs.create")(function*(
   }
   const created = yield* repo.create(job)
   if (Option.isNone(created)) {
-    return yield* new Rejected({ field: "jobId", reason: `job ${JSON.stringify(id)} already exists; ${EditRefusal}` })
+    return yield* new Rejected({ kind: "conflict", field: "jobId", reason: `job ${JSON.stringify(id)} already exists; ${EditRefusal}` })
   }
   yield* jobEvent(status === "Proposed" ? "proposed" : "created", job)
   return Option.some(job)

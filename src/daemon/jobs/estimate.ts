@@ -24,6 +24,7 @@ export const currentModel = Effect.gen(function*() {
   const current = yield* models.current()
   if (Option.isNone(current)) {
     return yield* new Rejected({
+      kind: "unavailable",
       reason: "no topic model has been pushed yet: run `rewind topics push FILE` first",
       field: "programs"
     })

@@ -49,6 +49,7 @@ export const retryJob = Effect.fn("Jobs.retry")(function*(jobId: string) {
   const job = yield* findJob(jobId)
   if (!retryable(job)) {
     return yield* new Rejected({
+      kind: "conflict",
       field: "jobId",
       reason: `job ${JSON.stringify(jobId)} is ${job.jobStatus}: only a Failed or Cancelled job can be retried`
     })

@@ -14,13 +14,13 @@ export const revertJob = Effect.fn("Jobs.revert")(function*(cmd: JobRevert, stre
   const repo = yield* JobRepo
   const target = yield* findJob(cmd.jobId)
   if (target.jobStatus !== "Completed") {
-    return yield* new Rejected({ field: "jobId", reason: `job ${JSON.stringify(cmd.jobId)} is ${target.jobStatus}: only a Completed job can be reverted` })
+    return yield* new Rejected({ kind: "conflict", field: "jobId", reason: `job ${JSON.stringify(cmd.jobId)} is ${target.jobStatus}: only a Completed job can be reverted` })
   }
   const id = cmd.revertId ?? `revert-${target.id}`
   const existing = yield* repo.get(id)
   if (Option.isSome(existing)) {
     if (existing.value.seq === streamSeq) return
-    return yield* new Rejected({ field: "revertId", reason: `a job ${JSON.stringify(id)} already exists (status ${existing.value.jobStatus})` })
+    return yield* new Rejected({ kind: "conflict", field: "revertId", reason: `a job ${JSON.stringify(id)} already exists (status ${existing.value.jobStatus})` })
   }
   const now = new Date().toISOString()
   const name = `Revert ${target.name}`
@@ -50,6 +50,6 @@ export const revertJob = Effect.fn("Jobs.revert")(function*(cmd: JobRevert, stre
     ...(cmd.commandId === undefined ? {} : { commandId: cmd.commandId })
   }
   const created = yield* repo.create(job)
-  if (Option.isNone(created)) return yield* new Rejected({ field: "revertId", reason: `a job ${JSON.stringify(id)} already exists` })
+  if (Option.isNone(created)) return yield* new Rejected({ kind: "conflict", field: "revertId", reason: `a job ${JSON.stringify(id)} already exists` })
   yield* jobEvent("created", job)
 })

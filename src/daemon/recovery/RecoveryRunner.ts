@@ -12,6 +12,7 @@ import { heartbeatMillis } from "../config.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
 import { Metrics } from "../Metrics.ts"
 import { recoveryEvent } from "./events.ts"
+import { countEndedRun, startRecoveryMetricsAtZero } from "./runMetrics.ts"
 import { scheduleAutomatic } from "./request.ts"
 
 
@@ -36,6 +37,7 @@ export class RecoveryRunner extends Context.Service<RecoveryRunner, {
       const platform = yield* PlatformClient
       const recoveryStore = yield* RecoveryStore
       const metrics = yield* Metrics
+      startRecoveryMetricsAtZero(metrics)
       const signal = yield* Queue.sliding<void>(1)
       const context = yield* Effect.context<PlatformClient | RecoveryStore | InteractionStore>()
       const staleAfterMs = settings.takeoverAfterSeconds * 1000
@@ -105,6 +107,8 @@ export class RecoveryRunner extends Context.Service<RecoveryRunner, {
           }
           yield* Effect.logInfo("recovery run completed", { ...totals, platformCalls: calls })
           if (Option.isSome(done)) yield* recoveryEvent("completed", done.value)
+          // Counted last: a failure above marks the run Failed, and it is counted so instead.
+          countEndedRun(metrics, { trigger: claimed.trigger, status: "Completed", counts: result.counts })
         }).pipe(
           Effect.scoped,
           Effect.catch((e) =>
@@ -117,6 +121,7 @@ export class RecoveryRunner extends Context.Service<RecoveryRunner, {
                 dateCompleted: new Date().toISOString()
               }))
               if (Option.isSome(failed)) yield* recoveryEvent("failed", failed.value)
+              countEndedRun(metrics, { trigger: claimed.trigger, status: "Failed", counts: Option.match(failed, { onNone: () => ({}), onSome: (r) => r.counts }) })
             })
           ),
           // Stopped (daemon shutdown): hand the run back so the next daemon reruns it at once

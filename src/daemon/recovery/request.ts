@@ -40,6 +40,7 @@ const newRun = (o: {
 export const requestRecovery = Effect.fn("Recovery.request")(function*(cmd: RecoveryRunCommand, streamSeq: number, platformConfigured: boolean) {
   if (!platformConfigured) {
     return yield* new Rejected({
+      kind: "unavailable",
       reason: "recovery is not configured on this daemon: set PLATFORM_REGION (or PLATFORM_API_URL), PLATFORM_CLIENT_ID and PLATFORM_CLIENT_SECRET"
     })
   }
@@ -49,7 +50,7 @@ export const requestRecovery = Effect.fn("Recovery.request")(function*(cmd: Reco
   const existing = yield* repo.get(id)
   if (Option.isSome(existing)) {
     if (existing.value.seq === streamSeq) return Option.none<RecoveryRun>()
-    return yield* new Rejected({ field: "runId", reason: `recovery run ${JSON.stringify(id)} already exists (status ${existing.value.status})` })
+    return yield* new Rejected({ kind: "conflict", field: "runId", reason: `recovery run ${JSON.stringify(id)} already exists (status ${existing.value.status})` })
   }
   let period: { from: string; to: string }
   let trigger: "manual" | "automatic" = "manual"
@@ -62,7 +63,7 @@ export const requestRecovery = Effect.fn("Recovery.request")(function*(cmd: Reco
       settings.recoverySettleMinutes * 60_000,
       settings.recoveryLookBackHours * 3_600_000
     )
-    if (p === undefined) return yield* new Rejected({ reason: "nothing to recover yet: the watermark is already at now minus the settle delay" })
+    if (p === undefined) return yield* new Rejected({ kind: "unavailable", reason: "nothing to recover yet: the watermark is already at now minus the settle delay" })
     period = p
     trigger = "automatic"
   }
@@ -76,7 +77,7 @@ export const requestRecovery = Effect.fn("Recovery.request")(function*(cmd: Reco
     commandId: cmd.commandId
   })
   const created = yield* repo.create(run)
-  if (Option.isNone(created)) return yield* new Rejected({ field: "runId", reason: `recovery run ${JSON.stringify(id)} already exists` })
+  if (Option.isNone(created)) return yield* new Rejected({ kind: "conflict", field: "runId", reason: `recovery run ${JSON.stringify(id)} already exists` })
   yield* recoveryEvent("queued", run)
   return Option.some(run)
 })

@@ -14,6 +14,8 @@ export interface QueueTarget {
 /** Every stream Rewind creates, in the order the Queues view lists them. */
 export const queueTargets = (n: Names): ReadonlyArray<QueueTarget> => [
   { id: n.cmdStream, kind: "commands", name: n.cmdStream, stream: n.cmdStream, consumers: true },
+  { id: n.workStream, kind: "work items", name: n.workStream, stream: n.workStream, consumers: true },
+  { id: n.ingestStream, kind: "ingest", name: n.ingestStream, stream: n.ingestStream, consumers: true },
   { id: n.dlqStream, kind: "dead letters", name: n.dlqStream, stream: n.dlqStream, consumers: true },
   { id: n.evtStream, kind: "events", name: n.evtStream, stream: n.evtStream, consumers: true },
   ...[n.jobsBucket, n.recoveryBucket, n.topicsBucket, n.commandsBucket].map((b): QueueTarget => ({

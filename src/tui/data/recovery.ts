@@ -2,6 +2,8 @@ import type { TuiState } from "./state.ts"
 
 /** The key of the recovery bucket that holds the automatic runs' watermark. */
 export const watermarkKey = "watermark"
+/** The key of the recovery bucket that holds live ingestion's watermark (not a run). */
+export const ingestWatermarkKey = "ingest-watermark"
 
 /**
  * The recovery bucket's values are JSON owned by the recovery feature; the dashboard reads
@@ -73,6 +75,10 @@ export const applyRecoveryEntry = (s: TuiState, key: string, value: unknown): Tu
     const { watermark: _w, ...rest } = s.recovery
     return { ...s, recovery: value === undefined ? rest : { ...rest, watermark: value } }
   }
+  if (key === ingestWatermarkKey) {
+    const { ingestWatermark: _w, ...rest } = s.recovery
+    return { ...s, recovery: value === undefined ? rest : { ...rest, ingestWatermark: value } }
+  }
   const runs = new Map(s.recovery.runs)
   if (value === undefined) runs.delete(key)
   else runs.set(key, value)
@@ -82,8 +88,16 @@ export const applyRecoveryEntry = (s: TuiState, key: string, value: unknown): Tu
 export const keepRuns = (s: TuiState, keys: ReadonlyArray<string>): TuiState => {
   const live = new Set(keys)
   const runs = new Map([...s.recovery.runs].filter(([k]) => live.has(k)))
-  const { watermark, ...rest } = s.recovery
-  return { ...s, recovery: { ...rest, runs, ...(live.has(watermarkKey) && watermark !== undefined ? { watermark } : {}) } }
+  const { watermark, ingestWatermark, ...rest } = s.recovery
+  return {
+    ...s,
+    recovery: {
+      ...rest,
+      runs,
+      ...(live.has(watermarkKey) && watermark !== undefined ? { watermark } : {}),
+      ...(live.has(ingestWatermarkKey) && ingestWatermark !== undefined ? { ingestWatermark } : {})
+    }
+  }
 }
 
 /** Newest first (by start, then id). */

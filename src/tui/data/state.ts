@@ -10,12 +10,14 @@ export interface ConnectionState {
   readonly server: string
   readonly since: number
   readonly error?: string
+  /** Times an established connection was lost since the dashboard started. */
+  readonly disconnects?: number
 }
 
 /** Whether a stream or bucket exists: not known before the first look. */
 export type Presence = "unknown" | "missing" | "present"
 
-export type QueueKind = "commands" | "dead letters" | "events" | "kv" | "objects" | "consumer"
+export type QueueKind = "commands" | "work items" | "ingest" | "dead letters" | "events" | "kv" | "objects" | "consumer"
 
 export interface QueueSample {
   readonly t: number
@@ -74,6 +76,8 @@ export interface RecoveryState {
   /** Run records as stored (generic JSON: the recovery feature owns their shape). */
   readonly runs: ReadonlyMap<string, unknown>
   readonly watermark?: unknown
+  /** Live ingestion's watermark (the same bucket, key `ingest-watermark`). */
+  readonly ingestWatermark?: unknown
   readonly lastRequest?: RecoveryRequest
   readonly error?: string
 }

@@ -1,8 +1,10 @@
 import { Box, Text } from "ink"
 import React from "react"
+import type { Overview } from "../../domain/overview.ts"
 import type { ConnectionState } from "../data/state.ts"
 import type { View } from "../ui.ts"
 import { ago, clock, fit } from "./format.ts"
+import { type Figure, keyFigures, type Tone } from "./keyFigures.ts"
 
 const h = React.createElement
 
@@ -35,6 +37,45 @@ export const Header = (p: HeaderProps): React.ReactElement => {
       h(Text, { bold: true, color: "cyan" }, left),
       h(Text, { color: connectionColor[c.status] }, fit(middle, room)),
       h(Text, { dimColor: true }, right))
+  )
+}
+
+const toneColor: Record<Tone, { color?: string }> = { ok: { color: "green" }, warn: { color: "yellow" }, bad: { color: "red" }, plain: {} }
+
+/** `label value` pairs; the short labels when the long ones do not fit. */
+const summaryParts = (figures: ReadonlyArray<Figure>, width: number): ReadonlyArray<{ readonly text: string; readonly tone: Tone }> => {
+  const render = (short: boolean) =>
+    figures.map((f) => {
+      const label = short ? f.short : f.label
+      return { text: label === "" ? f.value : `${label} ${f.value}`, tone: f.tone }
+    })
+  const long = render(false)
+  const length = long.reduce((n, p) => n + p.text.length + 2, 1)
+  return length <= width ? long : render(true)
+}
+
+export interface SummaryProps {
+  readonly width: number
+  readonly overview: Overview
+}
+
+/**
+ * The key figures under the header (keyFigures.ts: the same as `rewind status` and the Grafana
+ * dashboard's top row): jobs running, queued, failed; the running jobs' progress, rate and
+ * ETA; dead letters; consumer backlog; the recovery watermark's lag. NATS is the header's.
+ */
+export const Summary = (p: SummaryProps): React.ReactElement => {
+  const figures = keyFigures(p.overview).filter((f) => f.key !== "nats")
+  const parts = summaryParts(figures, p.width)
+  return h(
+    Box,
+    { width: p.width, height: 1 },
+    h(Text, { wrap: "truncate" },
+      h(Text, { key: "pad" }, " "),
+      ...parts.flatMap((part, i) => [
+        h(Text, { key: `f${i}`, ...toneColor[part.tone] }, part.text),
+        i < parts.length - 1 ? h(Text, { key: `s${i}`, dimColor: true }, "  ") : null
+      ]))
   )
 }
 

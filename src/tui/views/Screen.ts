@@ -1,11 +1,12 @@
 import { Box } from "ink"
 import React from "react"
 import { makeNames } from "../../nats/names.ts"
+import { overviewOf } from "../data/overview.ts"
 import type { JobRow, TuiState } from "../data/state.ts"
 import type { Ui, View } from "../ui.ts"
 import { DaemonsView } from "./DaemonsView.ts"
 import { Footer } from "./Footer.ts"
-import { Header, Tabs, type TabsProps } from "./Header.ts"
+import { Header, Summary, Tabs, type TabsProps } from "./Header.ts"
 import { CreateView } from "./CreateView.ts"
 import { HelpView } from "./HelpView.ts"
 import { JobsView } from "./JobsView.ts"
@@ -25,8 +26,8 @@ export interface ScreenProps {
   readonly now: number
 }
 
-/** Lines that are not the body: header, tabs, status and keys. */
-export const chromeHeight = 4
+/** Lines that are not the body: header, key figures, tabs, status and keys. */
+export const chromeHeight = 5
 
 const badges = (s: TuiState): TabsProps["badges"] => {
   const jobs = [...s.jobs.byId.values()]
@@ -64,6 +65,7 @@ export const Screen = (p: ScreenProps): React.ReactElement => {
     Box,
     { flexDirection: "column", width: p.width, height: p.height },
     h(Header, { width: p.width, prefix: p.state.prefix, connection: p.state.connection, now: p.now }),
+    h(Summary, { width: p.width, overview: overviewOf(p.state, p.now) }),
     h(Tabs, { width: p.width, view: p.ui.view, badges: badges(p.state) }),
     h(Box, { height: bodyHeight, width: p.width },
       p.ui.mode._tag === "help"

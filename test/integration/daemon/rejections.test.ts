@@ -4,6 +4,7 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
 import type { Job } from "../../../src/domain/job.ts"
+import { RejectionKinds } from "../../../src/daemon/jobs/errors.ts"
 import { Metrics } from "../../../src/daemon/Metrics.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
@@ -247,6 +248,24 @@ describe.each(backends)("store on %s", (backend) => {
       expect(text).toMatch(/rewind_commands_total\{type="job.create",outcome="duplicate"\} 1/)
       expect(text).toMatch(/rewind_commands_total\{type="job.cancel",outcome="rejected"\} \d+/)
       expect(text).toMatch(/rewind_commands_total\{type="unknown",outcome="rejected"\} 2/)
+      // Each refusal is also counted under its reason class, which together make every refusal.
+      const byReason = (reason: string) => Number(new RegExp(`^rewind_commands_rejected_total\\{reason="${reason}"\\} (\\d+)$`, "m").exec(text)?.[1])
+      const allRejected = [...text.matchAll(/^rewind_commands_total\{type="[^"]+",outcome="rejected"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0)
+      expect(RejectionKinds.reduce((n, k) => n + byReason(k), 0)).toBe(allRejected)
+      expect(byReason("edit")).toBe(1)
+      expect(byReason("unknown_command")).toBe(1)
+      expect(byReason("limit")).toBe(1)
+      expect(byReason("conflict")).toBe(1) // the second create of "edit-me"
+      expect(byReason("unknown_job")).toBeGreaterThanOrEqual(67) // "ghost" and the burst's missing jobs
+      expect(byReason("malformed")).toBeGreaterThanOrEqual(67 + 3) // the burst's "not json", bad UTF-8, the huge payload
+      expect(byReason("invalid")).toBeGreaterThanOrEqual(66)
+      expect(byReason("infrastructure")).toBe(0)
+      // The dead-letter depth, as the metrics show it (read every 5 s), is the stream's.
+      const depth = (await deadLetters()).length
+      await eventually(async () => {
+        const t = await metrics.registry.metrics()
+        return new RegExp(`^rewind_dead_letter_messages ${depth}$`, "m").test(t) ? true : undefined
+      }, 20_000, `rewind_dead_letter_messages ${depth}`)
     })
   })
 })

@@ -34,7 +34,7 @@ describe.each([
     expect(out[0]).toContain("Rewind")
     expect(out[0]).toContain("● connected")
     expect(out[0]).toContain("12:00:00 UTC")
-    expect(out[1]).toMatch(/1 Queues.*2 Jobs.*3 Recovery.*4 Daemons/)
+    expect(out[2]).toMatch(/1 Queues.*2 Jobs.*3 Recovery.*4 Daemons/)
     expect(out.at(-1)).toContain("q quit")
   })
 
@@ -77,12 +77,12 @@ describe.each([
     const running = s.jobs.byId.get("job-run")!.job
     const waiting = applyJobEvent(s, { type: "waiting", job: { ...running, waitingOn: "NATS" } }, T0)
     const out = text(frame(waiting, { width, height, view: "jobs" }))
-    expect(lines(out).find((l) => l.includes("25.0%"))).toMatch(/NATS wait\s+█+░+\s+25\.0%/)
+    expect(lines(out).find((l) => l.includes("█"))).toMatch(/NATS wait\s+█+░+\s+25\.0%/)
     expect(out).toMatch(/status\s+InProgress · waiting for NATS/)
     const resumed = applyJobEvent(waiting, { type: "resumed", job: running }, T0 + 1000)
     const after = text(frame(resumed, { width, height, view: "jobs" }))
     expect(after).not.toContain("NATS")
-    expect(lines(after).find((l) => l.includes("25.0%"))).toMatch(/InProgress\s+█+░+\s+25\.0%/)
+    expect(lines(after).find((l) => l.includes("█"))).toMatch(/InProgress\s+█+░+\s+25\.0%/)
   })
 
   it("queues: every stream and the daemons' consumer, dead letters standing out, missing ones not created yet", () => {
@@ -94,7 +94,7 @@ describe.each([
     expect(out).toMatch(/REWIND_DLQ.*2\s+600 B/)
     expect(out).toMatch(width >= 150 ? /OBJ_rewind-exports.*not created yet/ : /OBJ_rewind-exports.*not created/)
     expect(out).toMatch(/[▁▂▃▄▅▆▇█]/)
-    expect(lines(out)[1]).toContain("DLQ 2")
+    expect(lines(out)[2]).toContain("DLQ 2")
   })
 
   it("recovery: an empty bucket says so; runs show period, trigger, status and counts; the watermark and a rejection show", () => {
@@ -118,7 +118,7 @@ describe.each([
     expect(out).toMatch(/NUID1\s+0\.1\.0\s+1h00m\s+12\s+1/)
     const none = text(frame({ ...baseState(), daemons: { polledAt: T0, list: [] } }, { width, height, view: "daemons" }))
     expect(none).toContain("no daemon is running")
-    expect(lines(none)[1]).toContain("4 Daemons none")
+    expect(lines(none)[2]).toContain("4 Daemons none")
   })
 })
 

@@ -16,11 +16,15 @@ export interface ConnectionRef {
   current: NatsClient | undefined
 }
 
-const setConnection = (store: Store<TuiState>, c: Omit<ConnectionState, "since">) =>
-  store.update((s) => ({
-    ...s,
-    connection: { ...c, since: s.connection.status === c.status ? s.connection.since : Date.now() }
-  }))
+const setConnection = (store: Store<TuiState>, c: Omit<ConnectionState, "since" | "disconnects">) =>
+  store.update((s) => {
+    const lost = s.connection.status === "connected" && (c.status === "disconnected" || c.status === "reconnecting")
+    const disconnects = (s.connection.disconnects ?? 0) + (lost ? 1 : 0)
+    return {
+      ...s,
+      connection: { ...c, since: s.connection.status === c.status ? s.connection.since : Date.now(), ...(disconnects > 0 ? { disconnects } : {}) }
+    }
+  })
 
 /** Every feed of the dashboard, on one connection. */
 export const runFeeds = (store: Store<TuiState>, refreshMs: number) =>
