@@ -28,6 +28,10 @@ export const readmeMetricsTable = (): string => {
 export const readmeMetricsFamilies = (): ReadonlyArray<Family> =>
   readmeMetricsTable().split("\n").slice(2).map((row) => {
     const cells = row.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim())
+    // a row is exactly `| name | type | labels | meaning |`: anything after the last cell is a stray edit
+    if (!row.startsWith("| ") || !row.endsWith(" |") || cells.length !== 4) {
+      throw new Error(`README.md's metrics table: a row is not four cells: ${row}`)
+    }
     return {
       name: cells[0]!.replaceAll("`", ""),
       type: cells[1]!,
