@@ -55,7 +55,8 @@ import { normalizeWords } from "./normalize.ts"
 import { MAX_GAP, maxGapOf } from "./strictness.ts"
 import { buildMatcher, type CompiledPhrase, type Matcher, type Outputs, phrasesOfTopic } from "./matcher.ts"
 import { forGappedMatches, gappedRest, pairSlot, step } from "./matchSteps.ts"
-import { ScanBuffer, type Vocabulary, VocabularyBuilder, type VocabularyTables } from "./vocabulary.ts"
+import { ScanBuffer, type Vocabulary, type VocabularyTables } from "./vocabulary.ts"
+import { VocabularyBuilder } from "./vocabularyBuilder.ts"
 
 export interface Hit {
   readonly topicId: string

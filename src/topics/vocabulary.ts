@@ -5,28 +5,28 @@
  * Only phrase words are recorded — (id, word index) pairs — so everything after the scan works
  * on a handful of entries per block.
  *
- * Two kinds of words, two tables:
+ * Two kinds of words, two tables (src/topics/vocabularyTables.ts): "short ASCII" words, keyed
+ * exactly by their last ten characters' 6-bit codes (src/topics/wordKeys.ts), and every other
+ * word (accents folded to ASCII included: "café" → "cafe" is a short ASCII word), hashed (FNV-1a
+ * over its normalized UTF-16 code units) and compared unit by unit.
  *
- * - "Short ASCII" words (normalized form made of a–z and 0–9 only — most words of most
- *   texts) are keyed exactly, without hashing or comparing strings: each character has a 6-bit
- *   code (1–36), and the last ten characters of a word are kept in two 30-bit integers
- *   (`lo` = last five, `hi` = the five before). A word of at most ten characters is determined
- *   by (lo, hi) (codes are never 0, so the length shows), so a table hit needs no check;
- *   a longer word is stored with a flag in `hi` and also compares its length and characters.
- * - Every other word (accents folded to ASCII included: "café" → "cafe" is a short ASCII word)
- *   is hashed (FNV-1a over its normalized UTF-16 code units) and compared unit by unit.
- *
- * Scanning has two modes. Fast (`fastRun`): the current word's characters are all ASCII, so its
- * normalized form is its source text lowercased with apostrophes dropped; it is keyed as it
- * goes and nothing is copied. A non-ASCII character switches to the general mode
- * (`generalRun`) for the rest of that word: the word so far is copied to a scratch buffer and
- * every code unit goes through the normalization table (sequences, surrogate pairs); the word
- * is keyed at its end from the buffer; the next word starts in fast mode again.
+ * Scanning has two modes. Fast (`fastRun`): the current word's
+ * characters are all ASCII, so its normalized form is its source text lowercased with apostrophes
+ * dropped; it is keyed as it goes and nothing is copied. A non-ASCII character switches to the
+ * general mode (`generalRun`) for the rest of that word: the word so far is copied to a scratch
+ * buffer and every code unit goes through the normalization table (sequences, surrogate pairs);
+ * the word is keyed at its end from the buffer; the next word starts in fast mode again.
  *
  * Where the time goes (V8, 2 GHz Xeon): most of it is the per-character loop of the fast mode,
  * and within it `String.prototype.charCodeAt`, which the optimizing compiler lowers to a
  * dispatch on the string's representation at every call. Reading UTF-8 bytes instead was
  * measured: the loop gets ≈ 35% faster, but encoding the text first costs about as much.
+ *
+ * The scan stays in one module (the class, its state's layout, `record`, `fastRun`): spread over
+ * modules, with the state's indexes and helpers imported, the JavaScript engine ran ≈ 5–8% slower
+ * (interleaved passes, 200 and 2,000 phrases) — V8 loads and checks an imported binding at every
+ * use. What it does not need at scan time lives beside it: the word keys (wordKeys.ts), the
+ * tables' construction (vocabularyTables.ts), the output buffer (scanBuffer.ts), the builder.
  */
 import {
   ASCII,
@@ -36,104 +36,31 @@ import {
   computeEntry,
   FNV_OFFSET,
   FNV_PRIME,
-  hashWord,
   HIGH_SURROGATE,
   SEQUENCES,
   SKIP,
   TABLE,
   UNKNOWN
 } from "./normalize.ts"
+import { ScanBuffer } from "./scanBuffer.ts"
+import { ASCII_CODE, CODE, EXACT_LENGTH, LONG, MASK30, mix } from "./wordKeys.ts"
+import { buildVocabularyTables, type VocabularyTables } from "./vocabularyTables.ts"
 
-/** 6-bit code of an ASCII word character's normalized unit (1–36), else 0. */
-const CODE = new Int8Array(128)
-for (let c = 0; c < 10; c++) CODE[48 + c] = 1 + c
-for (let c = 0; c < 26; c++) CODE[97 + c] = 11 + c
-
-/** Per ASCII code unit of text: its 6-bit code (> 0), BREAK or SKIP (the apostrophe). */
-const ASCII_CODE = new Int8Array(128)
-for (let c = 0; c < 128; c++) ASCII_CODE[c] = ASCII[c]! >= 0 ? CODE[ASCII[c]!]! : ASCII[c]!
-
-const MASK30 = 0x3fffffff
-/** Longest word a (lo, hi) key determines. */
-const EXACT_LENGTH = 10
-/** Set in the stored `hi` of longer words (and looked up with it): exact keys never meet them. */
-const LONG = 0x40000000
-
-const mix = (lo: number, hi: number): number => {
-  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b)
-  h ^= h >>> 16
-  return h
-}
-
-/** Is `word` made of a–z, 0–9 only (a short-ASCII-table word)? */
-const isAsciiWord = (word: string): boolean => {
-  for (let k = 0; k < word.length; k++) {
-    const u = word.charCodeAt(k)
-    if (u >= 128 || CODE[u] === 0) return false
-  }
-  return true
-}
-
-/** Output of `Vocabulary.scan`, reused across calls. */
-export class ScanBuffer {
-  /** Vocabulary id of the k-th phrase word found. */
-  ids: Int32Array = new Int32Array(256)
-  /** Its index among all the words of the text. */
-  positions: Int32Array = new Int32Array(256)
-  /** Number of (id, position) entries. */
-  count = 0
-  /** Number of words in the text (phrase words or not). */
-  words = 0
-
-  grow(): void {
-    const ids = new Int32Array(this.ids.length * 2)
-    ids.set(this.ids)
-    const positions = new Int32Array(this.positions.length * 2)
-    positions.set(this.positions)
-    this.ids = ids
-    this.positions = positions
-  }
-}
-
-const tableSize = (entries: number): number => {
-  // At most 1/4 full: a miss (most words of a text) nearly always lands on an empty slot.
-  let size = 64
-  while (size < entries * 4) size *= 2
-  return size
-}
-
-/** A Vocabulary's lookup tables (see the fields of the same names). */
-export interface VocabularyTables {
-  readonly aSlots: Int32Array
-  readonly aMask: number
-  readonly gIds: Int32Array
-  readonly gHashes: Int32Array
-  readonly gMask: number
-  readonly chars: Uint16Array
-  readonly starts: Int32Array
-  readonly maxLength: number
-  readonly lengthBits: number
-}
+export { ScanBuffer } from "./scanBuffer.ts"
+export type { VocabularyTables } from "./vocabularyTables.ts"
 
 export class Vocabulary {
   /** Word of each id. */
   readonly words: ReadonlyArray<string>
-  /** Code units of all words back to back; word `id` is `chars[starts[id] .. starts[id + 1])`. */
+  /** The lookup tables' fields (see VocabularyTables). */
   private readonly chars: Uint16Array
   private readonly starts: Int32Array
-  /**
-   * Short ASCII words: open addressing on mix(lo, hi), a slot being 4 ints [id, lo, hi, -] in
-   * one array (one cache line per probe); id -1 = empty slot.
-   */
   private readonly aSlots: Int32Array
   private readonly aMask: number
-  /** Other words: open addressing on the FNV hash; id -1 = empty slot. */
   private readonly gIds: Int32Array
   private readonly gHashes: Int32Array
   private readonly gMask: number
-  /** Words longer than this cannot be phrase words. */
   private readonly maxLength: number
-  /** Bit `l` (l < 31) set: some word has length l; bit 31: some word is longer than 30. */
   private readonly lengthBits: number
   /** Scratch for the word being scanned in general mode (never written past maxLength). */
   private readonly current: Uint16Array
@@ -142,59 +69,17 @@ export class Vocabulary {
 
   constructor(words: ReadonlyArray<string>) {
     this.words = words
-    const starts = new Int32Array(words.length + 1)
-    let maxLength = 0
-    let lengthBits = 0
-    let asciiCount = 0
-    for (let id = 0; id < words.length; id++) {
-      const w = words[id]!
-      starts[id + 1] = starts[id]! + w.length
-      if (w.length > maxLength) maxLength = w.length
-      lengthBits |= w.length < 31 ? 1 << w.length : 1 << 31
-      if (isAsciiWord(w)) asciiCount++
-    }
-    const chars = new Uint16Array(starts[words.length]!)
-    for (let id = 0; id < words.length; id++) {
-      const w = words[id]!
-      for (let k = 0; k < w.length; k++) chars[starts[id]! + k] = w.charCodeAt(k)
-    }
-    this.chars = chars
-    this.starts = starts
-    this.maxLength = maxLength
-    this.lengthBits = lengthBits
-    this.current = new Uint16Array(Math.max(1, maxLength))
-
-    const aSize = tableSize(asciiCount)
-    this.aSlots = new Int32Array(aSize * 4)
-    for (let k = 0; k < aSize; k++) this.aSlots[k * 4] = -1
-    this.aMask = aSize - 1
-    const gSize = tableSize(words.length - asciiCount)
-    this.gIds = new Int32Array(gSize).fill(-1)
-    this.gHashes = new Int32Array(gSize)
-    this.gMask = gSize - 1
-    for (let id = 0; id < words.length; id++) {
-      const w = words[id]!
-      if (isAsciiWord(w)) {
-        let lo = 0
-        let hi = 0
-        for (let k = 0; k < w.length; k++) {
-          hi = ((hi << 6) | (lo >>> 24)) & MASK30
-          lo = ((lo << 6) | CODE[w.charCodeAt(k)]!) & MASK30
-        }
-        if (w.length > EXACT_LENGTH) hi |= LONG
-        let slot = mix(lo, hi) & this.aMask
-        while (this.aSlots[slot * 4] !== -1) slot = (slot + 1) & this.aMask
-        this.aSlots[slot * 4] = id
-        this.aSlots[slot * 4 + 1] = lo
-        this.aSlots[slot * 4 + 2] = hi
-      } else {
-        const h = hashWord(w)
-        let slot = h & this.gMask
-        while (this.gIds[slot] !== -1) slot = (slot + 1) & this.gMask
-        this.gIds[slot] = id
-        this.gHashes[slot] = h
-      }
-    }
+    const t = buildVocabularyTables(words)
+    this.chars = t.chars
+    this.starts = t.starts
+    this.maxLength = t.maxLength
+    this.lengthBits = t.lengthBits
+    this.current = new Uint16Array(Math.max(1, t.maxLength))
+    this.aSlots = t.aSlots
+    this.aMask = t.aMask
+    this.gIds = t.gIds
+    this.gHashes = t.gHashes
+    this.gMask = t.gMask
   }
 
   get size(): number {
@@ -510,7 +395,11 @@ const fastRun = (text: string, toArg: number, st: Int32Array, ids: Int32Array, p
       if (len > 0) {
         if ((lengthBits & (len < 31 ? 1 << len : 1 << 31)) !== 0) {
           if (len > 10) break // EXACT_LENGTH: the caller looks the long word up
-          let slot = mix(lo, hi) & aMask
+          // mix(lo, hi) (src/topics/wordKeys.ts), inline: an imported function costs a load and a
+          // check per word in this loop
+          let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b)
+          h ^= h >>> 16
+          let slot = h & aMask
           let id: number
           for (;;) {
             const at = slot << 2
@@ -538,24 +427,4 @@ const fastRun = (text: string, toArg: number, st: Int32Array, ids: Int32Array, p
   st[S_SEG] = seg
   st[S_COUNT] = count
   st[S_N] = n
-}
-
-/** Collects words during compilation and hands out their ids. */
-export class VocabularyBuilder {
-  private readonly ids = new Map<string, number>()
-  private readonly words: Array<string> = []
-
-  idOf(word: string): number {
-    let id = this.ids.get(word)
-    if (id === undefined) {
-      id = this.words.length
-      this.words.push(word)
-      this.ids.set(word, id)
-    }
-    return id
-  }
-
-  build(): Vocabulary {
-    return new Vocabulary(this.words)
-  }
 }
