@@ -1,18 +1,17 @@
 import { Effect, Option } from "effect"
-import { type Job, percentOf } from "../../domain/job.ts"
+import { type Job, MaxPageInteractions, percentOf } from "../../domain/job.ts"
 import { planRevert } from "../../domain/revert.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { JobResultStore } from "../../store/JobResultStore.ts"
 import { RevertStore } from "../../store/RevertStore.ts"
 import { TopicWriter } from "../../store/TopicWriter.ts"
+import { DaemonSettingsService } from "../DaemonSettingsService.ts"
 import { jobEvent } from "./events.ts"
 import { CancelSignal, JobFailure } from "./signals.ts"
 
-/** Interactions a revert handles per page. */
-const RevertPageSize = 500
-
 /**
- * Runs a revert (a job of kind `revert`) from its checkpoint: pages through the interactions the
+ * Runs a revert (a job of kind `revert`) from its checkpoint: pages (`REWIND_PAGE_SIZE`
+ * interactions, as a job's pages) through the interactions the
  * reverted job changed (by id), and per page writes — at the revert's own version, keyed, so a
  * replay leaves no duplicates — the topics each changed block had before that job, except blocks
  * a later write changed since (conflicts, left as they are); a result per interaction (updated:
@@ -24,6 +23,7 @@ export const runRevert = <E, R>(job: Job, update: (f: (j: Job) => Job | undefine
     const revert = yield* RevertStore
     const topics = yield* TopicWriter
     const results = yield* JobResultStore
+    const pageSize = Math.min((yield* DaemonSettingsService).pageSize, MaxPageInteractions)
     const target = Option.getOrUndefined(yield* (yield* JobRepo).get(job.revertOf ?? ""))
     if (target === undefined || target.writeVersion === 0) {
       return yield* new JobFailure({ message: `job ${JSON.stringify(job.revertOf)} to revert is gone or never ran` })
@@ -36,7 +36,7 @@ export const runRevert = <E, R>(job: Job, update: (f: (j: Job) => Job | undefine
     }
     let after = current.revertCheckpoint ?? ""
     for (;;) {
-      const ids = yield* revert.changedInteractions(target.id, version, after, RevertPageSize)
+      const ids = yield* revert.changedInteractions(target.id, version, after, pageSize)
       const last = ids.at(-1)
       if (last === undefined) return
       const plan = planRevert(yield* revert.changes(target.id, version, ids), yield* revert.changedSince(ids, version, job.writeVersion))
