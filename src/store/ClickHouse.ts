@@ -1,7 +1,8 @@
 /**
  * The ClickHouse client of the store, with the schema migrated.
  *
- * `CLICKHOUSE_URL` set → a ClickHouse server over HTTP (single node, cluster or Cloud).
+ * `CLICKHOUSE_URL` set → a ClickHouse server over HTTP (single node, cluster or Cloud); with
+ * `REWIND_CLICKHOUSE_CLUSTER` the schema is created ON CLUSTER, replicated (migrations.ts).
  * Unset → the embedded engine: the same `@clickhouse/client` over `chdb/connection`, data in
  * `${REWIND_DATA_DIR}/clickhouse`. Same SQL either way. `chdb` is an optional dependency,
  * loaded lazily so a production install without it still runs against a server.
@@ -11,8 +12,10 @@
  * Reads (`client.query`) are timed by `readBusy`: the seconds during which at least one was
  * running or queued, until its result was ready. Failed calls are counted by `errors`.
  *
- * SQL safety: every value goes through `query_params`. The one identifier put into SQL text is
- * the database name, validated against `[A-Za-z_][A-Za-z0-9_]*` (config and here).
+ * SQL safety: every value goes through `query_params`. The identifiers put into SQL text are the
+ * database name, validated against `[A-Za-z_][A-Za-z0-9_]*`, and in DDL the cluster name
+ * (`REWIND_CLICKHOUSE_CLUSTER`, `[A-Za-z_][A-Za-z0-9_-]*`, back-quoted), both checked by the
+ * config and here.
  */
 import { mkdirSync } from "node:fs"
 import { resolve } from "node:path"
@@ -21,6 +24,7 @@ import { Config, Context, Effect, Layer, Redacted } from "effect"
 import {
   type ClickHouseSettings,
   ClickHouseSettingsConfig,
+  ClusterNamePattern,
   DatabaseIdentifierPattern,
   embeddedPath
 } from "./ClickHouseConfig.ts"
@@ -117,13 +121,25 @@ export class ClickHouse extends Context.Service<ClickHouse, {
             message: `CLICKHOUSE_DATABASE ${JSON.stringify(s.database)} is not a valid name (letters, digits, '_')`
           })
         }
+        if (s.cluster !== undefined && !ClusterNamePattern.test(s.cluster)) {
+          return yield* new StoreError({
+            operation: "connect",
+            message: `REWIND_CLICKHOUSE_CLUSTER ${JSON.stringify(s.cluster)} is not a valid cluster name (letters, digits, '_', '-')`
+          })
+        }
+        if (s.cluster !== undefined && s.url === undefined) {
+          return yield* new StoreError({
+            operation: "connect",
+            message: "REWIND_CLICKHOUSE_CLUSTER needs a ClickHouse server (CLICKHOUSE_URL): the embedded engine is not a cluster"
+          })
+        }
         const readBusy = makeBusyClock()
         const errors = makeErrorCounts()
         const { client, embedded } = yield* Effect.acquireRelease(
           makeClient(s),
           ({ client }) => attempt("close", () => client.close()).pipe(Effect.ignore)
         )
-        yield* migrate(client, s.database)
+        yield* migrate(client, s.database, s.cluster)
         return ClickHouse.of({ client: instrumented(client, readBusy, errors), database: s.database, embedded, readBusy, errors })
       })
     )

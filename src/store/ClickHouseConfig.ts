@@ -8,6 +8,10 @@
  *   the one identifier the store interpolates into SQL (see ClickHouse.ts).
  * - `REWIND_DATA_DIR`     — default `.rewind/data`; the embedded engine keeps its files in
  *   `${dataDir}/clickhouse`.
+ * - `REWIND_CLICKHOUSE_CLUSTER` — unset or empty: one server. Otherwise the name of a cluster of the
+ *   server's `remote_servers` (one shard, its replicas): the migrations create everything
+ *   `ON CLUSTER` with Replicated engines (migrations.ts, ddl.ts). Needs `CLICKHOUSE_URL`. An
+ *   identifier, like the database name, because DDL cannot take it as a query parameter.
  */
 import { Config, Option, type Redacted, Schema } from "effect"
 
@@ -19,6 +23,23 @@ export const DatabaseName = Schema.String.pipe(
     Schema.isPattern(DatabaseIdentifierPattern, {
       message: "expected a ClickHouse database name: letters, digits or '_', not starting with a digit"
     })
+  )
+)
+
+/**
+ * A cluster name as the server's configuration can spell it (an XML element of `remote_servers`):
+ * letters, digits, '_' and '-', starting with a letter or '_'. Put into DDL back-quoted.
+ */
+export const ClusterNamePattern = /^[A-Za-z_][A-Za-z0-9_-]*$/
+
+/** Empty means "not set" (one server); otherwise a cluster name. */
+export const ClusterName = Schema.String.pipe(
+  Schema.check(
+    Schema.makeFilter((s: string) =>
+      s === "" || ClusterNamePattern.test(s)
+        ? true
+        : `expected the name of a cluster of the server's remote_servers: letters, digits, '_' or '-', starting with a letter or '_' (got ${JSON.stringify(s)})`
+    )
   )
 )
 
@@ -46,6 +67,20 @@ export interface ClickHouseSettings {
   readonly password?: Redacted.Redacted<string>
   readonly database: string
   readonly dataDir: string
+  /** A cluster of the server (`REWIND_CLICKHOUSE_CLUSTER`): DDL `ON CLUSTER`, Replicated engines. */
+  readonly cluster?: string
+}
+
+/** The cluster, once both it and CLICKHOUSE_URL are known: without a server it is refused, naming the key. */
+const clusterOf = (url: Option.Option<string>, cluster: Option.Option<string>): Config.Config<Option.Option<string>> => {
+  if (Option.isNone(cluster) || cluster.value === "") return Config.succeed(Option.none())
+  if (Option.isSome(url) && url.value !== "") return Config.succeed(cluster)
+  return Config.schema(
+    Schema.String.pipe(
+      Schema.check(Schema.makeFilter(() => "a cluster needs a ClickHouse server: set CLICKHOUSE_URL (the embedded engine is one process, not a cluster)"))
+    ),
+    "REWIND_CLICKHOUSE_CLUSTER"
+  ).pipe(Config.map(() => Option.none()))
 }
 
 export const ClickHouseSettingsConfig: Config.Config<ClickHouseSettings> = Config.all({
@@ -53,14 +88,17 @@ export const ClickHouseSettingsConfig: Config.Config<ClickHouseSettings> = Confi
   user: Config.String("CLICKHOUSE_USER").pipe(Config.withDefault("default")),
   password: Config.option(Config.Redacted("CLICKHOUSE_PASSWORD")),
   database: Config.schema(DatabaseName, "CLICKHOUSE_DATABASE").pipe(Config.withDefault("rewind")),
-  dataDir: Config.NonEmptyString("REWIND_DATA_DIR").pipe(Config.withDefault(".rewind/data"))
+  dataDir: Config.NonEmptyString("REWIND_DATA_DIR").pipe(Config.withDefault(".rewind/data")),
+  cluster: Config.option(Config.schema(ClusterName, "REWIND_CLICKHOUSE_CLUSTER"))
 }).pipe(
-  Config.map(({ url, user, password, database, dataDir }): ClickHouseSettings => ({
+  Config.flatMap((s) => clusterOf(s.url, s.cluster).pipe(Config.map((cluster) => ({ ...s, cluster })))),
+  Config.map(({ url, user, password, database, dataDir, cluster }): ClickHouseSettings => ({
     user,
     database,
     dataDir,
     ...(Option.isSome(url) && url.value !== "" ? { url: url.value } : {}),
-    ...(Option.isSome(password) ? { password: password.value } : {})
+    ...(Option.isSome(password) ? { password: password.value } : {}),
+    ...(Option.isSome(cluster) ? { cluster: cluster.value } : {})
   }))
 )
 

@@ -39,6 +39,11 @@ export interface ClickHouseServerOptions {
   readonly path?: string
   /** Port on 127.0.0.1; default a free one. */
   readonly port?: number
+  /**
+   * A ClickHouse configuration file (XML or YAML) for what the command line cannot set:
+   * `remote_servers`, `macros`, `zookeeper` (test/integration/store/cluster.test.ts).
+   */
+  readonly configFile?: string
 }
 
 /**
@@ -71,7 +76,13 @@ export const startClickHouseServer = async (options: ClickHouseServerOptions = {
     const server = await startChildServer({
       name: "the ClickHouse server (chdb-server)",
       command: binary,
-      args: (port) => [lib, `--path=${path}`, `--http_port=${port}`, "--listen_host=127.0.0.1"],
+      args: (port) => [
+        lib,
+        ...(options.configFile !== undefined ? [`--config-file=${resolve(options.configFile)}`] : []),
+        `--path=${path}`,
+        `--http_port=${port}`,
+        "--listen_host=127.0.0.1"
+      ],
       ready: ping,
       readyTimeoutMs: 30_000,
       // Its end of this pipe closes when this process is gone, however it ends: the server stops then.

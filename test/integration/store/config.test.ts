@@ -47,6 +47,31 @@ describe("ClickHouseSettingsConfig", () => {
       assert.include(String(badUrl), "CLICKHOUSE_URL")
     }))
 
+  it.effect("REWIND_CLICKHOUSE_CLUSTER names the server's cluster; empty or unset is one server", () =>
+    Effect.gen(function*() {
+      const server = { CLICKHOUSE_URL: "http://ch-1.example.com:8123" }
+      assert.strictEqual((yield* parse({ ...server, REWIND_CLICKHOUSE_CLUSTER: "rewind_replicas" })).cluster, "rewind_replicas")
+      assert.strictEqual((yield* parse({ ...server, REWIND_CLICKHOUSE_CLUSTER: "ch-prod_2" })).cluster, "ch-prod_2")
+      assert.isFalse("cluster" in (yield* parse({ ...server, REWIND_CLICKHOUSE_CLUSTER: "" })))
+      assert.isFalse("cluster" in (yield* parse(server)))
+    }))
+
+  it.effect("rejects a cluster name that is not an identifier (it is put into DDL, never a parameter), naming the key", () =>
+    Effect.gen(function*() {
+      for (const bad of ["my cluster", "c'; DROP DATABASE x; --", "`c`", "{cluster}", "1st", "c.d"]) {
+        const error = String(yield* Effect.flip(parse({ CLICKHOUSE_URL: "http://ch-1.example.com:8123", REWIND_CLICKHOUSE_CLUSTER: bad })))
+        assert.include(error, "REWIND_CLICKHOUSE_CLUSTER", bad)
+        assert.include(error, "expected the name of a cluster", bad)
+      }
+    }))
+
+  it.effect("rejects a cluster without a server, naming the key", () =>
+    Effect.gen(function*() {
+      const error = String(yield* Effect.flip(parse({ REWIND_CLICKHOUSE_CLUSTER: "rewind_replicas" })))
+      assert.include(error, "REWIND_CLICKHOUSE_CLUSTER")
+      assert.include(error, "set CLICKHOUSE_URL")
+    }))
+
   it.effect("layerConfig opens the embedded engine under REWIND_DATA_DIR", () =>
     Effect.gen(function*() {
       const layer = ClickHouse.layerConfig.pipe(

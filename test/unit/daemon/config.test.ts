@@ -4,6 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { configProviderLayer, DaemonSettingsConfig } from "../../../src/daemon/config.ts"
+import { ClickHouseSettingsConfig } from "../../../src/store/ClickHouseConfig.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "rewind-config-"))
 const file = (name: string, text: string) => {
@@ -30,6 +31,12 @@ describe("daemon configuration", () => {
     const path = file("typo.yaml", "REWIND_PAGESIZE: 500\n")
     const exit = await load({ REWIND_CONFIG: path })
     expect(Exit.isFailure(exit) && String(exit.cause)).toContain("unknown key \"REWIND_PAGESIZE\"")
+  })
+
+  it("a config file may name the ClickHouse cluster", async () => {
+    const path = file("cluster.yaml", "CLICKHOUSE_URL: http://ch-1:8123\nREWIND_CLICKHOUSE_CLUSTER: rewind_replicas\n")
+    const exit = await Effect.runPromiseExit(Effect.provide(ClickHouseSettingsConfig, configProviderLayer({ REWIND_CONFIG: path }) as Layer.Layer<never>))
+    expect(Exit.isSuccess(exit) && exit.value).toMatchObject({ url: "http://ch-1:8123", cluster: "rewind_replicas" })
   })
 
   it("a bad value names its key", async () => {
