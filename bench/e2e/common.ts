@@ -28,11 +28,12 @@ export const e2eScope = (model: TopicModel, count: number): Scope => ({
   mediaTypes: ["voice", "callback", "chat", "email", "message"]
 })
 
-/** Daemon settings from defaults, with what the benchmark sets. */
-export const settingsFor = (o: { dataDir: string; natsUrl?: string; prefix?: string; pageSize: number }): Effect.Effect<AllSettings, unknown> =>
+/** Daemon settings from defaults, with what the benchmark sets (the embedded store at `dataDir` unless `clickhouseUrl`). */
+export const settingsFor = (o: { dataDir: string; clickhouseUrl?: string; natsUrl?: string; prefix?: string; pageSize: number }): Effect.Effect<AllSettings, unknown> =>
   AllSettingsConfig.pipe(
     Effect.provide(configProviderLayer({
       REWIND_DATA_DIR: o.dataDir,
+      ...(o.clickhouseUrl === undefined ? {} : { CLICKHOUSE_URL: o.clickhouseUrl }),
       NATS_URL: o.natsUrl ?? "nats://127.0.0.1:4222",
       REWIND_PREFIX: o.prefix ?? "bench",
       REWIND_PAGE_SIZE: String(o.pageSize),
