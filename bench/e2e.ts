@@ -38,7 +38,7 @@ import { type ClickHouseServerHandle, startClickHouseServer } from "../src/store
 import { e2eModel, e2eScope } from "./e2e/common.ts"
 import { type DaemonProcess, promSums, startDaemonProcess } from "./e2e/daemons.ts"
 import { type Contention, contention, type ProcessFigures, watchProcess } from "./e2e/procfs.ts"
-import type { MemoryAtPeak } from "./lib.ts"
+import { type MemoryAtPeak, mb } from "./lib.ts"
 
 /** The job's variants: which store, how many daemons. */
 export const jobVariants = {
@@ -180,6 +180,13 @@ const histogramSums = (texts: ReadonlyArray<string>, metric: string, label: stri
   return out
 }
 
+/** A daemon's main-thread V8 heap and external memory, from its /metrics (prom-client's default metrics). */
+const heapOf = async (d: DaemonProcess) => {
+  const text = [await d.metrics()]
+  const get = (m: string) => mb(promSums(text, `rewind_nodejs_${m}`)[""] ?? NaN)
+  return { heapUsedMB: get("heap_size_used_bytes"), heapTotalMB: get("heap_size_total_bytes"), externalMB: get("external_memory_bytes") }
+}
+
 export const runE2e = async (o: E2eOptions): Promise<E2eResult> => {
   const base = o.data ?? mkdtempSync(join(tmpdir(), "rewind-bench-e2e-"))
   const pristine = `${base}.pristine`
@@ -272,7 +279,7 @@ export const runE2e = async (o: E2eOptions): Promise<E2eResult> => {
         const daemons = [...running]
         for (const d of daemons) o.log(`e2e:   daemon ${d.name} ready (pid ${d.pid}, ${d.nodeFlags.join(" ") || "no Node flags"})`)
         const watches = [
-          ...daemons.map((d) => watchProcess(`daemon ${d.name}`, d.pid, d.nodeFlags)),
+          ...daemons.map((d) => watchProcess(`daemon ${d.name}`, d.pid, d.nodeFlags, () => heapOf(d))),
           ...(s === undefined ? [] : [watchProcess("ClickHouse server", s.pid)])
         ]
         const jobId = `bench-${variant}`

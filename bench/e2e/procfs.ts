@@ -54,8 +54,17 @@ export interface ProcessFigures {
   readonly mainThreadCpuSeconds: number
   /** Average busy cores over the phase (CPU seconds / wall seconds). */
   readonly coresBusy: number
-  /** RSS every 5 s (seconds since the phase started). */
-  readonly series: ReadonlyArray<{ readonly s: number; readonly rssMB: number }>
+  /** RSS every 5 s (seconds since the phase started), with the main thread's V8 heap when known. */
+  readonly series: ReadonlyArray<SeriesPoint>
+}
+
+export interface SeriesPoint {
+  readonly s: number
+  readonly rssMB: number
+  /** The main thread's V8 heap (used, reserved) and memory outside it (ArrayBuffers, …): a daemon's /metrics. */
+  readonly heapUsedMB?: number
+  readonly heapTotalMB?: number
+  readonly externalMB?: number
 }
 
 /**
@@ -63,15 +72,23 @@ export interface ProcessFigures {
  * its high-water mark since its program started: start watching once it is ready, so the figure
  * is a phase's as long as nothing else ran in it before.
  */
-export const watchProcess = (name: string, pid: number, nodeFlags?: ReadonlyArray<string>) => {
+export const watchProcess = (
+  name: string,
+  pid: number,
+  nodeFlags?: ReadonlyArray<string>,
+  /** More figures for each 5-s point (a daemon's heap from its /metrics). */
+  more?: () => Promise<Omit<SeriesPoint, "s" | "rssMB">>
+) => {
   const t0 = performance.now()
   const cpu0 = cpuSecondsOf(pid)
   const main0 = cpuSecondsOf(pid, pid)
   const startRss = memoryOf(pid).rss
-  const series: Array<{ s: number; rssMB: number }> = []
+  const series: Array<SeriesPoint> = []
   const timer = setInterval(() => {
     try {
-      series.push({ s: Math.round((performance.now() - t0) / 1000), rssMB: mb(memoryOf(pid).rss) })
+      const point = { s: Math.round((performance.now() - t0) / 1000), rssMB: mb(memoryOf(pid).rss) }
+      if (more === undefined) series.push(point)
+      else void more().then((m) => series.push({ ...point, ...m }), () => series.push(point))
     } catch { /* gone */ }
   }, 5_000)
   timer.unref()
