@@ -208,7 +208,8 @@ const memoryProse = (r: E2eResult | undefined): string => {
         (top === undefined
           ? ""
           : ` At its highest 5-s sample (${top.rssMB} MB) the main thread's V8 heap held ${top.heapUsedMB} MB of ${top.heapTotalMB} MB, ` +
-            `with ${top.externalMB} MB outside it: the rest is native memory — the engine's, the pool worker's heap and its WebAssembly engine.`)
+            `with ${top.externalMB} MB outside it: the rest is outside the main thread's heap — the embedded engine's memory, the pool ` +
+            "worker's own heap and its WebAssembly memory (not measured apart here).")
     )
   }
   return parts.join(" ")
@@ -472,13 +473,14 @@ export const writeSummary = (): void => {
       "with a session open, ≈ 600 MB while reading (`max_threads` and `max_block_size` change it by < 5%) — plus " +
       "V8's heap (collected lazily: with default flags it holds 2–4× the live data — see the main-thread heap at the " +
       "peak) and the pool worker. The export is streamed to the object store in pages, so the job's end no longer " +
-      `adds to the peak. ${memoryProse(e2eResult)} Measured beside the suite (separate runs on the same seeded data, ` +
-      "2026-12-04, the machine quiet: other processes below 0.4 cores busy): the daemon with the default work items 802 MB; " +
+      `adds to the peak. ${memoryProse(e2eResult)} Measured beside the suite (separate runs on one seeded data set, ` +
+      "2026-12-04, the machine mostly quiet — other processes below 0.4 cores busy where measured): the daemon with the " +
+      "default work items 802 MB; " +
       "with the whole job as one work item (`REWIND_WORK_ITEM_INTERACTIONS=250000`) 733 MB, and 714 MB with migration 7's " +
       "insert deduplication window also off; this suite's former in-process job phase as of 2026-11-22 (commit 8cdb209, " +
       "its own seed, the same heap flags) 692.5 MB today against the 637 MB it recorded then, and today's code in that " +
       "in-process phase 786 MB (its sampled peak equal to the kernel's high-water mark). Single runs each, so roughly: " +
-      "≈ 50 MB is the same code on another day, ≈ 70 MB came with cutting the job into 25 work items (802 against 733), " +
+      "≈ 50 MB is the same code on another day and another VM (an Intel Xeon then, an AMD EPYC now), ≈ 70 MB came with cutting the job into 25 work items (802 against 733), " +
       "≈ 40 MB with the other changes since (733 against 692.5; the deduplication window's share ≈ 20 MB is within the " +
       "variance), and measuring the daemon's own process rather than the benchmark's adds little (802 against 786).",
     ""
