@@ -7,15 +7,22 @@
  *     --rate N           recovery: platform requests per second, client and simulator (default 50)
  *     --count N          e2e: interactions to seed (default 250,000; e.g. 20000 for a quick check)
  *     --page-size N      e2e: the job's page size (default 500, the daemon's default and largest)
+ *     --variants a,b,c   e2e: the job's variants, in order (default embedded,http,http-2):
+ *                          embedded  one `rewind daemon` on the embedded store
+ *                          http      one `rewind daemon` on a local ClickHouse server over HTTP
+ *                          http-2    two `rewind daemon`s on that server sharing the job
+ *                        each with the bare read of its store before it (once per store)
  *     --interactions N   match: seed interactions forming the corpus (default 10,000 ≈ 18 MB)
  *     --phrases a,b,c    match: phrase counts (default 200,2000,20000)
  *     --runs N           match: timed passes per figure (default 5)
  *     --quick            match: 2,000 interactions, 3 runs, 1 s baseline cap
- *     --node-flags="F"   e2e: run the read and the job with these Node flags only (default: two
- *                        variants, no flags and "--max-old-space-size=256 --max-semi-space-size=4")
+ *     --node-flags="F"   e2e: start the daemons and the bare reads with these Node flags (default: the
+ *                        daemons with none, as a user starts them — the daemon sets its own heap
+ *                        limits, e.g. "--max-old-space-size=256 --max-semi-space-size=4" — and the
+ *                        reads with those same heap limits)
  *     --keep             e2e: keep the temporary data directory
  *     --data DIR         e2e: reuse a data directory seeded (with --keep) by an earlier run of the same --count
- *     --job-only         e2e, development: run only the job phase and print its figures (nothing written)
+ *     --job-only         e2e, development: skip the bare reads and print the jobs' figures (nothing written)
  *     --no-write         print only; do not write bench/results/*.json nor bench/RESULTS.md
  *     --help, -h         this usage
  *
@@ -28,7 +35,7 @@ import { readFileSync } from "node:fs"
 import { loadavg } from "node:os"
 import { parseArgs } from "node:util"
 import { daemonHeapFlags } from "../src/daemon/heapFlags.ts"
-import { runE2e } from "./e2e.ts"
+import { type JobVariant, jobVariants, runE2e } from "./e2e.ts"
 import { machine } from "./lib.ts"
 import { runMatch } from "./match.ts"
 import { e2eTable, matchTable, resultsFile, writeResult, writeSummary } from "./report.ts"
@@ -54,6 +61,7 @@ const parsed = (() => {
         data: { type: "string" },
         "job-only": { type: "boolean", default: false },
         "node-flags": { type: "string" },
+        variants: { type: "string", default: "embedded,http,http-2" },
         "no-write": { type: "boolean", default: false },
         "recovery-count": { type: "string", default: "100000" },
         missing: { type: "string", default: "0.02" },
@@ -91,7 +99,8 @@ const int = (name: string, s: string): number => {
 }
 const log = (s: string) => console.error(`[bench] ${s}`)
 const loadNow = () => Math.round(loadavg()[0]! * 100) / 100
-const write = !values["no-write"]
+// --job-only is for development: its figures lack the floor they are compared with.
+const write = !values["no-write"] && !values["job-only"]
 
 for (const suite of suites) {
   const m = machine()
@@ -118,20 +127,27 @@ for (const suite of suites) {
     console.log(matchTable(result))
     if (write) log(`wrote ${writeResult({ suite: "match", machine: { ...m, loadAtEnd: loadNow() }, options, result })}`)
   } else {
-    const variants = values["node-flags"] !== undefined
-      ? [values["node-flags"].split(" ").filter((f) => f !== "")]
-      : [[], [...daemonHeapFlags(1)]]
+    const flags = values["node-flags"]?.split(" ").filter((f) => f !== "")
+    const variants = values.variants.split(",").map((v) => v.trim()).filter((v) => v !== "")
+    for (const v of variants) {
+      if (!(v in jobVariants)) {
+        console.error(`--variants: unknown variant ${JSON.stringify(v)} (known: ${Object.keys(jobVariants).join(", ")})`)
+        process.exit(2)
+      }
+    }
     const options = {
       count: int("count", values.count),
       pageSize: int("page-size", values["page-size"]),
       keep: values.keep,
       data: values.data,
       skipRead: values["job-only"],
-      variants
+      variants: variants as Array<JobVariant>,
+      daemonFlags: flags ?? [],
+      readFlags: flags ?? [...daemonHeapFlags(1)]
     }
     const result = await runE2e({ ...options, log })
-    console.log(`\nEnd to end — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart}\n`)
-    console.log(e2eTable(result))
+    console.log(`\nEnd to end — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart} at start, ${loadNow()} at end\n`)
+    console.log(e2eTable(result, m.cores))
     if (write) log(`wrote ${writeResult({ suite: "e2e", machine: { ...m, loadAtEnd: loadNow() }, options, result })}`)
   }
 }

@@ -28,19 +28,21 @@ export const e2eScope = (model: TopicModel, count: number): Scope => ({
   mediaTypes: ["voice", "callback", "chat", "email", "message"]
 })
 
-/** Daemon settings from defaults, with what the benchmark sets. */
-export const settingsFor = (o: { dataDir: string; natsUrl?: string; prefix?: string; pageSize: number }): Effect.Effect<AllSettings, unknown> =>
+/**
+ * The store's settings as a daemon's would be from defaults, with what the benchmark sets (the
+ * embedded store at `dataDir` unless `clickhouseUrl`): for the phases that open the store
+ * themselves (seed, bare read). The jobs run in daemon processes configured by their environment.
+ */
+export const settingsFor = (o: { dataDir: string; clickhouseUrl?: string; pageSize: number }): Effect.Effect<AllSettings, unknown> =>
   AllSettingsConfig.pipe(
     Effect.provide(configProviderLayer({
       REWIND_DATA_DIR: o.dataDir,
-      NATS_URL: o.natsUrl ?? "nats://127.0.0.1:4222",
-      REWIND_PREFIX: o.prefix ?? "bench",
+      ...(o.clickhouseUrl === undefined ? {} : { CLICKHOUSE_URL: o.clickhouseUrl }),
       REWIND_PAGE_SIZE: String(o.pageSize),
       REWIND_LOG_LEVEL: "Warn",
       REWIND_RECOVERY_INTERVAL_MINUTES: "0",
       REWIND_INSTANCE: "bench"
-    })),
-    Effect.map((s): AllSettings => ({ ...s, nats: { ...s.nats, servers: o.natsUrl === undefined ? s.nats.servers : [o.natsUrl] } }))
+    }))
   )
 
 /**

@@ -1,7 +1,8 @@
 /**
- * E2E phase 2 (own process): the floor — a bare paged read of the job's rows: every page of the
+ * E2E phase (own process): the floor — a bare paged read of the job's rows: every page of the
  * scope (pageInScope) and its blocks (loadBlocks), one page after the other, nothing else, with
- * the job's page size.
+ * the job's page size; from the embedded store at DATA_DIR, or from the ClickHouse server at
+ * CLICKHOUSE_URL when given.
  */
 import { Effect, Layer, References } from "effect"
 import { MaxPageInteractions } from "../../src/domain/job.ts"
@@ -10,13 +11,13 @@ import { InteractionStore } from "../../src/store/InteractionStore.ts"
 import { storeLayer } from "../../src/store/layer.ts"
 import { e2eModel, e2eScope, emit, measure, settingsFor } from "./common.ts"
 
-const [dataDir, countArg, pageSizeArg] = process.argv.slice(2)
+const [dataDir, countArg, pageSizeArg, clickhouseUrl] = process.argv.slice(2)
 const count = Number(countArg)
 // The job's pages: the pipeline reads at most MaxPageInteractions at a time.
 const pageSize = Math.min(Number(pageSizeArg), MaxPageInteractions)
 
 const program = Effect.gen(function*() {
-  const settings = yield* settingsFor({ dataDir: dataDir!, pageSize })
+  const settings = yield* settingsFor({ dataDir: dataDir!, pageSize, ...(clickhouseUrl === undefined ? {} : { clickhouseUrl }) })
   const scope = e2eScope(e2eModel(), count)
   const result = yield* Effect.gen(function*() {
     const store = yield* InteractionStore
