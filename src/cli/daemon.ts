@@ -14,7 +14,7 @@ export const jsonLogging = (level: "Trace" | "Debug" | "Info" | "Warn" | "Error"
 /** Runs the daemon until SIGTERM/SIGINT: then stops taking commands, checkpoints, drains NATS, closes ClickHouse. */
 export const runDaemon = Effect.gen(function*() {
   const settings = yield* AllSettingsConfig
-  // Started without a heap size of its own: start again with the daemon's (this does not return).
+  // Started without a heap size or malloc arenas of its own: start again with the daemon's (this does not return).
   ensureDaemonHeap(settings.daemon.jobConcurrency)
   const heapLimit = getHeapStatistics().heap_size_limit
   const problem = heapProblem(heapLimit, settings.daemon.jobConcurrency)
@@ -25,7 +25,8 @@ export const runDaemon = Effect.gen(function*() {
     clickhouse: settings.clickhouse.url === undefined ? "embedded" : "server",
     httpPort: settings.daemon.httpPort,
     jobConcurrency: settings.daemon.jobConcurrency,
-    heapLimitMB: Math.floor(heapLimit / (1024 * 1024))
+    heapLimitMB: Math.floor(heapLimit / (1024 * 1024)),
+    mallocArenaMax: process.env["MALLOC_ARENA_MAX"] ?? "glibc's default"
   })
   return yield* Layer.launch(daemonLayer(settings)).pipe(
     Effect.onInterrupt(() => Effect.logInfo("rewind daemon stopped"))

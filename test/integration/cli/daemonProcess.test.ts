@@ -53,6 +53,9 @@ describe("the rewind CLI and daemon as processes", { timeout: 180_000 }, () => {
     const heapLimitMB = Number(/"heapLimitMB":(\d+)/.exec(d1.lines[0]!)?.[1])
     expect(heapLimitMB).toBeGreaterThanOrEqual(256)
     expect(heapLimitMB).toBeLessThan(300)
+    // …and two malloc arenas (the tests' environment sets none).
+    expect(process.env["MALLOC_ARENA_MAX"]).toBeUndefined()
+    expect(d1.lines[0]).toContain('"mallocArenaMax":"2"')
 
     const est = rewind("job", "estimate", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-05T00:00:00Z", "--program", "p-retention", "--program", "p-billing", "--program", "p-tech-support", "--media", "voice", "--media", "chat", "--media", "email", "--media", "message", "--media", "callback", "--json")
     expect(est.stderr).toBe("")

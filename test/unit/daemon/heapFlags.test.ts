@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { daemonHeapFlags, heapSizeGiven } from "../../../src/daemon/heapFlags.ts"
+import { daemonHeapFlags, daemonRestart, heapSizeGiven } from "../../../src/daemon/heapFlags.ts"
 
 describe("the daemon's own heap limits", () => {
   it("grows with the jobs (work items) it runs at once", () => {
@@ -11,5 +11,18 @@ describe("the daemon's own heap limits", () => {
     expect(heapSizeGiven(["--enable-source-maps"], "--trace-warnings")).toBe(false)
     expect(heapSizeGiven(["--max-old-space-size=1024"], undefined)).toBe(true)
     expect(heapSizeGiven([], "--expose-gc --max-old-space-size=2048")).toBe(true)
+  })
+  it("starts again with what is missing: the heap flags, two malloc arenas; never twice; an operator's values win", () => {
+    expect(daemonRestart(1, [], {})).toEqual({
+      flags: ["--max-old-space-size=256", "--max-semi-space-size=4"],
+      env: { MALLOC_ARENA_MAX: "2", REWIND_HEAP_SET: "1" }
+    })
+    expect(daemonRestart(1, ["--max-old-space-size=1024"], {})).toEqual({ flags: [], env: { MALLOC_ARENA_MAX: "2", REWIND_HEAP_SET: "1" } })
+    expect(daemonRestart(3, [], { MALLOC_ARENA_MAX: "4" })).toEqual({
+      flags: ["--max-old-space-size=512", "--max-semi-space-size=4"],
+      env: { REWIND_HEAP_SET: "1" }
+    })
+    expect(daemonRestart(1, [], { NODE_OPTIONS: "--max-old-space-size=900", MALLOC_ARENA_MAX: "8" })).toBeUndefined()
+    expect(daemonRestart(1, [], { REWIND_HEAP_SET: "1" })).toBeUndefined()
   })
 })
