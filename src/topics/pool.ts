@@ -3,17 +3,20 @@
  * detector, fed big batches of blocks, which the WebAssembly engine (src/topics/wasmEngine.ts)
  * detects a whole chunk at a time.
  *
- * - `detectTopicsBatch(blocks)` returns, for each block in order, exactly what
- *   `detector.detectTopics(block)` returns (same topics, same order, same shared empty and
- *   singleton sets): the workers run the same engine on the same model, and the answers are
- *   turned back into sets by the main detector's own core.
- * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as a few
- *   strings (the blocks' texts back to back, see `Chunk`) plus typed arrays, and comes back as
- *   typed arrays of topic indexes (transferred, not copied). Idle workers take the next chunk,
- *   so a slow core does not hold the batch up; each holds up to IN_FLIGHT chunks, so it never
- *   waits for this thread to hand it the next one.
- * - Each chunk is sent as soon as it is joined, and its answer becomes sets as soon as it comes
- *   back, so this thread's share (joining the texts, making sets) overlaps the matching.
+ * - `detectTopicsBatch(blocks)` returns, for each block in order, the topics
+ *   `detector.detectTopics(block)` returns, in the same order: the same shared empty and
+ *   singleton sets for zero or one topic, and for more a `TopicList`, a read-only set over the
+ *   worker's answer (building a Set per block here cost this thread more than all the rest of
+ *   its share when blocks have many topics). The workers run the same engine on the same model.
+ * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as its texts'
+ *   UTF-16 code units written straight into a buffer (`UnitChunk`) plus typed arrays, all
+ *   transferred, not copied; it comes back as typed arrays of topic indexes, with the text's
+ *   buffer for the next chunk. (Strings joined per chunk cost this thread as much to make, then
+ *   a copy each way and the garbage of both threads.) Idle workers take the next chunk, so a
+ *   slow core does not hold the batch up; each holds up to IN_FLIGHT chunks, so it never waits
+ *   for this thread to hand it the next one.
+ * - Each chunk is sent as soon as it is written, and its answer is taken as soon as it comes
+ *   back, so this thread's share (writing the texts, wrapping the answers) overlaps the matching.
  * - Workers start on first use (a job with small pages never starts them), compile the model
  *   once, and live until `close()`. A worker that crashes fails its chunks and the pool: later
  *   calls fail too (the pipeline then fails the job, which can be retried).
@@ -40,9 +43,24 @@ export interface DetectorPoolOptions {
   readonly engine?: BatchEngine["kind"]
 }
 
+/** What each worker has done so far (for benchmarks and monitoring). */
+export interface WorkerStats {
+  /** Chunks answered. */
+  readonly chunks: number
+  /** The worker thread's CPU time, ms, as of its last answer (receiving chunks and garbage collection included). */
+  readonly cpuMs: number
+  /** Of that, time in the engine, ms. */
+  readonly engineMs: number
+}
+
 export interface DetectorPool {
   readonly workers: number
-  /** For each block, in order, what `detector.detectTopics(block)` returns. */
+  /** Per started worker, what it has done so far (empty before the first batch). */
+  stats(): ReadonlyArray<WorkerStats>
+  /**
+   * For each block, in order, the topics `detector.detectTopics(block)` returns, in its order
+   * (its very sets for zero or one topic; a read-only `TopicList` for more).
+   */
   detectTopicsBatch(blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): Promise<Array<ReadonlySet<string>>>
   /** Stop the workers (idempotent). Pending batches fail. */
   close(): Promise<void>
@@ -58,6 +76,7 @@ interface Slot {
   readonly worker: Worker
   /** Chunks posted to the worker and not answered yet, oldest first (at most IN_FLIGHT). */
   readonly busy: Array<Pending>
+  stats: WorkerStats
 }
 
 /**
@@ -133,6 +152,104 @@ const chunkOf = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, beg
   return { begin, texts, starts, participants }
 }
 
+/**
+ * A run of blocks as the pool sends it to a worker: from block `begin`, their texts back to back
+ * as UTF-16 code units, each followed by one separator unit: block k is
+ * `units[starts[k] .. starts[k + 1] - 1)`. Written straight into a buffer that is transferred to
+ * the worker and back (no joined strings to make, copy and collect on either side).
+ */
+export interface UnitChunk {
+  readonly begin: number
+  readonly units: Uint16Array<ArrayBuffer>
+  readonly starts: Int32Array<ArrayBuffer>
+  readonly participants: Uint8Array<ArrayBuffer>
+}
+
+/**
+ * Blocks `begin .. end` as one UnitChunk, written into `buffer` when it is big enough (else into
+ * a new one).
+ */
+export const unitChunkOf = (
+  blocks: ReadonlyArray<Pick<Block, "participant" | "text">>,
+  begin: number,
+  end: number,
+  buffer?: ArrayBuffer
+): UnitChunk => {
+  const n = end - begin
+  const starts = new Int32Array(n + 1)
+  const participants = new Uint8Array(n)
+  for (let k = 0; k < n; k++) {
+    const b = blocks[begin + k]!
+    participants[k] = b.participant === "external" ? 0 : 1
+    starts[k + 1] = starts[k]! + b.text.length + 1
+  }
+  const bytes = starts[n]! * 2
+  const ab = buffer !== undefined && buffer.byteLength >= bytes ? buffer : new ArrayBuffer(bytes)
+  const units = new Uint16Array(ab, 0, starts[n]!)
+  const out = Buffer.from(ab, 0, bytes)
+  for (let k = 0; k < n; k++) {
+    out.write(blocks[begin + k]!.text, starts[k]! * 2, "utf16le")
+    units[starts[k + 1]! - 1] = 10 // the separator
+  }
+  return { begin, units, starts, participants }
+}
+
+/** Cut `blocks` into UnitChunks of about `chunkChars` code units (each in a buffer of its own). */
+export const toUnitChunks = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, chunkChars: number): Array<UnitChunk> => {
+  const out: Array<UnitChunk> = []
+  let begin = 0
+  for (const end of chunkEnds(blocks, chunkChars)) {
+    out.push(unitChunkOf(blocks, begin, end))
+    begin = end
+  }
+  return out
+}
+
+/**
+ * The topics of a block with two or more, as the pool returns them: a read-only view of the
+ * worker's answer, in detection order, instead of a Set built per block on this thread (that
+ * cost more than the rest of this thread's share with many topics per block). `has` looks
+ * through the block's few topics.
+ */
+export class TopicList implements ReadonlySet<string> {
+  private readonly ids: ReadonlyArray<string>
+  private readonly list: Int32Array
+  private readonly from: number
+  readonly size: number
+
+  constructor(ids: ReadonlyArray<string>, list: Int32Array, from: number, size: number) {
+    this.ids = ids
+    this.list = list
+    this.from = from
+    this.size = size
+  }
+
+  has(id: string): boolean {
+    for (let k = this.from; k < this.from + this.size; k++) if (this.ids[this.list[k]!] === id) return true
+    return false
+  }
+
+  *values(): SetIterator<string> {
+    for (let k = this.from; k < this.from + this.size; k++) yield this.ids[this.list[k]!]!
+  }
+
+  keys(): SetIterator<string> {
+    return this.values()
+  }
+
+  *entries(): SetIterator<[string, string]> {
+    for (const id of this.values()) yield [id, id]
+  }
+
+  [Symbol.iterator](): SetIterator<string> {
+    return this.values()
+  }
+
+  forEach(f: (value: string, key: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
+    for (const id of this.values()) f.call(thisArg, id, id, this)
+  }
+}
+
 /** `blocks` as chunks of about `chunkChars` code units, each made when it is asked for. */
 function* chunks(blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, chunkChars: number): Generator<Chunk> {
   let begin = 0
@@ -160,6 +277,9 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
 
   let slots: Array<Slot> | undefined
   const queue: Array<Pending> = []
+  /** Text buffers the workers handed back, for the next chunks. */
+  const spare: Array<ArrayBuffer> = []
+  const SPARE_BUFFERS = size * IN_FLIGHT + 2
   let failure: Error | undefined
   let closed = false
   let nextId = 0
@@ -179,7 +299,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
         if (s.busy.length > depth) continue
         const c = queue.shift()!
         s.busy.push(c)
-        s.worker.postMessage(c.request, [c.request.starts.buffer as ArrayBuffer, c.request.participants.buffer as ArrayBuffer])
+        s.worker.postMessage(c.request, [c.request.units.buffer, c.request.starts.buffer as ArrayBuffer, c.request.participants.buffer as ArrayBuffer])
       }
     }
   }
@@ -195,13 +315,17 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
         resourceLimits: { maxYoungGenerationSizeMb: 8 }
       })
       live++
-      const slot: Slot = { worker, busy: [] }
+      const slot: Slot = { worker, busy: [], stats: { chunks: 0, cpuMs: 0, engineMs: 0 } }
       worker.on("message", (r: BatchResponse) => {
         // A worker answers its chunks in the order it got them.
         const c = slot.busy.shift()
         if (c !== undefined && c.request.id === r.id) {
           if ("error" in r) c.reject(new Error(`topic detection worker failed: ${r.error}`))
-          else c.resolve(r)
+          else {
+            slot.stats = { chunks: slot.stats.chunks + 1, cpuMs: r.cpuMs, engineMs: r.engineMs }
+            if (spare.length < SPARE_BUFFERS) spare.push(r.units.buffer)
+            c.resolve(r)
+          }
         }
         dispatch()
       })
@@ -231,11 +355,16 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   ): Promise<Array<ReadonlySet<string>>> => {
     const out = new Array<ReadonlySet<string>>(blocks.length)
     const answers: Array<Promise<void>> = []
-    for (const c of chunks(blocks, chunkChars)) {
+    const ids = core.topicIdOf
+    let begin = 0
+    for (const end of chunkEnds(blocks, chunkChars)) {
+      const c = unitChunkOf(blocks, begin, end, spare.pop())
+      begin = end
       answers.push(
-        run({ id: nextId++, texts: c.texts, starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
+        run({ id: nextId++, units: c.units, starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
           for (let k = 0; k + 1 < offsets.length; k++) {
-            out[c.begin + k] = core.setOf(topics, offsets[k]!, offsets[k + 1]! - offsets[k]!)
+            const count = offsets[k + 1]! - offsets[k]!
+            out[c.begin + k] = count <= 1 ? core.setOf(topics, offsets[k]!, count) : new TopicList(ids, topics, offsets[k]!, count)
           }
         })
       )
@@ -253,7 +382,9 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     await Promise.all(running.map((s) => s.worker.terminate()))
   }
 
-  return { workers: size, detectTopicsBatch, close }
+  const stats = (): ReadonlyArray<WorkerStats> => (slots ?? []).map((s) => s.stats)
+
+  return { workers: size, stats, detectTopicsBatch, close }
 }
 
 /** Topic detection on the pool failed (a worker crashed, or the pool was closed). */
