@@ -12,20 +12,25 @@
  *   this thread, fed page-sized batches cut into chunks as the pool cuts them (joining the texts
  *   counts); wall and CPU time; before each timed pass, one pass of a fixed reference workload
  *   (bench/lib.ts `referencePass`), the machine's speed at the time;
- * - all cores: the worker pool over the same blocks in page-sized batches, by wall time;
+ * - all cores: the worker pool over the same blocks in page-sized batches, by wall time; with
+ *   the CPU time of this thread, of the process, and of each worker (and its time in the engine)
+ *   over the timed passes, to tell where the time goes;
+ * - peers (bench/peers.ts): Rewind's WebAssembly engine, Vectorscan and modern-ahocorasick on the
+ *   model's exact phrases over the normalized text, and whether they agree block by block;
  * - baseline: a naive matcher with one RegExp per phrase over the block's normalized text,
  *   measured in the same run on as many blocks as fit in its time cap.
  */
-import { availableParallelism } from "node:os"
+import { availableParallelism, loadavg } from "node:os"
 import type { Participant } from "../src/domain/interaction.ts"
 import type { TopicModel } from "../src/domain/topicModel.ts"
 import { compileDetector, detectorCore } from "../src/topics/detector.ts"
 import { normalizeWords } from "../src/topics/normalize.ts"
-import { DEFAULT_CHUNK_CHARS, makeDetectorPool, toChunks } from "../src/topics/pool.ts"
+import { DEFAULT_CHUNK_CHARS, makeDetectorPool, toUnitChunks, type WorkerStats } from "../src/topics/pool.ts"
 import { wasmBatchEngine } from "../src/topics/wasmEngine.ts"
 import { maxGapOf } from "../src/topics/strictness.ts"
 import { type Corpus, randomModel, seedCorpus } from "./corpus.ts"
-import { gc, mb, median, referencePass, round, rssSampler, threadCpuMs } from "./lib.ts"
+import { gc, mb, median, processCpuMs, referencePass, round, rssSampler, threadCpuMs } from "./lib.ts"
+import { measurePeers, type NormalizedCorpus, normalizedCorpus, type PeersRow } from "./peers.ts"
 
 export interface MatchOptions {
   /** Seed interactions whose blocks form the corpus (default 10,000 ≈ 200,000 blocks ≈ 18 MB). */
@@ -37,7 +42,23 @@ export interface MatchOptions {
   readonly baselineSeconds: number
   /** Blocks per pool batch (a reprocessing page of 2,000 interactions has ≈ 40,000). */
   readonly batchBlocks: number
+  /** Measure the peers (Vectorscan, modern-ahocorasick) too. */
+  readonly peers: boolean
   readonly log: (s: string) => void
+}
+
+/** Where the pool's time went over its timed passes (per pass, medians over the passes). */
+export interface PoolTime {
+  readonly wallMs: number
+  /** CPU time of this (the main) thread: writing the texts, posting, taking the answers. */
+  readonly mainCpuMs: number
+  /** CPU time of the whole process (all threads: main, workers, V8's helper threads). */
+  readonly processCpuMs: number
+  /** Per worker: its CPU time, and its time in the engine (wall time). */
+  readonly workers: ReadonlyArray<{ readonly cpuMs: number; readonly engineMs: number; readonly chunks: number }>
+  /** The 1-minute load average before and after the pool's passes. */
+  readonly loadBefore: number
+  readonly loadAfter: number
 }
 
 export interface Throughput {
@@ -63,8 +84,16 @@ export interface MatchRow {
    * before each, MB/s, median (absent in results written before it existed).
    */
   readonly referenceMBps?: number
-  readonly pool: Throughput & { readonly workers: number; readonly runsMBps: ReadonlyArray<number>; readonly peakRssMB: number }
+  readonly pool: Throughput & {
+    readonly workers: number
+    readonly runsMBps: ReadonlyArray<number>
+    readonly peakRssMB: number
+    /** Absent in results written before it existed. */
+    readonly time?: PoolTime
+  }
   readonly baseline: Throughput & { readonly blocks: number; readonly seconds: number }
+  /** Absent when the peers were not measured. */
+  readonly peers?: PeersRow
 }
 
 export interface MatchResult {
@@ -108,7 +137,7 @@ const naiveMatcher = (model: TopicModel) => {
   }
 }
 
-const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): Promise<MatchRow> => {
+const measureModel = async (corpus: Corpus, normalized: NormalizedCorpus | undefined, phrases: number, o: MatchOptions): Promise<MatchRow> => {
   const { blocks, bytes } = corpus
   const model = randomModel(phrases, corpus.words)
   const words = new Set(model.topics.flatMap((t) => t.phrases.flatMap((p) => normalizeWords(typeof p === "string" ? p : p.text)))).size
@@ -146,7 +175,7 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
   if (engine === undefined) throw new Error("WebAssembly is unavailable")
   const wasmPass = () => {
     for (let k = 0; k < blocks.length; k += o.batchBlocks) {
-      for (const c of toChunks(blocks.slice(k, k + o.batchBlocks), DEFAULT_CHUNK_CHARS)) engine.detectBatch(c.texts, c.starts, c.participants)
+      for (const c of toUnitChunks(blocks.slice(k, k + o.batchBlocks), DEFAULT_CHUNK_CHARS)) engine.detectUnits(c.units, c.starts, c.participants)
     }
   }
   wasmPass() // warm-up
@@ -165,6 +194,10 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
   // All cores.
   const pool = makeDetectorPool(detector, { workers: availableParallelism() })
   const poolWall: Array<number> = []
+  const poolMain: Array<number> = []
+  const poolProcess: Array<number> = []
+  const poolWorkers: Array<Array<WorkerStats>> = []
+  const loadBefore = round(loadavg()[0]!, 2)
   const rss = rssSampler()
   try {
     const pass = async () => {
@@ -173,13 +206,42 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
     await pass() // workers start and warm up
     rss.reset()
     for (let r = 0; r < o.runs; r++) {
+      const s0 = pool.stats()
+      const p0 = processCpuMs()
+      const c0 = threadCpuMs()
       const t0 = performance.now()
       await pass()
       poolWall.push(performance.now() - t0)
+      poolMain.push(threadCpuMs() - c0)
+      poolProcess.push(processCpuMs() - p0)
+      poolWorkers.push(pool.stats().map((w, i) => ({
+        chunks: w.chunks - (s0[i]?.chunks ?? 0),
+        cpuMs: w.cpuMs - (s0[i]?.cpuMs ?? 0),
+        engineMs: w.engineMs - (s0[i]?.engineMs ?? 0)
+      })))
     }
   } finally {
     rss.stop()
     await pool.close()
+  }
+
+  const poolTime: PoolTime = {
+    wallMs: round(median(poolWall)),
+    mainCpuMs: round(median(poolMain)),
+    processCpuMs: round(median(poolProcess)),
+    workers: Array.from({ length: pool.workers }, (_, i) => ({
+      cpuMs: round(median(poolWorkers.map((p) => p[i]?.cpuMs ?? 0))),
+      engineMs: round(median(poolWorkers.map((p) => p[i]?.engineMs ?? 0))),
+      chunks: median(poolWorkers.map((p) => p[i]?.chunks ?? 0))
+    })),
+    loadBefore,
+    loadAfter: round(loadavg()[0]!, 2)
+  }
+
+  // The peers, on the exact phrases.
+  let peers: PeersRow | undefined
+  if (normalized !== undefined) {
+    peers = await measurePeers(normalized, model, { runs: o.runs, batchBlocks: o.batchBlocks, log: o.log })
   }
 
   // The naive baseline, capped.
@@ -214,9 +276,11 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
       ...throughput(bytes, blocks.length, median(poolWall)),
       workers: pool.workers,
       runsMBps: poolWall.map((ms) => sig(bytes / 1e6 / (ms / 1000))),
-      peakRssMB: mb(rss.peak())
+      peakRssMB: mb(rss.peak()),
+      time: poolTime
     },
-    baseline: { ...throughput(baseBytes, baseBlocks, baseMs), blocks: baseBlocks, seconds: round(baseMs / 1000) }
+    baseline: { ...throughput(baseBytes, baseBlocks, baseMs), blocks: baseBlocks, seconds: round(baseMs / 1000) },
+    ...(peers === undefined ? {} : { peers })
   }
 }
 
@@ -224,14 +288,22 @@ export const runMatch = async (o: MatchOptions): Promise<MatchResult> => {
   o.log(`match: generating ${o.interactions.toLocaleString("en-US")} seed interactions…`)
   const corpus = seedCorpus(o.interactions)
   o.log(`match: ${corpus.blocks.length.toLocaleString("en-US")} blocks, ${round(corpus.bytes / 1e6)} MB of text`)
+  const normalized = o.peers ? normalizedCorpus(corpus.blocks) : undefined
   const rows: Array<MatchRow> = []
   for (const phrases of o.phraseCounts) {
     o.log(`match: ${phrases.toLocaleString("en-US")} phrases…`)
-    const row = await measureModel(corpus, phrases, o)
+    const row = await measureModel(corpus, normalized, phrases, o)
+    const p = row.peers
+    const peer = (name: string, f: PeersRow["vectorscan"]) =>
+      f.available ? `${name} ${f.mbPerSec} MB/s (agree ${f.agreement.percent}%)` : `${name} skipped`
     o.log(
       `match: ${phrases} phrases: 1 core ${row.singleWall.mbPerSec} MB/s (CPU time ${row.singleCpu.mbPerSec}), ` +
         `1 core WebAssembly ${row.wasmWall?.mbPerSec} MB/s (CPU time ${row.wasmCpu?.mbPerSec}), ` +
-        `pool ${row.pool.mbPerSec} MB/s, RegExp ${row.baseline.mbPerSec} MB/s`
+        `pool ${row.pool.mbPerSec} MB/s (main thread CPU ${row.pool.time?.mainCpuMs} ms, process ${row.pool.time?.processCpuMs} ms ` +
+        `per pass of ${row.pool.time?.wallMs} ms), RegExp ${row.baseline.mbPerSec} MB/s` +
+        (p === undefined
+          ? ""
+          : `; exact subset: Rewind ${p.rewind.mbPerSec} MB/s, ${peer("Vectorscan", p.vectorscan)}, ${peer("modern-ahocorasick", p.modernAhoCorasick)}`)
     )
     rows.push(row)
   }

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url"
 import type { E2eResult, E2eVariant, PhaseFigures } from "./e2e.ts"
 import { type Machine, mdTable, round, table } from "./lib.ts"
 import type { MatchResult } from "./match.ts"
+import type { PeerFigures } from "./peers.ts"
 
 export const resultsDir = fileURLToPath(new URL("./results/", import.meta.url))
 export const resultsFile = fileURLToPath(new URL("./RESULTS.md", import.meta.url))
@@ -47,6 +48,7 @@ const matchRows = (r: MatchResult) =>
     x.referenceMBps ?? "–",
     x.pool.mbPerSec,
     fmt(x.pool.blocksPerSec),
+    x.wasmWall === undefined ? "–" : `${round(x.pool.mbPerSec / x.wasmWall.mbPerSec, 2)}×`,
     x.baseline.mbPerSec,
     fmt(x.baseline.blocksPerSec),
     `${Math.round(x.singleWall.mbPerSec / x.baseline.mbPerSec)}×`
@@ -54,10 +56,93 @@ const matchRows = (r: MatchResult) =>
 
 const matchHead = [
   "phrases", "topics", "compile ms", "heap MB", "1 core MB/s", "1 core blocks/s", "1 core MB/s (CPU time)",
-  "1 core Wasm MB/s", "1 core Wasm blocks/s", "1 core Wasm MB/s (CPU time)", "ref MB/s", "pool MB/s", "pool blocks/s", "RegExp MB/s", "RegExp blocks/s", "vs RegExp"
+  "1 core Wasm MB/s", "1 core Wasm blocks/s", "1 core Wasm MB/s (CPU time)", "ref MB/s", "pool MB/s", "pool blocks/s", "pool ÷ 1 core Wasm", "RegExp MB/s", "RegExp blocks/s", "vs RegExp"
 ]
 
-export const matchTable = (r: MatchResult): string => table(matchHead, matchRows(r))
+/** Where the pool's time went, per pass (rows measured before these figures existed are left out). */
+const poolTimeHead = [
+  "phrases", "pool ms", "1 core Wasm ms", "pool ÷ 1 core", "main thread CPU ms", "workers CPU ms", "workers in engine ms",
+  "other threads CPU ms", "process CPU ms", "cores busy", "load before → after"
+]
+
+const poolTimeRows = (r: MatchResult) =>
+  r.rows.flatMap((x) => {
+    const t = x.pool.time
+    if (t === undefined || x.wasmWall === undefined) return []
+    const oneCoreMs = (r.corpus.mb / x.wasmWall.mbPerSec) * 1000
+    const workersCpu = t.workers.reduce((n, w) => n + w.cpuMs, 0)
+    return [[
+      fmt(x.phrases),
+      t.wallMs,
+      Math.round(oneCoreMs),
+      `${round(oneCoreMs / t.wallMs, 2)}×`,
+      t.mainCpuMs,
+      t.workers.map((w) => w.cpuMs).join(" + "),
+      t.workers.map((w) => w.engineMs).join(" + "),
+      round(Math.max(0, t.processCpuMs - t.mainCpuMs - workersCpu)),
+      t.processCpuMs,
+      round(t.processCpuMs / t.wallMs, 2),
+      `${t.loadBefore} → ${t.loadAfter}`
+    ]]
+  })
+
+/** The peers on the exact-phrase subset (rows measured without them are left out). */
+const peersHead = [
+  "phrases", "exact (gapped left out)", "literals", "Rewind Wasm MB/s", "Vectorscan MB/s", "Rewind ÷ Vectorscan",
+  "modern-ahocorasick MB/s", "Rewind ÷ modern-ahocorasick", "agree: Vectorscan", "agree: modern-ahocorasick",
+  "compile ms: Rewind / Vectorscan / m-a", "load"
+]
+
+const peerCell = (f: PeerFigures, pick: (f: Extract<PeerFigures, { available: true }>) => string | number): string | number =>
+  f.available ? pick(f) : "skipped"
+
+const peersRows = (r: MatchResult) =>
+  r.rows.flatMap((x) => {
+    const p = x.peers
+    if (p === undefined) return []
+    const ratio = (f: PeerFigures) => peerCell(f, (v) => `${round(p.rewind.mbPerSec / v.mbPerSec, 2)}×`)
+    const agree = (f: PeerFigures) => peerCell(f, (v) => `${v.agreement.percent}%`)
+    return [[
+      fmt(x.phrases),
+      `${fmt(p.exactPhrases)} (${fmt(p.gappedPhrases)})`,
+      fmt(p.literals),
+      p.rewind.mbPerSec,
+      peerCell(p.vectorscan, (v) => v.mbPerSec),
+      ratio(p.vectorscan),
+      peerCell(p.modernAhoCorasick, (v) => v.mbPerSec),
+      ratio(p.modernAhoCorasick),
+      agree(p.vectorscan),
+      agree(p.modernAhoCorasick),
+      `${p.rewind.compileMs} / ${peerCell(p.vectorscan, (v) => v.compileMs)} / ${peerCell(p.modernAhoCorasick, (v) => v.compileMs)}`,
+      p.loadAtStart
+    ]]
+  })
+
+/** Lines on the peers: skips, blocks where they disagree. */
+const peersNotes = (r: MatchResult): Array<string> =>
+  r.rows.flatMap((x) => {
+    const p = x.peers
+    if (p === undefined) return []
+    return ([["Vectorscan", p.vectorscan], ["modern-ahocorasick", p.modernAhoCorasick]] as const).flatMap(([name, f]) => {
+      if (!f.available) return [`${fmt(x.phrases)} phrases: ${name} skipped: ${f.reason}`]
+      const a = f.agreement
+      const found = `${fmt(a.blocks)} blocks, ${fmt(a.blocksWithTopics)} with a topic; topics found: Rewind ${fmt(a.rewindTopics)}, ${name} ${fmt(a.peerTopics)}`
+      if (a.agree === a.blocks) return [`${fmt(x.phrases)} phrases: ${name} agrees with Rewind on every block (${found}).`]
+      return [
+        `${fmt(x.phrases)} phrases: ${name} disagrees with Rewind on ${fmt(a.blocks - a.agree)} blocks (${found}); for example ` +
+          a.examples.map((e) => `block ${e.block} (${e.participant}) ${JSON.stringify(e.text.slice(0, 80))}: only Rewind ${JSON.stringify(e.onlyRewind)}, only ${name} ${JSON.stringify(e.onlyPeer)}`).join("; ")
+      ]
+    })
+  })
+
+export const matchTable = (r: MatchResult): string => {
+  const parts = [table(matchHead, matchRows(r))]
+  const pool = poolTimeRows(r)
+  if (pool.length > 0) parts.push("", "pool, per pass:", table(poolTimeHead, pool))
+  const peers = peersRows(r)
+  if (peers.length > 0) parts.push("", "peers, exact phrases over the normalized text:", table(peersHead, peers), ...peersNotes(r))
+  return parts.join("\n")
+}
 
 const e2eHead = ["phase", "Node flags", "interactions", "seconds", "interactions/s", "peak RSS MB", "CPU s (process)", "CPU s (main thread)", "cores busy"]
 

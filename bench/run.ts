@@ -11,6 +11,7 @@
  *     --phrases a,b,c    match: phrase counts (default 200,2000,20000)
  *     --runs N           match: timed passes per figure (default 5)
  *     --quick            match: 2,000 interactions, 3 runs, 1 s baseline cap
+ *     --no-peers         match: leave out the peers (Vectorscan, modern-ahocorasick; bench/peers.ts)
  *     --node-flags="F"   e2e: run the read and the job with these Node flags only (default: two
  *                        variants, no flags and "--max-old-space-size=256 --max-semi-space-size=4")
  *     --keep             e2e: keep the temporary data directory
@@ -50,6 +51,7 @@ const parsed = (() => {
         phrases: { type: "string", default: "200,2000,20000" },
         runs: { type: "string" },
         quick: { type: "boolean", default: false },
+        "no-peers": { type: "boolean", default: false },
         keep: { type: "boolean", default: false },
         data: { type: "string" },
         "job-only": { type: "boolean", default: false },
@@ -110,7 +112,8 @@ for (const suite of suites) {
       phraseCounts: values.phrases.split(",").map((p) => int("phrases", p.trim())),
       runs: int("runs", values.runs ?? (values.quick ? "3" : "5")),
       baselineSeconds: values.quick ? 1 : 3,
-      batchBlocks: 40_000
+      batchBlocks: 40_000,
+      peers: !values["no-peers"]
     }
     const result = await runMatch({ ...options, log })
     console.log(`\nTopic matching — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart}`)
