@@ -227,13 +227,15 @@ export const writeSummary = (): void => {
       "- *1 core*: the JavaScript engine, `detector.detectTopics` per block on one thread, by wall time; *(CPU time)*: " +
         "by the thread's own CPU time — the same work without the time other tenants of a shared machine took.",
       "- *1 core Wasm*: the WebAssembly batch engine (`src/topics/wasmEngine.ts`, what the pool's workers run) on one " +
-        "thread, fed page-sized batches cut into chunks as the pool cuts them; joining the texts and copying them into " +
-        "the module count. Same answers as the JavaScript engine, checked by the tests.",
+        "thread, fed page-sized batches cut into chunks as the pool cuts them; writing the blocks' code units into a " +
+        "chunk's buffer (what the pool's main thread does) and copying them into the module count. Same answers as " +
+        "the JavaScript engine, checked by the tests.",
       "- *ref*: the machine's speed while the Wasm figure was measured: a fixed loop (FNV-1a in four lanes over 8 MiB, " +
         "JavaScript; `referencePass` in `bench/lib.ts`) timed by CPU time before each Wasm pass, median. It never " +
         "changes, so *Wasm (CPU time) ÷ ref* compares runs of different days on this shared machine, whose speed varies.",
       "- *pool*: `src/topics/pool.ts` with one worker per core (WebAssembly engine), page-sized batches, by wall time " +
-        "(includes handing the text to the workers and the sets back).",
+        "(includes writing the texts for the workers and taking their answers back); *pool ÷ 1 core Wasm*: the two " +
+        "figures of the row, minutes apart in one run (issue #23's target: ≥ 1.6× with 2 workers).",
       "- *RegExp*: the naive way — normalize the block, then one RegExp per phrase — run in the same process for " +
         "a capped time; *vs RegExp* compares the one-core figures.",
       "- *heap MB*: the compiled detector's retained heap; *compile ms*: one compile of the model.",
@@ -252,6 +254,59 @@ export const writeSummary = (): void => {
               `(see below), so 150 MB/s takes the reference above ` +
               `${Math.round(150 / (at2000.wasmCpu.mbPerSec / at2000.referenceMBps))} MB/s. ` +
               `Across this run's rows the reference ran at ${referenceRange(r)} MB/s: the same machine, minutes apart.`),
+        ""
+      )
+    }
+    const pool = poolTimeRows(r)
+    if (pool.length > 0) {
+      parts.push(
+        "### The pool's time, per pass over the corpus",
+        "",
+        mdTable(poolTimeHead, pool),
+        "",
+        "- Medians over the timed passes of the pool (2 workers). *1 core Wasm ms*: the same pass on one thread " +
+          "(the *1 core Wasm* figure above). *main thread CPU*: writing the blocks' code units into the chunks' " +
+          "buffers, posting them, taking the answers (`TopicList`s over them). *workers CPU*: each worker thread's own " +
+          "CPU time (the thread's clock ticks coarsely: good over a pass, not per chunk); *in engine*: each worker's " +
+          "wall time inside the engine (under load it includes time the thread waited for a core). *other threads*: " +
+          "the process' CPU time less those, mostly V8's helper threads (garbage collection, compilation). " +
+          "*cores busy*: process CPU ÷ wall. On 2 vCPUs the pool's ceiling is 2 cores less the main thread's " +
+          "share and what other tenants take (see the load averages, measured before and after the pool's passes).",
+        ""
+      )
+    }
+    const peers = peersRows(r)
+    if (peers.length > 0) {
+      parts.push(
+        "### Peers: Vectorscan and modern-ahocorasick on the exact phrases",
+        "",
+        mdTable(peersHead, peers),
+        "",
+        "- What the three share: exact whole-word phrases. Each row's model is cut to its phrases of one word or whose " +
+          "strictness allows no gap (none, or \"90\"); gapped phrases (*gapped left out*: two or more words and a " +
+          "strictness allowing 1–5 words between them) are left out, not emulated: a literal matcher has no gaps, and " +
+          "a regex per phrase (`a(?: \\S+){0,G} b`) would match any way through the words, where Rewind binds each " +
+          "phrase word to the earliest one in reach (greedy), so the answers would differ by design. Topics left with " +
+          "no phrase are dropped. *literals*: the distinct phrases (a phrase shared by topics counts once).",
+        "- Same input for all three: each block's normalized words (`normalizeWords`: case folded, accents and " +
+          "apostrophes dropped, anything but letters and digits a separator) joined by single spaces. Rewind " +
+          "normalizes again as it scans (nothing changes, but its scan does the work); the peers match bytes or code " +
+          "units as given. Every phrase and every block gets a space before and after, so a literal match is a " +
+          "whole-word match: no filtering after the automaton is needed. MB/s counts the normalized blocks' UTF-8 " +
+          "bytes (without the added spaces), the same for all three.",
+        "- Timed: the scan only, passes of the three interleaved, medians; compile time apart. *Rewind Wasm*: the " +
+          "WebAssembly engine on one thread (`detectUnits`, what a pool worker runs) over chunks cut beforehand as " +
+          "the pool cuts them; copying them into the module and its answer (topic indexes per block) count. " +
+          "*Vectorscan* 5.4.9 (Debian's libvectorscan-dev): `hs_compile_lit_multi` over the literals in block mode, " +
+          "then one `hs_scan` over all blocks back to back (each ended by a newline), its callback recording " +
+          "(block, phrase) — timed inside the C harness `bench/peers/vectorscan.c`, which the bench builds with the " +
+          "machine's `cc` into `node_modules/.cache/rewind-bench/` (keyed by source, flags and compiler) and skips, " +
+          "with a line saying why, when `cc` or the library is missing. *modern-ahocorasick* (npm): `iterate` over " +
+          "each block, recording (block, phrase). Rewind's figure is a topic answer; the peers' are phrase matches, " +
+          "turned into topics afterwards (untimed).",
+        "- *agree*: the share of blocks where the peer's topics (its phrases' topics, where the topic listens to the " +
+          "block's participant) are exactly Rewind's, as sets.",
+        ...peersNotes(r).map((l) => `- ${l}`),
         ""
       )
     }
@@ -296,7 +351,7 @@ export const writeSummary = (): void => {
       "character by character with `charCodeAt`; the pipelines use it for single blocks. The WebAssembly engine " +
       "(`src/topics/wasm/engine.c`, compiled with clang 14 and committed; `src/topics/wasmEngine.ts`) runs the " +
       "same algorithm over the same compiled tables for a whole chunk of blocks in one call: the chunk's texts " +
-      "are copied into its memory as UTF-16, one native call per string of about 16K code units. Its scan classifies " +
+      "are copied into its memory as UTF-16 (one copy of the chunk's buffer of code units). Its scan classifies " +
       "64 code units at a time with SIMD into bit masks and takes the words from the masks; a word of at most 16 " +
       "ASCII letters and digits (and at most one apostrophe, which normalization drops) is keyed from one load and " +
       "looked up first in a cache of the 2,048 words met lately (direct-mapped, 48 KB: text repeats its frequent " +
@@ -347,11 +402,11 @@ export const writeSummary = (): void => {
       "window's loop 10%, the automaton's signature test 10%, apostrophes 7%, the recent words' compare 6%, ...) " +
       "and the misses mostly the text itself, the recent words and the automaton's transitions. So the per-word " +
       "work dominates: at 150 MB/s a word (5.3 bytes) would have ≈ 35 ns, ≈ 70 cycles of this " +
-      "2 GHz core, for the scan, the lookup and the phrase work together. Joining a chunk's texts (the pool's main " +
-      "thread does it; counted in the one-core figure) costs ≈ 1.2–1.4 ns per byte: V8 joins a few hundred short " +
-      "strings about twice as fast per unit as a few thousand into one big string (allocated outside its young " +
-      "generation), so a chunk travels as strings of about 16K code units, not one (1.07–1.15× the one-core " +
-      "figure, interleaved). The same run repeated " +
+      "2 GHz core, for the scan, the lookup and the phrase work together. Writing a chunk's texts as UTF-16 code units " +
+      "into the buffer that travels to a worker (the pool's main thread does it, one `Buffer.write` per block; " +
+      "counted in the one-core figure) costs ≈ 1–1.4 ns per code unit, about what joining them into strings did " +
+      "(≈ 1.2–1.4 ns per byte in strings of about 16K code units, which V8 joins about twice as fast per unit as " +
+      "one big string; chunks travelled so until issue #23, see the pool below). The same run repeated " +
       "minutes apart varies by up to ±30% on this shared VM (other tenants; see the load averages), with no steal " +
       "time reported (`/proc/stat`): the CPU itself runs slower. Runs of this suite on one day gave 72–116 MB/s for " +
       "the WebAssembly engine at 2,000 phrases and 34–63 MB/s for the JavaScript one; the engine alone (texts " +

@@ -15,8 +15,9 @@
  *   a copy each way and the garbage of both threads.) Idle workers take the next chunk, so a
  *   slow core does not hold the batch up; each holds up to IN_FLIGHT chunks, so it never waits
  *   for this thread to hand it the next one.
- * - Each chunk is sent as soon as it is written, and its answer is taken as soon as it comes
- *   back, so this thread's share (writing the texts, wrapping the answers) overlaps the matching.
+ * - A chunk is written when a worker has room for it and sent at once; its answer is taken as
+ *   soon as it comes back, so this thread's share (writing the texts, wrapping the answers)
+ *   overlaps the matching, and the workers never wait for a whole batch to be written.
  * - Workers start on first use (a job with small pages never starts them), compile the model
  *   once, and live until `close()`. A worker that crashes fails its chunks and the pool: later
  *   calls fail too (the pipeline then fails the job, which can be retried).
@@ -67,7 +68,9 @@ export interface DetectorPool {
 }
 
 interface Pending {
-  readonly request: BatchRequest
+  readonly id: number
+  /** The chunk's request, written when a worker has room for it (see `dispatch`). */
+  readonly make: (id: number) => BatchRequest
   readonly resolve: (r: { offsets: Int32Array; topics: Int32Array }) => void
   readonly reject: (e: Error) => void
 }
@@ -290,6 +293,10 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     for (const s of slots ?? []) for (const c of s.busy.splice(0)) c.reject(failure)
   }
 
+  // A chunk's texts are written only when a worker has room for it, not all of a batch's up front:
+  // this thread then answers the workers' messages between two chunks' writing instead of after a
+  // whole batch's (a worker holding IN_FLIGHT small chunks would run dry meanwhile), and a text
+  // buffer a worker hands back is written again at once.
   const dispatch = () => {
     if (slots === undefined) return
     // Fill the least loaded workers first (idle workers take the next chunk).
@@ -298,8 +305,9 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
         if (queue.length === 0) return
         if (s.busy.length > depth) continue
         const c = queue.shift()!
+        const request = c.make(c.id)
         s.busy.push(c)
-        s.worker.postMessage(c.request, [c.request.units.buffer, c.request.starts.buffer as ArrayBuffer, c.request.participants.buffer as ArrayBuffer])
+        s.worker.postMessage(request, [request.units.buffer, request.starts.buffer as ArrayBuffer, request.participants.buffer as ArrayBuffer])
       }
     }
   }
@@ -319,7 +327,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
       worker.on("message", (r: BatchResponse) => {
         // A worker answers its chunks in the order it got them.
         const c = slot.busy.shift()
-        if (c !== undefined && c.request.id === r.id) {
+        if (c !== undefined && c.id === r.id) {
           if ("error" in r) c.reject(new Error(`topic detection worker failed: ${r.error}`))
           else {
             slot.stats = { chunks: slot.stats.chunks + 1, cpuMs: r.cpuMs, engineMs: r.engineMs }
@@ -339,17 +347,18 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     return started
   }
 
-  const run = (request: BatchRequest) =>
+  const run = (make: (id: number) => BatchRequest) =>
     new Promise<{ offsets: Int32Array; topics: Int32Array }>((resolve, reject) => {
       if (failure !== undefined) return reject(failure)
       if (closed) return reject(new Error("the topic detection pool is closed"))
       slots ??= start()
-      queue.push({ request, resolve, reject })
+      queue.push({ id: nextId++, make, resolve, reject })
       dispatch()
     })
 
-  // Each chunk goes to a worker as soon as it is joined, and its answer becomes sets as soon as
-  // it comes back: this thread's share (joining, making sets) overlaps the workers' matching.
+  // Each chunk goes to a worker as soon as one has room, and its answer is taken as soon as it
+  // comes back: this thread's share (writing the texts, wrapping the answers) overlaps the
+  // workers' matching.
   const detectTopicsBatch = async (
     blocks: ReadonlyArray<Pick<Block, "participant" | "text">>
   ): Promise<Array<ReadonlySet<string>>> => {
@@ -358,13 +367,17 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     const ids = core.topicIdOf
     let begin = 0
     for (const end of chunkEnds(blocks, chunkChars)) {
-      const c = unitChunkOf(blocks, begin, end, spare.pop())
+      const from = begin
       begin = end
+      const make = (id: number): BatchRequest => {
+        const c = unitChunkOf(blocks, from, end, spare.pop())
+        return { id, units: c.units, starts: c.starts, participants: c.participants }
+      }
       answers.push(
-        run({ id: nextId++, units: c.units, starts: c.starts, participants: c.participants }).then(({ offsets, topics }) => {
+        run(make).then(({ offsets, topics }) => {
           for (let k = 0; k + 1 < offsets.length; k++) {
             const count = offsets[k + 1]! - offsets[k]!
-            out[c.begin + k] = count <= 1 ? core.setOf(topics, offsets[k]!, count) : new TopicList(ids, topics, offsets[k]!, count)
+            out[from + k] = count <= 1 ? core.setOf(topics, offsets[k]!, count) : new TopicList(ids, topics, offsets[k]!, count)
           }
         })
       )
