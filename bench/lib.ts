@@ -1,4 +1,5 @@
 /** Small helpers of the benchmark harness: machine facts, timing, statistics, memory. */
+import { readFileSync } from "node:fs"
 import { cpus, loadavg, totalmem } from "node:os"
 import { availableParallelism } from "node:os"
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8"
@@ -80,6 +81,21 @@ export const referencePass = (): number => {
   const c0 = threadCpuMs()
   referenceSink = fnv4(referenceBytes, REFERENCE_PASSES)
   return (REFERENCE_PASSES * referenceBytes.length) / 1e3 / (threadCpuMs() - c0)
+}
+
+/**
+ * CPU time the whole machine spent busy (all processes, all cores; /proc/stat, Linux), ms; undefined
+ * where it cannot be read. Less this process' CPU time over the same span: what other tenants took.
+ */
+export const machineBusyMs = (): number | undefined => {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number)
+    // user nice system idle iowait irq softirq steal (guest time is counted in user already)
+    const busy = f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!
+    return (busy * 1000) / 100 // USER_HZ is 100 on Linux
+  } catch {
+    return undefined
+  }
 }
 
 /** CPU time of the whole process (all threads), ms. */

@@ -9,10 +9,11 @@
  *   and blocks/s by wall time, and by this thread's CPU time (what a core does when the machine's
  *   other tenants take turns on it);
  * - one core, WebAssembly: the batch engine the pool's workers run (src/topics/wasmEngine.ts) on
- *   this thread, fed page-sized batches cut into chunks as the pool cuts them (joining the texts
+ *   this thread, fed page-sized batches cut into chunks as the pool cuts them (writing the texts
  *   counts); wall and CPU time; before each timed pass, one pass of a fixed reference workload
  *   (bench/lib.ts `referencePass`), the machine's speed at the time;
- * - all cores: the worker pool over the same blocks in page-sized batches, by wall time; with
+ * - all cores: the worker pool over the same blocks in page-sized batches, by wall time, each pass
+ *   right after a one-core WebAssembly pass (pool ÷ one core per pair of neighbouring passes); with
  *   the CPU time of this thread, of the process, and of each worker (and its time in the engine)
  *   over the timed passes, to tell where the time goes;
  * - peers (bench/peers.ts): Rewind's WebAssembly engine, Vectorscan and modern-ahocorasick on the
@@ -29,7 +30,7 @@ import { DEFAULT_CHUNK_CHARS, makeDetectorPool, toUnitChunks, type WorkerStats }
 import { wasmBatchEngine } from "../src/topics/wasmEngine.ts"
 import { maxGapOf } from "../src/topics/strictness.ts"
 import { type Corpus, randomModel, seedCorpus } from "./corpus.ts"
-import { gc, mb, median, processCpuMs, referencePass, round, rssSampler, threadCpuMs } from "./lib.ts"
+import { gc, machineBusyMs, mb, median, processCpuMs, referencePass, round, rssSampler, threadCpuMs } from "./lib.ts"
 import { measurePeers, type NormalizedCorpus, normalizedCorpus, type PeersRow } from "./peers.ts"
 
 export interface MatchOptions {
@@ -59,6 +60,14 @@ export interface PoolTime {
   /** The 1-minute load average before and after the pool's passes. */
   readonly loadBefore: number
   readonly loadAfter: number
+  /** Per pass: the one-core WebAssembly pass just before it ÷ this pool pass (wall times). */
+  readonly vsOneCore?: ReadonlyArray<number>
+  /**
+   * Cores the machine's other tenants kept busy (their CPU time ÷ wall time, from /proc/stat,
+   * median over the passes): during the pool's passes, and during the one-core passes beside them.
+   */
+  readonly othersCores?: number
+  readonly othersCoresOneCore?: number
 }
 
 export interface Throughput {
@@ -182,42 +191,49 @@ const measureModel = async (corpus: Corpus, normalized: NormalizedCorpus | undef
       for (const c of toUnitChunks(batch, DEFAULT_CHUNK_CHARS)) engine.detectUnits(c.units, c.starts, c.participants)
     }
   }
-  wasmPass() // warm-up
+  // All cores: the pool. Its passes alternate with the one-core passes (reference, one core,
+  // pool, again), so that pool ÷ one core compares neighbouring passes on this shared machine.
+  const pool = makeDetectorPool(detector, { workers: availableParallelism() })
+  const poolPass = async () => {
+    for (const batch of batches) await pool.detectTopicsBatch(batch)
+  }
   const wasmWall: Array<number> = []
   const wasmCpu: Array<number> = []
   const reference: Array<number> = []
-  for (let r = 0; r < o.runs; r++) {
-    reference.push(referencePass())
-    const c0 = threadCpuMs()
-    const t0 = performance.now()
-    wasmPass()
-    wasmWall.push(performance.now() - t0)
-    wasmCpu.push(threadCpuMs() - c0)
-  }
-
-  // All cores.
-  const pool = makeDetectorPool(detector, { workers: availableParallelism() })
   const poolWall: Array<number> = []
   const poolMain: Array<number> = []
   const poolProcess: Array<number> = []
   const poolWorkers: Array<Array<WorkerStats>> = []
+  const othersOneCore: Array<number> = []
+  const othersPool: Array<number> = []
   const loadBefore = round(loadavg()[0]!, 2)
   const rss = rssSampler()
   try {
-    const pass = async () => {
-      for (const batch of batches) await pool.detectTopicsBatch(batch)
-    }
-    await pass() // workers start and warm up
+    wasmPass() // warm-up
+    await poolPass() // the workers start and warm up
     rss.reset()
     for (let r = 0; r < o.runs; r++) {
+      reference.push(referencePass())
+      const m0 = machineBusyMs()
+      const q0 = processCpuMs()
+      const w0 = threadCpuMs()
+      const u0 = performance.now()
+      wasmPass()
+      wasmWall.push(performance.now() - u0)
+      wasmCpu.push(threadCpuMs() - w0)
+      const m1 = machineBusyMs()
+      if (m0 !== undefined && m1 !== undefined) othersOneCore.push((m1 - m0 - (processCpuMs() - q0)) / wasmWall[r]!)
+
       const s0 = pool.stats()
       const p0 = processCpuMs()
       const c0 = threadCpuMs()
       const t0 = performance.now()
-      await pass()
+      await poolPass()
       poolWall.push(performance.now() - t0)
       poolMain.push(threadCpuMs() - c0)
       poolProcess.push(processCpuMs() - p0)
+      const m2 = machineBusyMs()
+      if (m1 !== undefined && m2 !== undefined) othersPool.push((m2 - m1 - poolProcess[r]!) / poolWall[r]!)
       poolWorkers.push(pool.stats().map((w, i) => ({
         chunks: w.chunks - (s0[i]?.chunks ?? 0),
         cpuMs: w.cpuMs - (s0[i]?.cpuMs ?? 0),
@@ -239,7 +255,10 @@ const measureModel = async (corpus: Corpus, normalized: NormalizedCorpus | undef
       chunks: median(poolWorkers.map((p) => p[i]?.chunks ?? 0))
     })),
     loadBefore,
-    loadAfter: round(loadavg()[0]!, 2)
+    loadAfter: round(loadavg()[0]!, 2),
+    vsOneCore: poolWall.map((ms, r) => round(wasmWall[r]! / ms, 2)),
+    ...(othersPool.length === 0 ? {} : { othersCores: round(Math.max(0, median(othersPool)), 2) }),
+    ...(othersOneCore.length === 0 ? {} : { othersCoresOneCore: round(Math.max(0, median(othersOneCore)), 2) })
   }
 
   // The peers, on the exact phrases.
