@@ -26,12 +26,12 @@ import type { Block, Participant } from "../src/domain/interaction.ts"
 import type { TopicModel } from "../src/domain/topicModel.ts"
 import { compileDetector, detectorCore } from "../src/topics/detector.ts"
 import { normalizeWords } from "../src/topics/normalize.ts"
-import { DEFAULT_CHUNK_CHARS, makeDetectorPool, toUnitChunks, type WorkerStats } from "../src/topics/pool.ts"
+import { DEFAULT_CHUNK_CHARS, makeDetectorPool, reusedUnitChunks, type WorkerStats } from "../src/topics/pool.ts"
 import { wasmBatchEngine } from "../src/topics/wasmEngine.ts"
 import { maxGapOf } from "../src/topics/strictness.ts"
 import { type Corpus, randomModel, seedCorpus } from "./corpus.ts"
-import { gc, machineBusyMs, mb, median, processCpuMs, referencePass, round, rssSampler, threadCpuMs } from "./lib.ts"
-import { measurePeers, type NormalizedCorpus, normalizedCorpus, type PeersRow } from "./peers.ts"
+import { cpuSpeeds, currentCpu, gc, machineBusyMs, mb, median, processCpuMs, referencePass, round, rssSampler, threadCpuMs } from "./lib.ts"
+import { measurePeers, normalizedCorpus, type PeersRow } from "./peers.ts"
 
 export interface MatchOptions {
   /** Seed interactions whose blocks form the corpus (default 10,000 ≈ 200,000 blocks ≈ 18 MB). */
@@ -68,6 +68,8 @@ export interface PoolTime {
    */
   readonly othersCores?: number
   readonly othersCoresOneCore?: number
+  /** The CPU the one-core passes ended on (Linux). */
+  readonly oneCoreCpus?: ReadonlyArray<number>
 }
 
 export interface Throughput {
@@ -109,6 +111,11 @@ export interface MatchResult {
   readonly corpus: { readonly interactions: number; readonly blocks: number; readonly mb: number; readonly avgBlockBytes: number }
   readonly runs: number
   readonly rows: ReadonlyArray<MatchRow>
+  /**
+   * The reference loop's speed on each CPU, pinned (bench/lib.ts `cpuSpeeds`), before and after
+   * the rows; absent where it could not be measured.
+   */
+  readonly cpuSpeeds?: { readonly before: ReadonlyArray<number>; readonly after: ReadonlyArray<number> }
 }
 
 /** Three significant digits (the baseline can be tiny). */
@@ -146,7 +153,7 @@ const naiveMatcher = (model: TopicModel) => {
   }
 }
 
-const measureModel = async (corpus: Corpus, normalized: NormalizedCorpus | undefined, phrases: number, o: MatchOptions): Promise<MatchRow> => {
+const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): Promise<MatchRow> => {
   const { blocks, bytes } = corpus
   const model = randomModel(phrases, corpus.words)
   const words = new Set(model.topics.flatMap((t) => t.phrases.flatMap((p) => normalizeWords(typeof p === "string" ? p : p.text)))).size
@@ -186,9 +193,13 @@ const measureModel = async (corpus: Corpus, normalized: NormalizedCorpus | undef
   // garbage that neither engine makes, and the GC it set off traced the whole corpus each time.
   const batches: Array<ReadonlyArray<Block>> = []
   for (let k = 0; k < blocks.length; k += o.batchBlocks) batches.push(blocks.slice(k, k + o.batchBlocks))
+  // One text buffer, written again for each chunk (as the pool's buffers are): a new one per chunk
+  // (17.9 MB of text is 36 MB of them per pass) made V8 collect for the external memory, and the
+  // collections (which trace the whole corpus) fell on the pool's passes too.
+  const buffer: { current?: ArrayBuffer } = {}
   const wasmPass = () => {
     for (const batch of batches) {
-      for (const c of toUnitChunks(batch, DEFAULT_CHUNK_CHARS)) engine.detectUnits(c.units, c.starts, c.participants)
+      for (const c of reusedUnitChunks(batch, DEFAULT_CHUNK_CHARS, buffer)) engine.detectUnits(c.units, c.starts, c.participants)
     }
   }
   // All cores: the pool. Its passes alternate with the one-core passes (reference, one core,
@@ -206,6 +217,7 @@ const measureModel = async (corpus: Corpus, normalized: NormalizedCorpus | undef
   const poolWorkers: Array<Array<WorkerStats>> = []
   const othersOneCore: Array<number> = []
   const othersPool: Array<number> = []
+  const oneCoreCpus: Array<number> = []
   const loadBefore = round(loadavg()[0]!, 2)
   const rss = rssSampler()
   try {
@@ -221,6 +233,8 @@ const measureModel = async (corpus: Corpus, normalized: NormalizedCorpus | undef
       wasmPass()
       wasmWall.push(performance.now() - u0)
       wasmCpu.push(threadCpuMs() - w0)
+      const cpuNow = currentCpu()
+      if (cpuNow !== undefined) oneCoreCpus.push(cpuNow)
       const m1 = machineBusyMs()
       if (m0 !== undefined && m1 !== undefined) othersOneCore.push((m1 - m0 - (processCpuMs() - q0)) / wasmWall[r]!)
 
@@ -258,14 +272,15 @@ const measureModel = async (corpus: Corpus, normalized: NormalizedCorpus | undef
     loadAfter: round(loadavg()[0]!, 2),
     vsOneCore: poolWall.map((ms, r) => round(wasmWall[r]! / ms, 2)),
     ...(othersPool.length === 0 ? {} : { othersCores: round(Math.max(0, median(othersPool)), 2) }),
-    ...(othersOneCore.length === 0 ? {} : { othersCoresOneCore: round(Math.max(0, median(othersOneCore)), 2) })
+    ...(othersOneCore.length === 0 ? {} : { othersCoresOneCore: round(Math.max(0, median(othersOneCore)), 2) }),
+    ...(oneCoreCpus.length === 0 ? {} : { oneCoreCpus })
   }
 
   // The peers, on the exact phrases.
+  // (The normalized text is made here and dropped after: kept for the whole run, its 200,000
+  // strings made every garbage collection during the other figures longer.)
   let peers: PeersRow | undefined
-  if (normalized !== undefined) {
-    peers = await measurePeers(normalized, model, { runs: o.runs, batchBlocks: o.batchBlocks, log: o.log })
-  }
+  if (o.peers) peers = await measurePeers(normalizedCorpus(blocks), model, { runs: o.runs, batchBlocks: o.batchBlocks, log: o.log })
 
   // The naive baseline, capped.
   const naive = naiveMatcher(model)
@@ -311,11 +326,12 @@ export const runMatch = async (o: MatchOptions): Promise<MatchResult> => {
   o.log(`match: generating ${o.interactions.toLocaleString("en-US")} seed interactions…`)
   const corpus = seedCorpus(o.interactions)
   o.log(`match: ${corpus.blocks.length.toLocaleString("en-US")} blocks, ${round(corpus.bytes / 1e6)} MB of text`)
-  const normalized = o.peers ? normalizedCorpus(corpus.blocks) : undefined
+  const speedsBefore = cpuSpeeds()
+  if (speedsBefore !== undefined) o.log(`match: reference loop pinned to each CPU: ${speedsBefore.join(", ")} MB/s`)
   const rows: Array<MatchRow> = []
   for (const phrases of o.phraseCounts) {
     o.log(`match: ${phrases.toLocaleString("en-US")} phrases…`)
-    const row = await measureModel(corpus, normalized, phrases, o)
+    const row = await measureModel(corpus, phrases, o)
     const p = row.peers
     const peer = (name: string, f: PeersRow["vectorscan"]) =>
       f.available ? `${name} ${f.mbPerSec} MB/s (agree ${f.agreement.percent}%)` : `${name} skipped`
@@ -330,7 +346,10 @@ export const runMatch = async (o: MatchOptions): Promise<MatchResult> => {
     )
     rows.push(row)
   }
+  const speedsAfter = cpuSpeeds()
+  if (speedsAfter !== undefined) o.log(`match: reference loop pinned to each CPU: ${speedsAfter.join(", ")} MB/s`)
   return {
+    ...(speedsBefore === undefined || speedsAfter === undefined ? {} : { cpuSpeeds: { before: speedsBefore, after: speedsAfter } }),
     corpus: {
       interactions: o.interactions,
       blocks: corpus.blocks.length,

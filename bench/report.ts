@@ -75,14 +75,29 @@ const matchHead = [
 /** Where the pool's time went, per pass (rows measured before these figures existed are left out). */
 const poolTimeHead = [
   "phrases", "pool ms", "1 core Wasm ms", "pool ÷ 1 core", "main thread CPU ms", "workers CPU ms", "workers in engine ms",
-  "other threads CPU ms", "process CPU ms", "cores busy", "others' cores: pool / 1 core", "load before → after"
+  "other threads CPU ms", "process CPU ms", "cores busy", "others' cores: pool / 1 core", "1 core on CPU", "ceiling: CPUs ÷ that one",
+  "load before → after"
 ]
+
+/** The CPUs' speeds over the run (mean of the measurements before and after the rows). */
+const speedsOf = (r: MatchResult): ReadonlyArray<number> | undefined =>
+  r.cpuSpeeds === undefined ? undefined : r.cpuSpeeds.before.map((b, i) => (b + (r.cpuSpeeds!.after[i] ?? b)) / 2)
+
+/** The CPU most of the one-core passes ended on. */
+const usualCpu = (cpus: ReadonlyArray<number> | undefined): number | undefined => {
+  if (cpus === undefined || cpus.length === 0) return undefined
+  const counts = new Map<number, number>()
+  for (const c of cpus) counts.set(c, (counts.get(c) ?? 0) + 1)
+  return [...counts].sort((a, b) => b[1] - a[1])[0]![0]
+}
 
 const poolTimeRows = (r: MatchResult) =>
   r.rows.flatMap((x) => {
     const t = x.pool.time
     if (t === undefined || x.wasmWall === undefined) return []
     const oneCoreMs = (r.corpus.mb / x.wasmWall.mbPerSec) * 1000
+    const speeds = speedsOf(r)
+    const one = usualCpu(t.oneCoreCpus)
     const workersCpu = t.workers.reduce((n, w) => n + w.cpuMs, 0)
     return [[
       fmt(x.phrases),
@@ -96,6 +111,10 @@ const poolTimeRows = (r: MatchResult) =>
       t.processCpuMs,
       round(t.processCpuMs / t.wallMs, 2),
       t.othersCores === undefined ? "–" : `${t.othersCores} / ${t.othersCoresOneCore ?? "–"}`,
+      t.oneCoreCpus === undefined ? "–" : t.oneCoreCpus.join(", "),
+      speeds === undefined || one === undefined || speeds[one] === undefined
+        ? "–"
+        : `${round(speeds.reduce((a, b) => a + b, 0) / speeds[one]!, 2)}×`,
       `${t.loadBefore} → ${t.loadAfter}`
     ]]
   })
@@ -279,6 +298,14 @@ export const writeSummary = (): void => {
         "",
         mdTable(poolTimeHead, pool),
         "",
+        ...(r.cpuSpeeds === undefined
+          ? []
+          : [
+            `The reference loop pinned to each CPU (\`taskset\`, a process each, median of 5 passes): ` +
+            `${r.cpuSpeeds.before.map((x, i) => `CPU ${i} ${fmt(x)}`).join(", ")} MB/s before the rows, ` +
+            `${r.cpuSpeeds.after.map((x, i) => `CPU ${i} ${fmt(x)}`).join(", ")} MB/s after.`,
+            ""
+          ]),
         "- Medians over the timed passes of the pool (2 workers). *1 core Wasm ms*: the same pass on one thread " +
           "(the *1 core Wasm* figure above). *pool ÷ 1 core*: each pool pass ran right after a one-core pass; the " +
           "median of those pairs' ratios (their range in brackets). *main thread CPU*: writing the blocks' code units into the chunks' " +
@@ -290,7 +317,10 @@ export const writeSummary = (): void => {
           "(their CPU time from `/proc/stat` ÷ wall time, median over the passes), during the pool's passes and during " +
           "the one-core passes beside them. To run r times as fast as one core the pool needs r × *process CPU* ÷ " +
           "*1 core Wasm ms* cores to itself (the one-core pass uses about one): 1.6× takes 1.6 × that ratio, out of " +
-          "2 less what the others take. *load*: the 1-minute load average before and after the passes.",
+          "2 less what the others take. *1 core on CPU*: the CPU each one-core pass ended on. *ceiling*: the CPUs' " +
+          "speeds added up ÷ the speed of the one the one-core passes ran on — what two workers could do at most, " +
+          "before the main thread's share, if the vCPUs run unlike each other (measured below). *load*: the " +
+          "1-minute load average before and after the passes.",
         ""
       )
     }

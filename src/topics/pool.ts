@@ -159,7 +159,8 @@ const chunkOf = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, beg
  * A run of blocks as the pool sends it to a worker: from block `begin`, their texts back to back
  * as UTF-16 code units, each followed by one separator unit: block k is
  * `units[starts[k] .. starts[k + 1] - 1)`. Written straight into a buffer that is transferred to
- * the worker and back (no joined strings to make, copy and collect on either side).
+ * the worker and back (no joined strings to make, copy and collect on either side); `starts` and
+ * `participants` are views of the same buffer.
  */
 export interface UnitChunk {
   readonly begin: number
@@ -179,22 +180,48 @@ export const unitChunkOf = (
   buffer?: ArrayBuffer
 ): UnitChunk => {
   const n = end - begin
-  const starts = new Int32Array(n + 1)
-  const participants = new Uint8Array(n)
+  let length = 0
+  for (let k = begin; k < end; k++) length += blocks[k]!.text.length + 1
+  // One buffer holds it all: the code units, then the starts, then the participants.
+  const startsAt = (length * 2 + 3) & ~3
+  const participantsAt = startsAt + (n + 1) * 4
+  const bytes = participantsAt + n
+  const ab = buffer !== undefined && buffer.byteLength >= bytes ? buffer : new ArrayBuffer(bytes)
+  const units = new Uint16Array(ab, 0, length)
+  const starts = new Int32Array(ab, startsAt, n + 1)
+  const participants = new Uint8Array(ab, participantsAt, n)
+  const out = Buffer.from(ab, 0, length * 2)
+  let at = 0
+  starts[0] = 0
   for (let k = 0; k < n; k++) {
     const b = blocks[begin + k]!
     participants[k] = b.participant === "external" ? 0 : 1
-    starts[k + 1] = starts[k]! + b.text.length + 1
-  }
-  const bytes = starts[n]! * 2
-  const ab = buffer !== undefined && buffer.byteLength >= bytes ? buffer : new ArrayBuffer(bytes)
-  const units = new Uint16Array(ab, 0, starts[n]!)
-  const out = Buffer.from(ab, 0, bytes)
-  for (let k = 0; k < n; k++) {
-    out.write(blocks[begin + k]!.text, starts[k]! * 2, "utf16le")
-    units[starts[k + 1]! - 1] = 10 // the separator
+    out.write(b.text, at * 2, "utf16le")
+    at += b.text.length
+    units[at++] = 10 // the separator
+    starts[k + 1] = at
   }
   return { begin, units, starts, participants }
+}
+
+/**
+ * `blocks` as UnitChunks of about `chunkChars` code units written one after the other into the
+ * same buffer (passed on from `buffer`, grown when need be): each is valid until the next is
+ * taken. What one thread does with the pool's recycled buffers (the bench's one-core figure).
+ */
+export function* reusedUnitChunks(
+  blocks: ReadonlyArray<Pick<Block, "participant" | "text">>,
+  chunkChars: number,
+  buffer?: { current?: ArrayBuffer }
+): Generator<UnitChunk> {
+  const held = buffer ?? {}
+  let begin = 0
+  for (const end of chunkEnds(blocks, chunkChars)) {
+    const c = unitChunkOf(blocks, begin, end, held.current)
+    held.current = c.units.buffer
+    yield c
+    begin = end
+  }
 }
 
 /** Cut `blocks` into UnitChunks of about `chunkChars` code units (each in a buffer of its own). */
@@ -307,7 +334,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
         const c = queue.shift()!
         const request = c.make(c.id)
         s.busy.push(c)
-        s.worker.postMessage(request, [request.units.buffer, request.starts.buffer as ArrayBuffer, request.participants.buffer as ArrayBuffer])
+        s.worker.postMessage(request, [request.units.buffer]) // starts and participants are in it too
       }
     }
   }

@@ -19,7 +19,7 @@ export interface WorkerInit {
 
 export interface BatchRequest {
   readonly id: number
-  /** The texts; its buffer is transferred, and comes back with the answer. */
+  /** The texts; its buffer (which holds `starts` and `participants` too) is transferred, and comes back with the answer. */
   readonly units: Uint16Array<ArrayBuffer>
   readonly starts: Int32Array
   readonly participants: Uint8Array
