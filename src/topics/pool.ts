@@ -8,10 +8,10 @@
  *   singleton sets for zero or one topic, and for more a `TopicList`, a read-only set over the
  *   worker's answer (building a Set per block here cost this thread more than all the rest of
  *   its share when blocks have many topics). The workers run the same engine on the same model.
- * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as its texts'
- *   UTF-16 code units written straight into a buffer (`UnitChunk`) plus typed arrays, all
- *   transferred, not copied; it comes back as typed arrays of topic indexes, with the text's
- *   buffer for the next chunk. (Strings joined per chunk cost this thread as much to make, then
+ * - A batch is cut into chunks of about `chunkChars` code units; a chunk travels as one buffer
+ *   (`UnitChunk`: its texts' UTF-16 code units written straight into it, the blocks' starts and
+ *   participants), transferred, not copied; it comes back as typed arrays of topic indexes, with
+ *   the buffer for the next chunk. (Strings joined per chunk cost this thread as much to make, then
  *   a copy each way and the garbage of both threads.) Idle workers take the next chunk, so a
  *   slow core does not hold the batch up; each holds up to IN_FLIGHT chunks, so it never waits
  *   for this thread to hand it the next one.
@@ -50,7 +50,7 @@ export interface WorkerStats {
   readonly chunks: number
   /** The worker thread's CPU time, ms, as of its last answer (receiving chunks and garbage collection included). */
   readonly cpuMs: number
-  /** Of that, time in the engine, ms. */
+  /** Time in the engine, ms (wall time: a thread's CPU clock ticks too coarsely for one chunk). */
   readonly engineMs: number
 }
 
