@@ -1,4 +1,6 @@
 /** Small helpers of the benchmark harness: machine facts, timing, statistics, memory. */
+import { spawnSync } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { cpus, loadavg, totalmem } from "node:os"
 import { availableParallelism } from "node:os"
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8"
@@ -80,6 +82,50 @@ export const referencePass = (): number => {
   const c0 = threadCpuMs()
   referenceSink = fnv4(referenceBytes, REFERENCE_PASSES)
   return (REFERENCE_PASSES * referenceBytes.length) / 1e3 / (threadCpuMs() - c0)
+}
+
+/**
+ * CPU time the whole machine spent busy (all processes, all cores; /proc/stat, Linux), ms; undefined
+ * where it cannot be read. Less this process' CPU time over the same span: what other tenants took.
+ */
+export const machineBusyMs = (): number | undefined => {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number)
+    // user nice system idle iowait irq softirq steal (guest time is counted in user already)
+    const busy = f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!
+    return (busy * 1000) / 100 // USER_HZ is 100 on Linux
+  } catch {
+    return undefined
+  }
+}
+
+/** The CPU this thread last ran on (/proc/thread-self/stat, Linux), or undefined. */
+export const currentCpu = (): number | undefined => {
+  try {
+    const st = readFileSync("/proc/thread-self/stat", "utf8")
+    const n = Number(st.slice(st.lastIndexOf(")") + 2).split(" ")[36])
+    return Number.isInteger(n) ? n : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The reference loop's speed on each CPU (MB/s, median of 5 passes), each in a process pinned to
+ * it with `taskset`; undefined where taskset is missing. The vCPUs of a shared VM need not run
+ * alike: what one thread does depends on the one it lands on, and a pool has them all.
+ */
+export const cpuSpeeds = (): Array<number> | undefined => {
+  const script = `import { referencePass } from ${JSON.stringify(new URL("./lib.ts", import.meta.url).href)}\n` +
+    "referencePass(); const xs = Array.from({ length: 5 }, () => referencePass()).sort((a, b) => a - b); console.log(xs[2])"
+  const speeds: Array<number> = []
+  for (let cpu = 0; cpu < availableParallelism(); cpu++) {
+    const r = spawnSync("taskset", ["-c", String(cpu), process.execPath, "--input-type=module", "-e", script], { encoding: "utf8" })
+    const x = Number(r.stdout?.trim())
+    if (r.error !== undefined || r.status !== 0 || !Number.isFinite(x)) return undefined
+    speeds.push(Math.round(x))
+  }
+  return speeds
 }
 
 /** CPU time of the whole process (all threads), ms. */

@@ -9,23 +9,29 @@
  *   and blocks/s by wall time, and by this thread's CPU time (what a core does when the machine's
  *   other tenants take turns on it);
  * - one core, WebAssembly: the batch engine the pool's workers run (src/topics/wasmEngine.ts) on
- *   this thread, fed page-sized batches cut into chunks as the pool cuts them (joining the texts
+ *   this thread, fed page-sized batches cut into chunks as the pool cuts them (writing the texts
  *   counts); wall and CPU time; before each timed pass, one pass of a fixed reference workload
  *   (bench/lib.ts `referencePass`), the machine's speed at the time;
- * - all cores: the worker pool over the same blocks in page-sized batches, by wall time;
+ * - all cores: the worker pool over the same blocks in page-sized batches, by wall time, each pass
+ *   right after a one-core WebAssembly pass (pool ÷ one core per pair of neighbouring passes); with
+ *   the CPU time of this thread, of the process, and of each worker (and its time in the engine)
+ *   over the timed passes, to tell where the time goes;
+ * - peers (bench/peers.ts): Rewind's WebAssembly engine, Vectorscan and modern-ahocorasick on the
+ *   model's exact phrases over the normalized text, and whether they agree block by block;
  * - baseline: a naive matcher with one RegExp per phrase over the block's normalized text,
  *   measured in the same run on as many blocks as fit in its time cap.
  */
-import { availableParallelism } from "node:os"
-import type { Participant } from "../src/domain/interaction.ts"
+import { availableParallelism, loadavg } from "node:os"
+import type { Block, Participant } from "../src/domain/interaction.ts"
 import type { TopicModel } from "../src/domain/topicModel.ts"
 import { compileDetector, detectorCore } from "../src/topics/detector.ts"
 import { normalizeWords } from "../src/topics/normalize.ts"
-import { DEFAULT_CHUNK_CHARS, makeDetectorPool, toChunks } from "../src/topics/pool.ts"
+import { DEFAULT_CHUNK_CHARS, makeDetectorPool, reusedUnitChunks, type WorkerStats } from "../src/topics/pool.ts"
 import { wasmBatchEngine } from "../src/topics/wasmEngine.ts"
 import { maxGapOf } from "../src/topics/strictness.ts"
 import { type Corpus, randomModel, seedCorpus } from "./corpus.ts"
-import { gc, mb, median, referencePass, round, rssSampler, threadCpuMs } from "./lib.ts"
+import { cpuSpeeds, currentCpu, gc, machineBusyMs, mb, median, processCpuMs, referencePass, round, rssSampler, threadCpuMs } from "./lib.ts"
+import { measurePeers, normalizedCorpus, type PeersRow } from "./peers.ts"
 
 export interface MatchOptions {
   /** Seed interactions whose blocks form the corpus (default 10,000 ≈ 200,000 blocks ≈ 18 MB). */
@@ -37,7 +43,33 @@ export interface MatchOptions {
   readonly baselineSeconds: number
   /** Blocks per pool batch (a reprocessing page of 2,000 interactions has ≈ 40,000). */
   readonly batchBlocks: number
+  /** Measure the peers (Vectorscan, modern-ahocorasick) too. */
+  readonly peers: boolean
   readonly log: (s: string) => void
+}
+
+/** Where the pool's time went over its timed passes (per pass, medians over the passes). */
+export interface PoolTime {
+  readonly wallMs: number
+  /** CPU time of this (the main) thread: writing the texts, posting, taking the answers. */
+  readonly mainCpuMs: number
+  /** CPU time of the whole process (all threads: main, workers, V8's helper threads). */
+  readonly processCpuMs: number
+  /** Per worker: its CPU time, and its time in the engine (wall time). */
+  readonly workers: ReadonlyArray<{ readonly cpuMs: number; readonly engineMs: number; readonly chunks: number }>
+  /** The 1-minute load average before and after the pool's passes. */
+  readonly loadBefore: number
+  readonly loadAfter: number
+  /** Per pass: the one-core WebAssembly pass just before it ÷ this pool pass (wall times). */
+  readonly vsOneCore?: ReadonlyArray<number>
+  /**
+   * Cores the machine's other tenants kept busy (their CPU time ÷ wall time, from /proc/stat,
+   * median over the passes): during the pool's passes, and during the one-core passes beside them.
+   */
+  readonly othersCores?: number
+  readonly othersCoresOneCore?: number
+  /** The CPU the one-core passes ended on (Linux). */
+  readonly oneCoreCpus?: ReadonlyArray<number>
 }
 
 export interface Throughput {
@@ -63,14 +95,27 @@ export interface MatchRow {
    * before each, MB/s, median (absent in results written before it existed).
    */
   readonly referenceMBps?: number
-  readonly pool: Throughput & { readonly workers: number; readonly runsMBps: ReadonlyArray<number>; readonly peakRssMB: number }
+  readonly pool: Throughput & {
+    readonly workers: number
+    readonly runsMBps: ReadonlyArray<number>
+    readonly peakRssMB: number
+    /** Absent in results written before it existed. */
+    readonly time?: PoolTime
+  }
   readonly baseline: Throughput & { readonly blocks: number; readonly seconds: number }
+  /** Absent when the peers were not measured. */
+  readonly peers?: PeersRow
 }
 
 export interface MatchResult {
   readonly corpus: { readonly interactions: number; readonly blocks: number; readonly mb: number; readonly avgBlockBytes: number }
   readonly runs: number
   readonly rows: ReadonlyArray<MatchRow>
+  /**
+   * The reference loop's speed on each CPU, pinned (bench/lib.ts `cpuSpeeds`), before and after
+   * the rows; absent where it could not be measured.
+   */
+  readonly cpuSpeeds?: { readonly before: ReadonlyArray<number>; readonly after: ReadonlyArray<number> }
 }
 
 /** Three significant digits (the baseline can be tiny). */
@@ -144,43 +189,98 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
   // One core, the WebAssembly batch engine.
   const engine = wasmBatchEngine(detectorCore(detector)!)
   if (engine === undefined) throw new Error("WebAssembly is unavailable")
+  // Page-sized batches, cut once (as pages arrive from the store): slicing them in every pass made
+  // garbage that neither engine makes, and the GC it set off traced the whole corpus each time.
+  const batches: Array<ReadonlyArray<Block>> = []
+  for (let k = 0; k < blocks.length; k += o.batchBlocks) batches.push(blocks.slice(k, k + o.batchBlocks))
+  // One text buffer, written again for each chunk (as the pool's buffers are): a new one per chunk
+  // (17.9 MB of text is 36 MB of them per pass) made V8 collect for the external memory, and the
+  // collections (which trace the whole corpus) fell on the pool's passes too.
+  const buffer: { current?: ArrayBuffer } = {}
   const wasmPass = () => {
-    for (let k = 0; k < blocks.length; k += o.batchBlocks) {
-      for (const c of toChunks(blocks.slice(k, k + o.batchBlocks), DEFAULT_CHUNK_CHARS)) engine.detectBatch(c.texts, c.starts, c.participants)
+    for (const batch of batches) {
+      for (const c of reusedUnitChunks(batch, DEFAULT_CHUNK_CHARS, buffer)) engine.detectUnits(c.units, c.starts, c.participants)
     }
   }
-  wasmPass() // warm-up
+  // All cores: the pool. Its passes alternate with the one-core passes (reference, one core,
+  // pool, again), so that pool ÷ one core compares neighbouring passes on this shared machine.
+  const pool = makeDetectorPool(detector, { workers: availableParallelism() })
+  const poolPass = async () => {
+    for (const batch of batches) await pool.detectTopicsBatch(batch)
+  }
   const wasmWall: Array<number> = []
   const wasmCpu: Array<number> = []
   const reference: Array<number> = []
-  for (let r = 0; r < o.runs; r++) {
-    reference.push(referencePass())
-    const c0 = threadCpuMs()
-    const t0 = performance.now()
-    wasmPass()
-    wasmWall.push(performance.now() - t0)
-    wasmCpu.push(threadCpuMs() - c0)
-  }
-
-  // All cores.
-  const pool = makeDetectorPool(detector, { workers: availableParallelism() })
   const poolWall: Array<number> = []
+  const poolMain: Array<number> = []
+  const poolProcess: Array<number> = []
+  const poolWorkers: Array<Array<WorkerStats>> = []
+  const othersOneCore: Array<number> = []
+  const othersPool: Array<number> = []
+  const oneCoreCpus: Array<number> = []
+  const loadBefore = round(loadavg()[0]!, 2)
   const rss = rssSampler()
   try {
-    const pass = async () => {
-      for (let k = 0; k < blocks.length; k += o.batchBlocks) await pool.detectTopicsBatch(blocks.slice(k, k + o.batchBlocks))
-    }
-    await pass() // workers start and warm up
+    wasmPass() // warm-up
+    await poolPass() // the workers start and warm up
     rss.reset()
     for (let r = 0; r < o.runs; r++) {
+      reference.push(referencePass())
+      const m0 = machineBusyMs()
+      const q0 = processCpuMs()
+      const w0 = threadCpuMs()
+      const u0 = performance.now()
+      wasmPass()
+      wasmWall.push(performance.now() - u0)
+      wasmCpu.push(threadCpuMs() - w0)
+      const cpuNow = currentCpu()
+      if (cpuNow !== undefined) oneCoreCpus.push(cpuNow)
+      const m1 = machineBusyMs()
+      if (m0 !== undefined && m1 !== undefined) othersOneCore.push((m1 - m0 - (processCpuMs() - q0)) / wasmWall[r]!)
+
+      const s0 = pool.stats()
+      const p0 = processCpuMs()
+      const c0 = threadCpuMs()
       const t0 = performance.now()
-      await pass()
+      await poolPass()
       poolWall.push(performance.now() - t0)
+      poolMain.push(threadCpuMs() - c0)
+      poolProcess.push(processCpuMs() - p0)
+      const m2 = machineBusyMs()
+      if (m1 !== undefined && m2 !== undefined) othersPool.push((m2 - m1 - poolProcess[r]!) / poolWall[r]!)
+      poolWorkers.push(pool.stats().map((w, i) => ({
+        chunks: w.chunks - (s0[i]?.chunks ?? 0),
+        cpuMs: w.cpuMs - (s0[i]?.cpuMs ?? 0),
+        engineMs: w.engineMs - (s0[i]?.engineMs ?? 0)
+      })))
     }
   } finally {
     rss.stop()
     await pool.close()
   }
+
+  const poolTime: PoolTime = {
+    wallMs: round(median(poolWall)),
+    mainCpuMs: round(median(poolMain)),
+    processCpuMs: round(median(poolProcess)),
+    workers: Array.from({ length: pool.workers }, (_, i) => ({
+      cpuMs: round(median(poolWorkers.map((p) => p[i]?.cpuMs ?? 0))),
+      engineMs: round(median(poolWorkers.map((p) => p[i]?.engineMs ?? 0))),
+      chunks: median(poolWorkers.map((p) => p[i]?.chunks ?? 0))
+    })),
+    loadBefore,
+    loadAfter: round(loadavg()[0]!, 2),
+    vsOneCore: poolWall.map((ms, r) => round(wasmWall[r]! / ms, 2)),
+    ...(othersPool.length === 0 ? {} : { othersCores: round(Math.max(0, median(othersPool)), 2) }),
+    ...(othersOneCore.length === 0 ? {} : { othersCoresOneCore: round(Math.max(0, median(othersOneCore)), 2) }),
+    ...(oneCoreCpus.length === 0 ? {} : { oneCoreCpus })
+  }
+
+  // The peers, on the exact phrases.
+  // (The normalized text is made here and dropped after: kept for the whole run, its 200,000
+  // strings made every garbage collection during the other figures longer.)
+  let peers: PeersRow | undefined
+  if (o.peers) peers = await measurePeers(normalizedCorpus(blocks), model, { runs: o.runs, batchBlocks: o.batchBlocks, log: o.log })
 
   // The naive baseline, capped.
   const naive = naiveMatcher(model)
@@ -214,9 +314,11 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
       ...throughput(bytes, blocks.length, median(poolWall)),
       workers: pool.workers,
       runsMBps: poolWall.map((ms) => sig(bytes / 1e6 / (ms / 1000))),
-      peakRssMB: mb(rss.peak())
+      peakRssMB: mb(rss.peak()),
+      time: poolTime
     },
-    baseline: { ...throughput(baseBytes, baseBlocks, baseMs), blocks: baseBlocks, seconds: round(baseMs / 1000) }
+    baseline: { ...throughput(baseBytes, baseBlocks, baseMs), blocks: baseBlocks, seconds: round(baseMs / 1000) },
+    ...(peers === undefined ? {} : { peers })
   }
 }
 
@@ -224,18 +326,30 @@ export const runMatch = async (o: MatchOptions): Promise<MatchResult> => {
   o.log(`match: generating ${o.interactions.toLocaleString("en-US")} seed interactions…`)
   const corpus = seedCorpus(o.interactions)
   o.log(`match: ${corpus.blocks.length.toLocaleString("en-US")} blocks, ${round(corpus.bytes / 1e6)} MB of text`)
+  const speedsBefore = cpuSpeeds()
+  if (speedsBefore !== undefined) o.log(`match: reference loop pinned to each CPU: ${speedsBefore.join(", ")} MB/s`)
   const rows: Array<MatchRow> = []
   for (const phrases of o.phraseCounts) {
     o.log(`match: ${phrases.toLocaleString("en-US")} phrases…`)
     const row = await measureModel(corpus, phrases, o)
+    const p = row.peers
+    const peer = (name: string, f: PeersRow["vectorscan"]) =>
+      f.available ? `${name} ${f.mbPerSec} MB/s (agree ${f.agreement.percent}%)` : `${name} skipped`
     o.log(
       `match: ${phrases} phrases: 1 core ${row.singleWall.mbPerSec} MB/s (CPU time ${row.singleCpu.mbPerSec}), ` +
         `1 core WebAssembly ${row.wasmWall?.mbPerSec} MB/s (CPU time ${row.wasmCpu?.mbPerSec}), ` +
-        `pool ${row.pool.mbPerSec} MB/s, RegExp ${row.baseline.mbPerSec} MB/s`
+        `pool ${row.pool.mbPerSec} MB/s (main thread CPU ${row.pool.time?.mainCpuMs} ms, process ${row.pool.time?.processCpuMs} ms ` +
+        `per pass of ${row.pool.time?.wallMs} ms), RegExp ${row.baseline.mbPerSec} MB/s` +
+        (p === undefined
+          ? ""
+          : `; exact subset: Rewind ${p.rewind.mbPerSec} MB/s, ${peer("Vectorscan", p.vectorscan)}, ${peer("modern-ahocorasick", p.modernAhoCorasick)}`)
     )
     rows.push(row)
   }
+  const speedsAfter = cpuSpeeds()
+  if (speedsAfter !== undefined) o.log(`match: reference loop pinned to each CPU: ${speedsAfter.join(", ")} MB/s`)
   return {
+    ...(speedsBefore === undefined || speedsAfter === undefined ? {} : { cpuSpeeds: { before: speedsBefore, after: speedsAfter } }),
     corpus: {
       interactions: o.interactions,
       blocks: corpus.blocks.length,

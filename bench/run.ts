@@ -16,6 +16,7 @@
  *     --phrases a,b,c    match: phrase counts (default 200,2000,20000)
  *     --runs N           match: timed passes per figure (default 5)
  *     --quick            match: 2,000 interactions, 3 runs, 1 s baseline cap
+ *     --no-peers         match: leave out the peers (Vectorscan, modern-ahocorasick; bench/peers.ts)
  *     --node-flags="F"   e2e: start the daemons and the bare reads with these Node flags (default: the
  *                        daemons with none, as a user starts them — the daemon sets its own heap
  *                        limits, e.g. "--max-old-space-size=256 --max-semi-space-size=4" — and the
@@ -57,6 +58,7 @@ const parsed = (() => {
         phrases: { type: "string", default: "200,2000,20000" },
         runs: { type: "string" },
         quick: { type: "boolean", default: false },
+        "no-peers": { type: "boolean", default: false },
         keep: { type: "boolean", default: false },
         data: { type: "string" },
         "job-only": { type: "boolean", default: false },
@@ -119,7 +121,8 @@ for (const suite of suites) {
       phraseCounts: values.phrases.split(",").map((p) => int("phrases", p.trim())),
       runs: int("runs", values.runs ?? (values.quick ? "3" : "5")),
       baselineSeconds: values.quick ? 1 : 3,
-      batchBlocks: 40_000
+      batchBlocks: 40_000,
+      peers: !values["no-peers"]
     }
     const result = await runMatch({ ...options, log })
     console.log(`\nTopic matching — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart}`)

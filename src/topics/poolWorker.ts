@@ -1,10 +1,10 @@
 /**
  * A worker of the detector pool (src/topics/pool.ts): compiles the model once, then answers
- * batches. A batch is the blocks' texts back to back in a few strings (block k is
- * `texts.join("")[starts[k] .. starts[k + 1] - 1)`; one separator code unit follows each block;
- * a string holds whole blocks) and the blocks' participants (0 external, 1 internal). The
- * answer: each block's topics as topic indexes, in detection order,
- * `topics[offsets[k] .. offsets[k + 1])`.
+ * batches. A batch is the blocks' texts back to back as UTF-16 code units in a transferred
+ * buffer (block k is `units[starts[k] .. starts[k + 1] - 1)`; one separator unit follows each
+ * block) and the blocks' participants (0 external, 1 internal). The answer: each block's topics
+ * as topic indexes, in detection order, `topics[offsets[k] .. offsets[k + 1])`, and the text's
+ * buffer, handed back for the next chunk.
  */
 import { parentPort, workerData } from "node:worker_threads"
 import type { TopicModel } from "../domain/topicModel.ts"
@@ -19,13 +19,24 @@ export interface WorkerInit {
 
 export interface BatchRequest {
   readonly id: number
-  readonly texts: ReadonlyArray<string>
+  /** The texts; its buffer (which holds `starts` and `participants` too) is transferred, and comes back with the answer. */
+  readonly units: Uint16Array<ArrayBuffer>
   readonly starts: Int32Array
   readonly participants: Uint8Array
 }
 
 export type BatchResponse =
-  | { readonly id: number; readonly offsets: Int32Array; readonly topics: Int32Array }
+  | {
+    readonly id: number
+    readonly offsets: Int32Array
+    readonly topics: Int32Array
+    /** The request's text buffer, handed back (transferred) for reuse. */
+    readonly units: Uint16Array<ArrayBuffer>
+    /** This thread's CPU time so far, ms (receiving messages and collecting garbage included). */
+    readonly cpuMs: number
+    /** Time spent in the engine so far, ms (wall time: a thread's CPU clock is too coarse for one chunk). */
+    readonly engineMs: number
+  }
   | { readonly id: number; readonly error: string }
 
 const init = workerData as WorkerInit
@@ -53,10 +64,21 @@ const warmUp = () => {
 }
 if (engine.kind === "js") warmUp()
 
+const cpuMs = (): number => {
+  const u = process.threadCpuUsage()
+  return (u.user + u.system) / 1000
+}
+let engineMs = 0
+
 port.on("message", (m: BatchRequest) => {
   try {
-    const { offsets, topics } = engine.detectBatch(m.texts, m.starts, m.participants)
-    port.postMessage({ id: m.id, offsets, topics } satisfies BatchResponse, [offsets.buffer, topics.buffer])
+    const t0 = performance.now()
+    const { offsets, topics } = engine.detectUnits(m.units, m.starts, m.participants)
+    engineMs += performance.now() - t0
+    port.postMessage(
+      { id: m.id, offsets, topics, units: m.units, cpuMs: cpuMs(), engineMs } satisfies BatchResponse,
+      [offsets.buffer, topics.buffer, m.units.buffer]
+    )
   } catch (e) {
     port.postMessage({ id: m.id, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies BatchResponse)
   }

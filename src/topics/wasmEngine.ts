@@ -36,14 +36,21 @@ export interface BatchEngine {
    * `participants[k]` (0 external, 1 internal).
    */
   detectBatch(texts: ReadonlyArray<string>, starts: Int32Array, participants: Uint8Array): BatchResult
+  /**
+   * The same, the blocks' texts given as UTF-16 code units: block k is
+   * `units[starts[k] .. starts[k + 1] - 1)`, one separator unit after each (how the pool sends a
+   * chunk: src/topics/pool.ts' `UnitChunk`).
+   */
+  detectUnits(units: Uint16Array, starts: Int32Array, participants: Uint8Array): BatchResult
 }
 
+/** Code units as a string (the JavaScript engine, and blocks the WebAssembly engine hands over). */
+const unitsToString = (units: Uint16Array, from: number, to: number): string =>
+  Buffer.from(units.buffer, units.byteOffset + from * 2, (to - from) * 2).toString("utf16le")
+
 /** The JavaScript engine, block by block. */
-export const jsBatchEngine = (core: DetectorCore): BatchEngine => ({
-  kind: "js",
-  fallbackBlocks: 0,
-  detectBatch: (texts, starts, participants) => {
-    const text = texts.join("")
+export const jsBatchEngine = (core: DetectorCore): BatchEngine => {
+  const detectText = (text: string, starts: Int32Array, participants: Uint8Array): BatchResult => {
     const n = participants.length
     const offsets = new Int32Array(n + 1)
     let topics = new Int32Array(Math.max(64, n))
@@ -61,7 +68,14 @@ export const jsBatchEngine = (core: DetectorCore): BatchEngine => ({
     }
     return { offsets, topics: topics.slice(0, used) }
   }
-})
+  return {
+    kind: "js",
+    fallbackBlocks: 0,
+    detectBatch: (texts, starts, participants) => detectText(texts.join(""), starts, participants),
+    detectUnits: (units, starts, participants) =>
+      detectText(unitsToString(units, 0, starts[participants.length]!), starts, participants)
+  }
+}
 
 // The little of the WebAssembly JavaScript API used here (the project's type libraries omit it).
 interface WasmMemory {
@@ -298,7 +312,17 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
   const batchBase = top
 
   let fallbackBlocks = 0
-  const detectBatch = (texts: ReadonlyArray<string>, starts: Int32Array, participants: Uint8Array): BatchResult => {
+  /**
+   * Detect a batch of `n` blocks: `copyIn` puts the blocks' `length` code units at `textAt`
+   * in the module's memory; `blockText(k)` gives block k's text as a string range (for a block
+   * the JavaScript engine answers).
+   */
+  const detect = (
+    starts: Int32Array,
+    participants: Uint8Array,
+    copyIn: (textAt: number, length: number) => void,
+    blockText: (k: number) => readonly [string, number, number]
+  ): BatchResult => {
     const n = participants.length
     if (n === 0) return { offsets: new Int32Array(1), topics: new Int32Array(0) }
     let longest = 0
@@ -312,12 +336,7 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     const offsetsAt = alloc((n + 1) * 4)
     let cap = Math.max(1024, n * 2)
     const topicsAt = alloc(cap * 4)
-    const units = Buffer.from(memory.buffer, textAt, length * 2)
-    const textStarts = new Int32Array(texts.length + 1) // texts[s] holds units textStarts[s] ..
-    for (let s = 0; s < texts.length; s++) {
-      units.write(texts[s]!, textStarts[s]! * 2, "utf16le")
-      textStarts[s + 1] = textStarts[s]! + texts[s]!.length
-    }
+    copyIn(textAt, length)
     new Int32Array(memory.buffer, startsAt, n + 1).set(starts)
     new Uint8Array(memory.buffer, partsAt, n).set(participants)
     new Int32Array(memory.buffer, offsetsAt, 1)[0] = 0
@@ -329,10 +348,8 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
       const offsets = new Int32Array(memory.buffer, offsetsAt, n + 1)
       if (ex.status() === 2) {
         // The scan buffer is full: this block goes to the JavaScript engine (same answer).
-        let s = 0
-        while (textStarts[s + 1]! <= starts[k]!) s++
-        const at = starts[k]! - textStarts[s]!
-        const count = core.topicIndexes(texts[s]!, at, at + starts[k + 1]! - 1 - starts[k]!, participants[k] === 0 ? "external" : "internal")
+        const [text, from, to] = blockText(k)
+        const count = core.topicIndexes(text, from, to, participants[k] === 0 ? "external" : "internal")
         const used = offsets[k]!
         if (used + count > cap) {
           ensure(topicsAt + (used + count) * 4)
@@ -352,11 +369,39 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     return { offsets, topics: new Int32Array(memory.buffer, topicsAt, offsets[n]!).slice() }
   }
 
+  const detectBatch = (texts: ReadonlyArray<string>, starts: Int32Array, participants: Uint8Array): BatchResult => {
+    const textStarts = new Int32Array(texts.length + 1) // texts[s] holds units textStarts[s] ..
+    for (let s = 0; s < texts.length; s++) textStarts[s + 1] = textStarts[s]! + texts[s]!.length
+    return detect(
+      starts,
+      participants,
+      (textAt, length) => {
+        const units = Buffer.from(memory.buffer, textAt, length * 2)
+        for (let s = 0; s < texts.length; s++) units.write(texts[s]!, textStarts[s]! * 2, "utf16le")
+      },
+      (k) => {
+        let s = 0
+        while (textStarts[s + 1]! <= starts[k]!) s++
+        const at = starts[k]! - textStarts[s]!
+        return [texts[s]!, at, at + starts[k + 1]! - 1 - starts[k]!]
+      }
+    )
+  }
+
+  const detectUnits = (units: Uint16Array, starts: Int32Array, participants: Uint8Array): BatchResult =>
+    detect(
+      starts,
+      participants,
+      (textAt, length) => new Uint16Array(memory.buffer, textAt, length).set(units.subarray(0, length)),
+      (k) => [unitsToString(units, starts[k]!, starts[k + 1]! - 1), 0, starts[k + 1]! - 1 - starts[k]!]
+    )
+
   return {
     kind: "wasm",
     get fallbackBlocks() {
       return fallbackBlocks
     },
-    detectBatch
+    detectBatch,
+    detectUnits
   }
 }

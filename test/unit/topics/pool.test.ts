@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import type { Block } from "../../../src/domain/interaction.ts"
 import type { Topic, TopicModel } from "../../../src/domain/topicModel.ts"
 import { compileDetector } from "../../../src/topics/detector.ts"
-import { detectorPool, makeDetectorPool } from "../../../src/topics/pool.ts"
+import { detectorPool, makeDetectorPool, toUnitChunks } from "../../../src/topics/pool.ts"
 import { type Prng, prng } from "./reference.ts"
 
 const WORDS = ["cancel", "my", "account", "refund", "the", "order", "please", "отменить", "заказ", "キャンセル", "café", "don't", "telecommunications", "x", "y"]
@@ -51,6 +51,51 @@ describe("detector pool", () => {
       } finally {
         await pool.close()
       }
+    }
+  })
+
+  it("returns blocks of several topics as read-only sets over the workers' answer, and reuses its text buffers", async () => {
+    const d = compileDetector({
+      programs: [],
+      topics: [
+        { id: "a", name: "A", participants: "all", phrases: ["refund"] },
+        { id: "b", name: "B", participants: "all", phrases: ["my order"] },
+        { id: "c", name: "C", participants: "internal", phrases: ["refund please"] }
+      ]
+    })
+    const pool = makeDetectorPool(d, { workers: 2, chunkChars: 1024 })
+    try {
+      const short = (k: number): Block => ({ participant: k % 2 === 0 ? "external" : "internal", offsetMs: 0, text: `${k}: my order, a refund please` })
+      // Chunks of ~1,000 units, then one block longer than a chunk (a bigger buffer), then short ones again.
+      let chunks = 0
+      for (const blocks of [Array.from({ length: 300 }, (_, k) => short(k)), [{ participant: "internal" as const, offsetMs: 0, text: "refund please ".repeat(500) + "my order" }], Array.from({ length: 300 }, (_, k) => short(k + 1))]) {
+        const got = await pool.detectTopicsBatch(blocks)
+        chunks += toUnitChunks(blocks, 1024).length
+        const want = blocks.map((b) => d.detectTopics(b))
+        expect(asArrays(got)).toEqual(asArrays(want))
+        for (let k = 0; k < got.length; k++) {
+          const g = got[k]!
+          const w = want[k]!
+          expect(g.size).toBe(w.size)
+          for (const id of ["a", "b", "c", "x"]) expect(g.has(id)).toBe(w.has(id))
+          expect([...g.keys()]).toEqual([...w.keys()])
+          expect([...g.entries()]).toEqual([...w.entries()])
+          const seen: Array<string> = []
+          g.forEach((v, key, set) => {
+            expect(key).toBe(v)
+            expect(set).toBe(g)
+            seen.push(v)
+          })
+          expect(seen).toEqual([...w])
+        }
+      }
+      // Every chunk was answered, and the workers spent time in the engine.
+      const stats = pool.stats()
+      expect(stats).toHaveLength(2)
+      expect(stats.reduce((n, s) => n + s.chunks, 0)).toBe(chunks)
+      expect(stats.reduce((n, s) => n + s.engineMs, 0)).toBeGreaterThan(0)
+    } finally {
+      await pool.close()
     }
   })
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import type { Block } from "../../../src/domain/interaction.ts"
 import type { Topic, TopicModel } from "../../../src/domain/topicModel.ts"
 import { compileDetector, type Detector, detectorCore } from "../../../src/topics/detector.ts"
-import { toChunks } from "../../../src/topics/pool.ts"
+import { toChunks, toUnitChunks } from "../../../src/topics/pool.ts"
 import { type BatchEngine, type BatchResult, jsBatchEngine, wasmBatchEngine } from "../../../src/topics/wasmEngine.ts"
 import { BASE_WORDS, randomBlock, randomModel, SEPARATORS, variant } from "./corpora.ts"
 import { prng, refTopics } from "./reference.ts"
@@ -187,6 +187,46 @@ describe("WebAssembly topic engine", () => {
     const got = run(wasm, blocks)
     expect([...got.offsets]).toEqual([0, 1500, 3000, 4500])
     expect(new Set(got.topics.subarray(0, 1500)).size).toBe(1500)
+  })
+
+  it("answers the same from the texts as UTF-16 code units (as the pool sends them) as from strings", () => {
+    const rng = prng(4242)
+    for (let c = 0; c < 60; c++) {
+      const m = randomModel(rng)
+      const d = compileDetector(m)
+      const { wasm, js } = engines(d)
+      const blocks = Array.from({ length: 1 + rng.int(80) }, () => randomBlock(rng))
+      // Now and then a block that overflows the scan buffer (the JavaScript engine answers it)
+      // and lone surrogates, which the code units keep as they are.
+      if (rng.chance(0.2)) blocks.splice(rng.int(blocks.length), 0, { participant: "external", offsetMs: 0, text: "⑴".repeat(300) })
+      if (rng.chance(0.2)) blocks.push({ participant: "internal", offsetMs: 0, text: "a\ud800 b \udc00" })
+      const want = run(js, blocks)
+      for (const engine of [wasm, js]) {
+        // Several chunks of a few hundred units, as the pool cuts a batch.
+        const chunks = toUnitChunks(blocks, 1 + rng.int(600))
+        const offsets: Array<number> = [0]
+        const topics: Array<number> = []
+        for (const ch of chunks) {
+          const r = engine.detectUnits(ch.units, ch.starts, ch.participants)
+          for (let k = 1; k < r.offsets.length; k++) offsets.push(topics.length + r.offsets[k]! - r.offsets[0]!)
+          topics.push(...r.topics)
+        }
+        expect(offsets, `case ${c} ${engine.kind}`).toEqual([...want.offsets])
+        expect(topics, `case ${c} ${engine.kind}`).toEqual([...want.topics])
+      }
+    }
+    // A block handed to the JavaScript engine, from code units.
+    const d = compileDetector({ programs: [], topics: [topic("ones", ["1 1 1"]), topic("other", ["refund"])] })
+    const { wasm } = engines(d)
+    const blocks = [
+      { participant: "external" as const, text: "a refund" },
+      { participant: "external" as const, text: "⑴".repeat(500) },
+      { participant: "internal" as const, text: "refund ⑴" }
+    ]
+    const [chunk] = toUnitChunks(blocks, 1 << 20)
+    const got = wasm.detectUnits(chunk!.units, chunk!.starts, chunk!.participants)
+    expect(wasm.fallbackBlocks).toBe(1)
+    expect(topicLists(d, got)).toEqual([["other"], ["ones"], ["other"]])
   })
 
   it("handles empty batches, empty texts and an empty model", () => {
