@@ -98,22 +98,9 @@ export const livePoolWorkers = (): number => live
 export const DEFAULT_CHUNK_CHARS = 262_144
 
 /**
- * A run of blocks as one batch engine call takes it (src/topics/wasmEngine.ts): from block
- * `begin`. Their texts are in `texts`, back to back, each followed by one separator: block k is
- * `texts.join("")[starts[k] .. starts[k + 1] - 1)`. Each string holds whole blocks, about
- * SEGMENT_CHARS code units of them (see there).
- */
-export interface Chunk {
-  readonly begin: number
-  readonly texts: ReadonlyArray<string>
-  readonly starts: Int32Array
-  readonly participants: Uint8Array
-}
-
-/**
- * Code units per string of a chunk. V8 joins a few hundred short strings into a new one about
- * twice as fast per unit as a few thousand into one big string (which it allocates outside the
- * young generation): a chunk of 262,144 units is cut into strings of about this size.
+ * Code units written into a chunk's buffer at a time (see `unitChunkOf`). V8 joins a few hundred
+ * short strings into a new one about twice as fast per unit as a few thousand into one big
+ * string (which it allocates outside the young generation).
  */
 const SEGMENT_CHARS = 16_384
 
@@ -130,29 +117,6 @@ const chunkEnds = (blocks: ReadonlyArray<Pick<Block, "text">>, chunkChars: numbe
   }
   if (blocks.length > 0 && ends[ends.length - 1] !== blocks.length) ends.push(blocks.length)
   return ends
-}
-
-/** Blocks `begin .. end` as one chunk: their texts in strings of whole blocks, plus typed arrays. */
-const chunkOf = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, begin: number, end: number): Chunk => {
-  const n = end - begin
-  const texts: Array<string> = []
-  const starts = new Int32Array(n + 1)
-  const participants = new Uint8Array(n)
-  let segment: Array<string> = []
-  let segmentStart = 0
-  for (let k = 0; k < n; k++) {
-    const b = blocks[begin + k]!
-    segment.push(b.text)
-    participants[k] = b.participant === "external" ? 0 : 1
-    starts[k + 1] = starts[k]! + b.text.length + 1
-    if (starts[k + 1]! - segmentStart >= SEGMENT_CHARS || k === n - 1) {
-      segment.push("") // the last block's separator
-      texts.push(segment.join("\n"))
-      segment = []
-      segmentStart = starts[k + 1]!
-    }
-  }
-  return { begin, texts, starts, participants }
 }
 
 /**
@@ -288,19 +252,6 @@ export class TopicList implements ReadonlySet<string> {
     for (const id of this.values()) f.call(thisArg, id, id, this)
   }
 }
-
-/** `blocks` as chunks of about `chunkChars` code units, each made when it is asked for. */
-function* chunks(blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, chunkChars: number): Generator<Chunk> {
-  let begin = 0
-  for (const end of chunkEnds(blocks, chunkChars)) {
-    yield chunkOf(blocks, begin, end)
-    begin = end
-  }
-}
-
-/** Cut `blocks` into chunks of about `chunkChars` code units. */
-export const toChunks = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>, chunkChars: number): Array<Chunk> =>
-  Array.from(chunks(blocks, chunkChars))
 
 /** A pool running `detector`'s model and topics (see the module comment). */
 export const makeDetectorPool = (detector: Detector, options: DetectorPoolOptions = {}): DetectorPool => {

@@ -31,15 +31,9 @@ export interface BatchEngine {
   /** Blocks the WebAssembly engine handed to the JavaScript one (their words overflowed its buffer). */
   readonly fallbackBlocks: number
   /**
-   * Block k is `texts.join("")[starts[k] .. starts[k + 1] - 1)` (one separator code unit follows
-   * each block; a string holds whole blocks: src/topics/pool.ts' `Chunk`), spoken by
-   * `participants[k]` (0 external, 1 internal).
-   */
-  detectBatch(texts: ReadonlyArray<string>, starts: Int32Array, participants: Uint8Array): BatchResult
-  /**
-   * The same, the blocks' texts given as UTF-16 code units: block k is
-   * `units[starts[k] .. starts[k + 1] - 1)`, one separator unit after each (how the pool sends a
-   * chunk: src/topics/pool.ts' `UnitChunk`).
+   * The blocks' texts given as UTF-16 code units: block k is `units[starts[k] .. starts[k + 1] - 1)`,
+   * one separator unit after each (how the pool sends a chunk: src/topics/pool.ts' `UnitChunk`),
+   * spoken by `participants[k]` (0 external, 1 internal).
    */
   detectUnits(units: Uint16Array, starts: Int32Array, participants: Uint8Array): BatchResult
 }
@@ -71,7 +65,6 @@ export const jsBatchEngine = (core: DetectorCore): BatchEngine => {
   return {
     kind: "js",
     fallbackBlocks: 0,
-    detectBatch: (texts, starts, participants) => detectText(texts.join(""), starts, participants),
     detectUnits: (units, starts, participants) =>
       detectText(unitsToString(units, 0, starts[participants.length]!), starts, participants)
   }
@@ -312,17 +305,8 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
   const batchBase = top
 
   let fallbackBlocks = 0
-  /**
-   * Detect a batch of `n` blocks: `copyIn` puts the blocks' `length` code units at `textAt`
-   * in the module's memory; `blockText(k)` gives block k's text as a string range (for a block
-   * the JavaScript engine answers).
-   */
-  const detect = (
-    starts: Int32Array,
-    participants: Uint8Array,
-    copyIn: (textAt: number, length: number) => void,
-    blockText: (k: number) => readonly [string, number, number]
-  ): BatchResult => {
+  /** Detect a batch of `n` blocks given as code units (see `BatchEngine.detectUnits`). */
+  const detectUnits = (units: Uint16Array, starts: Int32Array, participants: Uint8Array): BatchResult => {
     const n = participants.length
     if (n === 0) return { offsets: new Int32Array(1), topics: new Int32Array(0) }
     let longest = 0
@@ -336,7 +320,7 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     const offsetsAt = alloc((n + 1) * 4)
     let cap = Math.max(1024, n * 2)
     const topicsAt = alloc(cap * 4)
-    copyIn(textAt, length)
+    new Uint16Array(memory.buffer, textAt, length).set(units.subarray(0, length))
     new Int32Array(memory.buffer, startsAt, n + 1).set(starts)
     new Uint8Array(memory.buffer, partsAt, n).set(participants)
     new Int32Array(memory.buffer, offsetsAt, 1)[0] = 0
@@ -348,8 +332,8 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
       const offsets = new Int32Array(memory.buffer, offsetsAt, n + 1)
       if (ex.status() === 2) {
         // The scan buffer is full: this block goes to the JavaScript engine (same answer).
-        const [text, from, to] = blockText(k)
-        const count = core.topicIndexes(text, from, to, participants[k] === 0 ? "external" : "internal")
+        const text = unitsToString(units, starts[k]!, starts[k + 1]! - 1)
+        const count = core.topicIndexes(text, 0, text.length, participants[k] === 0 ? "external" : "internal")
         const used = offsets[k]!
         if (used + count > cap) {
           ensure(topicsAt + (used + count) * 4)
@@ -369,39 +353,11 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     return { offsets, topics: new Int32Array(memory.buffer, topicsAt, offsets[n]!).slice() }
   }
 
-  const detectBatch = (texts: ReadonlyArray<string>, starts: Int32Array, participants: Uint8Array): BatchResult => {
-    const textStarts = new Int32Array(texts.length + 1) // texts[s] holds units textStarts[s] ..
-    for (let s = 0; s < texts.length; s++) textStarts[s + 1] = textStarts[s]! + texts[s]!.length
-    return detect(
-      starts,
-      participants,
-      (textAt, length) => {
-        const units = Buffer.from(memory.buffer, textAt, length * 2)
-        for (let s = 0; s < texts.length; s++) units.write(texts[s]!, textStarts[s]! * 2, "utf16le")
-      },
-      (k) => {
-        let s = 0
-        while (textStarts[s + 1]! <= starts[k]!) s++
-        const at = starts[k]! - textStarts[s]!
-        return [texts[s]!, at, at + starts[k + 1]! - 1 - starts[k]!]
-      }
-    )
-  }
-
-  const detectUnits = (units: Uint16Array, starts: Int32Array, participants: Uint8Array): BatchResult =>
-    detect(
-      starts,
-      participants,
-      (textAt, length) => new Uint16Array(memory.buffer, textAt, length).set(units.subarray(0, length)),
-      (k) => [unitsToString(units, starts[k]!, starts[k + 1]! - 1), 0, starts[k + 1]! - 1 - starts[k]!]
-    )
-
   return {
     kind: "wasm",
     get fallbackBlocks() {
       return fallbackBlocks
     },
-    detectBatch,
     detectUnits
   }
 }

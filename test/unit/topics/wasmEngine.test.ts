@@ -4,7 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import type { Block } from "../../../src/domain/interaction.ts"
 import type { Topic, TopicModel } from "../../../src/domain/topicModel.ts"
 import { compileDetector, type Detector, detectorCore } from "../../../src/topics/detector.ts"
-import { toChunks, toUnitChunks } from "../../../src/topics/pool.ts"
+import { toUnitChunks } from "../../../src/topics/pool.ts"
 import { type BatchEngine, type BatchResult, jsBatchEngine, wasmBatchEngine } from "../../../src/topics/wasmEngine.ts"
 import { BASE_WORDS, randomBlock, randomModel, SEPARATORS, variant } from "./corpora.ts"
 import { prng, refTopics } from "./reference.ts"
@@ -18,8 +18,8 @@ const engines = (d: Detector): { wasm: BatchEngine; js: BatchEngine } => {
 
 const run = (engine: BatchEngine, blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): BatchResult => {
   // One chunk, as the pool cuts and sends it.
-  const b = toChunks(blocks, Number.MAX_SAFE_INTEGER)[0] ?? { texts: [], starts: new Int32Array(1), participants: new Uint8Array(0) }
-  return engine.detectBatch(b.texts, b.starts, b.participants)
+  const b = toUnitChunks(blocks, Number.MAX_SAFE_INTEGER)[0] ?? { units: new Uint16Array(0), starts: new Int32Array(1), participants: new Uint8Array(0) }
+  return engine.detectUnits(b.units, b.starts, b.participants)
 }
 
 /** Each block's topic ids, in detection order. */
