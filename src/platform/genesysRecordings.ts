@@ -21,9 +21,11 @@ export type RecordingMetadata = typeof RecordingMetadata.Type
 
 export const RecordingMetadataList = Schema.Array(RecordingMetadata)
 
-export const ChatMessageUser = Schema.Struct({
+/** A user as recordings name one (chat senders, messaging senders). */
+const UserRef = Schema.Struct({
   id: Schema.optionalKey(Schema.String),
-  name: Schema.optionalKey(Schema.String)
+  name: Schema.optionalKey(Schema.String),
+  email: Schema.optionalKey(Schema.String)
 })
 
 /** ChatMessage (chat transcripts). */
@@ -40,15 +42,9 @@ export const ChatMessage = Schema.Struct({
   senderCommunicationId: Schema.optionalKey(Schema.String),
   /** customer, agent, acd, workflow, … */
   participantPurpose: Schema.optionalKey(Schema.String),
-  user: Schema.optionalKey(ChatMessageUser)
+  user: Schema.optionalKey(UserRef)
 })
 export type ChatMessage = typeof ChatMessage.Type
-
-const UserRef = Schema.Struct({
-  id: Schema.optionalKey(Schema.String),
-  name: Schema.optionalKey(Schema.String),
-  email: Schema.optionalKey(Schema.String)
-})
 
 /** RecordingMessagingMessage (messaging/social transcripts). */
 export const RecordingMessagingMessage = Schema.Struct({
