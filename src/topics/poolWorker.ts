@@ -1,43 +1,17 @@
 /**
- * A worker of the detector pool (src/topics/pool.ts): compiles the model once, then answers
- * batches. A batch is the blocks' texts back to back as UTF-16 code units in a transferred
- * buffer (block k is `units[starts[k] .. starts[k + 1] - 1)`; one separator unit follows each
- * block) and the blocks' participants (0 external, 1 internal). The answer: each block's topics
- * as topic indexes, in detection order, `topics[offsets[k] .. offsets[k + 1])`, and the text's
- * buffer, handed back for the next chunk.
+ * A worker of the detector pool (src/topics/pool.ts): compiles the model once, then takes part
+ * in batches. A batch is a shared control array and a shared data buffer; the pool's thread
+ * writes the batch's chunks into the data (src/topics/unitChunks.ts) one after the other, and
+ * every worker claims the next chunk from the control array itself (`Atomics.add`), waits for it
+ * to be written if need be, detects it and posts its answer: each block's topics as topic
+ * indexes, in detection order, `topics[offsets[k] .. offsets[k + 1])`. No worker waits for the
+ * pool's thread to hand it work, and a slow worker simply claims fewer chunks.
  */
 import { parentPort, workerData } from "node:worker_threads"
-import type { TopicModel } from "../domain/topicModel.ts"
 import { compileDetector, detectorCore } from "./detector.ts"
-import { type BatchEngine, batchEngine } from "./wasmEngine.ts"
-
-export interface WorkerInit {
-  readonly model: TopicModel
-  readonly topicIds: ReadonlyArray<string> | undefined
-  readonly engine: BatchEngine["kind"]
-}
-
-export interface BatchRequest {
-  readonly id: number
-  /** The texts; its buffer (which holds `starts` and `participants` too) is transferred, and comes back with the answer. */
-  readonly units: Uint16Array<ArrayBuffer>
-  readonly starts: Int32Array
-  readonly participants: Uint8Array
-}
-
-export type BatchResponse =
-  | {
-    readonly id: number
-    readonly offsets: Int32Array
-    readonly topics: Int32Array
-    /** The request's text buffer, handed back (transferred) for reuse. */
-    readonly units: Uint16Array<ArrayBuffer>
-    /** This thread's CPU time so far, ms (receiving messages and collecting garbage included). */
-    readonly cpuMs: number
-    /** Time spent in the engine so far, ms (wall time: a thread's CPU clock is too coarse for one chunk). */
-    readonly engineMs: number
-  }
-  | { readonly id: number; readonly error: string }
+import { type BatchRequest, type BatchResponse, CLAIMED, ENTRY, TABLE, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
+import { chunkViews } from "./unitChunks.ts"
+import { batchEngine } from "./wasmEngine.ts"
 
 const init = workerData as WorkerInit
 const core = detectorCore(compileDetector(init.model, init.topicIds === undefined ? undefined : new Set(init.topicIds)))!
@@ -71,15 +45,24 @@ const cpuMs = (): number => {
 let engineMs = 0
 
 port.on("message", (m: BatchRequest) => {
-  try {
-    const t0 = performance.now()
-    const { offsets, topics } = engine.detectUnits(m.units, m.starts, m.participants)
-    engineMs += performance.now() - t0
-    port.postMessage(
-      { id: m.id, offsets, topics, units: m.units, cpuMs: cpuMs(), engineMs } satisfies BatchResponse,
-      [offsets.buffer, topics.buffer, m.units.buffer]
-    )
-  } catch (e) {
-    port.postMessage({ id: m.id, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies BatchResponse)
+  const control = new Int32Array(m.control)
+  for (;;) {
+    const c = Atomics.add(control, CLAIMED, 1)
+    if (c >= m.chunks) return
+    // The pool's thread writes the chunks in order, right after posting the batch.
+    for (let w = Atomics.load(control, WRITTEN); w <= c; w = Atomics.load(control, WRITTEN)) Atomics.wait(control, WRITTEN, w)
+    const e = TABLE + c * ENTRY
+    try {
+      const chunk = chunkViews(m.data, control[e]!, control[e + 1]!, control[e + 2]!)
+      const t0 = performance.now()
+      const { offsets, topics } = engine.detectUnits(chunk.units, chunk.starts, chunk.participants)
+      engineMs += performance.now() - t0
+      port.postMessage(
+        { id: m.id, chunk: c, offsets, topics, cpuMs: cpuMs(), engineMs } satisfies BatchResponse,
+        [offsets.buffer, topics.buffer]
+      )
+    } catch (e) {
+      port.postMessage({ id: m.id, chunk: c, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies BatchResponse)
+    }
   }
 })

@@ -3,7 +3,8 @@ import { Effect } from "effect"
 import type { Block } from "../../../src/domain/interaction.ts"
 import type { Topic, TopicModel } from "../../../src/domain/topicModel.ts"
 import { compileDetector } from "../../../src/topics/detector.ts"
-import { detectorPool, makeDetectorPool, toUnitChunks } from "../../../src/topics/pool.ts"
+import { detectorPool, makeDetectorPool } from "../../../src/topics/pool.ts"
+import { toUnitChunks } from "../../../src/topics/unitChunks.ts"
 import { type Prng, prng } from "./reference.ts"
 
 const WORDS = ["cancel", "my", "account", "refund", "the", "order", "please", "отменить", "заказ", "キャンセル", "café", "don't", "telecommunications", "x", "y"]
