@@ -207,7 +207,16 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
   // pool, again), so that pool ÷ one core compares neighbouring passes on this shared machine.
   const pool = makeDetectorPool(detector, { workers: availableParallelism() })
   const poolPass = async () => {
-    for (const batch of batches) await pool.detectTopicsBatch(batch)
+    // Two batches in flight, as the reprocessing pipeline keeps the next page's detection queued
+    // (src/pipelines/reprocess/pipeline.ts): the workers go from one batch to the next without
+    // waiting for this thread to take the answer and write the next batch's first chunk.
+    let previous: Promise<unknown> = Promise.resolve()
+    for (const batch of batches) {
+      const current = pool.detectTopicsBatch(batch)
+      await previous
+      previous = current
+    }
+    await previous
   }
   const wasmWall: Array<number> = []
   const wasmCpu: Array<number> = []

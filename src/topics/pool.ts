@@ -3,20 +3,24 @@
  * detector, fed big batches of blocks, which the WebAssembly engine (src/topics/wasmEngine.ts)
  * detects a chunk at a time.
  *
- * - `detectTopicsBatch(blocks)` returns, for each block in order, the topics
+ * - `detectTopicsBatch(blocks)` answers, for each block in order (`at(k)`), the topics
  *   `detector.detectTopics(block)` returns, in the same order: the same shared empty and
- *   singleton sets for zero or one topic, and for more a `TopicList` (src/topics/topicList.ts),
- *   a read-only set over the worker's answer. The workers run the same engine on the same model.
+ *   singleton sets for zero or one topic, and for more a `TopicList`, a read-only set over the
+ *   workers' answer (src/topics/batchTopics.ts), made when asked for. The workers run the same
+ *   engine on the same model.
  * - A batch is cut into chunks of about `chunkChars` code units, written one after the other
  *   into one SharedArrayBuffer (src/topics/unitChunks.ts: the texts' UTF-16 code units, the
  *   blocks' starts and participants), recycled from batch to batch. Every worker is told of the
  *   batch before its first chunk is written, then claims chunks itself from the batch's shared
- *   control array, waiting for a chunk only while this thread writes it
- *   (src/topics/poolWorker.ts). Each chunk's answer comes back as typed arrays of topic indexes.
- * - So no worker ever waits for this thread to take an answer and hand it the next chunk: with
- *   chunks handed out by message (as before), this thread — a third thread on two cores, often
- *   waiting for a core — answered late, and the workers sat idle for a third of the time
+ *   control array, waiting for a chunk only while this thread writes it, and writes each chunk's
+ *   answer into the same buffer (src/topics/poolWorker.ts, src/topics/poolProtocol.ts). Each
+ *   worker sends one message per batch, when it finds every chunk claimed.
+ * - So no worker waits for this thread to take an answer and hand it the next chunk. With chunks
+ *   handed out and answered by message (as before), this thread — a third thread on two cores,
+ *   often waiting for a core — answered late, and the workers sat idle for a third of the time
  *   (measured: bench/RESULTS.md). A slow core claims fewer chunks.
+ * - Batches may overlap (the reprocessing pipeline keeps the next page's queued): the workers
+ *   take them in order, so they go from one to the next without waiting for this thread.
  * - Workers start on first use (a job with small pages never starts them), compile the model
  *   once, and live until `close()`. A worker that crashes fails its batches and the pool: later
  *   calls fail too (the pipeline then fails the job, which can be retried).
@@ -28,8 +32,8 @@ import { Worker } from "node:worker_threads"
 import { Effect, Schema } from "effect"
 import type { Block } from "../domain/interaction.ts"
 import { type Detector, type DetectorCore, detectorCore } from "./detector.ts"
-import { type BatchRequest, type BatchResponse, ENTRY, TABLE, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
-import { TopicList } from "./topicList.ts"
+import { BatchTopics } from "./batchTopics.ts"
+import { type BatchRequest, type BatchResponse, type ChunkAnswer, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
 import { chunkBytes, chunkPlan, writeUnitChunk } from "./unitChunks.ts"
 import type { BatchEngine } from "./wasmEngine.ts"
 
@@ -39,7 +43,7 @@ export interface DetectorPoolOptions {
    * core for reading, deciding and writing while the workers match).
    */
   readonly workers?: number
-  /** Code units of text per chunk sent to a worker (default 262,144). */
+  /** Code units of text per chunk a worker claims (default 65,536). */
   readonly chunkChars?: number
   /** The workers' engine (default "wasm": src/topics/wasmEngine.ts; "js" for comparisons). */
   readonly engine?: BatchEngine["kind"]
@@ -61,9 +65,9 @@ export interface DetectorPool {
   stats(): ReadonlyArray<WorkerStats>
   /**
    * For each block, in order, the topics `detector.detectTopics(block)` returns, in its order
-   * (its very sets for zero or one topic; a read-only `TopicList` for more).
+   * (its very sets for zero or one topic; a read-only `TopicList` for more): `at(k)` for block k.
    */
-  detectTopicsBatch(blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): Promise<Array<ReadonlySet<string>>>
+  detectTopicsBatch(blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): Promise<BatchTopics>
   /** Stop the workers (idempotent). Pending batches fail. */
   close(): Promise<void>
 }
@@ -73,13 +77,17 @@ interface Slot {
   stats: WorkerStats
 }
 
-/** A batch being detected: its answers so far, and the shared buffers its chunks were written to. */
+/** A batch being detected: the shared buffers its chunks and answers are written to, and the workers still at it. */
 interface Running {
-  readonly out: Array<ReadonlySet<string>>
-  readonly control: Int32Array<SharedArrayBuffer>
+  readonly begins: Int32Array
   readonly data: SharedArrayBuffer
-  remaining: number
-  readonly resolve: (out: Array<ReadonlySet<string>>) => void
+  readonly control: Int32Array<SharedArrayBuffer>
+  readonly topicsAt: number
+  readonly topicsCap: number
+  readonly overflow: Map<number, ChunkAnswer>
+  workers: number
+  error: string | undefined
+  readonly resolve: (topics: BatchTopics) => void
   readonly reject: (e: Error) => void
 }
 
@@ -90,10 +98,15 @@ let live = 0
 export const livePoolWorkers = (): number => live
 
 /** Code units of text per chunk a worker claims (see DetectorPoolOptions.chunkChars). */
-export const DEFAULT_CHUNK_CHARS = 262_144
+export const DEFAULT_CHUNK_CHARS = 65_536
 
-/** Data buffers kept for the next batches (a page's batch is a few MB; batches rarely overlap). */
-const SPARE_BUFFERS = 2
+/**
+ * Batch buffers kept for the next batches (a page's is a few MB). With two batches in flight (the
+ * reprocessing pipeline keeps the next page's detection queued) and a small one now and then, two
+ * were not always enough: a new shared buffer's first writes fault its pages in, and writing the
+ * texts cost this thread twice as much (measured).
+ */
+const SPARE_BUFFERS = 4
 
 /** A pool running `detector`'s model and topics (see the module comment). */
 export const makeDetectorPool = (detector: Detector, options: DetectorPoolOptions = {}): DetectorPool => {
@@ -128,26 +141,22 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   }
 
   const answer = (slot: Slot, r: BatchResponse) => {
+    slot.stats = { chunks: slot.stats.chunks + r.chunks, cpuMs: r.cpuMs, engineMs: r.engineMs }
     const batch = running.get(r.id)
     if (batch === undefined) return
-    if ("error" in r) {
-      running.delete(r.id)
-      return batch.reject(new Error(`topic detection worker failed: ${r.error}`))
-    }
-    slot.stats = { chunks: slot.stats.chunks + 1, cpuMs: r.cpuMs, engineMs: r.engineMs }
-    const { offsets, topics } = r
-    const from = batch.control[TABLE + r.chunk * ENTRY + 3]!
-    const ids = core.topicIdOf
-    for (let k = 0; k + 1 < offsets.length; k++) {
-      const count = offsets[k + 1]! - offsets[k]!
-      batch.out[from + k] = count <= 1 ? core.setOf(topics, offsets[k]!, count) : new TopicList(ids, topics, offsets[k]!, count)
-    }
-    if (--batch.remaining > 0) return
+    for (const o of r.overflow) batch.overflow.set(o.chunk, o)
+    if (r.errors.length > 0) batch.error ??= r.errors[0]!.error
+    if (--batch.workers > 0) return
     running.delete(r.id)
-    // Every chunk is answered, so no worker reads the data any more (a worker still to look at
-    // this batch only finds its control array's chunks all claimed): it can take the next batch.
+    // Every worker is done with the batch: its buffer can take the next one (once read below).
     if (spare.length < SPARE_BUFFERS) spare.push(batch.data)
-    batch.resolve(batch.out)
+    if (batch.error !== undefined) batch.reject(new Error(`topic detection worker failed: ${batch.error}`))
+    else {
+      // The answers are copied out, so the buffer can be written again at once (a new shared
+      // buffer per batch cost this thread ≈ 0.3 ms and the workers ≈ 0.8 ms of page faults).
+      const used = Math.min(batch.topicsCap, Atomics.load(batch.control, TOPICS_USED))
+      batch.resolve(new BatchTopics(core, batch.begins, new Int32Array(batch.data, 0, batch.topicsAt + used).slice(), batch.overflow))
+    }
   }
 
   const start = (): Array<Slot> => {
@@ -173,11 +182,12 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     return started
   }
 
-  const detectTopicsBatch = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): Promise<Array<ReadonlySet<string>>> => {
-    if (blocks.length === 0) return Promise.resolve([])
+  const detectTopicsBatch = (blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): Promise<BatchTopics> => {
+    if (blocks.length === 0) return Promise.resolve(new BatchTopics(core, Int32Array.of(0), new Int32Array(0), new Map()))
     if (failure !== undefined) return Promise.reject(failure)
     if (closed) return Promise.reject(new Error("the topic detection pool is closed"))
     slots ??= start()
+    const workers = slots
     const plan = chunkPlan(blocks, chunkChars)
     const chunks = plan.ends.length
     let bytes = 0
@@ -188,14 +198,20 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     }
     const id = nextId++
     const control = new Int32Array(new SharedArrayBuffer((TABLE + chunks * ENTRY) * 4))
-    const data = dataBuffer(bytes)
-    const done = new Promise<Array<ReadonlySet<string>>>((resolve, reject) => {
-      running.set(id, { out: new Array<ReadonlySet<string>>(blocks.length), control, data, remaining: chunks, resolve, reject })
+    // The buffer holds the answers first — room for twice as many topics as blocks, more than any
+    // model measured needs (a chunk that does not fit is answered by message) — then the chunks.
+    const topicsAt = blocks.length + chunks
+    const topicsCap = Math.max(4096, blocks.length * 2)
+    const dataAt = ((topicsAt + topicsCap) * 4 + 7) & ~7
+    const data = dataBuffer(dataAt + bytes)
+    const begins = new Int32Array(chunks + 1)
+    const done = new Promise<BatchTopics>((resolve, reject) => {
+      running.set(id, { begins, data, control, topicsAt, topicsCap, overflow: new Map(), workers: workers.length, error: undefined, resolve, reject })
     })
-    const request: BatchRequest = { id, chunks, control: control.buffer, data }
-    for (const s of slots) s.worker.postMessage(request)
+    const request: BatchRequest = { id, chunks, control: control.buffer, data, topicsAt, topicsCap }
+    for (const s of workers) s.worker.postMessage(request)
     // The workers start on the first chunk while the next ones are written.
-    let at = 0
+    let at = dataAt
     begin = 0
     for (let c = 0; c < chunks; c++) {
       const end = plan.ends[c]!
@@ -206,11 +222,13 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
       control[e + 1] = end - begin
       control[e + 2] = units
       control[e + 3] = begin
+      begins[c] = begin
       Atomics.store(control, WRITTEN, c + 1)
       Atomics.notify(control, WRITTEN)
       at += chunkBytes(end - begin, units)
       begin = end
     }
+    begins[chunks] = blocks.length
     return done
   }
 

@@ -14,30 +14,50 @@ export interface WorkerInit {
 
 /**
  * The control array of a batch (Int32Array over a SharedArrayBuffer of its own):
- * [WRITTEN] chunks written so far, [CLAIMED] chunks claimed so far, then per chunk c, from
- * `TABLE + c * ENTRY`: its byte offset in the data, its blocks, its code units, its first block.
+ * [WRITTEN] chunks written so far, [CLAIMED] chunks claimed so far, [TOPICS_USED] topics written
+ * into the results so far; then per chunk c, from `TABLE + c * ENTRY`: its byte offset in the
+ * data, its blocks, its code units, its first block.
  */
 export const WRITTEN = 0
 export const CLAIMED = 1
+export const TOPICS_USED = 2
 export const TABLE = 4
 export const ENTRY = 4
 
+/**
+ * A batch, in one shared buffer, `data`: its answers first, `results` = Int32Array over the first
+ * `topicsAt + topicsCap` ints, then its chunks (src/topics/unitChunks.ts; each chunk's byte offset
+ * is in the control table), written in order. The workers write the answers: for block i of chunk
+ * c (first block b), `results[b + c + i]` and `results[b + c + i + 1]` bound its topic indexes in
+ * `results`; each chunk's topics are placed from `topicsAt` on, at most `topicsCap` in all — a
+ * chunk that does not fit comes back in the worker's message instead (`overflow`).
+ */
 export interface BatchRequest {
   readonly id: number
   readonly chunks: number
   readonly control: SharedArrayBuffer
   readonly data: SharedArrayBuffer
+  readonly topicsAt: number
+  readonly topicsCap: number
 }
 
-export type BatchResponse =
-  | {
-    readonly id: number
-    readonly chunk: number
-    readonly offsets: Int32Array
-    readonly topics: Int32Array
-    /** This thread's CPU time so far, ms (receiving messages and collecting garbage included). */
-    readonly cpuMs: number
-    /** Time spent in the engine so far, ms (wall time: a thread's CPU clock is too coarse for one chunk). */
-    readonly engineMs: number
-  }
-  | { readonly id: number; readonly chunk: number; readonly error: string }
+/** A chunk's answer, sent in a message: block i's topic indexes are `topics[offsets[i] .. offsets[i + 1])`. */
+export interface ChunkAnswer {
+  readonly chunk: number
+  readonly offsets: Int32Array<ArrayBuffer>
+  readonly topics: Int32Array<ArrayBuffer>
+}
+
+/** A worker's part in a batch, sent once it finds every chunk claimed. */
+export interface BatchResponse {
+  readonly id: number
+  /** Chunks this worker answered in the batch. */
+  readonly chunks: number
+  /** This thread's CPU time so far, ms (receiving messages and collecting garbage included). */
+  readonly cpuMs: number
+  /** Time spent in the engine so far, ms (wall time: a thread's CPU clock is too coarse for one chunk). */
+  readonly engineMs: number
+  readonly overflow: ReadonlyArray<ChunkAnswer>
+  /** Chunks the engine failed on, with the error. */
+  readonly errors: ReadonlyArray<{ readonly chunk: number; readonly error: string }>
+}

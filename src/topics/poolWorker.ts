@@ -3,13 +3,14 @@
  * in batches. A batch is a shared control array and a shared data buffer; the pool's thread
  * writes the batch's chunks into the data (src/topics/unitChunks.ts) one after the other, and
  * every worker claims the next chunk from the control array itself (`Atomics.add`), waits for it
- * to be written if need be, detects it and posts its answer: each block's topics as topic
- * indexes, in detection order, `topics[offsets[k] .. offsets[k + 1])`. No worker waits for the
- * pool's thread to hand it work, and a slow worker simply claims fewer chunks.
+ * to be written if need be, detects it and writes its answer into the batch's shared results
+ * (src/topics/poolProtocol.ts). When it finds every chunk claimed it posts one message: how many
+ * chunks it did, its times, and any answer that did not fit. No worker waits for the pool's
+ * thread to hand it work or take an answer, and a slow worker simply claims fewer chunks.
  */
 import { parentPort, workerData } from "node:worker_threads"
 import { compileDetector, detectorCore } from "./detector.ts"
-import { type BatchRequest, type BatchResponse, CLAIMED, ENTRY, TABLE, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
+import { type BatchRequest, type BatchResponse, type ChunkAnswer, CLAIMED, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
 import { chunkViews } from "./unitChunks.ts"
 import { batchEngine } from "./wasmEngine.ts"
 
@@ -46,23 +47,39 @@ let engineMs = 0
 
 port.on("message", (m: BatchRequest) => {
   const control = new Int32Array(m.control)
+  const results = new Int32Array(m.data, 0, m.topicsAt + m.topicsCap)
+  const overflow: Array<ChunkAnswer> = []
+  const errors: Array<{ chunk: number; error: string }> = []
+  let chunks = 0
   for (;;) {
     const c = Atomics.add(control, CLAIMED, 1)
-    if (c >= m.chunks) return
+    if (c >= m.chunks) break
     // The pool's thread writes the chunks in order, right after posting the batch.
     for (let w = Atomics.load(control, WRITTEN); w <= c; w = Atomics.load(control, WRITTEN)) Atomics.wait(control, WRITTEN, w)
     const e = TABLE + c * ENTRY
     try {
       const chunk = chunkViews(m.data, control[e]!, control[e + 1]!, control[e + 2]!)
       const t0 = performance.now()
-      const { offsets, topics } = engine.detectUnits(chunk.units, chunk.starts, chunk.participants)
+      const { offsets, topics } = engine.detectUnits(chunk.units, chunk.starts, chunk.participants, true)
       engineMs += performance.now() - t0
-      port.postMessage(
-        { id: m.id, chunk: c, offsets, topics, cpuMs: cpuMs(), engineMs } satisfies BatchResponse,
-        [offsets.buffer, topics.buffer]
-      )
+      const n = offsets.length - 1
+      const count = offsets[n]!
+      const base = Atomics.add(control, TOPICS_USED, count)
+      if (base + count <= m.topicsCap) {
+        const at = m.topicsAt + base
+        results.set(topics, at)
+        const o = control[e + 3]! + c
+        for (let i = 0; i <= n; i++) results[o + i] = at + offsets[i]!
+      } else {
+        overflow.push({ chunk: c, offsets: offsets.slice(), topics: topics.slice() })
+      }
+      chunks++
     } catch (e) {
-      port.postMessage({ id: m.id, chunk: c, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies BatchResponse)
+      errors.push({ chunk: c, error: e instanceof Error ? e.stack ?? e.message : String(e) })
     }
   }
+  port.postMessage(
+    { id: m.id, chunks, cpuMs: cpuMs(), engineMs, overflow, errors } satisfies BatchResponse,
+    overflow.flatMap((a) => [a.offsets.buffer, a.topics.buffer])
+  )
 })

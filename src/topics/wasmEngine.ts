@@ -33,9 +33,10 @@ export interface BatchEngine {
   /**
    * The blocks' texts given as UTF-16 code units: block k is `units[starts[k] .. starts[k + 1] - 1)`,
    * one separator unit after each (how the pool sends a chunk: src/topics/pool.ts' `UnitChunk`),
-   * spoken by `participants[k]` (0 external, 1 internal).
+   * spoken by `participants[k]` (0 external, 1 internal). With `views`, the answer may be views of
+   * the engine's memory, valid until its next call (the pool's workers copy them out at once).
    */
-  detectUnits(units: Uint16Array, starts: Int32Array, participants: Uint8Array): BatchResult
+  detectUnits(units: Uint16Array, starts: Int32Array, participants: Uint8Array, views?: boolean): BatchResult
 }
 
 /** Code units as a string (the JavaScript engine, and blocks the WebAssembly engine hands over). */
@@ -306,7 +307,7 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
 
   let fallbackBlocks = 0
   /** Detect a batch of `n` blocks given as code units (see `BatchEngine.detectUnits`). */
-  const detectUnits = (units: Uint16Array, starts: Int32Array, participants: Uint8Array): BatchResult => {
+  const detectUnits = (units: Uint16Array, starts: Int32Array, participants: Uint8Array, views = false): BatchResult => {
     const n = participants.length
     if (n === 0) return { offsets: new Int32Array(1), topics: new Int32Array(0) }
     let longest = 0
@@ -349,8 +350,9 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
         ensure(topicsAt + cap * 4)
       }
     }
-    const offsets = new Int32Array(memory.buffer, offsetsAt, n + 1).slice()
-    return { offsets, topics: new Int32Array(memory.buffer, topicsAt, offsets[n]!).slice() }
+    const offsets = new Int32Array(memory.buffer, offsetsAt, n + 1)
+    const topics = new Int32Array(memory.buffer, topicsAt, offsets[n]!)
+    return views ? { offsets, topics } : { offsets: offsets.slice(), topics: topics.slice() }
   }
 
   return {

@@ -29,8 +29,13 @@ export interface DecidedPage extends Page {
 
 const empty: ReadonlySet<string> = new Set()
 
-/** The topics detected in each block of a page, in `page.blocks` order. */
-export type PageDetections = ReadonlyArray<ReadonlySet<string>>
+/**
+ * The topics detected in each block of a page: `at(k)` for `page.blocks[k]` (an array, or the
+ * detector pool's answer: src/topics/batchTopics.ts).
+ */
+export interface PageDetections {
+  at(k: number): ReadonlySet<string> | undefined
+}
 
 /** Detect the scope topics in every block of the page on this thread (none when the scope is empty). */
 export const detectPage = (detector: Detector, scope: ReadonlySet<string>, page: LoadedPage): PageDetections =>
@@ -71,7 +76,7 @@ export const decideDetected = (scope: ReadonlySet<string>, page: LoadedPage, det
         if (r.blockIndex === b.blockIndex && r.transcriptId === b.transcriptId) (existing ??= new Set()).add(r.topicId)
       }
     }
-    const found = scope.size === 0 ? empty : detected[k]!
+    const found = scope.size === 0 ? empty : detected.at(k)!
     detections += found.size
     textBytes += b.text.length
     list.push({

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { Block } from "../../../src/domain/interaction.ts"
 import type { Topic, TopicModel } from "../../../src/domain/topicModel.ts"
+import type { BatchTopics } from "../../../src/topics/batchTopics.ts"
 import { compileDetector } from "../../../src/topics/detector.ts"
 import { detectorPool, makeDetectorPool } from "../../../src/topics/pool.ts"
 import { toUnitChunks } from "../../../src/topics/unitChunks.ts"
@@ -28,6 +29,9 @@ const randomBlocks = (rng: Prng, n: number): Array<Block> =>
     text: Array.from({ length: rng.int(rng.chance(0.02) ? 2000 : 30) }, () => rng.pick(WORDS)).join(rng.pick([" ", ", ", "\n"]))
   }))
 
+/** A batch's answer as an array of sets. */
+const arrayOf = async (p: Promise<BatchTopics>) => (await p).toArray()
+
 /** Sets as arrays, keeping their order (the pool must return the detector's sets exactly). */
 const asArrays = (sets: ReadonlyArray<ReadonlySet<string>>) => sets.map((s) => [...s])
 
@@ -42,13 +46,13 @@ describe("detector pool", () => {
       try {
         const blocks = randomBlocks(rng, 1500)
         const want = blocks.map((b) => detector.detectTopics(b))
-        const got = await pool.detectTopicsBatch(blocks)
+        const got = (await pool.detectTopicsBatch(blocks)).toArray()
         expect(asArrays(got)).toEqual(asArrays(want))
         // Same shared instances for zero or one topic.
         for (let k = 0; k < want.length; k++) if (want[k]!.size <= 1) expect(got[k]).toBe(want[k])
         // Concurrent batches keep their own order.
         const [a, b] = await Promise.all([pool.detectTopicsBatch(blocks.slice(0, 700)), pool.detectTopicsBatch(blocks.slice(700))])
-        expect(asArrays([...a, ...b])).toEqual(asArrays(want))
+        expect(asArrays([...a.toArray(), ...b.toArray()])).toEqual(asArrays(want))
       } finally {
         await pool.close()
       }
@@ -70,7 +74,7 @@ describe("detector pool", () => {
       // Chunks of ~1,000 units, then one block longer than a chunk (a bigger buffer), then short ones again.
       let chunks = 0
       for (const blocks of [Array.from({ length: 300 }, (_, k) => short(k)), [{ participant: "internal" as const, offsetMs: 0, text: "refund please ".repeat(500) + "my order" }], Array.from({ length: 300 }, (_, k) => short(k + 1))]) {
-        const got = await pool.detectTopicsBatch(blocks)
+        const got = (await pool.detectTopicsBatch(blocks)).toArray()
         chunks += toUnitChunks(blocks, 1024).length
         const want = blocks.map((b) => d.detectTopics(b))
         expect(asArrays(got)).toEqual(asArrays(want))
@@ -100,11 +104,34 @@ describe("detector pool", () => {
     }
   })
 
+  it("answers by message the chunks whose topics do not fit the shared results, and reads blocks in any order", async () => {
+    // Eight topics per block: 8,000 topics for 1,000 blocks, past the room the pool keeps
+    // (twice the blocks, at least 4,096), so the last chunks come back by message.
+    const topics = Array.from({ length: 8 }, (_, t) => ({ id: `t${t}`, name: `T${t}`, participants: "all" as const, phrases: [`word${t}`] }))
+    const d = compileDetector({ programs: [], topics })
+    const pool = makeDetectorPool(d, { workers: 2, chunkChars: 1024 })
+    try {
+      const text = topics.map((t) => t.phrases[0]).join(" ")
+      const blocks: Array<Block> = Array.from({ length: 1000 }, (_, k) => ({ participant: k % 2 === 0 ? "external" : "internal", offsetMs: 0, text: `${k} ${text}` }))
+      const got = await pool.detectTopicsBatch(blocks)
+      const want = blocks.map((b) => d.detectTopics(b))
+      expect(got.length).toBe(1000)
+      expect(asArrays(got.toArray())).toEqual(asArrays(want))
+      // Backwards, and outside the batch.
+      for (let k = 999; k >= 0; k -= 37) expect([...got.at(k)!]).toEqual([...want[k]!])
+      expect(got.at(-1)).toBeUndefined()
+      expect(got.at(1000)).toBeUndefined()
+      expect([...got].length).toBe(1000)
+    } finally {
+      await pool.close()
+    }
+  })
+
   it("handles empty batches, empty texts, an empty model and non-Latin text", async () => {
     const empty = compileDetector({ programs: [], topics: [] })
     const pool = makeDetectorPool(empty, { workers: 1 })
-    expect(await pool.detectTopicsBatch([])).toEqual([])
-    expect(asArrays(await pool.detectTopicsBatch([{ participant: "external", text: "" }, { participant: "internal", text: "cancel" }]))).toEqual([[], []])
+    expect((await pool.detectTopicsBatch([])).toArray()).toEqual([])
+    expect(asArrays(await arrayOf(pool.detectTopicsBatch([{ participant: "external", text: "" }, { participant: "internal", text: "cancel" }])))).toEqual([[], []])
     await pool.close()
 
     const d = compileDetector({ programs: [], topics: [{ id: "ru", name: "RU", participants: "all", phrases: ["отменить заказ", "キャンセル"] }] })
@@ -114,14 +141,14 @@ describe("detector pool", () => {
       { participant: "internal", offsetMs: 0, text: "" },
       { participant: "internal", offsetMs: 0, text: "注文を キャンセル したい 😀" }
     ]
-    expect(asArrays(await p.detectTopicsBatch(blocks))).toEqual([["ru"], [], ["ru"]])
+    expect(asArrays(await arrayOf(p.detectTopicsBatch(blocks)))).toEqual([["ru"], [], ["ru"]])
     await p.close()
   })
 
   it("fails calls after close, and the scoped pool closes with its scope", async () => {
     const d = compileDetector({ programs: [], topics: [{ id: "t", name: "T", participants: "all", phrases: ["refund"] }] })
     const pool = makeDetectorPool(d, { workers: 1 })
-    expect(asArrays(await pool.detectTopicsBatch([{ participant: "external", text: "a refund" }]))).toEqual([["t"]])
+    expect(asArrays(await arrayOf(pool.detectTopicsBatch([{ participant: "external", text: "a refund" }])))).toEqual([["t"]])
     await pool.close()
     await expect(pool.detectTopicsBatch([{ participant: "external", text: "refund" }])).rejects.toThrow(/closed/)
 
@@ -131,12 +158,12 @@ describe("detector pool", () => {
         Effect.gen(function*() {
           const p = yield* detectorPool(d, { workers: 1 })
           kept = p
-          return yield* Effect.promise(() => p.detectTopicsBatch([{ participant: "internal", text: "REFUND!" }]))
+          return yield* Effect.promise(() => arrayOf(p.detectTopicsBatch([{ participant: "internal", text: "REFUND!" }])))
         })
       )
     )
     expect(asArrays(result)).toEqual([["t"]])
-    await expect(kept!.detectTopicsBatch([])).resolves.toEqual([])
+    await expect(arrayOf(kept!.detectTopicsBatch([]))).resolves.toEqual([])
     await expect(kept!.detectTopicsBatch([{ participant: "external", text: "refund" }])).rejects.toThrow(/closed/)
   })
 })
