@@ -419,8 +419,8 @@ export const writeSummary = (): void => {
           ]),
         "- Medians over the timed passes of the pool (2 workers). *1 core Wasm ms*: the same pass on one thread " +
           "(the *1 core Wasm* figure above). *pool ÷ 1 core*: each pool pass ran right after a one-core pass; the " +
-          "median of those pairs' ratios (their range in brackets). *main thread CPU*: writing the blocks' code units into the chunks' " +
-          "buffers, posting them, taking the answers (`TopicList`s over them). *workers CPU*: each worker thread's own " +
+          "median of those pairs' ratios (their range in brackets). *main thread CPU*: writing the blocks' code units into the batch's " +
+          "shared buffer, posting the batch, taking the workers' messages. *workers CPU*: each worker thread's own " +
           "CPU time (the thread's clock ticks coarsely: good over a pass, not per chunk); *in engine*: each worker's " +
           "wall time inside the engine (under load it includes time the thread waited for a core). *other threads*: " +
           "the process' CPU time less those, mostly V8's helper threads (garbage collection, compilation). " +
@@ -628,53 +628,42 @@ export const writeSummary = (): void => {
       "VM gave. Changes to the engine are compared by interleaving two builds' passes in one process " +
       "(the ratio of neighbouring passes holds within a few percent). The RegExp baseline does the same work once " +
       "per phrase.",
-    "- **Matching, pool.** Each worker runs the WebAssembly engine on a chunk (≈ 256K code units) and holds the " +
-      "next one; the main thread writes a chunk's texts as UTF-16 code units into a buffer when a worker has room " +
-      "for it and transfers it (the worker hands it back with its answer, for the next chunk), and wraps each " +
-      "answer's topic indexes per block as it comes (the shared empty and singleton sets, or a `TopicList` view for " +
-      "more). Each worker compiles the model once when it starts (outside the timed passes, which follow a warm-up " +
-      "pass); no table travels per chunk, only the chunk's buffer. Issue #23 asked why 20,000 phrases did not scale " +
-      "(52.1 MB/s on 2 workers against 48.7 on one core in the run before, 1.07×; 1.25–1.26× at 200 and 2,000). " +
-      "Counted per thread (`/proc` per-thread CPU, 20,000 phrases, per pass over the 17.9 MB corpus), the old pool " +
-      "spent ≈ 300 ms of CPU where one core spends ≈ 150: the main thread ≈ 90–110 ms (joining each chunk's texts " +
-      "into strings ≈ 30, a `Set` per block ≈ 60: 7 topics per block at 20,000 phrases), V8's helper threads " +
-      "50–80 ms collecting the strings' and Sets' garbage, the workers ≈ 10–15 ms each receiving strings, besides the " +
-      "engine's ≈ 135. Changed (issue #23): texts travel as code units in a transferred, recycled buffer that holds " +
-      "the chunk's starts and participants too (no strings to join, copy and collect); several topics come back as a " +
-      "`TopicList` over the answer, not a Set built per block (`decideBlock`, the consumer, only counts and iterates " +
-      "it); a chunk is written when a worker has room for it (written a batch at a time, the main thread could not " +
-      "answer the workers meanwhile, and those holding two small chunks ran dry); the bench cuts its batches once, " +
-      "reuses one buffer in its one-core pass and keeps the peers' normalized corpus only for the peers (each made " +
-      "garbage whose collections traced the whole bench heap during the pool's passes); the texts are joined 16K code " +
-      "units at a time and written once per segment (a write per block, a native call per ≈ 90 characters, cost the " +
-      "main thread half as much again). Interleaved with the original pool in one process on a quiet machine (other " +
-      "tenants ≈ 0.00–0.02 cores, 7 pairs per row): pool ÷ one core 0.90× → 1.18× at 200 phrases, 1.22× → 1.16× at " +
-      "2,000, 0.67× → 1.69× at 20,000; the main thread's CPU per pass 28 → 24, 29 → 27 and 103 → 27 ms, the " +
-      "process' 94 → 87, 118 → 110 and 346 → 194 ms (the original pool's figures vary: 1.02×, 1.02×, 0.97× in " +
-      "another such run). With another tenant taking a core (≈ 1.0 cores) both fall below one core (0.70–0.81× " +
-      "after, measured before the last change; 0.43–0.75× before). **The target, ≥ 1.6× one core with 2 workers, " +
-      "is not met**: the full run above gave 1.2×, 1.22× and 1.46× with tight ranges (other tenants ≈ 0, the vCPUs " +
-      "alike), interleaved runs 1.03–1.21×, 1.15–1.33× and 1.38–1.52×, one 1.69× at 20,000 phrases; chunks of 512K " +
-      "or 1M code units (the one-core pass cut alike), 3 chunks in flight per worker, or smaller chunks at a " +
-      "batch's start and end (so that both workers start sooner and finish together) changed them by ≤ 5%, and the " +
-      "whole corpus as one batch instead of five page-sized ones gave 1.33×, 1.43× and 1.59×. Why, with the numbers of the table: the " +
-      "pool's threads spend more CPU per pass than the one-core pass takes (*process CPU* against *1 core Wasm ms*: " +
-      "73 against 55 ms at 200 phrases, 91 against 71 at 2,000, 160 against 135 at 20,000), so even with both " +
-      "cores busy all the time it could run at most 1.50×, 1.57× and 1.68× as fast (*at most on 2 cores*), and it " +
-      "does not keep them busy all the time (1.5–1.7 cores busy: a worker waits at the start and the end of each " +
-      "page-sized batch, and while the main thread holds the core it shares with it). The extra CPU is the price of " +
-      "two threads: the main thread's 23–27 ms per pass (writing the texts ≈ 10–12 ms, the rest posting ≈ 70 " +
-      "chunks, taking their answers and the event loop's wake-ups: ≈ 0.2 ms per chunk), the workers' copy into their " +
-      "module and their own message handling. The texts must leave the main thread's heap somehow: strings cannot be " +
-      "shared between V8 isolates, and posting them costs the main thread as much as writing them (≈ 230 µs per " +
-      "256K-unit chunk either way, measured). At 20,000 phrases the engine's work is large next to that and the " +
-      "pool comes closest. Two more things bound it on this VM: three threads share two vCPUs (the main thread's " +
-      "time comes out of a worker's), and the two vCPUs do not always run alike: the reference loop pinned to each " +
-      "(`taskset`) ran at 1,525–1,770 MB/s on one and 2,397–2,580 on the other during several runs this day (which " +
-      "is which changed; equal, 2,397 each, in others, as in the run above), and against a one-core pass on the " +
-      "faster vCPU two workers then have at most 1.64–1.70× before any of the above (*ceiling*). Passing a page's " +
-      "raw bytes from the store to a worker to parse there would take the texts' copy off the main thread; that is a " +
-      "change to the store's reads, not made here. The daemon runs one " +
+    "- **Matching, pool.** A page-sized batch is written, chunk after chunk (≈ 64K code units each: the texts " +
+      "as UTF-16, the blocks' starts and participants), into one shared buffer recycled from batch to batch; each " +
+      "worker is told of the batch before the first chunk is written, claims chunks itself from a shared counter " +
+      "(`Atomics.add`), waits only for a chunk still being written, writes each answer into the same buffer and " +
+      "sends one message per batch; the pool hands back `BatchTopics`, whose `at(k)` makes block k's set (the " +
+      "shared empty and singleton sets, or a `TopicList` view) when asked. The bench keeps two batches in flight, as " +
+      "the reprocessing pipeline now keeps the next page's detection queued. Each worker compiles the model once " +
+      "when it starts (outside the timed passes, which follow a warm-up pass); no table travels per chunk. " +
+      "**History (issue #23).** The first pool joined each chunk's texts into strings and built a `Set` per block on " +
+      "the main thread (≈ 300 ms of CPU per pass at 20,000 phrases where one core spends ≈ 150; 1.07× one core). " +
+      "The next one wrote texts as code units into transferred, recycled buffers, a chunk at a time when a worker " +
+      "had room, and wrapped answers as `TopicList`s (1.20×, 1.22×, 1.46× recorded). A timeline of its chunks " +
+      "(each chunk's write, receipt, engine start and end, answer; `performance.timeOrigin` clocks on every thread) " +
+      "showed why: the workers sat idle 12–25 ms of a 50 ms pass at 200 phrases, each having finished its chunk " +
+      "before the next was written, because the main thread — a third thread on two vCPUs, often waiting for one — " +
+      "took the answers 0.5–0.8 ms late per chunk; *cores busy* was 1.45–1.7. Changed: workers claim chunks from " +
+      "shared memory (1.1 → 1.3×, 1.17 → 1.32×, 1.36 → 1.48× in one quiet run); answers in the shared buffer and " +
+      "sets made when asked (a 40,000-element result array alone cost the main thread ≈ 0.9 ms per batch, a new " +
+      "shared buffer per batch ≈ 0.3 ms plus ≈ 0.8 ms of page faults in the workers); two batches in flight (the " +
+      "workers otherwise idle at each batch's end and start: ≈ 0.6 ms from a batch's call to a worker's first chunk); " +
+      "four buffers kept (with two, batches in flight churned through new buffers and writing into their fresh " +
+      "pages cost the main thread twice as much). The main thread's CPU per pass fell from 22–27 ms to 13–21 ms and " +
+      "*cores busy* rose to 1.8–1.98. **The target, ≥ 1.6× one core with 2 workers, is still not met at 200 and " +
+      "2,000 phrases**: the run above gave 1.35×, 1.46× and 1.5×; two more runs the same hour 1.36×, 1.38×, 2.04× " +
+      "and 1.25×, 1.38×, 2.11× (the 20,000 row's one-core passes then ran on the slower vCPU). What bounds it now " +
+      "is CPU, not waiting: with both cores busy, the pool's own CPU per pass (*process CPU*: 79, 100 and 179 ms " +
+      "against one core's 56, 73 and 144) allows at most 1.42×, 1.45× and 1.61× (*at most on 2 cores*). The main " +
+      "thread still spends ≈ 9–10 ms per pass writing texts (as the one-core pass does: strings cannot be shared " +
+      "between V8 isolates; a write per block instead of per 16K-unit segment costs 0.77 against 0.44 ns per code " +
+      "unit, `TextEncoder.encodeInto` to UTF-8 1.3, measured), V8's helper threads 4–10 ms, and the workers' CPU " +
+      "for the same engine work is higher than one core's — most of it the host: this day one vCPU ran the " +
+      "reference loop at 1,598–1,766 MB/s against 2,397–2,581 on the other (pinned, `taskset`; two processes of " +
+      "the reference loop, one per vCPU at once, ran 2,397 MB/s each when both were fast, so the two vCPUs are not " +
+      "one core's two hyperthreads), and a worker on the slow one spends a third more CPU for the same chunk " +
+      "(*ceiling* 1.71× then). Passing a page's raw bytes from the store to a worker to parse there would take the " +
+      "texts' copy off the main thread; that is a change to the store's reads, not made here. The daemon runs one " +
       "worker (cores − 1) beside its main thread.",
     "- **The job.** It reads what the bare read reads, plus each page's prior topics, and writes every change " +
       "and a result per interaction. Topic changes are inserted once, into `block_topics`; the engine copies them " +
