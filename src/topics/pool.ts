@@ -33,7 +33,7 @@ import { Effect, Schema } from "effect"
 import type { Block } from "../domain/interaction.ts"
 import { type Detector, type DetectorCore, detectorCore } from "./detector.ts"
 import { BatchTopics } from "./batchTopics.ts"
-import { type BatchRequest, type BatchResponse, type ChunkAnswer, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
+import { ABANDONED, type BatchRequest, type BatchResponse, type ChunkAnswer, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
 import { chunkBytes, chunkPlan, writeUnitChunk } from "./unitChunks.ts"
 import type { BatchEngine } from "./wasmEngine.ts"
 
@@ -145,12 +145,12 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     const batch = running.get(r.id)
     if (batch === undefined) return
     for (const o of r.overflow) batch.overflow.set(o.chunk, o)
-    if (r.errors.length > 0) batch.error ??= r.errors[0]!.error
+    if (r.errors.length > 0) batch.error ??= `a worker failed: ${r.errors[0]!.error}`
     if (--batch.workers > 0) return
     running.delete(r.id)
     // Every worker is done with the batch: its buffer can take the next one (once read below).
     if (spare.length < SPARE_BUFFERS) spare.push(batch.data)
-    if (batch.error !== undefined) batch.reject(new Error(`topic detection worker failed: ${batch.error}`))
+    if (batch.error !== undefined) batch.reject(new Error(`topic detection failed: ${batch.error}`))
     else {
       // The answers are copied out, so the buffer can be written again at once (a new shared
       // buffer per batch cost this thread ≈ 0.3 ms and the workers ≈ 0.8 ms of page faults).
@@ -188,7 +188,12 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     if (closed) return Promise.reject(new Error("the topic detection pool is closed"))
     slots ??= start()
     const workers = slots
-    const plan = chunkPlan(blocks, chunkChars)
+    let plan: ReturnType<typeof chunkPlan>
+    try {
+      plan = chunkPlan(blocks, chunkChars)
+    } catch (e) {
+      return Promise.reject(e)
+    }
     const chunks = plan.ends.length
     let bytes = 0
     let begin = 0
@@ -213,20 +218,29 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     // The workers start on the first chunk while the next ones are written.
     let at = dataAt
     begin = 0
-    for (let c = 0; c < chunks; c++) {
-      const end = plan.ends[c]!
-      const units = plan.units[c]!
-      writeUnitChunk(blocks, begin, end, units, data, at)
-      const e = TABLE + c * ENTRY
-      control[e] = at
-      control[e + 1] = end - begin
-      control[e + 2] = units
-      control[e + 3] = begin
-      begins[c] = begin
-      Atomics.store(control, WRITTEN, c + 1)
+    try {
+      for (let c = 0; c < chunks; c++) {
+        const end = plan.ends[c]!
+        const units = plan.units[c]!
+        writeUnitChunk(blocks, begin, end, units, data, at)
+        const e = TABLE + c * ENTRY
+        control[e] = at
+        control[e + 1] = end - begin
+        control[e + 2] = units
+        control[e + 3] = begin
+        begins[c] = begin
+        Atomics.store(control, WRITTEN, c + 1)
+        Atomics.notify(control, WRITTEN)
+        at += chunkBytes(end - begin, units)
+        begin = end
+      }
+    } catch (e) {
+      // A block the writer cannot take: the workers, which may be waiting for the next chunk,
+      // are let go (they skip the rest), and the batch fails when they have answered.
+      running.get(id)!.error = `a block could not be written for the workers: ${e instanceof Error ? e.message : String(e)}`
+      Atomics.store(control, ABANDONED, 1)
+      Atomics.store(control, WRITTEN, chunks)
       Atomics.notify(control, WRITTEN)
-      at += chunkBytes(end - begin, units)
-      begin = end
     }
     begins[chunks] = blocks.length
     return done

@@ -15,12 +15,14 @@ export interface WorkerInit {
 /**
  * The control array of a batch (Int32Array over a SharedArrayBuffer of its own):
  * [WRITTEN] chunks written so far, [CLAIMED] chunks claimed so far, [TOPICS_USED] topics written
- * into the results so far; then per chunk c, from `TABLE + c * ENTRY`: its byte offset in the
+ * into the results so far, [ABANDONED] 1 when writing the batch failed (every chunk is then marked
+ * written, and the workers skip them); then per chunk c, from `TABLE + c * ENTRY`: its byte offset in the
  * data, its blocks, its code units, its first block.
  */
 export const WRITTEN = 0
 export const CLAIMED = 1
 export const TOPICS_USED = 2
+export const ABANDONED = 3
 export const TABLE = 4
 export const ENTRY = 4
 

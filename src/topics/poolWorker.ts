@@ -10,7 +10,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads"
 import { compileDetector, detectorCore } from "./detector.ts"
-import { type BatchRequest, type BatchResponse, type ChunkAnswer, CLAIMED, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
+import { ABANDONED, type BatchRequest, type BatchResponse, type ChunkAnswer, CLAIMED, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
 import { chunkViews } from "./unitChunks.ts"
 import { batchEngine } from "./wasmEngine.ts"
 
@@ -56,6 +56,7 @@ port.on("message", (m: BatchRequest) => {
     if (c >= m.chunks) break
     // The pool's thread writes the chunks in order, right after posting the batch.
     for (let w = Atomics.load(control, WRITTEN); w <= c; w = Atomics.load(control, WRITTEN)) Atomics.wait(control, WRITTEN, w)
+    if (Atomics.load(control, ABANDONED) !== 0) continue
     const e = TABLE + c * ENTRY
     try {
       const chunk = chunkViews(m.data, control[e]!, control[e + 1]!, control[e + 2]!)

@@ -127,6 +127,30 @@ describe("detector pool", () => {
     }
   })
 
+  it("fails a batch whose blocks cannot be written, lets the waiting workers go, and takes the next batch", async () => {
+    const d = compileDetector({ programs: [], topics: [{ id: "t", name: "T", participants: "all", phrases: ["refund"] }] })
+    const pool = makeDetectorPool(d, { workers: 2, chunkChars: 1024 })
+    try {
+      const good = (k: number): Block => ({ participant: "external", offsetMs: 0, text: `${k} a refund please` })
+      // Block 500's text can be measured (the chunks are planned) but not read (written) after.
+      let reads = 0
+      const bad = {
+        participant: "internal" as const,
+        offsetMs: 0,
+        get text(): string {
+          if (++reads > 1) throw new Error("unreadable text")
+          return "a refund"
+        }
+      }
+      const blocks = [...Array.from({ length: 500 }, (_, k) => good(k)), bad, ...Array.from({ length: 500 }, (_, k) => good(k))]
+      await expect(pool.detectTopicsBatch(blocks)).rejects.toThrow(/could not be written.*unreadable text/)
+      const next = await pool.detectTopicsBatch(Array.from({ length: 1000 }, (_, k) => good(k)))
+      expect(asArrays(next.toArray())).toEqual(Array.from({ length: 1000 }, () => ["t"]))
+    } finally {
+      await pool.close()
+    }
+  })
+
   it("handles empty batches, empty texts, an empty model and non-Latin text", async () => {
     const empty = compileDetector({ programs: [], topics: [] })
     const pool = makeDetectorPool(empty, { workers: 1 })
