@@ -233,6 +233,10 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
   try {
     wasmPass() // warm-up
     await poolPass() // the workers start and warm up
+    // The row before (its peers' normalized corpus, its models) leaves garbage whose collection
+    // would otherwise fall on this row's passes (V8's helper threads took 4–10 ms per pool pass
+    // after the peers against 0–3 without them).
+    gc()
     rss.reset()
     for (let r = 0; r < o.runs; r++) {
       reference.push(referencePass())

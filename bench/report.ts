@@ -650,19 +650,21 @@ export const writeSummary = (): void => {
       "workers otherwise idle at each batch's end and start: ≈ 0.6 ms from a batch's call to a worker's first chunk); " +
       "four buffers kept (with two, batches in flight churned through new buffers and writing into their fresh " +
       "pages cost the main thread twice as much). The main thread's CPU per pass fell from 22–27 ms to 13–21 ms and " +
-      "*cores busy* rose to 1.8–1.98. **The target, ≥ 1.6× one core with 2 workers, is still not met at 200 and " +
-      "2,000 phrases**: the run above gave 1.35×, 1.46× and 1.5×; two more runs the same hour 1.36×, 1.38×, 2.04× " +
-      "and 1.25×, 1.38×, 2.11× (the 20,000 row's one-core passes then ran on the slower vCPU). What bounds it now " +
-      "is CPU, not waiting: with both cores busy, the pool's own CPU per pass (*process CPU*: 79, 100 and 179 ms " +
-      "against one core's 56, 73 and 144) allows at most 1.42×, 1.45× and 1.61× (*at most on 2 cores*). The main " +
-      "thread still spends ≈ 9–10 ms per pass writing texts (as the one-core pass does: strings cannot be shared " +
-      "between V8 isolates; a write per block instead of per 16K-unit segment costs 0.77 against 0.44 ns per code " +
-      "unit, `TextEncoder.encodeInto` to UTF-8 1.3, measured), V8's helper threads 4–10 ms, and the workers' CPU " +
-      "for the same engine work is higher than one core's — most of it the host: this day one vCPU ran the " +
-      "reference loop at 1,598–1,766 MB/s against 2,397–2,581 on the other (pinned, `taskset`; two processes of " +
-      "the reference loop, one per vCPU at once, ran 2,397 MB/s each when both were fast, so the two vCPUs are not " +
-      "one core's two hyperthreads), and a worker on the slow one spends a third more CPU for the same chunk " +
-      "(*ceiling* 1.71× then). Passing a page's raw bytes from the store to a worker to parse there would take the " +
+      "*cores busy* rose to 1.8–1.98. **The target, ≥ 1.6× one core with 2 workers, is met in some runs and rows, " +
+      "not in every one**: the run above gave 1.54×, 1.69× and 1.52×; the two recorded before it the same morning " +
+      "(5 pairs each; this one has 9, and a full collection before each row, whose passes otherwise paid for the " +
+      "peers' garbage of the row before) 1.35×, 1.46×, 1.5× (one vCPU throttled: the reference loop at 1,766 " +
+      "against 2,397–2,581 MB/s on the other) and 1.67×, 1.52×, 1.78×; a run without the peers on a quiet host " +
+      "1.64×, 1.72×, 1.86×. The pool's own CPU per pass now allows 1.73–1.77× (*at most on 2 cores*: *process " +
+      "CPU* 64, 85 and 163 ms against one core's 55, 75 and 144), so what is lost in a row is cores left idle or " +
+      "taken: V8's helper threads (≈ 0–15 ms per pass, collecting for the main thread and the workers alike), the " +
+      "main thread's 13–18 ms (≈ 9–10 of them writing the texts, as the one-core pass does: strings cannot cross " +
+      "isolates; a write per block instead of per 16K-unit segment costs 0.77 against 0.44 ns per code unit, " +
+      "`TextEncoder.encodeInto` to UTF-8 1.3, measured), other tenants, and a vCPU the host slows down (a worker " +
+      "on the throttled one spends a third more CPU for the same chunk; *ceiling* 1.71× in that run). Two " +
+      "processes of the reference loop, one pinned per vCPU at once, ran 2,397 MB/s each when both were fast: the " +
+      "vCPUs are not one core's two hyperthreads. Passing a page's raw bytes from the store to a worker to parse " +
+      "there would take the " +
       "texts' copy off the main thread; that is a change to the store's reads, not made here. The daemon runs one " +
       "worker (cores − 1) beside its main thread.",
     "- **The job.** It reads what the bare read reads, plus each page's prior topics, and writes every change " +

@@ -14,7 +14,7 @@
  *                        each with the bare read of its store before it (once per store)
  *     --interactions N   match: seed interactions forming the corpus (default 10,000 ≈ 18 MB)
  *     --phrases a,b,c    match: phrase counts (default 200,2000,20000)
- *     --runs N           match: timed passes per figure (default 5)
+ *     --runs N           match: timed passes per figure (default 9)
  *     --quick            match: 2,000 interactions, 3 runs, 1 s baseline cap
  *     --no-peers         match: leave out the peers (Vectorscan, modern-ahocorasick; bench/peers.ts)
  *     --node-flags="F"   e2e: start the daemons and the bare reads with these Node flags (default: the
@@ -119,7 +119,7 @@ for (const suite of suites) {
     const options = {
       interactions: int("interactions", values.interactions ?? (values.quick ? "2000" : "10000")),
       phraseCounts: values.phrases.split(",").map((p) => int("phrases", p.trim())),
-      runs: int("runs", values.runs ?? (values.quick ? "3" : "5")),
+      runs: int("runs", values.runs ?? (values.quick ? "3" : "9")),
       baselineSeconds: values.quick ? 1 : 3,
       batchBlocks: 40_000,
       peers: !values["no-peers"]
