@@ -363,7 +363,11 @@ export const writeSummary = (): void => {
       `Machine: ${machineLine(match.machine)}.`,
       "",
       `Corpus: ${fmt(r.corpus.blocks)} blocks of ${fmt(r.corpus.interactions)} seed interactions (${r.corpus.mb} MB, ` +
-        `${r.corpus.avgBlockBytes} bytes per block); ${r.runs} timed passes per figure. Models: the example model's ` +
+        `${r.corpus.avgBlockBytes} bytes per block); ${r.runs} timed passes per figure` +
+        (r.samplePasses === undefined || r.samplePasses === 1
+          ? ""
+          : ` (the WebAssembly one-core and pool figures: ${r.runs} samples of ${r.samplePasses} passes back to back, figures per pass)`) +
+        `. Models: the example model's ` +
         "topics plus random 1–4-word phrases over the text's vocabulary (a quarter with a strictness gap), 10 per topic.",
       "",
       mdTable(matchHead, matchRows(r)),
@@ -379,7 +383,7 @@ export const writeSummary = (): void => {
         "changes, so *Wasm (CPU time) ÷ ref* compares runs of different days on this shared machine, whose speed varies.",
       "- *pool*: `src/topics/pool.ts` with one worker per core (WebAssembly engine), page-sized batches, by wall time " +
         "(includes writing the texts for the workers and taking their answers back); *pool ÷ 1 core Wasm*: the two " +
-        "figures' passes, each pool pass right after a one-core pass: the median of the pairs' ratios (issue #23's " +
+        "figures' passes, each pool sample right after a one-core sample: the median of the pairs' ratios (issue #23's " +
         "target: ≥ 1.6× with 2 workers).",
       "- *RegExp*: the naive way — normalize the block, then one RegExp per phrase — run in the same process for " +
         "a capped time; *vs RegExp* compares the one-core figures.",
@@ -418,7 +422,7 @@ export const writeSummary = (): void => {
             ""
           ]),
         "- Medians over the timed passes of the pool (2 workers). *1 core Wasm ms*: the same pass on one thread " +
-          "(the *1 core Wasm* figure above). *pool ÷ 1 core*: each pool pass ran right after a one-core pass; the " +
+          "(the *1 core Wasm* figure above). *pool ÷ 1 core*: each pool sample ran right after a one-core sample; the " +
           "median of those pairs' ratios (their range in brackets). *main thread CPU*: writing the blocks' code units into the batch's " +
           "shared buffer, posting the batch, taking the workers' messages. *workers CPU*: each worker thread's own " +
           "CPU time (the thread's clock ticks coarsely: good over a pass, not per chunk); *in engine*: each worker's " +

@@ -81,6 +81,7 @@ interface Slot {
 interface Running {
   readonly begins: Int32Array
   readonly data: SharedArrayBuffer
+  readonly results: SharedArrayBuffer
   readonly control: Int32Array<SharedArrayBuffer>
   readonly topicsAt: number
   readonly topicsCap: number
@@ -108,6 +109,9 @@ export const DEFAULT_CHUNK_CHARS = 65_536
  */
 const SPARE_BUFFERS = 4
 
+/** The most room for topics per block a batch's answers get (past it, chunks come back by message). */
+const MAX_TOPICS_PER_BLOCK = 32
+
 /** A pool running `detector`'s model and topics (see the module comment). */
 export const makeDetectorPool = (detector: Detector, options: DetectorPoolOptions = {}): DetectorPool => {
   const core: DetectorCore | undefined = detectorCore(detector)
@@ -126,6 +130,8 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   let failure: Error | undefined
   let closed = false
   let nextId = 0
+  /** Room for topics per block in a batch's answers (grows with what batches need). */
+  let topicsPerBlock = 2
 
   const fail = (e: Error) => {
     failure ??= e
@@ -133,12 +139,22 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     running.clear()
   }
 
-  /** A data buffer of at least `bytes` (a spare one when one is big enough). */
-  const dataBuffer = (bytes: number): SharedArrayBuffer => {
-    const k = spare.findIndex((b) => b.byteLength >= bytes)
-    if (k >= 0) return spare.splice(k, 1)[0]!
-    return new SharedArrayBuffer(Math.max(bytes, ...spare.map((b) => b.byteLength)))
+  /** A buffer of at least `bytes` from `free` (the first big enough), else a new one. */
+  const take = (free: Array<SharedArrayBuffer>, bytes: number): SharedArrayBuffer => {
+    const k = free.findIndex((b) => b.byteLength >= bytes)
+    if (k >= 0) return free.splice(k, 1)[0]!
+    return new SharedArrayBuffer(Math.max(bytes, ...free.map((b) => b.byteLength)))
   }
+  /**
+   * Answer buffers the answers handed out no longer use. A batch's answers are read in place (a
+   * copy per batch — 1.2 MB at 20,000 phrases — made V8 run a full collection every ≈ 0.7 s for
+   * the external memory, ≈ 50 ms of this thread's time each): the buffer comes back here once the
+   * view handed out (which every `TopicList` of the batch holds) is collected.
+   */
+  const freeResults: Array<SharedArrayBuffer> = []
+  const released = new FinalizationRegistry<SharedArrayBuffer>((b) => {
+    if (!closed && freeResults.length < SPARE_BUFFERS) freeResults.push(b)
+  })
 
   const answer = (slot: Slot, r: BatchResponse) => {
     slot.stats = { chunks: slot.stats.chunks + r.chunks, cpuMs: r.cpuMs, engineMs: r.engineMs }
@@ -150,12 +166,16 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     running.delete(r.id)
     // Every worker is done with the batch: its buffer can take the next one (once read below).
     if (spare.length < SPARE_BUFFERS) spare.push(batch.data)
-    if (batch.error !== undefined) batch.reject(new Error(`topic detection failed: ${batch.error}`))
-    else {
-      // The answers are copied out, so the buffer can be written again at once (a new shared
-      // buffer per batch cost this thread ≈ 0.3 ms and the workers ≈ 0.8 ms of page faults).
-      const used = Math.min(batch.topicsCap, Atomics.load(batch.control, TOPICS_USED))
-      batch.resolve(new BatchTopics(core, batch.begins, new Int32Array(batch.data, 0, batch.topicsAt + used).slice(), batch.overflow))
+    if (batch.error !== undefined) {
+      if (freeResults.length < SPARE_BUFFERS) freeResults.push(batch.results)
+      batch.reject(new Error(`topic detection failed: ${batch.error}`))
+    } else {
+      const wanted = Atomics.load(batch.control, TOPICS_USED)
+      topicsPerBlock = Math.min(MAX_TOPICS_PER_BLOCK, Math.max(topicsPerBlock, (wanted / batch.begins[batch.begins.length - 1]!) * 1.25))
+      const used = Math.min(batch.topicsCap, wanted)
+      const results = new Int32Array(batch.results, 0, batch.topicsAt + used)
+      released.register(results, batch.results)
+      batch.resolve(new BatchTopics(core, batch.begins, results, batch.overflow))
     }
   }
 
@@ -203,20 +223,21 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     }
     const id = nextId++
     const control = new Int32Array(new SharedArrayBuffer((TABLE + chunks * ENTRY) * 4))
-    // The buffer holds the answers first — room for twice as many topics as blocks, more than any
-    // model measured needs (a chunk that does not fit is answered by message) — then the chunks.
+    // Room in the answers for the topics per block the batches so far needed, a quarter more (a
+    // chunk that does not fit is answered by message, which costs both threads more: at 20,000
+    // phrases, ≈ 6.4 topics per block, most chunks did not fit in twice the blocks).
     const topicsAt = blocks.length + chunks
-    const topicsCap = Math.max(4096, blocks.length * 2)
-    const dataAt = ((topicsAt + topicsCap) * 4 + 7) & ~7
-    const data = dataBuffer(dataAt + bytes)
+    const topicsCap = Math.max(4096, Math.ceil(blocks.length * topicsPerBlock))
+    const data = take(spare, bytes)
+    const results = take(freeResults, (topicsAt + topicsCap) * 4)
     const begins = new Int32Array(chunks + 1)
     const done = new Promise<BatchTopics>((resolve, reject) => {
-      running.set(id, { begins, data, control, topicsAt, topicsCap, overflow: new Map(), workers: workers.length, error: undefined, resolve, reject })
+      running.set(id, { begins, data, results, control, topicsAt, topicsCap, overflow: new Map(), workers: workers.length, error: undefined, resolve, reject })
     })
-    const request: BatchRequest = { id, chunks, control: control.buffer, data, topicsAt, topicsCap }
+    const request: BatchRequest = { id, chunks, control: control.buffer, data, results, topicsAt, topicsCap }
     for (const s of workers) s.worker.postMessage(request)
     // The workers start on the first chunk while the next ones are written.
-    let at = dataAt
+    let at = 0
     begin = 0
     try {
       for (let c = 0; c < chunks; c++) {

@@ -27,18 +27,19 @@ export const TABLE = 4
 export const ENTRY = 4
 
 /**
- * A batch, in one shared buffer, `data`: its answers first, `results` = Int32Array over the first
- * `topicsAt + topicsCap` ints, then its chunks (src/topics/unitChunks.ts; each chunk's byte offset
- * is in the control table), written in order. The workers write the answers: for block i of chunk
- * c (first block b), `results[b + c + i]` and `results[b + c + i + 1]` bound its topic indexes in
- * `results`; each chunk's topics are placed from `topicsAt` on, at most `topicsCap` in all — a
- * chunk that does not fit comes back in the worker's message instead (`overflow`).
+ * A batch: its chunks in `data` (src/topics/unitChunks.ts; each chunk's byte offset is in the
+ * control table), written in order, and its answers in `results` (Int32Array), written by the
+ * workers: for block i of chunk c (first block b), `results[b + c + i]` and `results[b + c + i + 1]`
+ * bound its topic indexes in `results`; each chunk's topics are placed from `topicsAt` on, at most
+ * `topicsCap` in all — a chunk that does not fit comes back in the worker's message instead
+ * (`overflow`).
  */
 export interface BatchRequest {
   readonly id: number
   readonly chunks: number
   readonly control: SharedArrayBuffer
   readonly data: SharedArrayBuffer
+  readonly results: SharedArrayBuffer
   readonly topicsAt: number
   readonly topicsCap: number
 }

@@ -47,7 +47,7 @@ let engineMs = 0
 
 port.on("message", (m: BatchRequest) => {
   const control = new Int32Array(m.control)
-  const results = new Int32Array(m.data, 0, m.topicsAt + m.topicsCap)
+  const results = new Int32Array(m.results, 0, m.topicsAt + m.topicsCap)
   const overflow: Array<ChunkAnswer> = []
   const errors: Array<{ chunk: number; error: string }> = []
   let chunks = 0

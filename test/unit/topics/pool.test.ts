@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { Block } from "../../../src/domain/interaction.ts"
@@ -28,6 +30,8 @@ const randomBlocks = (rng: Prng, n: number): Array<Block> =>
     offsetMs: 0,
     text: Array.from({ length: rng.int(rng.chance(0.02) ? 2000 : 30) }, () => rng.pick(WORDS)).join(rng.pick([" ", ", ", "\n"]))
   }))
+
+setFlagsFromString("--expose-gc")
 
 /** A batch's answer as an array of sets. */
 const arrayOf = async (p: Promise<BatchTopics>) => (await p).toArray()
@@ -122,6 +126,38 @@ describe("detector pool", () => {
       expect(got.at(-1)).toBeUndefined()
       expect(got.at(1000)).toBeUndefined()
       expect([...got].length).toBe(1000)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it("keeps a batch's answers intact while they are held, through later batches and collections", async () => {
+    const d = compileDetector({
+      programs: [],
+      topics: [
+        { id: "a", name: "A", participants: "all", phrases: ["refund"] },
+        { id: "b", name: "B", participants: "all", phrases: ["my order"] },
+        { id: "c", name: "C", participants: "all", phrases: ["cancel"] }
+      ]
+    })
+    const pool = makeDetectorPool(d, { workers: 2, chunkChars: 1024 })
+    const collect = runInNewContext("gc") as () => void
+    try {
+      const texts = ["my order and a refund", "cancel my order", "a refund, cancel it", "nothing", "refund"]
+      const blocksOf = (shift: number): Array<Block> =>
+        Array.from({ length: 800 }, (_, k) => ({ participant: "external", offsetMs: 0, text: texts[(k + shift) % texts.length]! }))
+      const held = await pool.detectTopicsBatch(blocksOf(0))
+      const want = asArrays(held.toArray())
+      const list = held.at(0)! // a TopicList over the batch's answers
+      expect([...list]).toEqual(["b", "a"])
+      for (let round = 1; round < 30; round++) {
+        // Later batches' answers are dropped at once, so their buffers come back and are reused.
+        await pool.detectTopicsBatch(blocksOf(round))
+        collect()
+        await new Promise((r) => setTimeout(r, 0))
+      }
+      expect(asArrays(held.toArray())).toEqual(want)
+      expect([...list]).toEqual(["b", "a"])
     } finally {
       await pool.close()
     }
