@@ -653,22 +653,30 @@ export const writeSummary = (): void => {
       "shared buffer per batch ≈ 0.3 ms plus ≈ 0.8 ms of page faults in the workers); two batches in flight (the " +
       "workers otherwise idle at each batch's end and start: ≈ 0.6 ms from a batch's call to a worker's first chunk); " +
       "four buffers kept (with two, batches in flight churned through new buffers and writing into their fresh " +
-      "pages cost the main thread twice as much). The main thread's CPU per pass fell from 22–27 ms to 13–21 ms and " +
-      "*cores busy* rose to 1.8–1.98. **The target, ≥ 1.6× one core with 2 workers, is met in some runs and rows, " +
-      "not in every one**: the run above gave 1.54×, 1.69× and 1.52×; the two recorded before it the same morning " +
-      "(5 pairs each; this one has 9, and a full collection before each row, whose passes otherwise paid for the " +
-      "peers' garbage of the row before) 1.35×, 1.46×, 1.5× (one vCPU throttled: the reference loop at 1,766 " +
-      "against 2,397–2,581 MB/s on the other) and 1.67×, 1.52×, 1.78×; a run without the peers on a quiet host " +
-      "1.64×, 1.72×, 1.86×. The pool's own CPU per pass now allows 1.73–1.77× (*at most on 2 cores*: *process " +
-      "CPU* 64, 85 and 163 ms against one core's 55, 75 and 144), so what is lost in a row is cores left idle or " +
-      "taken: V8's helper threads (≈ 0–15 ms per pass, collecting for the main thread and the workers alike), the " +
-      "main thread's 13–18 ms (≈ 9–10 of them writing the texts, as the one-core pass does: strings cannot cross " +
+      "pages cost the main thread twice as much); answers read in place (a copy per batch, 1.2 MB at 20,000 " +
+      "phrases, made V8 run a full collection every ≈ 0.7 s for the external memory: ≈ 50 ms of the main thread " +
+      "each, 30–57 ms of helper threads per pool pass), their buffer recycled once the view handed out is " +
+      "collected, with room for the topics per block batches need (at 6.4 per block most chunks had come back by " +
+      "message). The bench now times the one-core and pool figures in samples of three passes back to back (one " +
+      "pass at a time paid each time what a job pays once: workers woken from sleep, no batch queued behind the " +
+      "first, cold caches — 20 passes back to back ran ≈ 1.8× one core the same hour), nine samples, after a full " +
+      "collection per row (the peers' garbage of the row before fell on the next row's passes). The main thread's " +
+      "CPU per pass is 13–21 ms (was 22–27) and *cores busy* 1.8–1.99 (was 1.45–1.7). **The target, ≥ 1.6× one " +
+      "core with 2 workers, is reached in some runs and rows, not in every one**: the run above gave 1.51×, 1.31× " +
+      "and 1.4× — a slow hour: the same one-core pass took 70 ms at 200 phrases against 53–56 in the runs around " +
+      "it, and the pool's process CPU was 73, 100 and 188 ms against 61, 83 and 163 in the run just before it " +
+      "(unrecorded, same code: 1.53×, 1.63×, 1.69×). Earlier runs this day, before the last two changes: " +
+      "1.45–1.77× at 200 phrases, 1.47–1.77× at 2,000, 1.29–1.86× at 20,000 (one vCPU at times throttled to " +
+      "1,598–1,766 MB/s on the reference loop against 2,397–2,581 on the other). What is lost in a row is CPU " +
+      "the pool's threads spend beyond one core's (*at most on 2 cores*) and cores left idle or taken: the main " +
+      "thread's writing of the texts (≈ 9–12 ms per pass, as the one-core pass does: strings cannot cross " +
       "isolates; a write per block instead of per 16K-unit segment costs 0.77 against 0.44 ns per code unit, " +
-      "`TextEncoder.encodeInto` to UTF-8 1.3, measured), other tenants, and a vCPU the host slows down (a worker " +
-      "on the throttled one spends a third more CPU for the same chunk; *ceiling* 1.71× in that run). Two " +
-      "processes of the reference loop, one pinned per vCPU at once, ran 2,397 MB/s each when both were fast: the " +
-      "vCPUs are not one core's two hyperthreads. Passing a page's raw bytes from the store to a worker to parse " +
-      "there would take the " +
+      "`TextEncoder.encodeInto` to UTF-8 1.3, measured), V8's helper threads, the workers' copying of their chunk " +
+      "into their module (the main thread wrote it on the other core), other tenants, and a vCPU the host slows " +
+      "down. Two processes of the one-core pass, one pinned per vCPU at once, ran within 5% of one alone, and two " +
+      "of the reference loop at 2,397 MB/s each: the two vCPUs are not one core's two hyperthreads, and the " +
+      "pool's overheads are its own. Passing a page's raw bytes " +
+      "from the store to a worker to parse there would take the " +
       "texts' copy off the main thread; that is a change to the store's reads, not made here. The daemon runs one " +
       "worker (cores − 1) beside its main thread.",
     "- **The job.** It reads what the bare read reads, plus each page's prior topics, and writes every change " +
