@@ -128,9 +128,9 @@ export interface MatchResult {
 /**
  * Passes over the corpus per timed sample, back to back (one-core and pool alike; figures are per
  * pass). A single pool pass (≈ 35–90 ms, five page-sized batches) bracketed by the one-core and
- * reference passes paid each time what a job pays once: workers woken from sleep, the first batch
- * with none queued behind it, caches cold — the pool ran ≈ 1.8× one core over 20 passes back to
- * back against 1.5–1.7× a single pass at a time, the same hour.
+ * reference passes paid each time what a job pays once: workers woken from sleep, caches cold — with
+ * two batches in flight (tried) the pool ran ≈ 1.8× one core over 20 passes back to back against
+ * 1.5–1.7× a single pass at a time, the same hour.
  */
 const SAMPLE_PASSES = 3
 
@@ -224,17 +224,11 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
   // All cores: the pool. Its samples alternate with the one-core samples (reference, one core,
   // pool, again), so that pool ÷ one core compares neighbouring samples on this shared machine.
   const pool = makeDetectorPool(detector, { workers: availableParallelism() })
+  // One batch at a time, as the reprocessing pipeline detects its pages (two at once kept the
+  // workers from idling between batches — ≈ 0.1–0.2× more here — but raised the daemon's peak RSS
+  // past its target: src/pipelines/reprocess/pipeline.ts).
   const poolPass = async () => {
-    // Two batches in flight, as the reprocessing pipeline keeps the next page's detection queued
-    // (src/pipelines/reprocess/pipeline.ts): the workers go from one batch to the next without
-    // waiting for this thread to take the answer and write the next batch's first chunk.
-    let previous: Promise<unknown> = Promise.resolve()
-    for (const batch of batches) {
-      const current = pool.detectTopicsBatch(batch)
-      await previous
-      previous = current
-    }
-    await previous
+    for (const batch of batches) await pool.detectTopicsBatch(batch)
   }
   const wasmWall: Array<number> = []
   const wasmCpu: Array<number> = []

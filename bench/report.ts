@@ -637,8 +637,8 @@ export const writeSummary = (): void => {
       "worker is told of the batch before the first chunk is written, claims chunks itself from a shared counter " +
       "(`Atomics.add`), waits only for a chunk still being written, writes each answer into the same buffer and " +
       "sends one message per batch; the pool hands back `BatchTopics`, whose `at(k)` makes block k's set (the " +
-      "shared empty and singleton sets, or a `TopicList` view) when asked. The bench keeps two batches in flight, as " +
-      "the reprocessing pipeline now keeps the next page's detection queued. Each worker compiles the model once " +
+      "shared empty and singleton sets, or a `TopicList` view) when asked. The bench sends one batch at a time, as " +
+      "the reprocessing pipeline detects its pages. Each worker compiles the model once " +
       "when it starts (outside the timed passes, which follow a warm-up pass); no table travels per chunk. " +
       "**History (issue #23).** The first pool joined each chunk's texts into strings and built a `Set` per block on " +
       "the main thread (≈ 300 ms of CPU per pass at 20,000 phrases where one core spends ≈ 150; 1.07× one core). " +
@@ -650,25 +650,25 @@ export const writeSummary = (): void => {
       "took the answers 0.5–0.8 ms late per chunk; *cores busy* was 1.45–1.7. Changed: workers claim chunks from " +
       "shared memory (1.1 → 1.3×, 1.17 → 1.32×, 1.36 → 1.48× in one quiet run); answers in the shared buffer and " +
       "sets made when asked (a 40,000-element result array alone cost the main thread ≈ 0.9 ms per batch, a new " +
-      "shared buffer per batch ≈ 0.3 ms plus ≈ 0.8 ms of page faults in the workers); two batches in flight (the " +
-      "workers otherwise idle at each batch's end and start: ≈ 0.6 ms from a batch's call to a worker's first chunk); " +
-      "four buffers kept (with two, batches in flight churned through new buffers and writing into their fresh " +
-      "pages cost the main thread twice as much); answers read in place (a copy per batch, 1.2 MB at 20,000 " +
-      "phrases, made V8 run a full collection every ≈ 0.7 s for the external memory: ≈ 50 ms of the main thread " +
-      "each, 30–57 ms of helper threads per pool pass), their buffer recycled once the view handed out is " +
-      "collected, with room for the topics per block batches need (at 6.4 per block most chunks had come back by " +
-      "message). The bench now times the one-core and pool figures in samples of three passes back to back (one " +
-      "pass at a time paid each time what a job pays once: workers woken from sleep, no batch queued behind the " +
-      "first, cold caches — 20 passes back to back ran ≈ 1.8× one core the same hour), nine samples, after a full " +
-      "collection per row (the peers' garbage of the row before fell on the next row's passes). The main thread's " +
-      "CPU per pass is 13–21 ms (was 22–27) and *cores busy* 1.8–1.99 (was 1.45–1.7). **The target, ≥ 1.6× one " +
-      "core with 2 workers, is reached in some runs and rows, not in every one**: the run above gave 1.51×, 1.31× " +
-      "and 1.4× — a slow hour: the same one-core pass took 70 ms at 200 phrases against 53–56 in the runs around " +
-      "it, and the pool's process CPU was 73, 100 and 188 ms against 61, 83 and 163 in the run just before it " +
-      "(unrecorded, same code: 1.53×, 1.63×, 1.69×). Earlier runs this day, before the last two changes: " +
-      "1.45–1.77× at 200 phrases, 1.47–1.77× at 2,000, 1.29–1.86× at 20,000 (one vCPU at times throttled to " +
-      "1,598–1,766 MB/s on the reference loop against 2,397–2,581 on the other). What is lost in a row is CPU " +
-      "the pool's threads spend beyond one core's (*at most on 2 cores*) and cores left idle or taken: the main " +
+      "shared buffer per batch ≈ 0.3 ms plus ≈ 0.8 ms of page faults in the workers); answers read in place (a copy per batch, 1.2 MB at 20,000 phrases, made V8 run a full " +
+      "collection every ≈ 0.7 s for the external memory: ≈ 50 ms of the main thread each, 30–57 ms of helper " +
+      "threads per pool pass), their buffer recycled once the view handed out is collected, with room for the " +
+      "topics per block batches need (at 6.4 per block most chunks had come back by message). The bench now times " +
+      "the one-core and pool figures in samples of three passes back to back (one pass at a time paid each time " +
+      "what a job pays once: workers woken from sleep, cold caches), nine samples, after a full collection per " +
+      "row (the peers' garbage of the row before fell on the next row's passes). The main thread's CPU per pass " +
+      "is 15–25 ms (was 22–27). Tried and taken back: two batches in flight (the pipeline detecting two pages at " +
+      "once, the bench likewise) kept the workers from idling between batches (*cores busy* 1.8–1.99 against " +
+      "1.6–1.8; runs gave 1.51–1.77×, 1.31–1.77× and 1.35–1.86×, the hour's speed deciding) — but it " +
+      "raised the 250,000-interaction job's peak RSS to 714 and 739 MB in two runs against 687 MB one page at a " +
+      "time, past the < 700 MB target, for ≈ 8% of the job's time; the pipeline detects one page at a time again " +
+      "(four batch buffers kept from then: with two, batches in flight churned through new buffers whose fresh " +
+      "pages made writing cost twice as much). **The target, ≥ 1.6× one core with 2 workers, is not met**: the " +
+      "run above gave 1.42×, 1.32× and 1.28× (one vCPU throttled to 1,766 MB/s on the reference loop by its " +
+      "end), a quiet run the same hour 1.35×, 1.42×, 1.55×. What is lost: cores left idle between batches (the " +
+      "workers wait while the main thread takes a batch's answer and writes the next one's first chunk, and wake " +
+      "from sleep: ≈ 0.1–0.6 ms each time), then CPU " +
+      "the pool's threads spend beyond one core's (*at most on 2 cores*) and cores taken by others: the main " +
       "thread's writing of the texts (≈ 9–12 ms per pass, as the one-core pass does: strings cannot cross " +
       "isolates; a write per block instead of per 16K-unit segment costs 0.77 against 0.44 ns per code unit, " +
       "`TextEncoder.encodeInto` to UTF-8 1.3, measured), V8's helper threads, the workers' copying of their chunk " +

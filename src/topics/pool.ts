@@ -19,7 +19,7 @@
  *   handed out and answered by message (as before), this thread — a third thread on two cores,
  *   often waiting for a core — answered late, and the workers sat idle for a third of the time
  *   (measured: bench/RESULTS.md). A slow core claims fewer chunks.
- * - Batches may overlap (the reprocessing pipeline keeps the next page's queued): the workers
+ * - Batches may overlap (the reprocessing pipeline sends one page at a time: see there): the workers
  *   take them in order, so they go from one to the next without waiting for this thread.
  * - Workers start on first use (a job with small pages never starts them), compile the model
  *   once, and live until `close()`. A worker that crashes fails its batches and the pool: later
@@ -102,8 +102,8 @@ export const livePoolWorkers = (): number => live
 export const DEFAULT_CHUNK_CHARS = 65_536
 
 /**
- * Batch buffers kept for the next batches (a page's is a few MB). With two batches in flight (the
- * reprocessing pipeline keeps the next page's detection queued) and a small one now and then, two
+ * Batch buffers kept for the next batches (a page's is a few MB). With two batches in flight (tried
+ * for the reprocessing pipeline) and a small one now and then, two
  * were not always enough: a new shared buffer's first writes fault its pages in, and writing the
  * texts cost this thread twice as much (measured).
  */

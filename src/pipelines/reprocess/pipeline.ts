@@ -100,10 +100,10 @@ export const reprocess = <E, R>(a: ReprocessArgs<E, R>) =>
     const batch = Math.max(1, a.writeBatchPages ?? (pageSize >= MaxPageInteractions ? WriteBatchPages : 1))
     return yield* pageSource(a.scope, a.resumeAfter, pageSize, a.until).pipe(
       Stream.mapEffect((page) => timed(h, stage("load"), load(page)), { concurrency: 2 }),
-      // Two pages in detection at once (in order): the pool's workers find the next page's batch
-      // waiting when they finish one, instead of idling while this thread takes the answer and
-      // writes the next batch's first chunk (bench/RESULTS.md: the pool's passes).
-      Stream.mapEffect((page) => timed(h, stage("detect"), detect(page)), { concurrency: 2 }),
+      // One page in detection at a time: two at once (ordered) kept the pool's workers from idling
+      // between pages, but raised the 250k job's peak RSS from 687 to 714–739 MB (the < 700 MB
+      // target; bench/RESULTS.md) for ≈ 8% of its time.
+      Stream.mapEffect((page) => timed(h, stage("detect"), detect(page))),
       // Decide the next page while this one is written.
       Stream.buffer({ capacity: 1 }),
       // Full-size pages: several at once (fewer, bigger inserts), reported as one.
