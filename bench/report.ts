@@ -724,7 +724,10 @@ export const writeSummary = (): void => {
       "`MALLOC_ARENA_MAX=2` (`src/daemon/heapFlags.ts`, unless the operator sets it). On one seeded data set, separate " +
       "runs, 2026-12-04, the machine quiet: the embedded job peaked at 778 MB with glibc's default, 665 MB with 2 arenas " +
       "and 659 MB with 1, at the same speed (90, 93 and 101 s: within this machine's variance); the suite's run of " +
-      "2026-12-04 08:27 UTC, with 2 arenas, 689.5 MB: within the target in both runs, by a thin margin. Measured before that, " +
+      "2026-12-04 08:27 UTC, with 2 arenas, 689.5 MB: within the target in both runs, by a thin margin. After the pool's " +
+      "rebuild on shared buffers (issue #23, later that day): 687 MB in a job-only run (`--variants embedded --job-only`), " +
+      "and the suite's run above over it — the margin is within this machine's run-to-run spread (≈ ± 20 MB), so the " +
+      "target is not held reliably; with two pages in detection at once, 714 and 739 MB (taken back). Measured before that, " +
       "with glibc's default arenas (separate runs on one seeded data set, " +
       "2026-12-04, the machine mostly quiet — other processes below 0.4 cores busy where measured): the daemon with the " +
       "default work items 802 MB; " +
