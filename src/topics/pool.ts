@@ -102,12 +102,12 @@ export const livePoolWorkers = (): number => live
 export const DEFAULT_CHUNK_CHARS = 65_536
 
 /**
- * Batch buffers kept for the next batches (a page's is a few MB). With two batches in flight (tried
- * for the reprocessing pipeline) and a small one now and then, two
- * were not always enough: a new shared buffer's first writes fault its pages in, and writing the
- * texts cost this thread twice as much (measured).
+ * Batch buffers kept for the next batches, of each kind (chunks, answers; a page's are a few MB):
+ * one batch at a time needs one of each, and one spare. (With two batches in flight, tried for the
+ * reprocessing pipeline and taken back, two churned through new buffers, whose fresh pages made
+ * writing cost twice as much; four did not.)
  */
-const SPARE_BUFFERS = 4
+const SPARE_BUFFERS = 2
 
 /** The most room for topics per block a batch's answers get (past it, chunks come back by message). */
 const MAX_TOPICS_PER_BLOCK = 32
