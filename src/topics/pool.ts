@@ -19,8 +19,8 @@
  *   handed out and answered by message (as before), this thread — a third thread on two cores,
  *   often waiting for a core — answered late, and the workers sat idle for a third of the time
  *   (measured: bench/RESULTS.md). A slow core claims fewer chunks.
- * - Batches may overlap (the reprocessing pipeline sends one page at a time: see there): the workers
- *   take them in order, so they go from one to the next without waiting for this thread.
+ * - Batches may overlap; the workers take them in the order they were sent. (The reprocessing
+ *   pipeline sends one page at a time: two at once cost the daemon memory; see there.)
  * - Workers start on first use (a job with small pages never starts them), compile the model
  *   once, and live until `close()`. A worker that crashes fails its batches and the pool: later
  *   calls fail too (the pipeline then fails the job, which can be retried).

@@ -1,7 +1,7 @@
 /**
  * A worker of the detector pool (src/topics/pool.ts): compiles the model once, then takes part
- * in batches. A batch is a shared control array and a shared data buffer; the pool's thread
- * writes the batch's chunks into the data (src/topics/unitChunks.ts) one after the other, and
+ * in batches. A batch is three shared buffers: a control array, the data and the results. The
+ * pool's thread writes the batch's chunks into the data (src/topics/unitChunks.ts) in order, and
  * every worker claims the next chunk from the control array itself (`Atomics.add`), waits for it
  * to be written if need be, detects it and writes its answer into the batch's shared results
  * (src/topics/poolProtocol.ts). When it finds every chunk claimed it posts one message: how many

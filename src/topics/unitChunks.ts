@@ -104,7 +104,7 @@ export const writeUnitChunk = <B extends ArrayBufferLike>(
 }
 
 /** Blocks `begin .. end` as one UnitChunk, in `buffer` when it is big enough (else in a new one). */
-export const unitChunkOf = (blocks: Blocks, begin: number, end: number, buffer?: ArrayBuffer): UnitChunk => {
+const unitChunkOf = (blocks: Blocks, begin: number, end: number, buffer?: ArrayBuffer): UnitChunk => {
   let units = 0
   for (let k = begin; k < end; k++) units += blocks[k]!.text.length + 1
   const bytes = chunkBytes(end - begin, units)

@@ -32,7 +32,7 @@ export interface BatchEngine {
   readonly fallbackBlocks: number
   /**
    * The blocks' texts given as UTF-16 code units: block k is `units[starts[k] .. starts[k + 1] - 1)`,
-   * one separator unit after each (how the pool sends a chunk: src/topics/pool.ts' `UnitChunk`),
+   * one separator unit after each (a chunk as the pool writes it: src/topics/unitChunks.ts' `UnitChunk`),
    * spoken by `participants[k]` (0 external, 1 internal). With `views`, the answer may be views of
    * the engine's memory, valid until its next call (the pool's workers copy them out at once).
    */

@@ -5,8 +5,8 @@ import { Effect } from "effect"
 import type { Block } from "../../../src/domain/interaction.ts"
 import type { Topic, TopicModel } from "../../../src/domain/topicModel.ts"
 import type { BatchTopics } from "../../../src/topics/batchTopics.ts"
-import { compileDetector } from "../../../src/topics/detector.ts"
-import { detectorPool, makeDetectorPool } from "../../../src/topics/pool.ts"
+import { compileDetector, type Detector } from "../../../src/topics/detector.ts"
+import { type DetectorPool, detectorPool, type DetectorPoolOptions, makeDetectorPool } from "../../../src/topics/pool.ts"
 import { toUnitChunks } from "../../../src/topics/unitChunks.ts"
 import { type Prng, prng } from "./reference.ts"
 
@@ -33,6 +33,16 @@ const randomBlocks = (rng: Prng, n: number): Array<Block> =>
 
 setFlagsFromString("--expose-gc")
 
+/** Run `f` with a pool over `detector`, closed after whatever way `f` ends. */
+const withPool = async (detector: Detector, options: DetectorPoolOptions, f: (pool: DetectorPool) => Promise<void>) => {
+  const pool = makeDetectorPool(detector, options)
+  try {
+    await f(pool)
+  } finally {
+    await pool.close()
+  }
+}
+
 /** A batch's answer as an array of sets. */
 const arrayOf = async (p: Promise<BatchTopics>) => (await p).toArray()
 
@@ -46,8 +56,7 @@ describe("detector pool", () => {
       const model = randomModel(rng)
       const restrict = rng.chance(0.5) ? new Set(model.topics.filter(() => rng.chance(0.5)).map((t) => t.id)) : undefined
       const detector = compileDetector(model, restrict)
-      const pool = makeDetectorPool(detector, { workers: 2, chunkChars: 2048, engine: c % 2 === 0 ? "wasm" : "js" })
-      try {
+      await withPool(detector, { workers: 2, chunkChars: 2048, engine: c % 2 === 0 ? "wasm" : "js" }, async (pool) => {
         const blocks = randomBlocks(rng, 1500)
         const want = blocks.map((b) => detector.detectTopics(b))
         const got = (await pool.detectTopicsBatch(blocks)).toArray()
@@ -57,13 +66,11 @@ describe("detector pool", () => {
         // Concurrent batches keep their own order.
         const [a, b] = await Promise.all([pool.detectTopicsBatch(blocks.slice(0, 700)), pool.detectTopicsBatch(blocks.slice(700))])
         expect(asArrays([...a.toArray(), ...b.toArray()])).toEqual(asArrays(want))
-      } finally {
-        await pool.close()
-      }
+      })
     }
   })
 
-  it("returns blocks of several topics as read-only sets over the workers' answer, and reuses its text buffers", async () => {
+  it("returns blocks of several topics as read-only sets over the workers' answer, over chunks of every size", async () => {
     const d = compileDetector({
       programs: [],
       topics: [
@@ -72,8 +79,7 @@ describe("detector pool", () => {
         { id: "c", name: "C", participants: "internal", phrases: ["refund please"] }
       ]
     })
-    const pool = makeDetectorPool(d, { workers: 2, chunkChars: 1024 })
-    try {
+    await withPool(d, { workers: 2, chunkChars: 1024 }, async (pool) => {
       const short = (k: number): Block => ({ participant: k % 2 === 0 ? "external" : "internal", offsetMs: 0, text: `${k}: my order, a refund please` })
       // Chunks of ~1,000 units, then one block longer than a chunk (a bigger buffer), then short ones again.
       let chunks = 0
@@ -103,9 +109,7 @@ describe("detector pool", () => {
       expect(stats).toHaveLength(2)
       expect(stats.reduce((n, s) => n + s.chunks, 0)).toBe(chunks)
       expect(stats.reduce((n, s) => n + s.engineMs, 0)).toBeGreaterThan(0)
-    } finally {
-      await pool.close()
-    }
+    })
   })
 
   it("answers by message the chunks whose topics do not fit the shared results, and reads blocks in any order", async () => {
@@ -113,8 +117,7 @@ describe("detector pool", () => {
     // (twice the blocks, at least 4,096), so the last chunks come back by message.
     const topics = Array.from({ length: 8 }, (_, t) => ({ id: `t${t}`, name: `T${t}`, participants: "all" as const, phrases: [`word${t}`] }))
     const d = compileDetector({ programs: [], topics })
-    const pool = makeDetectorPool(d, { workers: 2, chunkChars: 1024 })
-    try {
+    await withPool(d, { workers: 2, chunkChars: 1024 }, async (pool) => {
       const text = topics.map((t) => t.phrases[0]).join(" ")
       const blocks: Array<Block> = Array.from({ length: 1000 }, (_, k) => ({ participant: k % 2 === 0 ? "external" : "internal", offsetMs: 0, text: `${k} ${text}` }))
       const got = await pool.detectTopicsBatch(blocks)
@@ -126,9 +129,7 @@ describe("detector pool", () => {
       expect(got.at(-1)).toBeUndefined()
       expect(got.at(1000)).toBeUndefined()
       expect([...got].length).toBe(1000)
-    } finally {
-      await pool.close()
-    }
+    })
   })
 
   it("keeps a batch's answers intact while they are held, through later batches and collections", async () => {
@@ -140,9 +141,8 @@ describe("detector pool", () => {
         { id: "c", name: "C", participants: "all", phrases: ["cancel"] }
       ]
     })
-    const pool = makeDetectorPool(d, { workers: 2, chunkChars: 1024 })
     const collect = runInNewContext("gc") as () => void
-    try {
+    await withPool(d, { workers: 2, chunkChars: 1024 }, async (pool) => {
       const texts = ["my order and a refund", "cancel my order", "a refund, cancel it", "nothing", "refund"]
       const blocksOf = (shift: number): Array<Block> =>
         Array.from({ length: 800 }, (_, k) => ({ participant: "external", offsetMs: 0, text: texts[(k + shift) % texts.length]! }))
@@ -158,15 +158,12 @@ describe("detector pool", () => {
       }
       expect(asArrays(held.toArray())).toEqual(want)
       expect([...list]).toEqual(["b", "a"])
-    } finally {
-      await pool.close()
-    }
+    })
   })
 
   it("fails a batch whose blocks cannot be written, lets the waiting workers go, and takes the next batch", async () => {
     const d = compileDetector({ programs: [], topics: [{ id: "t", name: "T", participants: "all", phrases: ["refund"] }] })
-    const pool = makeDetectorPool(d, { workers: 2, chunkChars: 1024 })
-    try {
+    await withPool(d, { workers: 2, chunkChars: 1024 }, async (pool) => {
       const good = (k: number): Block => ({ participant: "external", offsetMs: 0, text: `${k} a refund please` })
       // Block 500's text can be measured (the chunks are planned) but not read (written) after.
       let reads = 0
@@ -182,9 +179,7 @@ describe("detector pool", () => {
       await expect(pool.detectTopicsBatch(blocks)).rejects.toThrow(/could not be written.*unreadable text/)
       const next = await pool.detectTopicsBatch(Array.from({ length: 1000 }, (_, k) => good(k)))
       expect(asArrays(next.toArray())).toEqual(Array.from({ length: 1000 }, () => ["t"]))
-    } finally {
-      await pool.close()
-    }
+    })
   })
 
   it("handles empty batches, empty texts, an empty model and non-Latin text", async () => {
