@@ -228,7 +228,8 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
   // workers from idling between batches — ≈ 0.1–0.2× more here — but raised the daemon's peak RSS
   // past its target: src/pipelines/reprocess/pipeline.ts).
   const poolPass = async () => {
-    for (const batch of batches) await pool.detectTopicsBatch(batch)
+    // Each answer released when taken, as the pipeline does once a page is decided.
+    for (const batch of batches) (await pool.detectTopicsBatch(batch)).release()
   }
   const wasmWall: Array<number> = []
   const wasmCpu: Array<number> = []

@@ -66,6 +66,7 @@ export interface DetectorPool {
   /**
    * For each block, in order, the topics `detector.detectTopics(block)` returns, in its order
    * (its very sets for zero or one topic; a read-only `TopicList` for more): `at(k)` for block k.
+   * Release the answer (`release()`) once done with it, so the next batch reuses its buffer.
    */
   detectTopicsBatch(blocks: ReadonlyArray<Pick<Block, "participant" | "text">>): Promise<BatchTopics>
   /** Stop the workers (idempotent). Pending batches fail. */
@@ -148,8 +149,9 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   /**
    * Answer buffers the answers handed out no longer use. A batch's answers are read in place (a
    * copy per batch — 1.2 MB at 20,000 phrases — made V8 run a full collection every ≈ 0.7 s for
-   * the external memory, ≈ 50 ms of this thread's time each): the buffer comes back here once the
-   * view handed out (which every `TopicList` of the batch holds) is collected.
+   * the external memory, ≈ 50 ms of this thread's time each): the buffer comes back here when the
+   * caller releases the batch (`BatchTopics.release`), or else once the view handed out (which
+   * every `TopicList` of the batch holds) is collected.
    */
   const freeResults: Array<SharedArrayBuffer> = []
   const released = new FinalizationRegistry<SharedArrayBuffer>((b) => {
@@ -174,8 +176,13 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
       topicsPerBlock = Math.min(MAX_TOPICS_PER_BLOCK, Math.max(topicsPerBlock, (wanted / batch.begins[batch.begins.length - 1]!) * 1.25))
       const used = Math.min(batch.topicsCap, wanted)
       const results = new Int32Array(batch.results, 0, batch.topicsAt + used)
-      released.register(results, batch.results)
-      batch.resolve(new BatchTopics(core, batch.begins, results, batch.overflow))
+      const token = {}
+      released.register(results, batch.results, token)
+      const giveBack = () => {
+        released.unregister(token)
+        if (!closed && freeResults.length < SPARE_BUFFERS) freeResults.push(batch.results)
+      }
+      batch.resolve(new BatchTopics(core, batch.begins, results, batch.overflow, giveBack))
     }
   }
 

@@ -94,7 +94,14 @@ export const reprocess = <E, R>(a: ReprocessArgs<E, R>) =>
     const pool: DetectorPool = yield* detectorPool(a.detector, a.poolWorkers === undefined ? {} : { workers: a.poolWorkers })
     const detect = (page: LoadedPage) =>
       a.scopeTopics.size > 0 && pageChars(page) >= minChars
-        ? detectBatch(pool, page.blocks).pipe(Effect.map((detected) => decideDetected(a.scopeTopics, page, detected)))
+        ? detectBatch(pool, page.blocks).pipe(Effect.map((detected) => {
+          // The decided page keeps no set of the pool's answer: its buffer can take the next page's.
+          try {
+            return decideDetected(a.scopeTopics, page, detected)
+          } finally {
+            detected.release()
+          }
+        }))
         : Effect.sync(() => decide(page))
     const pageSize = Math.min(a.pageSize, MaxPageInteractions)
     const batch = Math.max(1, a.writeBatchPages ?? (pageSize >= MaxPageInteractions ? WriteBatchPages : 1))

@@ -161,6 +161,50 @@ describe("detector pool", () => {
     })
   })
 
+  it("reuses a released batch's buffer for the next batches, and refuses reads from the released one", async () => {
+    const d = compileDetector({
+      programs: [],
+      topics: [
+        { id: "a", name: "A", participants: "all", phrases: ["refund"] },
+        { id: "b", name: "B", participants: "all", phrases: ["my order"] },
+        { id: "c", name: "C", participants: "all", phrases: ["cancel"] }
+      ]
+    })
+    const collect = runInNewContext("gc") as () => void
+    await withPool(d, { workers: 2, chunkChars: 1024 }, async (pool) => {
+      const texts = ["my order and a refund", "cancel my order", "a refund, cancel it", "nothing", "refund"]
+      const blocksOf = (shift: number): Array<Block> =>
+        Array.from({ length: 800 }, (_, k) => ({ participant: "external", offsetMs: 0, text: texts[(k + shift) % texts.length]! }))
+      const expected = (shift: number) => asArrays(blocksOf(shift).map((b) => d.detectTopics(b)))
+      const first = await pool.detectTopicsBatch(blocksOf(0))
+      const list = first.at(0)!
+      expect([...list]).toEqual(["b", "a"])
+      first.release()
+      first.release() // idempotent
+      expect(() => first.at(0)).toThrow(/released/)
+      expect(() => list.has("a")).toThrow(/released/)
+      expect(() => [...list]).toThrow(/released/)
+      // One batch, released; its answer unreachable once this returns.
+      const once = async (shift: number) => {
+        const got = await pool.detectTopicsBatch(blocksOf(shift))
+        expect(asArrays(got.toArray())).toEqual(expected(shift))
+        got.release()
+      }
+      for (let round = 1; round < 10; round++) {
+        await once(round)
+        // A released buffer must not come back a second time when its view is collected: two
+        // batches at once would then share it.
+        collect()
+        await new Promise((r) => setTimeout(r, 10))
+        const [x, y] = await Promise.all([pool.detectTopicsBatch(blocksOf(round)), pool.detectTopicsBatch(blocksOf(round + 1))])
+        expect(asArrays(x.toArray())).toEqual(expected(round))
+        expect(asArrays(y.toArray())).toEqual(expected(round + 1))
+        x.release()
+        y.release()
+      }
+    })
+  })
+
   it("fails a batch whose blocks cannot be written, lets the waiting workers go, and takes the next batch", async () => {
     const d = compileDetector({ programs: [], topics: [{ id: "t", name: "T", participants: "all", phrases: ["refund"] }] })
     await withPool(d, { workers: 2, chunkChars: 1024 }, async (pool) => {
