@@ -50,7 +50,8 @@
  *   algorithm here is made there too; the tests compare the two engines.
  */
 import type { Block, Participant } from "../domain/interaction.ts"
-import { programsByTopic, type TopicModel } from "../domain/topicModel.ts"
+import { programsByTopic } from "../domain/topicPrograms.ts"
+import type { TopicModel } from "../domain/topicModel.ts"
 import { normalizeWords } from "./normalize.ts"
 import { MAX_GAP, maxGapOf } from "./strictness.ts"
 import { buildMatcher, type CompiledPhrase, type Matcher, type Outputs, phrasesOfTopic } from "./matcher.ts"
