@@ -18,6 +18,10 @@ COPY package.json ./
 COPY src ./src
 COPY config ./config
 COPY bin ./bin
+# Node's compile cache (src/cli/main.ts), written once here: every process of the image starts
+# with its TypeScript stripped and compiled already, and no thread loads the stripper (≈ 12 MB each).
+ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
+RUN node src/cli/main.ts --version
 RUN mkdir -p /var/lib/rewind && chown node:node /var/lib/rewind
 USER node
 EXPOSE 9464

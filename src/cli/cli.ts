@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+/** The `rewind` command line (loaded by src/cli/main.ts, the entry point). */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Cause, Console, Effect, Exit, Layer } from "effect"
 import { Command } from "effect/cli"

@@ -26,7 +26,8 @@ export const runDaemon = Effect.gen(function*() {
     httpPort: settings.daemon.httpPort,
     jobConcurrency: settings.daemon.jobConcurrency,
     heapLimitMB: Math.floor(heapLimit / (1024 * 1024)),
-    mallocArenaMax: process.env["MALLOC_ARENA_MAX"] ?? "glibc's default"
+    mallocArenaMax: process.env["MALLOC_ARENA_MAX"] ?? "glibc's default",
+    compileCache: process.env["NODE_COMPILE_CACHE"] ?? "off"
   })
   return yield* Layer.launch(daemonLayer(settings)).pipe(
     Effect.onInterrupt(() => Effect.logInfo("rewind daemon stopped"))

@@ -33,9 +33,11 @@ import { Effect, Schema } from "effect"
 import type { Block } from "../domain/interaction.ts"
 import { type Detector, type DetectorCore, detectorCore } from "./detector.ts"
 import { BatchTopics } from "./batchTopics.ts"
-import { ABANDONED, type BatchRequest, type BatchResponse, type ChunkAnswer, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
+import { ABANDONED, type BatchRequest, POOL_WORKER, type BatchResponse, type ChunkAnswer, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
 import { chunkBytes, chunkPlan, writeUnitChunk } from "./unitChunks.ts"
 import type { BatchEngine } from "./wasmEngine.ts"
+// Compiled on this thread, so that the workers find it in Node's compile cache (it starts nothing here).
+import "./poolWorker.ts"
 
 export interface DetectorPoolOptions {
   /**
@@ -120,6 +122,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   const size = Math.max(1, Math.floor(options.workers ?? availableParallelism() - 1))
   const chunkChars = Math.max(1024, options.chunkChars ?? DEFAULT_CHUNK_CHARS)
   const init: WorkerInit = {
+    role: POOL_WORKER,
     model: core.model,
     topicIds: core.topicIdsArg === undefined ? undefined : [...core.topicIdsArg],
     engine: options.engine ?? "wasm"

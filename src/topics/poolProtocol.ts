@@ -6,7 +6,11 @@
 import type { TopicModel } from "../domain/topicModel.ts"
 import type { BatchEngine } from "./wasmEngine.ts"
 
+/** Marks the detector pool's workers' data (src/topics/poolWorker.ts starts only on a thread given it). */
+export const POOL_WORKER = "rewind-topics-pool"
+
 export interface WorkerInit {
+  readonly role: typeof POOL_WORKER
   readonly model: TopicModel
   readonly topicIds: ReadonlyArray<string> | undefined
   readonly engine: BatchEngine["kind"]

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { tempDataDir } from "../../helpers/daemon.ts"
@@ -8,6 +8,8 @@ import { daemonEnv, processes, promtool, root, until } from "../../helpers/proce
 
 const main = join(root, "src/cli/main.ts")
 const dataDir = tempDataDir("cli")
+/** The daemon's temporary directory, where Node's compile cache goes by default (empty before it starts). */
+const daemonTmp = join(dataDir, "tmp")
 const { env, rewind, startDaemon, http, killAll } = processes()
 
 afterAll(killAll)
@@ -43,7 +45,8 @@ describe("the rewind CLI and daemon as processes", { timeout: 180_000 }, () => {
   })
 
   it("serves health and metrics, stops cleanly on SIGTERM mid-job, and a restarted daemon finishes the job", async () => {
-    const d1 = startDaemon()
+    mkdirSync(daemonTmp)
+    const d1 = startDaemon({ TMPDIR: daemonTmp })
     await until(async () => ((await http("/readyz")).status === 200 ? true : undefined), "readyz")
     expect((await http("/healthz")).text).toBe("ok\n")
     // Logs are JSON lines.
@@ -56,6 +59,12 @@ describe("the rewind CLI and daemon as processes", { timeout: 180_000 }, () => {
     // …and two malloc arenas (the tests' environment sets none).
     expect(process.env["MALLOC_ARENA_MAX"]).toBeUndefined()
     expect(d1.lines[0]).toContain('"mallocArenaMax":"2"')
+    // Node's compile cache is on (src/cli/main.ts; Node's default is off), in the environment for
+    // the pool's workers, and written already (what the first process compiled before it started
+    // itself again).
+    const compileCache = join(daemonTmp, "node-compile-cache")
+    expect(d1.lines[0]).toContain(`"compileCache":${JSON.stringify(compileCache)}`)
+    expect(readdirSync(compileCache, { recursive: true }).length).toBeGreaterThan(100)
 
     const est = rewind("job", "estimate", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-05T00:00:00Z", "--program", "p-retention", "--program", "p-billing", "--program", "p-tech-support", "--media", "voice", "--media", "chat", "--media", "email", "--media", "message", "--media", "callback", "--json")
     expect(est.stderr).toBe("")
