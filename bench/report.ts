@@ -652,8 +652,14 @@ export const writeSummary = (): void => {
       "sets made when asked (a 40,000-element result array alone cost the main thread ≈ 0.9 ms per batch, a new " +
       "shared buffer per batch ≈ 0.3 ms plus ≈ 0.8 ms of page faults in the workers); answers read in place (a copy per batch, 1.2 MB at 20,000 phrases, made V8 run a full " +
       "collection every ≈ 0.7 s for the external memory: ≈ 50 ms of the main thread each, 30–57 ms of helper " +
-      "threads per pool pass), their buffer recycled once the view handed out is collected, with room for the " +
-      "topics per block batches need (at 6.4 per block most chunks had come back by message). The bench now times " +
+      "threads per pool pass), with room for the topics per block batches need (at 6.4 per block most chunks had " +
+      "come back by message); their buffer came back only once a garbage collection found the view handed out " +
+      "unreachable, so in practice every batch took a new one (a per-batch timeline, later: ≈ 0.35 ms of the main " +
+      "thread per batch before the workers could start, then page faults in the workers writing into it) — callers " +
+      "now release a batch's answers when done (`BatchTopics.release`: the pipeline once a page is decided, the " +
+      "bench as it takes each answer; whatever is read from a released batch throws), and its buffer takes the next " +
+      "batch (per pass, interleaved runs: 42.6–42.9 against 45.4–51.1 ms at 200 phrases, 90.7–97.3 against " +
+      "101.8–111.2 ms at 20,000). The bench now times " +
       "the one-core and pool figures in samples of three passes back to back (one pass at a time paid each time " +
       "what a job pays once: workers woken from sleep, cold caches), nine samples, after a full collection per " +
       "row (the peers' garbage of the row before fell on the next row's passes). The main thread's CPU per pass " +
@@ -663,19 +669,26 @@ export const writeSummary = (): void => {
       "raised the 250,000-interaction job's peak RSS to 714 and 739 MB in two runs against 687 MB one page at a " +
       "time, past the < 700 MB target, for ≈ 8% of the job's time; the pipeline detects one page at a time again " +
       "(four batch buffers kept from then: with two, batches in flight churned through new buffers whose fresh " +
-      "pages made writing cost twice as much). **The target, ≥ 1.6× one core with 2 workers, is not met**: the " +
-      "run above gave 1.42×, 1.32× and 1.28× (one vCPU throttled to 1,766 MB/s on the reference loop by its " +
-      "end), a quiet run the same hour 1.35×, 1.42×, 1.55×. What is lost: cores left idle between batches (the " +
-      "workers wait while the main thread takes a batch's answer and writes the next one's first chunk, and wake " +
-      "from sleep: ≈ 0.1–0.6 ms each time), then CPU " +
+      "pages made writing cost twice as much). **The target, ≥ 1.6× one core with 2 workers, is met at 20,000 " +
+      "phrases only**: the run above gave 1.39×, 1.55× and 1.74× (the reference loop pinned to each vCPU ran at " +
+      "1,398 and 1,975 MB/s before the rows and 2,097 and 1,291 MB/s after: the host slowed one vCPU or the " +
+      "other by a third), an unrecorded run an hour before on the same code 1.47×, 1.53×, 1.78× (vCPUs even); " +
+      "before the answers were released 1.42×, 1.32×, 1.28× recorded. What is lost: cores left idle between " +
+      "batches (per batch, measured: the last answer reaches the main thread 0.1–0.3 ms after it is sent, the " +
+      "next batch is planned and posted 0.2–0.3 ms later, a worker wakes to it ≈ 0.1 ms after: ≈ 0.5 ms with " +
+      "both workers idle, six batches a pass), the main thread's pauses while workers wait for a chunk (its " +
+      "young-generation collections, ≈ 1.3 ms a pass, which the joined texts' garbage sets off), then CPU " +
       "the pool's threads spend beyond one core's (*at most on 2 cores*) and cores taken by others: the main " +
       "thread's writing of the texts (≈ 9–12 ms per pass, as the one-core pass does: strings cannot cross " +
       "isolates; a write per block instead of per 16K-unit segment costs 0.77 against 0.44 ns per code unit, " +
-      "`TextEncoder.encodeInto` to UTF-8 1.3, measured), V8's helper threads, the workers' copying of their chunk " +
+      "`TextEncoder.encodeInto` to UTF-8 1.3, measured; most of it is joining ≈ 180 texts per segment, ≈ 50 ns a " +
+      "text, which neither `+` ropes, Latin-1 writes nor smaller or bigger segments made cheaper), V8's helper " +
+      "threads, the workers' copying of their chunk " +
       "into their module (the main thread wrote it on the other core), other tenants, and a vCPU the host slows " +
       "down. Two processes of the one-core pass, one pinned per vCPU at once, ran within 5% of one alone, and two " +
       "of the reference loop at 2,397 MB/s each: the two vCPUs are not one core's two hyperthreads, and the " +
-      "pool's overheads are its own. Passing a page's raw bytes " +
+      "pool's overheads are its own. Workers at a lower priority (nice 10, so that the main thread's writing " +
+      "wins a core) changed nothing measurable (four interleaved runs). Passing a page's raw bytes " +
       "from the store to a worker to parse there would take the " +
       "texts' copy off the main thread; that is a change to the store's reads, not made here. The daemon runs one " +
       "worker (cores − 1) beside its main thread.",
@@ -727,7 +740,13 @@ export const writeSummary = (): void => {
       "2026-12-04 08:27 UTC, with 2 arenas, 689.5 MB: within the target in both runs, by a thin margin. After the pool's " +
       "rebuild on shared buffers (issue #23, later that day): 687 MB in a job-only run (`--variants embedded --job-only`), " +
       "and the suite's run above over it — the margin is within this machine's run-to-run spread (≈ ± 20 MB), so the " +
-      "target is not held reliably; with two pages in detection at once, 714 and 739 MB (taken back). Measured before that, " +
+      "target is not held reliably; with two pages in detection at once, 714 and 739 MB (taken back). Then three changes took " +
+      "memory off the daemon: the pool's worker no longer loads the `effect` library (the detector took one pure function " +
+      "from a module with schemas: a worker's V8 heap 37.9 → 12.1 MB used, 59 → 16 MB held), Node's compile cache is on " +
+      "(`src/cli/main.ts`: a thread that finds its modules in it never loads Node's TypeScript stripper — the idle daemon " +
+      "358 against 364 MB, a worker thread 14 against 27 MB over a bare one), and a batch's answer buffer serves the next " +
+      "batch at once (issue #23's pool, above). Job-only runs, the compile cache off and on alternately: 676.4, 667, 682.8, " +
+      "670.3 MB; the suite's run above, on that code, is the one recorded. Measured before that, " +
       "with glibc's default arenas (separate runs on one seeded data set, " +
       "2026-12-04, the machine mostly quiet — other processes below 0.4 cores busy where measured): the daemon with the " +
       "default work items 802 MB; " +
