@@ -745,8 +745,13 @@ export const writeSummary = (): void => {
       "from a module with schemas: a worker's V8 heap 37.9 → 12.1 MB used, 59 → 16 MB held), Node's compile cache is on " +
       "(`src/cli/main.ts`: a thread that finds its modules in it never loads Node's TypeScript stripper — the idle daemon " +
       "358 against 364 MB, a worker thread 14 against 27 MB over a bare one), and a batch's answer buffer serves the next " +
-      "batch at once (issue #23's pool, above). Job-only runs, the compile cache off and on alternately: 676.4, 667, 682.8, " +
-      "670.3 MB; the suite's run above, on that code, is the one recorded. Measured before that, " +
+      "batch at once (issue #23's pool, above). Job-only runs (`--variants embedded --job-only`, a fresh seed each), the " +
+      "compile cache off and on alternately: 676.4, 667, 682.8, 670.3 MB; later 665.8 and 674.9 MB. Two runs of the whole " +
+      "suite on that code: 679.3 MB (its job 3.17× its bare read, the host slowing a vCPU that hour) and the one recorded " +
+      "above. So the job mostly stays under 700 MB, but not reliably: the spread is the embedded engine's, run to run. " +
+      "Tried and not adopted: chdb's own allocator (jemalloc, which reads `JE_MALLOC_CONF`) giving freed pages back sooner " +
+      "(`dirty_decay_ms:1000,muzzy_decay_ms:0`): 655.1 and 684.6 MB against 665.8 and 674.9 MB in alternate runs, the job " +
+      "taking 121–127 s against 97–106 s. Measured before that, " +
       "with glibc's default arenas (separate runs on one seeded data set, " +
       "2026-12-04, the machine mostly quiet — other processes below 0.4 cores busy where measured): the daemon with the " +
       "default work items 802 MB; " +
