@@ -25,10 +25,11 @@ RUN node src/cli/main.ts --version
 RUN mkdir -p /var/lib/rewind && chown node:node /var/lib/rewind
 USER node
 EXPOSE 9464
-# A small V8 heap and two malloc arenas: the daemon's live data is pages in flight (< 100 MB
-# measured); without a cap V8 collects lazily and holds several times that (bench/RESULTS.md). The
-# daemon sets its own limits for its job concurrency (src/daemon/heapFlags.ts);
-# -e NODE_OPTIONS=--max-old-space-size=… and -e MALLOC_ARENA_MAX=… override.
+# A small V8 heap, two malloc arenas and a fixed 1 MB mmap threshold: the daemon's live data is
+# pages in flight (< 100 MB measured); without a cap V8 collects lazily and holds several times
+# that, and glibc keeps freed page buffers (bench/RESULTS.md). The daemon sets its own limits for
+# its job concurrency (src/daemon/heapFlags.ts); -e NODE_OPTIONS=--max-old-space-size=…,
+# -e MALLOC_ARENA_MAX=… and -e MALLOC_MMAP_THRESHOLD_=… override.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.REWIND_HTTP_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM stops the daemon cleanly: it stops taking commands, checkpoints, drains NATS.

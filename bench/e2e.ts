@@ -180,11 +180,20 @@ const histogramSums = (texts: ReadonlyArray<string>, metric: string, label: stri
   return out
 }
 
-/** A daemon's main-thread V8 heap and external memory, from its /metrics (prom-client's default metrics). */
+/**
+ * A daemon's main-thread V8 heap and external memory (prom-client's default metrics), and on the
+ * embedded store the engine's own count of its memory, from its /metrics.
+ */
 const heapOf = async (d: DaemonProcess) => {
   const text = [await d.metrics()]
-  const get = (m: string) => mb(promSums(text, `rewind_nodejs_${m}`)[""] ?? NaN)
-  return { heapUsedMB: get("heap_size_used_bytes"), heapTotalMB: get("heap_size_total_bytes"), externalMB: get("external_memory_bytes") }
+  const get = (m: string) => mb(promSums(text, `rewind_${m}`)[""] ?? NaN)
+  const engineMB = get("clickhouse_engine_memory_bytes")
+  return {
+    heapUsedMB: get("nodejs_heap_size_used_bytes"),
+    heapTotalMB: get("nodejs_heap_size_total_bytes"),
+    externalMB: get("nodejs_external_memory_bytes"),
+    ...(Number.isNaN(engineMB) ? {} : { engineMB })
+  }
 }
 
 export const runE2e = async (o: E2eOptions): Promise<E2eResult> => {

@@ -228,7 +228,8 @@ const heapAtTop = (p: ProcessFigures): string => {
   const withHeap = p.series.filter((x) => x.heapUsedMB !== undefined && !Number.isNaN(x.heapUsedMB))
   if (withHeap.length === 0) return ""
   const top = withHeap.reduce((a, b) => (b.rssMB > a.rssMB ? b : a))
-  return `${p.name} at its highest 5-s sample (${top.rssMB} MB RSS, ${top.s} s): V8 heap ${top.heapUsedMB} MB used of ${top.heapTotalMB} MB, ${top.externalMB} MB external (main thread)`
+  const engine = top.engineMB === undefined ? "" : `; the embedded engine counts ${top.engineMB} MB as its own`
+  return `${p.name} at its highest 5-s sample (${top.rssMB} MB RSS, ${top.s} s): V8 heap ${top.heapUsedMB} MB used of ${top.heapTotalMB} MB, ${top.externalMB} MB external (main thread)${engine}`
 }
 
 const jobReadBusy = (j: JobRun): string =>
@@ -323,13 +324,19 @@ const memoryProse = (r: E2eResult | undefined): string => {
     const top = e.series.filter((x) => x.heapUsedMB !== undefined).reduce<SeriesPoint | undefined>((a, b) => (a === undefined || b.rssMB > a.rssMB ? b : a), undefined)
     parts.push(
       `**The < 700 MB target, embedded store:** the ${fmt(embedded.total)}-interaction job as a user runs it (\`rewind daemon\` with ` +
-        `the heap flags it gives itself, ${flagsCell(e.nodeFlags ?? [])}, and two glibc malloc arenas) peaked at **${e.peakRssMB} MB**: ` +
+        `the heap flags it gives itself, ${flagsCell(e.nodeFlags ?? [])}, two glibc malloc arenas and a 1 MB mmap threshold) peaked at **${e.peakRssMB} MB**: ` +
         (e.peakRssMB < 700 ? "within the target." : "the target is not met.") +
         (top === undefined
           ? ""
           : ` At its highest 5-s sample (${top.rssMB} MB) the main thread's V8 heap held ${top.heapUsedMB} MB of ${top.heapTotalMB} MB, ` +
-            `with ${top.externalMB} MB outside it: the rest is outside the main thread's heap — the embedded engine's memory, the pool ` +
-            "worker's own heap and its WebAssembly memory (not measured apart here).")
+            `with ${top.externalMB} MB outside it` +
+            (top.engineMB === undefined
+              ? ": the rest is outside the main thread's heap — the embedded engine's memory, the pool worker's own heap and its " +
+                "WebAssembly memory (not measured apart here)."
+              : `, and the embedded engine counted ${top.engineMB} MB as its own (\`rewind_clickhouse_engine_memory_bytes\`, its ` +
+                "`MemoryTracking`): the rest is the engine's code (libchdb's mapped pages, ≈ 197 MB of the RSS, read from " +
+                "`/proc/<pid>/smaps`), Node's own (its binary ≈ 52 MB), the pool worker's heap and WebAssembly memory, and what " +
+                "the allocators keep."))
     )
   }
   return parts.join(" ")
@@ -751,7 +758,13 @@ export const writeSummary = (): void => {
       "above. So the job mostly stays under 700 MB, but not reliably: the spread is the embedded engine's, run to run. " +
       "Tried and not adopted: chdb's own allocator (jemalloc, which reads `JE_MALLOC_CONF`) giving freed pages back sooner " +
       "(`dirty_decay_ms:1000,muzzy_decay_ms:0`): 655.1 and 684.6 MB against 665.8 and 674.9 MB in alternate runs, the job " +
-      "taking 121–127 s against 97–106 s. Measured before that, " +
+      "taking 121–127 s against 97–106 s. Adopted: glibc's mmap threshold fixed at 1 MB (`MALLOC_MMAP_THRESHOLD_=1048576`, " +
+      "set by the daemon like the arenas). glibc's default slides the threshold up to the largest block freed (up to 32 MB), " +
+      "and blocks below it are then carved out of the arenas, which keep them: sampled from `/proc/<pid>/smaps`, glibc's " +
+      "main heap alone held 60–89 MB during the job. Alternate job-only runs on one seeded data set (2026-12-04 evening): " +
+      "731.3, 692.6, 698.3 and 710.5 MB with the sliding threshold (97, 93, 104 and 101 s); 654.2 and 661.2 MB at 1 MB " +
+      "(107 and 110 s); 661.2, 672.2 and 658.6 MB at 128 KB (116, 105 and 111 s: mapping every block over 128 KB costs " +
+      "time; its main heap 33 MB at most). Measured before that, " +
       "with glibc's default arenas (separate runs on one seeded data set, " +
       "2026-12-04, the machine mostly quiet — other processes below 0.4 cores busy where measured): the daemon with the " +
       "default work items 802 MB; " +

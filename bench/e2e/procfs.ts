@@ -65,6 +65,8 @@ export interface SeriesPoint {
   readonly heapUsedMB?: number
   readonly heapTotalMB?: number
   readonly externalMB?: number
+  /** The embedded engine's own count of its memory (its MemoryTracking; a daemon's /metrics, embedded store only). */
+  readonly engineMB?: number
 }
 
 /**

@@ -27,6 +27,7 @@ export const runDaemon = Effect.gen(function*() {
     jobConcurrency: settings.daemon.jobConcurrency,
     heapLimitMB: Math.floor(heapLimit / (1024 * 1024)),
     mallocArenaMax: process.env["MALLOC_ARENA_MAX"] ?? "glibc's default",
+    mallocMmapThreshold: process.env["MALLOC_MMAP_THRESHOLD_"] ?? "glibc's default",
     compileCache: process.env["NODE_COMPILE_CACHE"] ?? "off"
   })
   return yield* Layer.launch(daemonLayer(settings)).pipe(

@@ -11,10 +11,14 @@ import { Metrics } from "./Metrics.ts"
  *   reads never stopped (the embedded engine runs them one at a time).
  * - `rewind_clickhouse_errors_total{operation}`: failed ClickHouse calls (ClickHouse.errors), by
  *   operation: read, insert, command. Every operation starts at 0, so the first error shows.
+ * - `rewind_clickhouse_engine_memory_bytes` (embedded engine only): the memory the engine in
+ *   this process counts as its own (ClickHouse's `MemoryTracking`: queries, inserts, merges,
+ *   caches). The daemon's resident memory less this is, roughly, Node's (V8's heap, buffers, the
+ *   topic workers) and what the allocators keep. A ClickHouse server reports its own memory.
  */
 export const StoreMetricsLive = Layer.effectDiscard(
   Effect.gen(function*() {
-    const { readBusy, errors } = yield* ClickHouse
+    const { embedded, engineMemoryBytes, readBusy, errors } = yield* ClickHouse
     const { registry } = yield* Metrics
     let counted = 0
     new prom.Counter({
@@ -44,5 +48,16 @@ export const StoreMetricsLive = Layer.effectDiscard(
         }
       }
     })
+    if (embedded) {
+      new prom.Gauge({
+        name: "rewind_clickhouse_engine_memory_bytes",
+        help: "Memory the embedded ClickHouse engine in this process counts as its own (MemoryTracking: queries, inserts, merges, caches)",
+        registers: [registry],
+        async collect() {
+          const bytes = await engineMemoryBytes()
+          if (bytes !== undefined) this.set(bytes)
+        }
+      })
+    }
   })
 )

@@ -99,6 +99,17 @@ const instrumented = (client: ClickHouseClient, busy: BusyClock, errors: ErrorCo
   return client
 }
 
+/** The engine's `MemoryTracking` metric, read with `query` (undefined when it fails or has none). */
+const memoryTracking = (query: ClickHouseClient["query"]) => async (): Promise<number | undefined> => {
+  try {
+    const r = await query({ query: "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'", format: "JSONEachRow" })
+    const v = Number((await r.json<{ value: number | string }>())[0]?.value)
+    return Number.isFinite(v) ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export class ClickHouse extends Context.Service<ClickHouse, {
   readonly client: ClickHouseClient
   /** Validated identifier; tables are `${database}.<table>`. */
@@ -109,6 +120,11 @@ export class ClickHouse extends Context.Service<ClickHouse, {
   readonly readBusy: BusyClock
   /** Failed client calls, by operation (see errorCounts.ts). */
   readonly errors: ErrorCounts
+  /**
+   * The embedded engine's own count of its memory (ClickHouse's `MemoryTracking`, bytes; not one
+   * of `readBusy`'s reads); undefined over HTTP (a server reports its own) or when it cannot say.
+   */
+  readonly engineMemoryBytes: () => Promise<number | undefined>
 }>()("rewind/store/ClickHouse") {
   /** Connect (server or embedded), apply migrations; the client is closed when the layer is released. */
   static readonly layer = (s: ClickHouseSettings): Layer.Layer<ClickHouse, StoreError> =>
@@ -140,7 +156,8 @@ export class ClickHouse extends Context.Service<ClickHouse, {
           ({ client }) => attempt("close", () => client.close()).pipe(Effect.ignore)
         )
         yield* migrate(client, s.database, s.cluster)
-        return ClickHouse.of({ client: instrumented(client, readBusy, errors), database: s.database, embedded, readBusy, errors })
+        const engineMemoryBytes = embedded ? memoryTracking(client.query.bind(client)) : () => Promise.resolve(undefined)
+        return ClickHouse.of({ client: instrumented(client, readBusy, errors), database: s.database, embedded, readBusy, errors, engineMemoryBytes })
       })
     )
 

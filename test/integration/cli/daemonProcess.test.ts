@@ -56,9 +56,11 @@ describe("the rewind CLI and daemon as processes", { timeout: 180_000 }, () => {
     const heapLimitMB = Number(/"heapLimitMB":(\d+)/.exec(d1.lines[0]!)?.[1])
     expect(heapLimitMB).toBeGreaterThanOrEqual(256)
     expect(heapLimitMB).toBeLessThan(300)
-    // …and two malloc arenas (the tests' environment sets none).
+    // …two malloc arenas and a fixed mmap threshold (the tests' environment sets neither).
     expect(process.env["MALLOC_ARENA_MAX"]).toBeUndefined()
+    expect(process.env["MALLOC_MMAP_THRESHOLD_"]).toBeUndefined()
     expect(d1.lines[0]).toContain('"mallocArenaMax":"2"')
+    expect(d1.lines[0]).toContain('"mallocMmapThreshold":"1048576"')
     // Node's compile cache is on (src/cli/main.ts; Node's default is off), in the environment for
     // the pool's workers, and written already (what the first process compiled before it started
     // itself again).
@@ -114,6 +116,11 @@ describe("the rewind CLI and daemon as processes", { timeout: 180_000 }, () => {
     expect(readBusy).toBeLessThan(process.uptime())
     expect(metrics).toMatch(/rewind_consumer_pending_messages\{consumer="commands"\} 0/)
     expect(metrics).toContain("rewind_process_cpu_seconds_total")
+    // The embedded engine's own count of its memory: some, and part of the process's resident memory.
+    const engineBytes = Number(/^rewind_clickhouse_engine_memory_bytes (\S+)$/m.exec(metrics)?.[1])
+    const residentBytes = Number(/^rewind_process_resident_memory_bytes (\S+)$/m.exec(metrics)?.[1])
+    expect(engineBytes).toBeGreaterThan(1_000_000)
+    expect(engineBytes).toBeLessThan(residentBytes)
     // Prometheus' own linter accepts every name, type and help text of the live endpoint.
     const lint = spawnSync(promtool(), ["check", "metrics"], { input: metrics, encoding: "utf8", timeout: 30_000 })
     expect(lint.stdout + lint.stderr).toBe("")
