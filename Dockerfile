@@ -25,7 +25,7 @@ RUN node src/cli/main.ts --version
 RUN mkdir -p /var/lib/rewind && chown node:node /var/lib/rewind
 USER node
 EXPOSE 9464
-# A small V8 heap, two malloc arenas and a fixed 1 MB mmap threshold: the daemon's live data is
+# A small V8 heap, two malloc arenas and a fixed 2 MB mmap threshold: the daemon's live data is
 # pages in flight (< 100 MB measured); without a cap V8 collects lazily and holds several times
 # that, and glibc keeps freed page buffers (bench/RESULTS.md). The daemon sets its own limits for
 # its job concurrency (src/daemon/heapFlags.ts); -e NODE_OPTIONS=--max-old-space-size=…,

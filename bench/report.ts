@@ -324,7 +324,7 @@ const memoryProse = (r: E2eResult | undefined): string => {
     const top = e.series.filter((x) => x.heapUsedMB !== undefined).reduce<SeriesPoint | undefined>((a, b) => (a === undefined || b.rssMB > a.rssMB ? b : a), undefined)
     parts.push(
       `**The < 700 MB target, embedded store:** the ${fmt(embedded.total)}-interaction job as a user runs it (\`rewind daemon\` with ` +
-        `the heap flags it gives itself, ${flagsCell(e.nodeFlags ?? [])}, two glibc malloc arenas and a 1 MB mmap threshold) peaked at **${e.peakRssMB} MB**: ` +
+        `the heap flags it gives itself, ${flagsCell(e.nodeFlags ?? [])}, two glibc malloc arenas and a 2 MB mmap threshold) peaked at **${e.peakRssMB} MB**: ` +
         (e.peakRssMB < 700 ? "within the target." : "the target is not met.") +
         (top === undefined
           ? ""
@@ -758,13 +758,15 @@ export const writeSummary = (): void => {
       "above. So the job mostly stays under 700 MB, but not reliably: the spread is the embedded engine's, run to run. " +
       "Tried and not adopted: chdb's own allocator (jemalloc, which reads `JE_MALLOC_CONF`) giving freed pages back sooner " +
       "(`dirty_decay_ms:1000,muzzy_decay_ms:0`): 655.1 and 684.6 MB against 665.8 and 674.9 MB in alternate runs, the job " +
-      "taking 121–127 s against 97–106 s. Adopted: glibc's mmap threshold fixed at 1 MB (`MALLOC_MMAP_THRESHOLD_=1048576`, " +
+      "taking 121–127 s against 97–106 s. Adopted: glibc's mmap threshold fixed at 2 MB (`MALLOC_MMAP_THRESHOLD_=2097152`, " +
       "set by the daemon like the arenas). glibc's default slides the threshold up to the largest block freed (up to 32 MB), " +
-      "and blocks below it are then carved out of the arenas, which keep them: sampled from `/proc/<pid>/smaps`, glibc's " +
-      "main heap alone held 60–89 MB during the job. Alternate job-only runs on one seeded data set (2026-12-04 evening): " +
-      "731.3, 692.6, 698.3 and 710.5 MB with the sliding threshold (97, 93, 104 and 101 s); 654.2 and 661.2 MB at 1 MB " +
-      "(107 and 110 s); 661.2, 672.2 and 658.6 MB at 128 KB (116, 105 and 111 s: mapping every block over 128 KB costs " +
-      "time; its main heap 33 MB at most). Measured before that, " +
+      "and blocks below it are then carved out of the arenas, which keep them once freed: sampled from `/proc/<pid>/smaps`, " +
+      "glibc's main heap alone held 60–89 MB during the job. Alternate job-only runs on one seeded data set (2026-12-04 " +
+      "evening; the job's time in brackets): sliding 731.3, 692.6, 698.3, 710.5 MB (97, 93, 104, 101 s), fixed at 32 MB 704.3 " +
+      "(100 s), at 4 MB 695.4, 676.5 (104, 101 s); at 2 MB 668.4, 675.8, 685.3, 669.8 MB (95, 103, 95, 111 s); at 1 MB " +
+      "645–685 MB in nine runs but 97–119 s, 110 s on average (strace: each page read allocates ≈ 1.5 MB blocks, which are " +
+      "then mapped and faulted in afresh); at 128 KB 659–672 MB, 105–116 s. The embedded engine itself counted only " +
+      "27–55 MB as its own at the peak (`rewind_clickhouse_engine_memory_bytes`, new on `/metrics`). Measured before that, " +
       "with glibc's default arenas (separate runs on one seeded data set, " +
       "2026-12-04, the machine mostly quiet — other processes below 0.4 cores busy where measured): the daemon with the " +
       "default work items 802 MB; " +

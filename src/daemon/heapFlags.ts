@@ -9,13 +9,13 @@
  *   engine's threads and the pool's worker then hold ≈ 100 MB more. Measured on the
  *   250,000-interaction job on the embedded store (bench/RESULTS.md): peak RSS 778 MB → 665 MB
  *   with 2 arenas (659 MB with 1), at the same speed.
- * - glibc's mmap threshold (`MALLOC_MMAP_THRESHOLD_=1048576`): by default it rises to the size of
+ * - glibc's mmap threshold (`MALLOC_MMAP_THRESHOLD_=2097152`): by default it rises to the size of
  *   the largest block freed so far (up to 32 MB), after which blocks up to that size are carved
- *   out of the arenas, which keep them once freed. Fixed at 1 MB, bigger blocks are mapped on
- *   their own and given back to the system when freed: the same job peaked at 654 and 661 MB
- *   against 698 and 710 MB without it, alternate runs on one data set. (At 128 KB: 659–672 MB,
- *   glibc's main heap 33 MB at most against 60–89 MB, but the job ≈ 15% slower.) glibc reads
- *   these only when a process starts.
+ *   out of the arenas, which keep them once freed. Fixed at 2 MB, bigger blocks are mapped on
+ *   their own and given back to the system when freed. Alternate job-only runs of the job above on
+ *   one data set: 668–685 MB at 2 MB (95–111 s) against 693–731 MB with the threshold sliding
+ *   (93–104 s); at 1 MB 645–685 MB but the job ≈ 10% slower (the ≈ 1.5 MB blocks each page read
+ *   allocates, seen with strace, are then mapped afresh), at 128 KB ≈ 15% slower. glibc reads these only when a process starts.
  *
  * `rewind daemon` started without one of them (no `--max-old-space-size` on Node's command line or
  * in NODE_OPTIONS; no MALLOC_ARENA_MAX or MALLOC_MMAP_THRESHOLD_) starts itself again, in place,
@@ -39,7 +39,7 @@ export const heapSizeGiven = (execArgv: ReadonlyArray<string>, nodeOptions: stri
 /** glibc malloc settings the daemon runs with unless told otherwise (each alone: an operator's own wins). */
 export const DaemonMallocEnv: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: "2",
-  MALLOC_MMAP_THRESHOLD_: "1048576"
+  MALLOC_MMAP_THRESHOLD_: "2097152"
 }
 
 /**

@@ -60,7 +60,7 @@ describe("the rewind CLI and daemon as processes", { timeout: 180_000 }, () => {
     expect(process.env["MALLOC_ARENA_MAX"]).toBeUndefined()
     expect(process.env["MALLOC_MMAP_THRESHOLD_"]).toBeUndefined()
     expect(d1.lines[0]).toContain('"mallocArenaMax":"2"')
-    expect(d1.lines[0]).toContain('"mallocMmapThreshold":"1048576"')
+    expect(d1.lines[0]).toContain('"mallocMmapThreshold":"2097152"')
     // Node's compile cache is on (src/cli/main.ts; Node's default is off), in the environment for
     // the pool's workers, and written already (what the first process compiled before it started
     // itself again).

@@ -13,7 +13,7 @@ describe("the daemon's own heap limits", () => {
     expect(heapSizeGiven([], "--expose-gc --max-old-space-size=2048")).toBe(true)
   })
   it("starts again with what is missing: the heap flags, two malloc arenas, a fixed mmap threshold; never twice; an operator's values win", () => {
-    const malloc = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "1048576" }
+    const malloc = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "2097152" }
     expect(daemonRestart(1, [], {})).toEqual({
       flags: ["--max-old-space-size=256", "--max-semi-space-size=4"],
       env: { ...malloc, REWIND_HEAP_SET: "1" }
@@ -21,7 +21,7 @@ describe("the daemon's own heap limits", () => {
     expect(daemonRestart(1, ["--max-old-space-size=1024"], {})).toEqual({ flags: [], env: { ...malloc, REWIND_HEAP_SET: "1" } })
     expect(daemonRestart(3, [], { MALLOC_ARENA_MAX: "4" })).toEqual({
       flags: ["--max-old-space-size=512", "--max-semi-space-size=4"],
-      env: { MALLOC_MMAP_THRESHOLD_: "1048576", REWIND_HEAP_SET: "1" }
+      env: { MALLOC_MMAP_THRESHOLD_: "2097152", REWIND_HEAP_SET: "1" }
     })
     expect(daemonRestart(1, [], { MALLOC_MMAP_THRESHOLD_: "4194304", MALLOC_ARENA_MAX: "4" })).toEqual({
       flags: ["--max-old-space-size=256", "--max-semi-space-size=4"],
@@ -29,7 +29,7 @@ describe("the daemon's own heap limits", () => {
     })
     expect(daemonRestart(1, ["--max-old-space-size=1024"], { MALLOC_ARENA_MAX: "8" })).toEqual({
       flags: [],
-      env: { MALLOC_MMAP_THRESHOLD_: "1048576", REWIND_HEAP_SET: "1" }
+      env: { MALLOC_MMAP_THRESHOLD_: "2097152", REWIND_HEAP_SET: "1" }
     })
     expect(daemonRestart(1, [], { NODE_OPTIONS: "--max-old-space-size=900", MALLOC_ARENA_MAX: "8", MALLOC_MMAP_THRESHOLD_: "131072" })).toBeUndefined()
     expect(daemonRestart(1, [], { REWIND_HEAP_SET: "1" })).toBeUndefined()
