@@ -754,8 +754,8 @@ export const writeSummary = (): void => {
       "358 against 364 MB, a worker thread 14 against 27 MB over a bare one), and a batch's answer buffer serves the next " +
       "batch at once (issue #23's pool, above). Job-only runs (`--variants embedded --job-only`, a fresh seed each), the " +
       "compile cache off and on alternately: 676.4, 667, 682.8, 670.3 MB; later 665.8 and 674.9 MB. Two runs of the whole " +
-      "suite on that code: 679.3 MB (its job 3.17× its bare read, the host slowing a vCPU that hour) and the one recorded " +
-      "above. So the job mostly stays under 700 MB, but not reliably: the spread is the embedded engine's, run to run. " +
+      "suite on that code: 679.3 MB (its job 3.17× its bare read, the host slowing a vCPU that hour) and 712.6 MB (2.59×). " +
+      "So the job mostly stayed under 700 MB, but not reliably, until glibc's mmap threshold was fixed (below). " +
       "Tried and not adopted: chdb's own allocator (jemalloc, which reads `JE_MALLOC_CONF`) giving freed pages back sooner " +
       "(`dirty_decay_ms:1000,muzzy_decay_ms:0`): 655.1 and 684.6 MB against 665.8 and 674.9 MB in alternate runs, the job " +
       "taking 121–127 s against 97–106 s. Adopted: glibc's mmap threshold fixed at 2 MB (`MALLOC_MMAP_THRESHOLD_=2097152`, " +
