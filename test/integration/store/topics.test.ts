@@ -141,5 +141,19 @@ describe.each(backends)("store on %s", (backend) => {
           texts.map((_, k) => [k % 2 === 0 ? "external" : "internal", k * 1000])
         )
       }))
+
+    it.effect("a job's topics on ids with tabs, newlines and backslashes are written and read back as they are", () =>
+      Effect.gen(function*() {
+        const store = yield* InteractionStore
+        const writer = yield* TopicWriter
+        const odd = interaction("ix-\todd\\n\nid\r\u0000", "2026-04-02T00:00:00.000Z", [["hello", "there"]])
+        yield* store.insertInteractions([odd], "ingest")
+        const topics = ["topic\twith\\tab", "plain", "new\nline"]
+        yield* writer.write("job-odd", 9, [{ key: key(odd, 0, 0), added: topics, removed: [] }, { key: key(odd, 0, 1), added: ["plain"], removed: [] }])
+        assert.deepStrictEqual(
+          show(yield* store.currentTopics([odd.id])),
+          show([...topics.map((t) => row(odd, 0, 0, t)), row(odd, 0, 1, "plain")]).sort()
+        )
+      }))
   })
 })
