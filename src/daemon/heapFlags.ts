@@ -15,7 +15,9 @@
  *   their own and given back to the system when freed. Alternate job-only runs of the job above on
  *   one data set: 668–685 MB at 2 MB (95–111 s) against 693–731 MB with the threshold sliding
  *   (93–104 s); at 1 MB 645–685 MB but the job ≈ 10% slower (the ≈ 1.5 MB blocks each page read
- *   allocates, seen with strace, are then mapped afresh), at 128 KB ≈ 15% slower. glibc reads these only when a process starts.
+ *   allocates, seen with strace, are then mapped afresh), at 128 KB ≈ 15% slower.
+ *
+ * glibc reads its settings only when a process starts.
  *
  * `rewind daemon` started without one of them (no `--max-old-space-size` on Node's command line or
  * in NODE_OPTIONS; no MALLOC_ARENA_MAX or MALLOC_MMAP_THRESHOLD_) starts itself again, in place,

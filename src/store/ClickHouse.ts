@@ -156,6 +156,7 @@ export class ClickHouse extends Context.Service<ClickHouse, {
           ({ client }) => attempt("close", () => client.close()).pipe(Effect.ignore)
         )
         yield* migrate(client, s.database, s.cluster)
+        // Bound before `instrumented` wraps `query`: a scrape's look at the engine is not a daemon read.
         const engineMemoryBytes = embedded ? memoryTracking(client.query.bind(client)) : () => Promise.resolve(undefined)
         return ClickHouse.of({ client: instrumented(client, readBusy, errors), database: s.database, embedded, readBusy, errors, engineMemoryBytes })
       })
