@@ -321,7 +321,9 @@ export const wasmBatchEngine = (core: DetectorCore): BatchEngine | undefined => 
     const offsetsAt = alloc((n + 1) * 4)
     let cap = Math.max(1024, n * 2)
     const topicsAt = alloc(cap * 4)
-    new Uint16Array(memory.buffer, textAt, length).set(units.subarray(0, length))
+    // Buffer's copy is a plain memmove; a typed array's `set` from a SharedArrayBuffer (the pool's
+    // chunks) copies word by word, ≈ 2.5× slower (measured: 1.6 against 0.6 ms per pass of 18 MB).
+    Buffer.from(units.buffer, units.byteOffset, length * 2).copy(Buffer.from(memory.buffer, textAt, length * 2))
     new Int32Array(memory.buffer, startsAt, n + 1).set(starts)
     new Uint8Array(memory.buffer, partsAt, n).set(participants)
     new Int32Array(memory.buffer, offsetsAt, 1)[0] = 0
