@@ -10,11 +10,16 @@
  *   engine on the same model.
  * - A batch is cut into chunks of about `chunkChars` code units, written one after the other
  *   into one SharedArrayBuffer (src/topics/unitChunks.ts: the texts' UTF-16 code units, the
- *   blocks' starts and participants), recycled from batch to batch. Every worker is told of the
- *   batch before its first chunk is written, then claims chunks itself from the batch's shared
- *   control array, waiting for a chunk only while this thread writes it, and writes each chunk's
- *   answer into the same buffer (src/topics/poolWorker.ts, src/topics/poolProtocol.ts). Each
- *   worker sends one message per batch, when it finds every chunk claimed.
+ *   blocks' starts and participants), recycled from batch to batch. The workers claim chunks
+ *   themselves from the batch's shared control array, waiting for a chunk only while this thread
+ *   writes it, and write each chunk's answer into the same buffer (src/topics/poolWorker.ts,
+ *   src/topics/poolProtocol.ts). Each worker sends one message per batch, when it finds every
+ *   chunk claimed.
+ * - Writing needs a core: as many workers as fit beside this thread (`writingWorkers`: a core each
+ *   but one) start on a batch before its first chunk is written; the others wait (on the batch's
+ *   control array) until every chunk is written. Started all at once, two workers and this thread
+ *   took turns on two cores: the writing fell behind, and the workers waited for chunks (6–8 ms
+ *   per 18 MB against 0.6) and for a core (bench/RESULTS.md).
  * - So no worker waits for this thread to take an answer and hand it the next chunk. With chunks
  *   handed out and answered by message (as before), this thread — a third thread on two cores,
  *   often waiting for a core — answered late, and the workers sat idle for a third of the time
@@ -33,7 +38,7 @@ import { Effect, Schema } from "effect"
 import type { Block } from "../domain/interaction.ts"
 import { type Detector, type DetectorCore, detectorCore } from "./detector.ts"
 import { BatchTopics } from "./batchTopics.ts"
-import { ABANDONED, type BatchRequest, POOL_WORKER, type BatchResponse, type ChunkAnswer, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
+import { ABANDONED, ALL_WRITTEN, type BatchRequest, POOL_WORKER, type BatchResponse, type ChunkAnswer, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
 import { chunkBytes, chunkPlan, writeUnitChunk } from "./unitChunks.ts"
 import type { BatchEngine } from "./wasmEngine.ts"
 // Compiled on this thread, so that the workers find it in Node's compile cache (it starts nothing here).
@@ -45,6 +50,11 @@ export interface DetectorPoolOptions {
    * core for reading, deciding and writing while the workers match).
    */
   readonly workers?: number
+  /**
+   * Workers that start on a batch while this thread writes it (default: available parallelism − 1,
+   * at least 1); the others start once it is written (see the module comment).
+   */
+  readonly writingWorkers?: number
   /** Code units of text per chunk a worker claims (default 65,536). */
   readonly chunkChars?: number
   /** The workers' engine (default "wasm": src/topics/wasmEngine.ts; "js" for comparisons). */
@@ -121,6 +131,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   if (core === undefined) throw new Error("makeDetectorPool: the detector was not made by compileDetector")
   const size = Math.max(1, Math.floor(options.workers ?? availableParallelism() - 1))
   const chunkChars = Math.max(1024, options.chunkChars ?? DEFAULT_CHUNK_CHARS)
+  const writingWorkers = Math.max(1, Math.floor(options.writingWorkers ?? availableParallelism() - 1))
   const init: WorkerInit = {
     role: POOL_WORKER,
     model: core.model,
@@ -244,9 +255,9 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     const done = new Promise<BatchTopics>((resolve, reject) => {
       running.set(id, { begins, data, results, control, topicsAt, topicsCap, overflow: new Map(), workers: workers.length, error: undefined, resolve, reject })
     })
-    const request: BatchRequest = { id, chunks, control: control.buffer, data, results, topicsAt, topicsCap }
-    for (const s of workers) s.worker.postMessage(request)
-    // The workers start on the first chunk while the next ones are written.
+    const request: BatchRequest = { id, chunks, control: control.buffer, data, results, topicsAt, topicsCap, afterWriting: false }
+    workers.forEach((s, k) => s.worker.postMessage(k < writingWorkers ? request : { ...request, afterWriting: true }))
+    // The workers told to start now take the first chunk while the next ones are written.
     let at = 0
     begin = 0
     try {
@@ -273,6 +284,8 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
       Atomics.store(control, WRITTEN, chunks)
       Atomics.notify(control, WRITTEN)
     }
+    Atomics.store(control, ALL_WRITTEN, 1)
+    Atomics.notify(control, ALL_WRITTEN)
     begins[chunks] = blocks.length
     return done
   }

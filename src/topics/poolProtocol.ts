@@ -20,14 +20,16 @@ export interface WorkerInit {
  * The control array of a batch (Int32Array over a SharedArrayBuffer of its own):
  * [WRITTEN] chunks written so far, [CLAIMED] chunks claimed so far, [TOPICS_USED] topics written
  * into the results so far, [ABANDONED] 1 when writing the batch failed (every chunk is then marked
- * written, and the workers skip them); then per chunk c, from `TABLE + c * ENTRY`: its byte offset in the
- * data, its blocks, its code units, its first block.
+ * written, and the workers skip them), [ALL_WRITTEN] 1 once the pool's thread is done writing (the
+ * workers told to wait for it start then); then per chunk c, from `TABLE + c * ENTRY`: its byte
+ * offset in the data, its blocks, its code units, its first block.
  */
 export const WRITTEN = 0
 export const CLAIMED = 1
 export const TOPICS_USED = 2
 export const ABANDONED = 3
-export const TABLE = 4
+export const ALL_WRITTEN = 4
+export const TABLE = 5
 export const ENTRY = 4
 
 /**
@@ -46,6 +48,8 @@ export interface BatchRequest {
   readonly results: SharedArrayBuffer
   readonly topicsAt: number
   readonly topicsCap: number
+  /** Claim no chunk before the pool's thread has written them all (`ALL_WRITTEN`). */
+  readonly afterWriting: boolean
 }
 
 /** A chunk's answer, sent in a message: block i's topic indexes are `topics[offsets[i] .. offsets[i + 1])`. */

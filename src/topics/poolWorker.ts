@@ -6,11 +6,13 @@
  * to be written if need be, detects it and writes its answer into the batch's shared results
  * (src/topics/poolProtocol.ts). When it finds every chunk claimed it posts one message: how many
  * chunks it did, its times, and any answer that did not fit. No worker waits for the pool's
- * thread to hand it work or take an answer, and a slow worker simply claims fewer chunks.
+ * thread to hand it work or take an answer, and a slow worker simply claims fewer chunks. A worker
+ * told to start after the writing (`afterWriting`) first waits until the pool's thread has written
+ * every chunk.
  */
 import { isMainThread, parentPort, workerData } from "node:worker_threads"
 import { compileDetector, detectorCore } from "./detector.ts"
-import { ABANDONED, POOL_WORKER, type BatchRequest, type BatchResponse, type ChunkAnswer, CLAIMED, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
+import { ABANDONED, ALL_WRITTEN, POOL_WORKER, type BatchRequest, type BatchResponse, type ChunkAnswer, CLAIMED, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
 import { chunkViews } from "./unitChunks.ts"
 import { batchEngine } from "./wasmEngine.ts"
 
@@ -57,6 +59,8 @@ const serve = () => {
     const overflow: Array<ChunkAnswer> = []
     const errors: Array<{ chunk: number; error: string }> = []
     let chunks = 0
+    // Told to start once the batch is written: the writing thread keeps a core meanwhile (src/topics/pool.ts).
+    if (m.afterWriting) Atomics.wait(control, ALL_WRITTEN, 0)
     for (;;) {
       const c = Atomics.add(control, CLAIMED, 1)
       if (c >= m.chunks) break

@@ -205,9 +205,42 @@ describe("detector pool", () => {
     })
   })
 
+  it("starts the workers beyond `writingWorkers` only once the batch is written", async () => {
+    const d = compileDetector({ programs: [], topics: [{ id: "t", name: "T", participants: "all", phrases: ["refund"] }] })
+    await withPool(d, { workers: 2, writingWorkers: 1, chunkChars: 16_384 }, async (pool) => {
+      const good = (k: number): Block => ({ participant: "external", offsetMs: 0, text: `${k} a refund please, ${"and so on ".repeat(120)}` })
+      // The last block holds up the writing for 300 ms once its chunk is being written. Meanwhile
+      // the first worker answers the chunks before it (≈ 10 MB of text, milliseconds of work: a
+      // worker started with it would have claimed some of them), and the second, waiting for the
+      // writing to end, none.
+      let reads = 0
+      const slow = {
+        participant: "internal" as const,
+        offsetMs: 0,
+        get text(): string {
+          if (++reads === 2) {
+            const until = Date.now() + 300
+            while (Date.now() < until) { /* the writing thread is busy */ }
+          }
+          return "a refund"
+        }
+      }
+      const blocks = [...Array.from({ length: 4000 }, (_, k) => good(k)), slow]
+      // The workers start (and compile the model) on the first batch: this one.
+      await pool.detectTopicsBatch(blocks.slice(0, 100))
+      const before = pool.stats()
+      const got = await pool.detectTopicsBatch(blocks)
+      expect(asArrays(got.toArray())).toEqual(blocks.map(() => ["t"]))
+      const [first, second] = pool.stats().map((w, k) => w.chunks - before[k]!.chunks)
+      expect(first).toBeGreaterThan(200)
+      expect(second).toBe(0)
+    })
+  })
+
   it("fails a batch whose blocks cannot be written, lets the waiting workers go, and takes the next batch", async () => {
     const d = compileDetector({ programs: [], topics: [{ id: "t", name: "T", participants: "all", phrases: ["refund"] }] })
-    await withPool(d, { workers: 2, chunkChars: 1024 }, async (pool) => {
+    // One worker starts while the batch is written, the other once the writing ends (here, fails).
+    await withPool(d, { workers: 2, writingWorkers: 1, chunkChars: 1024 }, async (pool) => {
       const good = (k: number): Block => ({ participant: "external", offsetMs: 0, text: `${k} a refund please` })
       // Block 500's text can be measured (the chunks are planned) but not read (written) after.
       let reads = 0
