@@ -205,6 +205,22 @@ describe("detector pool", () => {
     })
   })
 
+  it("keeps the biggest buffers for the next batches, so batches growing a little make few new ones", async () => {
+    const d = compileDetector({ programs: [], topics: [{ id: "t", name: "T", participants: "all", phrases: ["refund"] }] })
+    await withPool(d, { workers: 2, chunkChars: 4096 }, async (pool) => {
+      const blocks = Array.from({ length: 1300 }, (_, k): Block => ({ participant: "external", offsetMs: 0, text: `${k} a refund please` }))
+      // 30 batches, each 1% bigger than the one before; one at a time, each released once read.
+      for (let n = 1000; n < 1300; n += 10) {
+        const got = await pool.detectTopicsBatch(blocks.slice(0, n))
+        expect(got.at(n - 1)).toEqual(new Set(["t"]))
+        got.release()
+      }
+      // Kept as they came back, the first buffers stayed and every batch bigger than them made
+      // a new one (60 here); the biggest kept, with room to spare, serve the batches after them.
+      expect(pool.buffersMade()).toBeLessThanOrEqual(8)
+    })
+  })
+
   it("starts the workers beyond `writingWorkers` only once the batch is written", async () => {
     const d = compileDetector({ programs: [], topics: [{ id: "t", name: "T", participants: "all", phrases: ["refund"] }] })
     await withPool(d, { workers: 2, writingWorkers: 1, chunkChars: 16_384 }, async (pool) => {
