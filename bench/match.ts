@@ -24,6 +24,7 @@
  */
 import { availableParallelism, loadavg } from "node:os"
 import type { Block, Participant } from "../src/domain/interaction.ts"
+import { MaxPageInteractions } from "../src/domain/job.ts"
 import type { TopicModel } from "../src/domain/topicModel.ts"
 import { compileDetector, detectorCore } from "../src/topics/detector.ts"
 import { normalizeWords } from "../src/topics/normalize.ts"
@@ -43,8 +44,11 @@ export interface MatchOptions {
   readonly runs: number
   /** Time cap of the RegExp baseline per model, seconds. */
   readonly baselineSeconds: number
-  /** Blocks per pool batch (a reprocessing page of 2,000 interactions has ≈ 40,000). */
-  readonly batchBlocks: number
+  /**
+   * Blocks per pool batch (default: the blocks of `MaxPageInteractions` interactions, the pages the
+   * reprocessing pipeline detects one at a time: ≈ 10,000 of seed data).
+   */
+  readonly batchBlocks?: number
   /** Measure the peers (Vectorscan, modern-ahocorasick) too. */
   readonly peers: boolean
   readonly log: (s: string) => void
@@ -112,6 +116,8 @@ export interface MatchRow {
 export interface MatchResult {
   readonly corpus: { readonly interactions: number; readonly blocks: number; readonly mb: number; readonly avgBlockBytes: number }
   readonly runs: number
+  /** Blocks per pool batch (absent in results written before it was recorded: 40,000). */
+  readonly batchBlocks?: number
   /**
    * Passes back to back per timed sample of the one-core WebAssembly and pool figures (they are
    * per pass); absent in results written before it existed (one).
@@ -127,12 +133,15 @@ export interface MatchResult {
 
 /**
  * Passes over the corpus per timed sample, back to back (one-core and pool alike; figures are per
- * pass). A single pool pass (≈ 35–90 ms, five page-sized batches) bracketed by the one-core and
+ * pass). A single pool pass (≈ 35–90 ms, twenty page-sized batches) bracketed by the one-core and
  * reference passes paid each time what a job pays once: workers woken from sleep, caches cold — with
  * two batches in flight (tried) the pool ran ≈ 1.8× one core over 20 passes back to back against
  * 1.5–1.7× a single pass at a time, the same hour.
  */
 const SAMPLE_PASSES = 3
+
+/** Untimed passes of each (one core, pool) before a row's timed samples. */
+const WARM_UP_PASSES = 3
 
 /** Three significant digits (the baseline can be tiny). */
 const sig = (x: number): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(3)))
@@ -169,7 +178,7 @@ const naiveMatcher = (model: TopicModel) => {
   }
 }
 
-const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): Promise<MatchRow> => {
+const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions & { readonly batchBlocks: number }): Promise<MatchRow> => {
   const { blocks, bytes } = corpus
   const model = randomModel(phrases, corpus.words)
   const words = new Set(model.topics.flatMap((t) => t.phrases.flatMap((p) => normalizeWords(typeof p === "string" ? p : p.text)))).size
@@ -244,8 +253,13 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions): P
   const loadBefore = round(loadavg()[0]!, 2)
   const rss = rssSampler()
   try {
-    wasmPass() // warm-up
-    await poolPass() // the workers start and warm up
+    // Warm-up: the workers start, their WebAssembly reaches its optimized tier and the pool's
+    // buffers reach the batches' size (with one pass, the first timed sample of each row ran
+    // 10–30% below the others).
+    for (let k = 0; k < WARM_UP_PASSES; k++) {
+      wasmPass()
+      await poolPass()
+    }
     // The row before (its peers' normalized corpus, its models) leaves garbage whose collection
     // would otherwise fall on this row's passes (V8's helper threads took 4–10 ms per pool pass
     // after the peers against 0–3 without them).
@@ -358,10 +372,12 @@ export const runMatch = async (o: MatchOptions): Promise<MatchResult> => {
   o.log(`match: ${corpus.blocks.length.toLocaleString("en-US")} blocks, ${round(corpus.bytes / 1e6)} MB of text`)
   const speedsBefore = cpuSpeeds()
   if (speedsBefore !== undefined) o.log(`match: reference loop pinned to each CPU: ${speedsBefore.join(", ")} MB/s`)
+  const batchBlocks = o.batchBlocks ?? Math.round((MaxPageInteractions * corpus.blocks.length) / o.interactions)
+  o.log(`match: pool batches of ${batchBlocks.toLocaleString("en-US")} blocks`)
   const rows: Array<MatchRow> = []
   for (const phrases of o.phraseCounts) {
     o.log(`match: ${phrases.toLocaleString("en-US")} phrases…`)
-    const row = await measureModel(corpus, phrases, o)
+    const row = await measureModel(corpus, phrases, { ...o, batchBlocks })
     const p = row.peers
     const peer = (name: string, f: PeersRow["vectorscan"]) =>
       f.available ? `${name} ${f.mbPerSec} MB/s (agree ${f.agreement.percent}%)` : `${name} skipped`
@@ -387,6 +403,7 @@ export const runMatch = async (o: MatchOptions): Promise<MatchResult> => {
       avgBlockBytes: round(corpus.bytes / corpus.blocks.length)
     },
     runs: o.runs,
+    batchBlocks,
     samplePasses: SAMPLE_PASSES,
     rows
   }

@@ -14,6 +14,8 @@
  *                        each with the bare read of its store before it (once per store)
  *     --interactions N   match: seed interactions forming the corpus (default 10,000 ≈ 18 MB)
  *     --phrases a,b,c    match: phrase counts (default 200,2000,20000)
+ *     --batch-blocks N   match: blocks per pool batch (default: a page of 500 interactions, the
+ *                          daemon's largest — ≈ 10,000 blocks of seed data)
  *     --runs N           match: timed passes per figure (default 9)
  *     --quick            match: 2,000 interactions, 3 runs, 1 s baseline cap
  *     --no-peers         match: leave out the peers (Vectorscan, modern-ahocorasick; bench/peers.ts)
@@ -56,6 +58,7 @@ const parsed = (() => {
         "page-size": { type: "string", default: "500" },
         interactions: { type: "string" },
         phrases: { type: "string", default: "200,2000,20000" },
+        "batch-blocks": { type: "string" },
         runs: { type: "string" },
         quick: { type: "boolean", default: false },
         "no-peers": { type: "boolean", default: false },
@@ -121,7 +124,7 @@ for (const suite of suites) {
       phraseCounts: values.phrases.split(",").map((p) => int("phrases", p.trim())),
       runs: int("runs", values.runs ?? (values.quick ? "3" : "9")),
       baselineSeconds: values.quick ? 1 : 3,
-      batchBlocks: 40_000,
+      ...(values["batch-blocks"] === undefined ? {} : { batchBlocks: int("batch-blocks", values["batch-blocks"]) }),
       peers: !values["no-peers"]
     }
     const result = await runMatch({ ...options, log })
