@@ -374,6 +374,9 @@ export const writeSummary = (): void => {
         (r.samplePasses === undefined || r.samplePasses === 1
           ? ""
           : ` (the WebAssembly one-core and pool figures: ${r.runs} samples of ${r.samplePasses} passes back to back, figures per pass)`) +
+        (r.batchBlocks === undefined
+          ? ". Pool batches of 40,000 blocks (four pages)"
+          : `. Pool batches of ${fmt(r.batchBlocks)} blocks: a page of 500 interactions, the daemon's largest, which the reprocessing pipeline detects one at a time`) +
         `. Models: the example model's ` +
         "topics plus random 1–4-word phrases over the text's vocabulary (a quarter with a strictness gap), 10 per topic.",
       "",
@@ -639,66 +642,50 @@ export const writeSummary = (): void => {
       "VM gave. Changes to the engine are compared by interleaving two builds' passes in one process " +
       "(the ratio of neighbouring passes holds within a few percent). The RegExp baseline does the same work once " +
       "per phrase.",
-    "- **Matching, pool.** A page-sized batch is written, chunk after chunk (≈ 64K code units each: the texts " +
-      "as UTF-16, the blocks' starts and participants), into one shared buffer recycled from batch to batch; each " +
-      "worker is told of the batch before the first chunk is written, claims chunks itself from a shared counter " +
-      "(`Atomics.add`), waits only for a chunk still being written, writes each answer into the same buffer and " +
-      "sends one message per batch; the pool hands back `BatchTopics`, whose `at(k)` makes block k's set (the " +
-      "shared empty and singleton sets, or a `TopicList` view) when asked. The bench sends one batch at a time, as " +
-      "the reprocessing pipeline detects its pages. Each worker compiles the model once " +
-      "when it starts (outside the timed passes, which follow a warm-up pass); no table travels per chunk. " +
-      "**History (issue #23).** The first pool joined each chunk's texts into strings and built a `Set` per block on " +
-      "the main thread (≈ 300 ms of CPU per pass at 20,000 phrases where one core spends ≈ 150; 1.07× one core). " +
-      "The next one wrote texts as code units into transferred, recycled buffers, a chunk at a time when a worker " +
-      "had room, and wrapped answers as `TopicList`s (1.20×, 1.22×, 1.46× recorded). A timeline of its chunks " +
-      "(each chunk's write, receipt, engine start and end, answer; `performance.timeOrigin` clocks on every thread) " +
-      "showed why: the workers sat idle 12–25 ms of a 50 ms pass at 200 phrases, each having finished its chunk " +
-      "before the next was written, because the main thread — a third thread on two vCPUs, often waiting for one — " +
-      "took the answers 0.5–0.8 ms late per chunk; *cores busy* was 1.45–1.7. Changed: workers claim chunks from " +
-      "shared memory (1.1 → 1.3×, 1.17 → 1.32×, 1.36 → 1.48× in one quiet run); answers in the shared buffer and " +
-      "sets made when asked (a 40,000-element result array alone cost the main thread ≈ 0.9 ms per batch, a new " +
-      "shared buffer per batch ≈ 0.3 ms plus ≈ 0.8 ms of page faults in the workers); answers read in place (a copy per batch, 1.2 MB at 20,000 phrases, made V8 run a full " +
-      "collection every ≈ 0.7 s for the external memory: ≈ 50 ms of the main thread each, 30–57 ms of helper " +
-      "threads per pool pass), with room for the topics per block batches need (at 6.4 per block most chunks had " +
-      "come back by message); their buffer came back only once a garbage collection found the view handed out " +
-      "unreachable, so in practice every batch took a new one (a per-batch timeline, later: ≈ 0.35 ms of the main " +
-      "thread per batch before the workers could start, then page faults in the workers writing into it) — callers " +
-      "now release a batch's answers when done (`BatchTopics.release`: the pipeline once a page is decided, the " +
-      "bench as it takes each answer; whatever is read from a released batch throws), and its buffer takes the next " +
-      "batch (per pass, interleaved runs: 42.6–42.9 against 45.4–51.1 ms at 200 phrases, 90.7–97.3 against " +
-      "101.8–111.2 ms at 20,000). The bench now times " +
-      "the one-core and pool figures in samples of three passes back to back (one pass at a time paid each time " +
-      "what a job pays once: workers woken from sleep, cold caches), nine samples, after a full collection per " +
-      "row (the peers' garbage of the row before fell on the next row's passes). The main thread's CPU per pass " +
-      "is 15–25 ms (was 22–27). Tried and taken back: two batches in flight (the pipeline detecting two pages at " +
-      "once, the bench likewise) kept the workers from idling between batches (*cores busy* 1.8–1.99 against " +
-      "1.6–1.8; runs gave 1.51–1.77×, 1.31–1.77× and 1.35–1.86×, the hour's speed deciding) — but it " +
-      "raised the 250,000-interaction job's peak RSS to 714 and 739 MB in two runs against 687 MB one page at a " +
-      "time, past the < 700 MB target, for ≈ 8% of the job's time; the pipeline detects one page at a time again " +
-      "(four batch buffers kept from then: with two, batches in flight churned through new buffers whose fresh " +
-      "pages made writing cost twice as much). **The target, ≥ 1.6× one core with 2 workers, is met at 20,000 " +
-      "phrases only**: the run above gave 1.39×, 1.55× and 1.74× (the reference loop pinned to each vCPU ran at " +
-      "1,398 and 1,975 MB/s before the rows and 2,097 and 1,291 MB/s after: the host slowed one vCPU or the " +
-      "other by a third), an unrecorded run an hour before on the same code 1.47×, 1.53×, 1.78× (vCPUs even); " +
-      "before the answers were released 1.42×, 1.32×, 1.28× recorded. What is lost: cores left idle between " +
-      "batches (per batch, measured: the last answer reaches the main thread 0.1–0.3 ms after it is sent, the " +
-      "next batch is planned and posted 0.2–0.3 ms later, a worker wakes to it ≈ 0.1 ms after: ≈ 0.5 ms with " +
-      "both workers idle, six batches a pass), the main thread's pauses while workers wait for a chunk (its " +
-      "young-generation collections, ≈ 1.3 ms a pass, which the joined texts' garbage sets off), then CPU " +
-      "the pool's threads spend beyond one core's (*at most on 2 cores*) and cores taken by others: the main " +
-      "thread's writing of the texts (≈ 9–12 ms per pass, as the one-core pass does: strings cannot cross " +
-      "isolates; a write per block instead of per 16K-unit segment costs 0.77 against 0.44 ns per code unit, " +
-      "`TextEncoder.encodeInto` to UTF-8 1.3, measured; most of it is joining ≈ 180 texts per segment, ≈ 50 ns a " +
-      "text, which neither `+` ropes, Latin-1 writes nor smaller or bigger segments made cheaper), V8's helper " +
-      "threads, the workers' copying of their chunk " +
-      "into their module (the main thread wrote it on the other core), other tenants, and a vCPU the host slows " +
-      "down. Two processes of the one-core pass, one pinned per vCPU at once, ran within 5% of one alone, and two " +
-      "of the reference loop at 2,397 MB/s each: the two vCPUs are not one core's two hyperthreads, and the " +
-      "pool's overheads are its own. Workers at a lower priority (nice 10, so that the main thread's writing " +
-      "wins a core) changed nothing measurable (four interleaved runs). Passing a page's raw bytes " +
-      "from the store to a worker to parse there would take the " +
-      "texts' copy off the main thread; that is a change to the store's reads, not made here. The daemon runs one " +
-      "worker (cores − 1) beside its main thread.",
+    "- **Matching, pool.** A page's blocks (one batch) are written, chunk after chunk (≈ 64K code units each: the " +
+      "texts as UTF-16, the blocks' starts and participants), into one shared buffer kept from batch to batch; the " +
+      "workers claim chunks themselves from a shared counter (`Atomics.add`), wait only for a chunk still being " +
+      "written, write each answer into a second shared buffer and send one message per batch; the pool hands back " +
+      "`BatchTopics`, whose `at(k)` makes block k's set when asked, and the caller releases it once read. Workers " +
+      "beyond a core each but one (here the second of two) start on a batch only once it is written: the writing " +
+      "thread keeps a core meanwhile. Each worker compiles the model once when it starts; no table travels per " +
+      "chunk. The bench sends one page-sized batch at a time (10,102 blocks: 500 interactions, the daemon's largest " +
+      "page), as the reprocessing pipeline detects its pages. **The target, ≥ 1.6× one core with 2 workers, is not " +
+      "met at the daemon's page size**: 1.46×, 1.45×, 1.52× in the run above (the two vCPUs at even speed); the same " +
+      "hour with batches of four pages (`--batch-blocks 40000`, what this suite used until 2026-12-04 — pages had been " +
+      "2,000 interactions until 2026-11-22) 1.58×, 1.57×, 1.76× (*cores busy* 1.73–1.85 against 1.65–1.7). What is " +
+      "lost, measured: cores idle between batches (per 10,000-block batch, from a timeline of every thread's " +
+      "`performance.timeOrigin` clock: ≈ 0.1 ms for the last answer to reach the main thread, ≈ 0.09 ms to plan " +
+      "and post the next batch, ≈ 0.14 ms for the first worker to wake to it, ≈ 0.1 ms for the second to wake once " +
+      "it is written: ≈ 0.35–0.45 ms of a 2 ms batch at 200 phrases) and CPU beyond one core's (the process' CPU " +
+      "66.3, 81.8 and 157.7 ms a pass against 58, 72 and 142 on one core; *at most on 2 cores* 1.76–1.8×): the " +
+      "workers' engine takes more CPU than the one-core thread's for the same text (each worker holds its own copy " +
+      "of the tables: 13.5 MB at 20,000 phrases), and the main thread posts, takes answers and plans (≈ 2–3 ms a " +
+      "pass beside the writing, which the one-core pass does too). The two vCPUs are " +
+      "not one core's hyperthreads (two one-core processes pinned one per vCPU run within 5% of one alone), but the " +
+      "host slows one or the other by up to a third at times (*ceiling*); the same code moves 0.1–0.2× between " +
+      "runs minutes apart. **This session (issue #23):** the workers beyond a core each but one wait for the " +
+      "writing (interleaved pools in one process, 40,000-block batches: 41.3 → 38.5 ms a pass at 200 phrases, " +
+      "52.7 → 49.5 at 2,000; the workers had waited 6–8 ms a pass for chunks, 0.6 after); the pool keeps its " +
+      "biggest buffers (it kept the first two back and dropped the rest, so a page bigger than both made a new " +
+      "shared buffer whose pages the writing faulted in — every fourth 10,000-block batch: 70.7 → 44.0 ms a pass at " +
+      "200 phrases, 89.1 → 52.8 at 2,000, runs minutes apart; the pool at page size had been slower than one core); " +
+      "a chunk is copied into the engine's memory with `Buffer.copy` (memmove) instead of a typed array's `set`, " +
+      "which copies shared memory word by word (0.6 against 1.6 ms per pass of 18 MB of text); three warm-up " +
+      "passes per row (with one, each row's first " +
+      "sample ran 10–30% below the rest). Tried and dropped: workers parked on a futex between batches, taking the " +
+      "next batch with `receiveMessageOnPort` (slower: 53.8 against 39.8 ms a pass); workers polling their port " +
+      "for 0.2–2 ms after a batch, or woken by a message before the batch is planned (within noise); chunks " +
+      "shrinking towards a batch's end (within noise); workers at nice 10 (within noise); two pages in detection at " +
+      "once — it keeps the workers busy between batches, but the 250,000-interaction job peaked at 671 and 684.8 MB " +
+      "against 660.4 and 664.5 MB one page at a time (alternate runs, one seed) and ran no faster (100 and 94 s " +
+      "against 108 and 92 s): matching is a small part of the job, whose reads and writes bound it. Earlier " +
+      "(issue #23, before this session): chunks claimed from shared memory rather than handed out by message (the " +
+      "main thread, a third thread on two vCPUs, had answered 0.5–0.8 ms late per chunk), answers in shared memory " +
+      "read in place, released buffers reused; from 1.07× (the first pool, texts joined into strings) through " +
+      "1.20–1.46× to 1.39–1.74× at four-page batches. Passing a page's raw bytes from the store to a worker to parse " +
+      "there would take the texts' copy off the main thread; that is a change to the store's reads, not made here. " +
+      "The daemon runs one worker (cores − 1) beside its main thread.",
     "- **The job.** It reads what the bare read reads, plus each page's prior topics, and writes every change " +
       "and a result per interaction. Topic changes are inserted once, into `block_topics`; the engine copies them " +
       "into `block_topic_history` (a materialized view): the embedded engine parses inserted rows at ≈ 250–450k " +
