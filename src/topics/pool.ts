@@ -38,6 +38,7 @@ import { Effect, Schema } from "effect"
 import type { Block } from "../domain/interaction.ts"
 import { type Detector, type DetectorCore, detectorCore } from "./detector.ts"
 import { BatchTopics } from "./batchTopics.ts"
+import { BufferShelf } from "./bufferShelf.ts"
 import { ABANDONED, ALL_WRITTEN, type BatchRequest, POOL_WORKER, type BatchResponse, type ChunkAnswer, ENTRY, TABLE, TOPICS_USED, type WorkerInit, WRITTEN } from "./poolProtocol.ts"
 import { chunkBytes, chunkPlan, writeUnitChunk } from "./unitChunks.ts"
 import type { BatchEngine } from "./wasmEngine.ts"
@@ -119,14 +120,6 @@ export const livePoolWorkers = (): number => live
 /** Code units of text per chunk a worker claims (see DetectorPoolOptions.chunkChars). */
 export const DEFAULT_CHUNK_CHARS = 65_536
 
-/**
- * Batch buffers kept for the next batches, of each kind (chunks, answers; a page's are a few MB):
- * one batch at a time needs one of each, and one spare. (With two batches in flight, tried for the
- * reprocessing pipeline and taken back, two churned through new buffers, whose fresh pages made
- * writing cost twice as much; four did not.)
- */
-const SPARE_BUFFERS = 2
-
 /** The most room for topics per block a batch's answers get (past it, chunks come back by message). */
 const MAX_TOPICS_PER_BLOCK = 32
 
@@ -146,11 +139,10 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
 
   let slots: Array<Slot> | undefined
   const running = new Map<number, Running>()
-  const spare: Array<SharedArrayBuffer> = []
+  const spare = new BufferShelf()
   let failure: Error | undefined
   let closed = false
   let nextId = 0
-  let made = 0
   /** Room for topics per block in a batch's answers (grows with what batches need). */
   let topicsPerBlock = 2
 
@@ -161,36 +153,14 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   }
 
   /**
-   * A buffer of at least `bytes` from `free` (the smallest big enough), else a new one an eighth
-   * bigger than asked (the next batches are a little bigger or smaller).
-   */
-  const take = (free: Array<SharedArrayBuffer>, bytes: number): SharedArrayBuffer => {
-    const k = free.findLastIndex((b) => b.byteLength >= bytes)
-    if (k >= 0) return free.splice(k, 1)[0]!
-    made++
-    return new SharedArrayBuffer(bytes + (bytes >> 3))
-  }
-  /**
-   * `b` kept in `free` for later batches if it is among the SPARE_BUFFERS biggest (`free` stays
-   * biggest first). Keeping the first ones to come back instead kept buffers a little too small
-   * for the batches after: with pages of 10,000 blocks a new buffer every fourth batch, whose
-   * fresh pages the writing then faulted in (the pool's passes took 1.6–1.7× as long).
-   */
-  const keep = (free: Array<SharedArrayBuffer>, b: SharedArrayBuffer) => {
-    if (closed) return
-    free.push(b)
-    free.sort((x, y) => y.byteLength - x.byteLength)
-    if (free.length > SPARE_BUFFERS) free.length = SPARE_BUFFERS
-  }
-  /**
    * Answer buffers the answers handed out no longer use. A batch's answers are read in place (a
    * copy per batch — 1.2 MB at 20,000 phrases — made V8 run a full collection every ≈ 0.7 s for
    * the external memory, ≈ 50 ms of this thread's time each): the buffer comes back here when the
    * caller releases the batch (`BatchTopics.release`), or else once the view handed out (which
    * every `TopicList` of the batch holds) is collected.
    */
-  const freeResults: Array<SharedArrayBuffer> = []
-  const released = new FinalizationRegistry<SharedArrayBuffer>((b) => keep(freeResults, b))
+  const freeResults = new BufferShelf()
+  const released = new FinalizationRegistry<SharedArrayBuffer>((b) => freeResults.keep(b))
 
   const answer = (slot: Slot, r: BatchResponse) => {
     slot.stats = { chunks: slot.stats.chunks + r.chunks, cpuMs: r.cpuMs, engineMs: r.engineMs }
@@ -201,9 +171,9 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     if (--batch.workers > 0) return
     running.delete(r.id)
     // Every worker is done with the batch: its buffer can take the next one (once read below).
-    keep(spare, batch.data)
+    spare.keep(batch.data)
     if (batch.error !== undefined) {
-      keep(freeResults, batch.results)
+      freeResults.keep(batch.results)
       batch.reject(new Error(`topic detection failed: ${batch.error}`))
     } else {
       const wanted = Atomics.load(batch.control, TOPICS_USED)
@@ -214,7 +184,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
       released.register(results, batch.results, token)
       const giveBack = () => {
         released.unregister(token)
-        keep(freeResults, batch.results)
+        freeResults.keep(batch.results)
       }
       batch.resolve(new BatchTopics(core, batch.begins, results, batch.overflow, giveBack))
     }
@@ -269,8 +239,8 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     // phrases, ≈ 6.4 topics per block, most chunks did not fit in twice the blocks).
     const topicsAt = blocks.length + chunks
     const topicsCap = Math.max(4096, Math.ceil(blocks.length * topicsPerBlock))
-    const data = take(spare, bytes)
-    const results = take(freeResults, (topicsAt + topicsCap) * 4)
+    const data = spare.take(bytes)
+    const results = freeResults.take((topicsAt + topicsCap) * 4)
     const begins = new Int32Array(chunks + 1)
     const done = new Promise<BatchTopics>((resolve, reject) => {
       running.set(id, { begins, data, results, control, topicsAt, topicsCap, overflow: new Map(), workers: workers.length, error: undefined, resolve, reject })
@@ -313,6 +283,8 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
   const close = async () => {
     if (closed) return
     closed = true
+    spare.close()
+    freeResults.close()
     fail(new Error("the topic detection pool is closed"))
     const all = slots ?? []
     slots = []
@@ -321,7 +293,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
 
   const stats = (): ReadonlyArray<WorkerStats> => (slots ?? []).map((s) => s.stats)
 
-  return { workers: size, stats, buffersMade: () => made, detectTopicsBatch, close }
+  return { workers: size, stats, buffersMade: () => spare.made + freeResults.made, detectTopicsBatch, close }
 }
 
 /** Topic detection on the pool failed (a worker crashed, or the pool was closed). */
