@@ -721,7 +721,14 @@ export const writeSummary = (): void => {
       "avoids that.) The daemon now cuts the job into work items of 10,000 interactions by default; with 25 of them a " +
       "store read was in flight 80% of the job, against 96% with the whole job as one item, in about the same wall time " +
       "(89 and 94 s; single runs on the same data, 2026-12-04, the machine quiet); where the difference goes was not " +
-      `examined. ${serverJobProse(e2eResult, e2e?.machine.cores)}`,
+      "examined. The pool's buffers kept from page to page (issue #23, 2026-12-04 evening: a page bigger than the two " +
+      "buffers kept had made a new shared buffer, every fourth page) took CPU off the job: alternate job-only runs on " +
+      "one seed, the code before and after, 105.8 and 104.5 s (160.7 and 159.2 CPU s, 676.1 and 660.1 MB) against " +
+      "96.1 and 97.6 s (144.9 and 145.9 CPU s, 644.6 and 673.3 MB). The suite's two runs on that code, the same " +
+      "evening, took 125.5 s (3.6× its bare read of 34.9 s; the job over HTTP 90.1 s) and 112.8 s (3.32×, the run " +
+      "above), against 90.9 s (2.91×) for the code before that morning: the machine ran slow that hour (both bare " +
+      "reads 9–12% slower than in the morning), and the job's time moves ±20% run to run here. " +
+      `${serverJobProse(e2eResult, e2e?.machine.cores)}`,
     "- **Memory.** Peak RSS is the embedded engine — its library alone brings a Node process to ≈ 230 MB, ≈ 290 MB " +
       "with a session open, ≈ 600 MB while reading (`max_threads` and `max_block_size` change it by < 5%) — plus " +
       "V8's heap (collected lazily: with default flags it holds 2–4× the live data — see the main-thread heap at the " +
