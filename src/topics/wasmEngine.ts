@@ -7,7 +7,7 @@
  *
  * The answer is exactly the JavaScript engine's (`DetectorCore.topicIndexes`): same topics, same
  * order — the module runs the same algorithm over the same tables (a few laid out anew for it:
- * `resolvedTransitions`, per-word data), and asks the JavaScript normalizer
+ * `resolvedTransitions` in src/topics/wasmTransitions.ts, per-word data), and asks the JavaScript normalizer
  * (src/topics/normalize.ts) for the rare code units its table does not hold yet.
  * A block whose phrase words overflow the module's scan buffer is answered by the JavaScript
  * engine (same result).
@@ -17,8 +17,9 @@
  */
 import { readFileSync } from "node:fs"
 import type { CompiledTables, DetectorCore } from "./detector.ts"
-import { edgeSlot, type Matcher } from "./matcher.ts"
+import type { Matcher } from "./matcher.ts"
 import { astralSequence, computeEntry, SEQUENCES, TABLE, UNKNOWN } from "./normalize.ts"
+import { resolvedTransitions, setBit } from "./wasmTransitions.ts"
 
 /** Topics of each block of a batch: block k's topic indexes are `topics[offsets[k] .. offsets[k + 1])`. */
 export interface BatchResult {
@@ -115,87 +116,6 @@ interface Exports {
   status(): number
   detect(text: number, starts: number, participants: number, n: number, offsets: number, topics: number, topicsCap: number, k0: number): number
   heapBase(): number
-}
-
-/** Most transitions a node copies from its failure node (beyond, its walk goes on there). */
-const INHERIT_MAX = 32
-
-/**
- * The automaton's transitions as engine.c's `step` reads them. Node v's transitions are its own
- * edges plus, when its failure node has at most INHERIT_MAX transitions (resolved the same way,
- * recursively), all of those: one probe then replaces most of the walk along failure links. The
- * walk goes on at `next` (the first failure node not copied; 0: none, the root's transition).
- * Per node, a 64-bit signature of its transitions' words (bit w & 63; every bit where the walk
- * goes on), so most steps need no probe; transitions: (from, word, to, pad) slots, open addressing.
- */
-const resolvedTransitions = (m: Matcher): { sig: Int32Array; next: Int32Array; edges: Int32Array; edgeMask: number } => {
-  const nodeCount = m.fail.length
-  // Each node's own edges, grouped by node.
-  const ownStart = new Int32Array(nodeCount + 1)
-  for (let slot = 0; slot < m.edgeFrom.length; slot++) if (m.edgeFrom[slot]! >= 0) ownStart[m.edgeFrom[slot]! + 1]!++
-  for (let v = 0; v < nodeCount; v++) ownStart[v + 1] = ownStart[v + 1]! + ownStart[v]!
-  const ownWord = new Int32Array(ownStart[nodeCount]!)
-  const ownTo = new Int32Array(ownStart[nodeCount]!)
-  const fill = ownStart.slice(0, nodeCount)
-  for (let slot = 0; slot < m.edgeFrom.length; slot++) {
-    const from = m.edgeFrom[slot]!
-    if (from < 0) continue
-    ownWord[fill[from]!] = m.edgeWord[slot]!
-    ownTo[fill[from]!++] = m.edgeTo[slot]!
-  }
-  // Node v's transitions: its own edges, then those of its failure node (resolved the same
-  // way) unless that one has more than INHERIT_MAX: then v's walk goes on there (`next`).
-  // Nodes are resolved in order of depth (a failure node is shallower).
-  const order = Array.from({ length: nodeCount }, (_, v) => v).sort((a, b) => m.depth[a]! - m.depth[b]!)
-  const resolvedStart = new Int32Array(nodeCount)
-  const resolvedEnd = new Int32Array(nodeCount)
-  const next = new Int32Array(nodeCount)
-  const from: Array<number> = []
-  const word: Array<number> = []
-  const to: Array<number> = []
-  const seen = new Set<number>()
-  for (const v of order) {
-    if (v === 0) continue
-    const f = m.fail[v]!
-    const start = from.length
-    seen.clear()
-    for (let k = ownStart[v]!; k < ownStart[v + 1]!; k++) {
-      seen.add(ownWord[k]!)
-      from.push(v)
-      word.push(ownWord[k]!)
-      to.push(ownTo[k]!)
-    }
-    if (f !== 0 && resolvedEnd[f]! - resolvedStart[f]! <= INHERIT_MAX) {
-      for (let k = resolvedStart[f]!; k < resolvedEnd[f]!; k++) {
-        if (seen.has(word[k]!)) continue
-        from.push(v)
-        word.push(word[k]!)
-        to.push(to[k]!)
-      }
-      next[v] = next[f]!
-    } else {
-      next[v] = f
-    }
-    resolvedStart[v] = start
-    resolvedEnd[v] = from.length
-  }
-  let size = 16
-  while (size < from.length * 2) size *= 2
-  const edges = new Int32Array(size * 4).fill(-1)
-  const sig = new Int32Array(nodeCount * 2)
-  for (let e = 0; e < from.length; e++) {
-    let slot = edgeSlot(from[e]!, word[e]!, size - 1)
-    while (edges[slot * 4]! !== -1) slot = (slot + 1) & (size - 1)
-    edges.set([from[e]!, word[e]!, to[e]!, 0], slot * 4)
-    setBit(sig, from[e]! * 2, word[e]! & 63)
-  }
-  for (let v = 1; v < nodeCount; v++) if (next[v] !== 0) sig.fill(-1, v * 2, v * 2 + 2)
-  return { sig, next, edges, edgeMask: size - 1 }
-}
-
-/** Sets bit `bit` of the little-endian bit string that starts at a[at]. */
-const setBit = (a: Int32Array, at: number, bit: number): void => {
-  a[at + (bit >> 5)] = a[at + (bit >> 5)]! | (1 << (bit & 31))
 }
 
 /** The WebAssembly engine for `core`'s model, or undefined if WebAssembly is unavailable. */
