@@ -3,12 +3,12 @@
  * scope and idempotent writes (seed, ingest, recovery).
  */
 import { Context, Effect, Layer } from "effect"
-import { type BlockKey, comparePageKeys, type Direction, type Interaction, type InteractionMeta, type PageKey, type Participant } from "../domain/interaction.ts"
-import type { MediaType } from "../domain/media.ts"
+import { type BlockKey, comparePageKeys, type Interaction, type InteractionMeta, type PageKey, type Participant } from "../domain/interaction.ts"
 import type { Scope } from "../domain/scope.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { scopeCondition } from "./scopeSql.ts"
-import { attemptSync, fromChTime, idChunks, insertRows, nowCh, selectRows, selectTsv, tableNames, toChTime } from "./sql.ts"
+import { blockColumns, blockTopicColumns, buildRows, interactionColumns, metaColumns, metaOfRow, type MetaRow, pageRange, topicOfRow } from "./interactionRows.ts"
+import { attemptSync, fromChTime, idChunks, insertRows, selectRows, selectTsv, tableNames, toChTime } from "./sql.ts"
 import type { StoreError } from "./StoreError.ts"
 
 export interface BlockRow extends BlockKey {
@@ -271,118 +271,4 @@ ORDER BY id`,
       })
     })
   )
-}
-
-const metaColumns =
-  "id, start_time, end_time, media_type, direction, queue_id, division_id, agent_ids, language, program_ids"
-
-type MetaRow = [
-  string,
-  string,
-  string,
-  MediaType,
-  Direction,
-  string,
-  string,
-  Array<string>,
-  string,
-  Array<string>
-]
-
-const metaOfRow = (
-  [id, start, end, mediaType, direction, queueId, divisionId, agentIds, language, programIds]: MetaRow
-): InteractionMeta => ({
-  id,
-  startTime: fromChTime(start),
-  endTime: fromChTime(end),
-  mediaType,
-  direction,
-  queueId,
-  divisionId,
-  agentIds,
-  language,
-  programIds
-})
-
-const topicOfRow = (r: ReadonlyArray<string>): BlockTopicRow => ({
-  interactionId: r[0]!,
-  transcriptId: r[1]!,
-  blockIndex: Number(r[2]),
-  topicId: r[3]!
-})
-
-/** The page's ids and the range of its start times (prunes the blocks' sorting key). */
-const pageRange = (page: ReadonlyArray<InteractionMeta>) => {
-  let min = Infinity
-  let max = -Infinity
-  for (const i of page) {
-    const ms = Date.parse(i.startTime)
-    if (ms < min) min = ms
-    if (ms > max) max = ms
-  }
-  return { minStart: toChTime(min), maxStart: toChTime(max), ids: page.map((i) => i.id) }
-}
-
-const interactionColumns = [
-  "id",
-  "start_time",
-  "end_time",
-  "media_type",
-  "direction",
-  "queue_id",
-  "division_id",
-  "agent_ids",
-  "language",
-  "program_ids",
-  "source",
-  "ingested_at"
-] as const
-
-const blockColumns = [
-  "interaction_id",
-  "start_time",
-  "transcript_id",
-  "block_index",
-  "participant",
-  "offset_ms",
-  "text"
-] as const
-
-export const blockTopicColumns = [
-  "interaction_id",
-  "transcript_id",
-  "block_index",
-  "topic_id",
-  "version",
-  "is_deleted",
-  "job_id"
-] as const
-
-const buildRows = (items: ReadonlyArray<Interaction>, source: InteractionSource) => {
-  const ingestedAt = nowCh()
-  const interactions: Array<ReadonlyArray<unknown>> = []
-  const blocks: Array<ReadonlyArray<unknown>> = []
-  for (const i of items) {
-    const start = toChTime(i.startTime)
-    interactions.push([
-      i.id,
-      start,
-      toChTime(i.endTime),
-      i.mediaType,
-      i.direction,
-      i.queueId,
-      i.divisionId,
-      i.agentIds,
-      i.language,
-      i.programIds,
-      source,
-      ingestedAt
-    ])
-    for (const tr of i.transcripts) {
-      tr.blocks.forEach((b, index) => {
-        blocks.push([i.id, start, tr.id, index, b.participant, Math.max(0, Math.round(b.offsetMs)), b.text])
-      })
-    }
-  }
-  return { interactions, blocks }
 }

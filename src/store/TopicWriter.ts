@@ -9,7 +9,7 @@
 import { Context, Effect, Layer } from "effect"
 import type { BlockKey } from "../domain/interaction.ts"
 import { ClickHouse } from "./ClickHouse.ts"
-import { blockTopicColumns } from "./InteractionStore.ts"
+import { blockTopicColumns } from "./interactionRows.ts"
 import { insertRows, tableNames } from "./sql.ts"
 import type { StoreError } from "./StoreError.ts"
 
