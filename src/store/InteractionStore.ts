@@ -3,31 +3,28 @@
  * scope and idempotent writes (seed, ingest, recovery).
  */
 import { Context, Effect, Layer } from "effect"
-import { type BlockKey, comparePageKeys, type Interaction, type InteractionMeta, type PageKey, type Participant } from "../domain/interaction.ts"
+import { comparePageKeys, type Interaction, type InteractionMeta, type PageKey, type Participant } from "../domain/interaction.ts"
 import type { Scope } from "../domain/scope.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { scopeCondition } from "./scopeSql.ts"
-import { blockColumns, blockTopicColumns, buildRows, interactionColumns, metaColumns, metaOfRow, type MetaRow, pageRange, topicOfRow } from "./interactionRows.ts"
+import {
+  blockColumns,
+  type BlockRow,
+  blockTopicColumns,
+  type BlockTopicRow,
+  buildRows,
+  interactionColumns,
+  type InteractionSource,
+  metaColumns,
+  metaOfRow,
+  type MetaRow,
+  pageRange,
+  topicOfRow
+} from "./interactionRows.ts"
 import { attemptSync, fromChTime, idChunks, insertRows, selectRows, selectTsv, tableNames, toChTime } from "./sql.ts"
 import type { StoreError } from "./StoreError.ts"
 
-export interface BlockRow extends BlockKey {
-  readonly interactionId: string
-  readonly transcriptId: string
-  readonly blockIndex: number
-  readonly participant: Participant
-  readonly offsetMs: number
-  readonly text: string
-}
-
-export interface BlockTopicRow extends BlockKey {
-  readonly interactionId: string
-  readonly transcriptId: string
-  readonly blockIndex: number
-  readonly topicId: string
-}
-
-export type InteractionSource = "seed" | "ingest" | "recovery"
+export type { BlockRow, BlockTopicRow, InteractionSource } from "./interactionRows.ts"
 
 export class InteractionStore extends Context.Service<InteractionStore, {
   /** Exact number of (deduplicated) interactions in scope. */

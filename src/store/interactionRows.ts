@@ -1,12 +1,29 @@
 /**
- * How the interaction store's rows map to the domain: the columns it reads and writes, a row of
- * interaction metadata or of a block's topic as read back, a page's key range, and the rows a
- * batch of interactions is inserted as (src/store/InteractionStore.ts, src/store/TopicWriter.ts).
+ * The interaction store's rows: their types (src/store/InteractionStore.ts re-exports them), the
+ * columns read and written, a row of interaction metadata or of a block's topic as read back, a
+ * page's key range, and the rows a batch of interactions is inserted as (also TopicWriter's).
  */
-import type { Direction, Interaction, InteractionMeta } from "../domain/interaction.ts"
+import type { BlockKey, Direction, Interaction, InteractionMeta, Participant } from "../domain/interaction.ts"
 import type { MediaType } from "../domain/media.ts"
-import type { BlockTopicRow, InteractionSource } from "./InteractionStore.ts"
 import { fromChTime, nowCh, toChTime } from "./sql.ts"
+
+export interface BlockRow extends BlockKey {
+  readonly interactionId: string
+  readonly transcriptId: string
+  readonly blockIndex: number
+  readonly participant: Participant
+  readonly offsetMs: number
+  readonly text: string
+}
+
+export interface BlockTopicRow extends BlockKey {
+  readonly interactionId: string
+  readonly transcriptId: string
+  readonly blockIndex: number
+  readonly topicId: string
+}
+
+export type InteractionSource = "seed" | "ingest" | "recovery"
 
 export const metaColumns =
   "id, start_time, end_time, media_type, direction, queue_id, division_id, agent_ids, language, program_ids"

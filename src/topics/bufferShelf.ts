@@ -15,8 +15,12 @@ export class BufferShelf {
   /** Biggest first, at most SPARE_BUFFERS. */
   private readonly free: Array<SharedArrayBuffer> = []
   private closed = false
+  private count = 0
+
   /** Buffers made so far (the pool's `buffersMade`). */
-  made = 0
+  get made(): number {
+    return this.count
+  }
 
   /**
    * A buffer of at least `bytes`: the smallest big enough on the shelf, else a new one an eighth
@@ -25,7 +29,7 @@ export class BufferShelf {
   take(bytes: number): SharedArrayBuffer {
     const k = this.free.findLastIndex((b) => b.byteLength >= bytes)
     if (k >= 0) return this.free.splice(k, 1)[0]!
-    this.made++
+    this.count++
     return new SharedArrayBuffer(bytes + (bytes >> 3))
   }
 
