@@ -724,10 +724,10 @@ export const writeSummary = (): void => {
       "examined. The pool's buffers kept from page to page (issue #23, 2026-12-04 evening: a page bigger than the two " +
       "buffers kept had made a new shared buffer, every fourth page) took CPU off the job: alternate job-only runs on " +
       "one seed, the code before and after, 105.8 and 104.5 s (160.7 and 159.2 CPU s, 676.1 and 660.1 MB) against " +
-      "96.1 and 97.6 s (144.9 and 145.9 CPU s, 644.6 and 673.3 MB). The suite's two runs on that code, the same " +
-      "evening, took 125.5 s (3.6× its bare read of 34.9 s; the job over HTTP 90.1 s) and 112.8 s (3.32×, the run " +
-      "above), against 90.9 s (2.91×) for the code before that morning: the machine ran slow that hour (both bare " +
-      "reads 9–12% slower than in the morning), and the job's time moves ±20% run to run here. " +
+      "96.1 and 97.6 s (144.9 and 145.9 CPU s, 644.6 and 673.3 MB). The suite's runs on that code: two the same " +
+      "evening in a slow hour of the host took 125.5 s (3.6× its bare read of 34.9 s; the job over HTTP 90.1 s) and " +
+      "112.8 s (3.32×); the run above, late that night with the host quieter, 94.1 s (2.64×); the code before took " +
+      "90.9 s (2.91×) that morning. The job's time moves ±20% run to run here, more than its bare read does. " +
       `${serverJobProse(e2eResult, e2e?.machine.cores)}`,
     "- **Memory.** Peak RSS is the embedded engine — its library alone brings a Node process to ≈ 230 MB, ≈ 290 MB " +
       "with a session open, ≈ 600 MB while reading (`max_threads` and `max_block_size` change it by < 5%) — plus " +
