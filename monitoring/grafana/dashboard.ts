@@ -295,12 +295,13 @@ const sections: ReadonlyArray<Section> = [
     panels: [
       {
         title: "Memory",
-        description: "Resident memory and V8 heap used, per daemon.",
+        description: "Resident memory and V8 heap used, per daemon; on the embedded store (no CLICKHOUSE_URL), also the memory the ClickHouse engine inside the daemon counts as its own.",
         w: 6,
         unit: "bytes",
         targets: [
           { expr: `rewind_process_resident_memory_bytes{${I}}`, legend: "RSS {{instance}}" },
-          { expr: `rewind_nodejs_heap_size_used_bytes{${I}}`, legend: "heap {{instance}}" }
+          { expr: `rewind_nodejs_heap_size_used_bytes{${I}}`, legend: "heap {{instance}}" },
+          { expr: `rewind_clickhouse_engine_memory_bytes{${I}}`, legend: "embedded engine {{instance}}" }
         ]
       },
       {

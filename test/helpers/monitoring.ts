@@ -41,6 +41,13 @@ export const ruleExpressions = (): ReadonlyArray<{ readonly alert: string; reado
 /** Prometheus' own series, which no exporter has: `up` (and `absent()` of it). */
 export const prometheusSeries: ReadonlySet<string> = new Set(["up"])
 
+/**
+ * Series a daemon exports only on the embedded store (no `CLICKHOUSE_URL`). The monitoring test
+ * scrapes a daemon on a ClickHouse server, so it leaves these to test/integration/cli/daemonProcess.test.ts,
+ * whose daemon runs the embedded store and holds the dashboard's queries of them against its scrape.
+ */
+export const embeddedStoreSeries: ReadonlySet<string> = new Set(["rewind_clickhouse_engine_memory_bytes"])
+
 /** The metric names a PromQL expression reads (Rewind's, and Prometheus' own `up`). */
 export const metricNames = (promql: string): ReadonlyArray<string> =>
   [...new Set([...promql.matchAll(/\b(rewind_\w+|up)\b(?=\s*[{[)\s]|$)/g)].map((m) => m[1]!))]

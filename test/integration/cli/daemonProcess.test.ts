@@ -1,8 +1,10 @@
 import { spawnSync } from "node:child_process"
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { tempDataDir } from "../../helpers/daemon.ts"
+import { embeddedStoreSeries, familiesOf, metricNames, type Panel, panelQueries, replayTests, samplesOf } from "../../helpers/monitoring.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 import { daemonEnv, processes, promtool, root, until } from "../../helpers/processes.ts"
 
@@ -121,6 +123,25 @@ describe("the rewind CLI and daemon as processes", { timeout: 180_000 }, () => {
     const residentBytes = Number(/^rewind_process_resident_memory_bytes (\S+)$/m.exec(metrics)?.[1])
     expect(engineBytes).toBeGreaterThan(1_000_000)
     expect(engineBytes).toBeLessThan(residentBytes)
+    // The dashboard's queries of the series only the embedded store has (the monitoring test's
+    // daemon runs on a ClickHouse server): exported here, and with data when replayed through promtool.
+    const dashboard = JSON.parse(readFileSync(join(root, "monitoring/grafana/rewind.json"), "utf8")) as { panels: Array<Panel> }
+    const embeddedQueries = panelQueries(dashboard.panels).filter((q) => metricNames(q.promql).some((name) => embeddedStoreSeries.has(name)))
+    expect(embeddedQueries.map((q) => q.panel)).toContain("Memory")
+    const samples = samplesOf(metrics)
+    for (const name of embeddedStoreSeries) expect(samples.some((x) => x.name === name), `${name} is exported`).toBe(true)
+    const replayDir = mkdtempSync(join(tmpdir(), "rewind-replay-"))
+    writeFileSync(join(replayDir, "rules.yml"), readFileSync(join(root, "monitoring/prometheus/rules.yml")))
+    writeFileSync(join(replayDir, "replay.yml"), replayTests({
+      samples,
+      families: familiesOf(metrics),
+      instance: `127.0.0.1:${env["REWIND_HTTP_PORT"]}`,
+      rulesFile: "rules.yml",
+      queries: embeddedQueries.map((q) => ({ name: `${q.panel} ${q.refId}`, promql: q.promql })),
+      alerts: []
+    }))
+    const replay = spawnSync(promtool(), ["test", "rules", "replay.yml"], { cwd: replayDir, encoding: "utf8", timeout: 120_000 })
+    expect(replay.stdout + replay.stderr).toContain("SUCCESS")
     // Prometheus' own linter accepts every name, type and help text of the live endpoint.
     const lint = spawnSync(promtool(), ["check", "metrics"], { input: metrics, encoding: "utf8", timeout: 30_000 })
     expect(lint.stdout + lint.stderr).toBe("")

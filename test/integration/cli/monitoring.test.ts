@@ -5,7 +5,8 @@
  * passes promtool check metrics; every metric the dashboard and the alert rules use is exported;
  * every dashboard query returns data and no alert fires on these healthy figures (the scrape
  * replayed through promtool); the README's metrics table lists exactly the exported families;
- * and `rewind status` shows the figures the metrics show.
+ * and `rewind status` shows the figures the metrics show. (The daemon runs on a ClickHouse server:
+ * the series only the embedded store has are held to the dashboard in daemonProcess.test.ts.)
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
@@ -16,6 +17,7 @@ import type { StatusAnswer } from "../../../src/domain/contract.ts"
 import { clickhouseEnv, uniqueDatabase } from "../../helpers/clickhouse.ts"
 import { tempDataDir } from "../../helpers/daemon.ts"
 import {
+  embeddedStoreSeries,
   type Family,
   familiesOf,
   metricNames,
@@ -133,7 +135,7 @@ describe("the monitoring pack against a live daemon", () => {
     let checked = 0
     for (const u of used) {
       for (const name of metricNames(u.expr)) {
-        if (prometheusSeries.has(name)) continue
+        if (prometheusSeries.has(name) || embeddedStoreSeries.has(name)) continue
         expect(exported.has(name), `${u.where} uses ${name}, which the daemon does not export`).toBe(true)
         checked++
       }
@@ -150,7 +152,9 @@ describe("the monitoring pack against a live daemon", () => {
       families,
       instance: `127.0.0.1:${env["REWIND_HTTP_PORT"]}`,
       rulesFile: "rules.yml",
-      queries: panelQueries(dashboard.panels).map((q) => ({ name: `${q.panel} ${q.refId}`, promql: q.promql })),
+      queries: panelQueries(dashboard.panels)
+        .filter((q) => !metricNames(q.promql).some((name) => embeddedStoreSeries.has(name)))
+        .map((q) => ({ name: `${q.panel} ${q.refId}`, promql: q.promql })),
       alerts: ruleExpressions().map((r) => r.alert)
     }))
     const r = spawnSync(promtool(), ["test", "rules", "replay.yml"], { cwd: dir, encoding: "utf8", timeout: 120_000 })
