@@ -19,11 +19,11 @@
  *   but one) start on a batch before its first chunk is written; the others wait (on the batch's
  *   control array) until every chunk is written. Started all at once, two workers and this thread
  *   took turns on two cores: the writing fell behind, and the workers waited for chunks (6–8 ms
- *   per 18 MB against 0.6) and for a core (bench/RESULTS.md).
+ *   per 18 MB against 0.6) and for a core (bench/HISTORY.md).
  * - So no worker waits for this thread to take an answer and hand it the next chunk. With chunks
  *   handed out and answered by message (as before), this thread — a third thread on two cores,
  *   often waiting for a core — answered late, and the workers sat idle for a third of the time
- *   (measured: bench/RESULTS.md). A slow core claims fewer chunks.
+ *   (measured: bench/HISTORY.md). A slow core claims fewer chunks.
  * - Batches may overlap; the workers take them in the order they were sent. (The reprocessing
  *   pipeline sends one page at a time: two at once cost the daemon memory; see there.)
  * - Workers start on first use (a job with small pages never starts them), compile the model

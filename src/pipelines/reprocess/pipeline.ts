@@ -109,7 +109,7 @@ export const reprocess = <E, R>(a: ReprocessArgs<E, R>) =>
       Stream.mapEffect((page) => timed(h, stage("load"), load(page)), { concurrency: 2 }),
       // One page in detection at a time: two at once (ordered) kept the pool's workers from idling
       // between pages, but raised the 250k job's peak RSS from 687 to 714–739 MB (the < 700 MB
-      // target; bench/RESULTS.md) for ≈ 8% of its time.
+      // target; bench/HISTORY.md) for ≈ 8% of its time.
       Stream.mapEffect((page) => timed(h, stage("detect"), detect(page))),
       // Decide the next page while this one is written.
       Stream.buffer({ capacity: 1 }),
