@@ -8,7 +8,7 @@ import { fieldsIssue } from "./validation.ts"
  * Most interactions read, held and decided at once (the largest `REWIND_PAGE_SIZE`): pages in
  * flight (their blocks and prior topics, and the engine's buffers for the queries reading them)
  * are, with V8's heap and the engine itself, what the daemon's RSS is made of. Measured on the
- * embedded engine (bench/RESULTS.md): a bare read peaks ≈ 560–590 MB with 500-interaction pages,
+ * embedded engine when this limit was set (2026-11-22, single runs): a bare read peaks ≈ 560–590 MB with 500-interaction pages,
  * ≈ 610 with 1,000 and ≈ 640–700 with 2,000; a job adds more per page in flight. Smaller pages
  * cost per-query overhead.
  */

@@ -15,15 +15,15 @@
  *   writes it, and write each chunk's answer into the same buffer (src/topics/poolWorker.ts,
  *   src/topics/poolProtocol.ts). Each worker sends one message per batch, when it finds every
  *   chunk claimed.
+ * - So no worker waits for this thread to take an answer and hand it the next chunk. With chunks
+ *   handed out and answered by message (as before), this thread — a third thread on two cores,
+ *   often waiting for a core — answered late, and the workers sat idle for a third of the time
+ *   (measured: bench/HISTORY.md). A slow core claims fewer chunks.
  * - Writing needs a core: as many workers as fit beside this thread (`writingWorkers`: a core each
  *   but one) start on a batch before its first chunk is written; the others wait (on the batch's
  *   control array) until every chunk is written. Started all at once, two workers and this thread
  *   took turns on two cores: the writing fell behind, and the workers waited for chunks (6–8 ms
  *   per 18 MB against 0.6) and for a core (bench/HISTORY.md).
- * - So no worker waits for this thread to take an answer and hand it the next chunk. With chunks
- *   handed out and answered by message (as before), this thread — a third thread on two cores,
- *   often waiting for a core — answered late, and the workers sat idle for a third of the time
- *   (measured: bench/HISTORY.md). A slow core claims fewer chunks.
  * - Batches may overlap; the workers take them in the order they were sent. (The reprocessing
  *   pipeline sends one page at a time: two at once cost the daemon memory; see there.)
  * - Workers start on first use (a job with small pages never starts them), compile the model
