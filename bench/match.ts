@@ -12,9 +12,11 @@
  *   this thread, fed page-sized batches cut into chunks as the pool cuts them (writing the texts
  *   counts); wall and CPU time; before each timed pass, one pass of a fixed reference workload
  *   (bench/lib.ts `referencePass`), the machine's speed at the time;
- * - all cores: the worker pool over the same blocks in page-sized batches, by wall time, each sample
- *   (SAMPLE_PASSES passes back to back) right after a one-core WebAssembly sample (pool ÷ one core
- *   per pair of neighbouring samples); with
+ * - all cores: the worker pool over the same blocks in page-sized batches, sent as the reprocessing
+ *   pipeline sends pages to a pool of that many workers (`detectionPages`: two at a time to two
+ *   workers or more), by wall time, each sample (SAMPLE_PASSES passes back to back) right after a
+ *   one-core WebAssembly sample (pool ÷ one core per pair of neighbouring samples); beside it, the
+ *   same pool sent one page at a time (the two orders alternating); with
  *   the CPU time of this thread, of the process, and of each worker (and its time in the engine)
  *   over the timed passes, to tell where the time goes;
  * - peers (bench/peers.ts): Rewind's WebAssembly engine, Vectorscan and modern-ahocorasick on the
@@ -25,9 +27,11 @@
 import { availableParallelism, loadavg } from "node:os"
 import type { Block, Participant } from "../src/domain/interaction.ts"
 import { MaxPageInteractions } from "../src/domain/job.ts"
+import { detectionPages } from "../src/pipelines/reprocess/pipeline.ts"
 import type { TopicModel } from "../src/domain/topicModel.ts"
 import { compileDetector, detectorCore } from "../src/topics/detector.ts"
 import { normalizeWords } from "../src/topics/normalize.ts"
+import type { BatchTopics } from "../src/topics/batchTopics.ts"
 import { DEFAULT_CHUNK_CHARS, makeDetectorPool, type WorkerStats } from "../src/topics/pool.ts"
 import { reusedUnitChunks } from "../src/topics/unitChunks.ts"
 import { wasmBatchEngine } from "../src/topics/wasmEngine.ts"
@@ -103,6 +107,13 @@ export interface MatchRow {
   readonly referenceMBps?: number
   readonly pool: Throughput & {
     readonly workers: number
+    /** Batches in flight, as the pipeline sends pages to this many workers (absent in results written before it existed: one). */
+    readonly inFlight?: number
+    /**
+     * The same pool sent one batch at a time, when `inFlight` is more: wall time per pass (median)
+     * and, per sample, the one-core pass before it ÷ this one.
+     */
+    readonly oneAtATime?: { readonly wallMs: number; readonly vsOneCore: ReadonlyArray<number> }
     readonly runsMBps: ReadonlyArray<number>
     readonly peakRssMB: number
     /** Absent in results written before it existed. */
@@ -134,9 +145,7 @@ export interface MatchResult {
 /**
  * Passes over the corpus per timed sample, back to back (one-core and pool alike; figures are per
  * pass). A single pool pass (≈ 35–90 ms, twenty page-sized batches) bracketed by the one-core and
- * reference passes paid each time what a job pays once: workers woken from sleep, caches cold — with
- * two batches in flight (tried) the pool ran ≈ 1.8× one core over 20 passes back to back against
- * 1.5–1.7× a single pass at a time, the same hour.
+ * reference passes paid each time what a job pays once: workers woken from sleep, caches cold.
  */
 const SAMPLE_PASSES = 3
 
@@ -233,17 +242,24 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions & {
   // All cores: the pool. Its samples alternate with the one-core samples (reference, one core,
   // pool, again), so that pool ÷ one core compares neighbouring samples on this shared machine.
   const pool = makeDetectorPool(detector, { workers: availableParallelism() })
-  // One batch at a time, as the reprocessing pipeline detects its pages (two at once kept the
-  // workers from idling between batches — ≈ 0.1–0.2× more here — but raised the daemon's peak RSS
-  // past its target: src/pipelines/reprocess/pipeline.ts).
-  const poolPass = async () => {
-    // Each answer released when taken, as the pipeline does once a page is decided.
-    for (const batch of batches) (await pool.detectTopicsBatch(batch)).release()
+  // Batches sent as the reprocessing pipeline sends its pages to this many workers: `inFlight` at
+  // a time, answers taken in order.
+  const inFlight = detectionPages(pool.workers)
+  const poolPass = async (atOnce = inFlight) => {
+    const sent: Array<Promise<BatchTopics>> = []
+    for (const batch of batches) {
+      sent.push(pool.detectTopicsBatch(batch))
+      // Each answer released when taken, as the pipeline does once a page is decided.
+      if (sent.length >= atOnce) (await sent.shift()!).release()
+    }
+    for (const answer of sent) (await answer).release()
   }
   const wasmWall: Array<number> = []
   const wasmCpu: Array<number> = []
   const reference: Array<number> = []
   const poolWall: Array<number> = []
+  const singleWall: Array<number> = []
+  const singleVsOneCore: Array<number> = []
   const poolMain: Array<number> = []
   const poolProcess: Array<number> = []
   const poolWorkers: Array<Array<WorkerStats>> = []
@@ -259,6 +275,7 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions & {
     for (let k = 0; k < WARM_UP_PASSES; k++) {
       wasmPass()
       await poolPass()
+      if (inFlight > 1) await poolPass(1)
     }
     // The row before (its peers' normalized corpus, its models) leaves garbage whose collection
     // would otherwise fall on this row's passes (V8's helper threads took 4–10 ms per pool pass
@@ -277,9 +294,19 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions & {
       wasmCpu.push((threadCpuMs() - w0) / SAMPLE_PASSES)
       const cpuNow = currentCpu()
       if (cpuNow !== undefined) oneCoreCpus.push(cpuNow)
-      const m1 = machineBusyMs()
-      if (m0 !== undefined && m1 !== undefined) othersOneCore.push((m1 - m0 - (processCpuMs() - q0)) / oneWall)
+      const mOne = machineBusyMs()
+      if (m0 !== undefined && mOne !== undefined) othersOneCore.push((mOne - m0 - (processCpuMs() - q0)) / oneWall)
 
+      // One batch at a time, for comparison: before the pool's sample in every other round.
+      const single = async () => {
+        const t0 = performance.now()
+        for (let k = 0; k < SAMPLE_PASSES; k++) await poolPass(1)
+        const ms = (performance.now() - t0) / SAMPLE_PASSES
+        singleWall.push(ms)
+        singleVsOneCore.push(round(oneWall / SAMPLE_PASSES / ms, 2))
+      }
+      if (inFlight > 1 && r % 2 === 1) await single()
+      const m1 = machineBusyMs()
       const s0 = pool.stats()
       const p0 = processCpuMs()
       const c0 = threadCpuMs()
@@ -297,6 +324,7 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions & {
         cpuMs: (w.cpuMs - (s0[i]?.cpuMs ?? 0)) / SAMPLE_PASSES,
         engineMs: (w.engineMs - (s0[i]?.engineMs ?? 0)) / SAMPLE_PASSES
       })))
+      if (inFlight > 1 && r % 2 === 0) await single()
     }
   } finally {
     rss.stop()
@@ -357,6 +385,8 @@ const measureModel = async (corpus: Corpus, phrases: number, o: MatchOptions & {
     pool: {
       ...throughput(bytes, blocks.length, median(poolWall)),
       workers: pool.workers,
+      inFlight,
+      ...(singleWall.length === 0 ? {} : { oneAtATime: { wallMs: round(median(singleWall)), vsOneCore: singleVsOneCore } }),
       runsMBps: poolWall.map((ms) => sig(bytes / 1e6 / (ms / 1000))),
       peakRssMB: mb(rss.peak()),
       time: poolTime

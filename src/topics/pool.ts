@@ -24,8 +24,9 @@
  *   control array) until every chunk is written. Started all at once, two workers and this thread
  *   took turns on two cores: the writing fell behind, and the workers waited for chunks (6–8 ms
  *   per 18 MB against 0.6) and for a core (bench/HISTORY.md).
- * - Batches may overlap; the workers take them in the order they were sent. (The reprocessing
- *   pipeline sends one page at a time: two at once cost the daemon memory; see there.)
+ * - Batches may overlap; the workers take them in the order they were sent. The reprocessing
+ *   pipeline sends two pages at a time to a pool of two workers or more, so they need not idle
+ *   between pages, and one at a time to a single worker (src/pipelines/reprocess/pipeline.ts).
  * - Workers start on first use (a job with small pages never starts them), compile the model
  *   once, and live until `close()`. A worker that crashes fails its batches and the pool: later
  *   calls fail too (the pipeline then fails the job, which can be retried).
@@ -116,6 +117,17 @@ const WORKER_URL = new URL("./poolWorker.ts", import.meta.url)
 let live = 0
 /** Pool worker threads of this process currently running (all pools; for tests and monitoring). */
 export const livePoolWorkers = (): number => live
+
+let peakBatches = 0
+/**
+ * The most batches one pool has had in detection at once since the last call (then reset; for
+ * tests: how many pages a pipeline sends at a time).
+ */
+export const takePeakPoolBatches = (): number => {
+  const peak = peakBatches
+  peakBatches = 0
+  return peak
+}
 
 /** Code units of text per chunk a worker claims (see DetectorPoolOptions.chunkChars). */
 export const DEFAULT_CHUNK_CHARS = 65_536
@@ -245,6 +257,7 @@ export const makeDetectorPool = (detector: Detector, options: DetectorPoolOption
     const done = new Promise<BatchTopics>((resolve, reject) => {
       running.set(id, { begins, data, results, control, topicsAt, topicsCap, overflow: new Map(), workers: workers.length, error: undefined, resolve, reject })
     })
+    peakBatches = Math.max(peakBatches, running.size)
     const request: BatchRequest = { id, chunks, control: control.buffer, data, results, topicsAt, topicsCap, afterWriting: false }
     workers.forEach((s, k) => s.worker.postMessage(k < writingWorkers ? request : { ...request, afterWriting: true }))
     // The workers told to start now take the first chunk while the next ones are written.

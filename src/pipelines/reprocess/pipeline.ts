@@ -65,6 +65,17 @@ const mergePages = (pages: ReadonlyArray<DecidedPage>): DecidedPage =>
  */
 export const WriteBatchPages = 4
 
+/**
+ * Pages in detection at once, for a pool of `workers`. With one page at a time a pool's workers
+ * idle between pages while this thread takes the answer and writes the next page: with two
+ * workers or more that idle time is what keeps them from scaling (two workers, interleaved: 1.48–1.68×
+ * one core one page at a time, 1.65–1.8× two at a time; bench/RESULTS.md), so they get two. A
+ * single worker (the daemon's pool on two cores) gets one: this thread has the other core between
+ * pages, and a page more in flight is 10–20 MB of peak RSS the < 700 MB target on two cores has
+ * little room for (bench/HISTORY.md).
+ */
+export const detectionPages = (workers: number): number => (workers >= 2 ? 2 : 1)
+
 const pageChars = (page: LoadedPage): number => {
   let n = 0
   for (const b of page.blocks) n += b.text.length
@@ -80,8 +91,9 @@ const pageChars = (page: LoadedPage): number => {
  *
  * Detection of a big page runs on a worker pool (src/topics/pool.ts: one worker per core but
  * one, so this thread keeps a core for parsing, deciding and writing), with the same results as
- * the detector on this thread, which small pages keep using. The pool's workers start with the
- * first big page and stop when the pipeline ends, however it ends.
+ * the detector on this thread, which small pages keep using. A pool of two workers or more gets
+ * two pages at a time (`detectionPages`). The pool's workers start with the first big page and
+ * stop when the pipeline ends, however it ends.
  */
 export const reprocess = <E, R>(a: ReprocessArgs<E, R>) =>
   Effect.gen(function*() {
@@ -107,10 +119,8 @@ export const reprocess = <E, R>(a: ReprocessArgs<E, R>) =>
     const batch = Math.max(1, a.writeBatchPages ?? (pageSize >= MaxPageInteractions ? WriteBatchPages : 1))
     return yield* pageSource(a.scope, a.resumeAfter, pageSize, a.until).pipe(
       Stream.mapEffect((page) => timed(h, stage("load"), load(page)), { concurrency: 2 }),
-      // One page in detection at a time: two at once (ordered) kept the pool's workers from idling
-      // between pages, but raised the 250k job's peak RSS from 687 to 714–739 MB (the < 700 MB
-      // target; bench/HISTORY.md) for ≈ 8% of its time.
-      Stream.mapEffect((page) => timed(h, stage("detect"), detect(page))),
+      // Two pages in detection at once for a pool of two workers or more (in order), else one.
+      Stream.mapEffect((page) => timed(h, stage("detect"), detect(page)), { concurrency: detectionPages(pool.workers) }),
       // Decide the next page while this one is written.
       Stream.buffer({ capacity: 1 }),
       // Full-size pages: several at once (fewer, bigger inserts), reported as one.

@@ -7,13 +7,13 @@ import { scopeTopicIds } from "../../../src/domain/topicModel.ts"
 import { makeMetrics, MetricsLive } from "../../../src/daemon/Metrics.ts"
 import { type DecidedPage, decideDetected, decidePage } from "../../../src/pipelines/reprocess/decide.ts"
 import type { LoadedPage } from "../../../src/pipelines/reprocess/load.ts"
-import { reprocess, WriteBatchPages } from "../../../src/pipelines/reprocess/pipeline.ts"
+import { detectionPages, reprocess, WriteBatchPages } from "../../../src/pipelines/reprocess/pipeline.ts"
 import { exampleModel, generateInteractions, initialTopics } from "../../../src/seed/generate.ts"
 import { type BlockRow, type BlockTopicRow, InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { JobResultStore, type JobResultRow } from "../../../src/store/JobResultStore.ts"
 import { type BlockTopicChange, TopicWriter } from "../../../src/store/TopicWriter.ts"
 import { compileDetector } from "../../../src/topics/detector.ts"
-import { livePoolWorkers, makeDetectorPool } from "../../../src/topics/pool.ts"
+import { livePoolWorkers, makeDetectorPool, takePeakPoolBatches } from "../../../src/topics/pool.ts"
 import { expectedJob } from "../../helpers/expected.ts"
 
 const seed = { seed: 3, count: 400, from: "2026-02-01T00:00:00Z", to: "2026-02-08T00:00:00Z" }
@@ -119,7 +119,7 @@ const memoryStores = () => {
   return { layer, written, results, writes }
 }
 
-const runPipeline = (poolMinChars: number, pageSize: number, writeBatchPages?: number) => {
+const runPipeline = (poolMinChars: number, pageSize: number, writeBatchPages?: number, poolWorkers = 2) => {
   const { layer, written, results, writes } = memoryStores()
   const pages: Array<DecidedPage> = []
   let workersDuringRun = 0
@@ -133,7 +133,7 @@ const runPipeline = (poolMinChars: number, pageSize: number, writeBatchPages?: n
     pageSize,
     metrics: makeMetrics(),
     poolMinChars,
-    poolWorkers: 2,
+    poolWorkers,
     ...(writeBatchPages === undefined ? {} : { writeBatchPages }),
     onPage: (page) => Effect.sync(() => {
       pages.push(page)
@@ -150,8 +150,11 @@ describe("reprocess pipeline", () => {
       const before = livePoolWorkers()
       const pure = yield* runPipeline(Infinity, 60)
       expect(pure.workersDuringRun).toBe(before)
+      takePeakPoolBatches()
       const pooled = yield* runPipeline(0, 60)
       expect(pooled.workersDuringRun).toBe(before + 2)
+      // Two workers: two pages in detection at once, and still everything in order.
+      expect(takePeakPoolBatches()).toBe(2)
       expect(pooled.pages).toEqual(pure.pages)
       expect(pooled.results).toEqual(pure.results)
       expect(keyed(pooled.written)).toEqual(keyed(pure.written))
@@ -171,6 +174,18 @@ describe("reprocess pipeline", () => {
         for (let k = 0; k < 100 && livePoolWorkers() > before; k++) await new Promise((r) => setTimeout(r, 20))
       })
       expect(livePoolWorkers()).toBe(before)
+    }))
+
+  it.effect("sends a single worker one page at a time, and the same pages as two workers get", () =>
+    Effect.gen(function*() {
+      expect([1, 2, 3, 8].map(detectionPages)).toEqual([1, 2, 2, 2])
+      const two = yield* runPipeline(0, 60, 1, 2)
+      takePeakPoolBatches()
+      const one = yield* runPipeline(0, 60, 1, 1)
+      expect(takePeakPoolBatches()).toBe(1)
+      expect(one.pages).toEqual(two.pages)
+      expect(one.results).toEqual(two.results)
+      expect(one.written).toEqual(two.written)
     }))
 
   it.effect("writes and reports batches of pages as one page: same results, fewer writes, counts add up", () =>
