@@ -64,9 +64,10 @@ const pool = (f: BoundsFigures["pool"]): string =>
   "(≈ 0.35–0.45 ms of a 2 ms batch at 200 phrases, from a timeline of every thread's clock). With two pages in " +
   "flight the main thread writes the next page while the workers match this one; what is left is CPU — the main " +
   "thread's writing and messages beside the workers' engine (*at most on 2 cores* in the pool's table above: what " +
-  "the pool's own CPU time allows), the workers' engine itself taking 10–20% more time than the one-core pass's at " +
-  "20,000 phrases (each worker holds its own copy of the tables, 13.5 MB there) — and on this host the two vCPUs, " +
-  "which it slows by up to a third at times (*ceiling*). Interleaved " +
+  "the pool's own CPU time allows) — and on this host the two vCPUs, which it slows by up to a third at times " +
+  "(*ceiling*): a worker on the slow one takes that much longer over its chunks, so the workers' engine time can " +
+  "exceed the one-core pass's, which ran mostly on the other. The workers do not slow each other: two one-core " +
+  "processes at 20,000 phrases, pinned one per vCPU, each ran within 2–3% of its time alone. Interleaved " +
   "in one process, minutes apart, two pages in flight ran 1.65–1.8× one core and one at a time 1.48–1.68× " +
   "(2026-12-04, late); whole runs of this suite move 0.1–0.3× with the host. A page more in flight costs the " +
   "daemon 10–20 MB of peak RSS, which is why a single worker still gets one. The daemon runs one worker per core " +
