@@ -69,7 +69,7 @@ export const WriteBatchPages = 4
  * Pages in detection at once, for a pool of `workers`. With one page at a time a pool's workers
  * idle between pages while this thread takes the answer and writes the next page: with two
  * workers or more that idle time is what keeps them from scaling (two workers, interleaved: 1.48–1.68×
- * one core one page at a time, 1.65–1.8× two at a time; bench/RESULTS.md), so they get two. A
+ * one core one page at a time, 1.65–1.8× two at a time; bench/HISTORY.md), so they get two. A
  * single worker (the daemon's pool on two cores) gets one: this thread has the other core between
  * pages, and a page more in flight is 10–20 MB of peak RSS the < 700 MB target on two cores has
  * little room for (bench/HISTORY.md).
