@@ -56,7 +56,7 @@ typedef struct {
 
 typedef struct {
   i32 empty, topicCount;
-  /* Per node (see resolvedTransitions in wasmEngine.ts): a 64-bit signature of the words of its
+  /* Per node (see resolvedTransitions in wasmTransitions.ts): a 64-bit signature of the words of its
    * transitions (bit w & 63; all bits where the walk goes on at nodeNext; none for the root),
    * and its topics nodeTopics[nodeTopicStart[v] .. nodeTopicStart[v + 1]). */
   const u64 *nodeSig;
