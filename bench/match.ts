@@ -27,8 +27,8 @@
 import { availableParallelism, loadavg } from "node:os"
 import type { Block, Participant } from "../src/domain/interaction.ts"
 import { MaxPageInteractions } from "../src/domain/job.ts"
-import { detectionPages } from "../src/pipelines/reprocess/pipeline.ts"
 import type { TopicModel } from "../src/domain/topicModel.ts"
+import { detectionPages } from "../src/pipelines/reprocess/pipeline.ts"
 import { compileDetector, detectorCore } from "../src/topics/detector.ts"
 import { normalizeWords } from "../src/topics/normalize.ts"
 import type { BatchTopics } from "../src/topics/batchTopics.ts"
@@ -49,8 +49,8 @@ export interface MatchOptions {
   /** Time cap of the RegExp baseline per model, seconds. */
   readonly baselineSeconds: number
   /**
-   * Blocks per pool batch (default: the blocks of `MaxPageInteractions` interactions, the pages the
-   * reprocessing pipeline detects one at a time: ≈ 10,000 of seed data).
+   * Blocks per pool batch (default: the blocks of `MaxPageInteractions` interactions, the largest
+   * page the reprocessing pipeline detects: ≈ 10,000 of seed data).
    */
   readonly batchBlocks?: number
   /** Measure the peers (Vectorscan, modern-ahocorasick) too. */

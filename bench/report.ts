@@ -39,19 +39,29 @@ const machineLine = (m: Machine): string =>
  * Pool ÷ one core (WebAssembly): the median of the ratios of neighbouring passes where recorded
  * (with their range), else the ratio of the two medians.
  */
-const poolVsOneCore = (x: MatchResult["rows"][number], withRange = false): string => {
+const poolRatio = (x: MatchResult["rows"][number]): number | undefined => {
   const pairs = x.pool.time?.vsOneCore
-  if (pairs !== undefined && pairs.length > 0) {
-    const m = `${round(median(pairs), 2)}×`
-    return withRange ? `${m} (${Math.min(...pairs)}–${Math.max(...pairs)})` : m
-  }
-  return x.wasmWall === undefined ? "–" : `${round(x.pool.mbPerSec / x.wasmWall.mbPerSec, 2)}×`
+  if (pairs !== undefined && pairs.length > 0) return round(median(pairs), 2)
+  return x.wasmWall === undefined ? undefined : round(x.pool.mbPerSec / x.wasmWall.mbPerSec, 2)
 }
 
-/** The same pool sent one batch at a time: the median of its samples' ratios to the one-core sample before them ("–" when not measured). */
-const oneAtATimeVsOneCore = (x: MatchResult["rows"][number]): string => {
+const poolVsOneCore = (x: MatchResult["rows"][number], withRange = false): string => {
+  const ratio = poolRatio(x)
+  if (ratio === undefined) return "–"
+  const pairs = x.pool.time?.vsOneCore
+  return withRange && pairs !== undefined && pairs.length > 0 ? `${ratio}× (${Math.min(...pairs)}–${Math.max(...pairs)})` : `${ratio}×`
+}
+
+/** The same pool sent one batch at a time: the median of its samples' ratios to the one-core sample before them (undefined when not measured). */
+const oneAtATimeRatio = (x: MatchResult["rows"][number]): number | undefined => {
   const pairs = x.pool.oneAtATime?.vsOneCore
-  return pairs === undefined || pairs.length === 0 ? "–" : `${round(median(pairs), 2)}× (${Math.min(...pairs)}–${Math.max(...pairs)})`
+  return pairs === undefined || pairs.length === 0 ? undefined : round(median(pairs), 2)
+}
+
+const oneAtATimeVsOneCore = (x: MatchResult["rows"][number]): string => {
+  const ratio = oneAtATimeRatio(x)
+  const pairs = x.pool.oneAtATime?.vsOneCore ?? []
+  return ratio === undefined ? "–" : `${ratio}× (${Math.min(...pairs)}–${Math.max(...pairs)})`
 }
 
 const matchRows = (r: MatchResult) =>
@@ -575,12 +585,12 @@ export const writeSummary = (): void => {
       ? undefined
       : {
         ratios: matchResult.rows.map((x) => poolVsOneCore(x)).join(", "),
-        single: matchResult.rows.every((x) => x.pool.oneAtATime !== undefined)
-          ? matchResult.rows.map((x) => `${round(median(x.pool.oneAtATime!.vsOneCore), 2)}×`).join(", ")
+        single: matchResult.rows.every((x) => oneAtATimeRatio(x) !== undefined)
+          ? matchResult.rows.map((x) => `${oneAtATimeRatio(x)}×`).join(", ")
           : undefined,
         inFlight: matchResult.rows[0]?.pool.inFlight ?? 1,
         counts: matchResult.rows.map((x) => fmt(x.phrases)).join(", "),
-        met: matchResult.rows.every((x) => Number.parseFloat(poolVsOneCore(x)) >= 1.6),
+        met: matchResult.rows.every((x) => (poolRatio(x) ?? 0) >= 1.6),
         batchBlocks: matchResult.batchBlocks === undefined ? "40,000" : fmt(matchResult.batchBlocks)
       },
     serverJob: serverJobProse(e2eResult, e2e?.machine.cores),
