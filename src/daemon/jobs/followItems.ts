@@ -21,6 +21,11 @@ const further = (a: WorkItem | undefined, b: WorkItem): WorkItem =>
  * and a poll every 2 s) gives `onSums` the sums of the items' counts. An item that failed fails
  * the job (JobFailure); an item whose worker stopped heart-beating is offered again, so another
  * daemon picks it up where its checkpoint stands.
+ *
+ * The items' records are read once before the watch starts, so the first sums already count
+ * every item: a coordinator resuming a job (after a restart or a takeover) otherwise summed the
+ * watch's replay item by item, and wrote the job's progress back down — to a single item's
+ * counts, even 0 — before it climbed again.
  */
 export const followItems = <E, R>(
   job: Job,
@@ -36,12 +41,12 @@ export const followItems = <E, R>(
     const reoffered = new Map<number, number>()
     const allDone = () => items.size >= count && [...items.values()].every((i) => i.done)
 
-    const seen = (i: WorkItem) =>
+    /** Items' records taken in: a failed one fails the job; else `onSums` gets the new sums. */
+    const seen = (...records: ReadonlyArray<WorkItem>) =>
       Effect.gen(function*() {
-        items.set(i.item, further(items.get(i.item), i))
-        if (i.error !== undefined && i.stopped !== true) {
-          return yield* new JobFailure({ message: `work item ${i.item} failed: ${i.error}` })
-        }
+        for (const i of records) items.set(i.item, further(items.get(i.item), i))
+        const failed = records.find((i) => i.error !== undefined && i.stopped !== true)
+        if (failed !== undefined) return yield* new JobFailure({ message: `work item ${failed.item} failed: ${failed.error}` })
         yield* onSums(itemSums(items.values()))
       })
 
@@ -56,13 +61,15 @@ export const followItems = <E, R>(
       }
     })
 
+    yield* seen(...yield* patient(repo.list(job.id)))
+
     const watched = repo.watch(job.id).pipe(Stream.retry(Schedule.spaced("1 second")))
     const polled = Stream.tick(pollEvery).pipe(
       Stream.mapEffect(() => patient(repo.list(job.id)).pipe(Effect.tap(() => reap))),
       Stream.flattenIterable
     )
     yield* Stream.merge(watched, polled).pipe(
-      Stream.mapEffect(seen),
+      Stream.mapEffect((i) => seen(i)),
       Stream.takeUntil(allDone),
       Stream.runDrain
     )
