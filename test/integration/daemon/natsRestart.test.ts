@@ -13,8 +13,8 @@ import { uniquePrefix } from "../../helpers/nats.ts"
 import { type NatsServerHandle, startNatsServer } from "../../helpers/natsServer.ts"
 
 // This file restarts its own nats-server (same port, same JetStream store) under a running job.
-// ≈ 900 interactions per three-day job: with a third of that a fast host had run a whole job between two
-// 100 ms polls of its record, and the test found it done where it wanted it part-way.
+// ≈ 900 interactions per three-day job (a fast host ran a third of that in well under a second),
+// so that NATS is disturbed while the job is still well under way.
 const seed = { seed: 25, count: 3_600, from: "2026-01-01T00:00:00Z", to: "2026-01-13T00:00:00Z" }
 const model = exampleModel()
 const natsStore = tempDataDir("nats-restart-store")
