@@ -4,6 +4,7 @@ import { exportCsv } from "../../src/domain/csv.ts"
 import type { Job } from "../../src/domain/job.ts"
 import type { TopicModel } from "../../src/domain/topicModel.ts"
 import { getExport } from "../../src/nats/Exports.ts"
+import { Nats } from "../../src/nats/Nats.ts"
 import { requestApi } from "../../src/nats/Service.ts"
 import { ClickHouse } from "../../src/store/ClickHouse.ts"
 import { InteractionStore } from "../../src/store/InteractionStore.ts"
@@ -24,6 +25,35 @@ export const jobWhen = (run: RunIn, jobId: string, ok: (j: Job) => boolean, what
     const j = await jobRecord(run, jobId)
     return j !== undefined && ok(j) ? j : undefined
   }, timeoutMs, `${jobId}: ${what}`)
+
+/**
+ * A job's events (`rewind.evt.job.<id>`) seen on the connection of `run`'s runtime, which
+ * resubscribes after a reconnect: their types in order, and `firstProgress(timeoutMs)`, the job as
+ * the first `progress` event with some interactions processed carries it. Events come as each page
+ * is counted, where polls of the job's record can miss a short run whole (a fast host ran a job of
+ * ≈ 300 interactions between two 100 ms polls). Subscribe before publishing the job.
+ */
+export const jobEvents = async (run: RunIn, jobId: string) => {
+  const nats = await run(Effect.gen(function*() { return yield* Nats }))
+  const types: Array<string> = []
+  let progressed: (job: Job) => void = () => {}
+  const progress = new Promise<Job>((resolve) => (progressed = resolve))
+  const sub = nats.nc.subscribe(nats.names.evt(`job.${jobId}`), {
+    callback: (_e, m) => {
+      const event = m.json<{ type: string; job: Job }>()
+      types.push(event.type)
+      if (event.type === "progress" && event.job.processedInteractionsCount > 0) progressed(event.job)
+    }
+  })
+  const firstProgress = (timeoutMs = 90_000): Promise<Job> => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    return Promise.race([
+      progress,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${jobId}: no progress event in ${timeoutMs / 1000} s`)), timeoutMs)))
+    ]).finally(() => clearTimeout(timer))
+  }
+  return { types, firstProgress, stop: () => sub.unsubscribe() }
+}
 
 /** Waits until the job is in one of `statuses`. */
 export const jobReaching = (run: RunIn, jobId: string, statuses: ReadonlyArray<string>, timeoutMs = 90_000) =>

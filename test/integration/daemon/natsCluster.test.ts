@@ -11,14 +11,14 @@ import { WorkItemRepo } from "../../../src/repos/WorkItemRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { eventually, startDaemon, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
-import { expectUndisturbedOutcome, jobReaching, jobWhen, type RunIn, threeDayScope } from "../../helpers/jobChecks.ts"
+import { expectUndisturbedOutcome, jobEvents, jobReaching, type RunIn, threeDayScope } from "../../helpers/jobChecks.ts"
 import { rewindStreams, testNatsLayer, testNatsUrl, uniquePrefix } from "../../helpers/nats.ts"
 import { type NatsClusterHandle, type NatsClusterNode, startNatsCluster } from "../../helpers/natsServer.ts"
 
 // A cluster of three nats-server processes of its own; the daemon keeps 3 replicas of everything
 // and is given all three URLs. Each job test SIGKILLs one node part-way, then restarts it.
-// ≈ 900 interactions per three-day job: with a third of that a fast host had run a whole job between two
-// 100 ms polls of its record, and the test found it done where it wanted it part-way.
+// ≈ 900 interactions per three-day job (a fast host ran a third of that in well under a second),
+// so that a node is killed while the job is still well under way.
 const seed = { seed: 31, count: 3_600, from: "2026-01-01T00:00:00Z", to: "2026-01-13T00:00:00Z" }
 const model = exampleModel()
 const prefix = uniquePrefix()
@@ -70,10 +70,11 @@ const allCurrent = (jsm: JetStreamManager, names: Names) =>
     return true
   }, 60_000, "every stream led, with all three nodes current")
 
-/** Publishes a job, `disturb`s the cluster once the job is part-way, and returns it once it has ended. */
+/** Publishes a job, `disturb`s the cluster as soon as the job reports progress, and returns it once it has ended. */
 const disturbedJob = async (jobId: string, k: number, disturb: () => Promise<void>) => {
+  const events = await jobEvents(run, jobId)
   await run(publishCommand("job.create", { ...scopeOf(k), name: jobId, jobId }))
-  const partway = await jobWhen(run, jobId, (j) => j.processedInteractionsCount > 0, "part-way")
+  const partway = await events.firstProgress().finally(events.stop)
   expect(partway.jobStatus).toBe("InProgress")
   expect(partway.processedInteractionsCount).toBeLessThan(partway.totalInteractionsCount)
   await disturb()

@@ -4,11 +4,10 @@ import { publishCommand } from "../../../src/client/natsClient.ts"
 import { JobRunner } from "../../../src/daemon/jobs/JobRunner.ts"
 import { Metrics } from "../../../src/daemon/Metrics.ts"
 import type { Job } from "../../../src/domain/job.ts"
-import { Nats } from "../../../src/nats/Nats.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
-import { expectUndisturbedOutcome, jobReaching, threeDayScope } from "../../helpers/jobChecks.ts"
+import { expectUndisturbedOutcome, jobEvents, jobReaching, threeDayScope } from "../../helpers/jobChecks.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 import { type NatsServerHandle, startNatsServer } from "../../helpers/natsServer.ts"
 
@@ -42,38 +41,11 @@ const restartServer = async () => {
   server = await startNatsServer({ storeDir: natsStore, port: server.port })
 }
 
-/**
- * Job events seen on the daemon's own connection (it resubscribes after a reconnect), and the job
- * as the first `progress` event with some interactions processed carries it.
- */
-const eventsOf = async (jobId: string) => {
-  const nats = await run(Effect.gen(function*() { return yield* Nats }))
-  const types: Array<string> = []
-  let progressed: (job: Job) => void = () => {}
-  const firstProgress = new Promise<Job>((resolve) => (progressed = resolve))
-  const sub = nats.nc.subscribe(nats.names.evt(`job.${jobId}`), {
-    callback: (_e, m) => {
-      const event = m.json<{ type: string; job: Job }>()
-      types.push(event.type)
-      if (event.type === "progress" && event.job.processedInteractionsCount > 0) progressed(event.job)
-    }
-  })
-  return { types, firstProgress, stop: () => sub.unsubscribe() }
-}
-
-/**
- * Publishes a job, disturbs NATS as soon as the job reports progress, and returns it once it has
- * ended. (Polling the job's record every 100 ms for progress instead, runs on a fast host at times
- * first saw the job Completed, or with every interaction processed: the window was missed.)
- */
+/** Publishes a job, disturbs NATS as soon as the job reports progress, and returns it once it has ended. */
 const disturbedJob = async (jobId: string, k: number, disturb: () => Promise<void>) => {
-  const events = await eventsOf(jobId)
+  const events = await jobEvents(run, jobId)
   await run(publishCommand("job.create", { ...scopeOf(k), name: jobId, jobId }))
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const partway = await Promise.race([
-    events.firstProgress,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${jobId}: no progress event in 90 s`)), 90_000)))
-  ]).finally(() => clearTimeout(timer))
+  const partway = await events.firstProgress()
   expect(partway.jobStatus).toBe("InProgress")
   expect(partway.processedInteractionsCount).toBeLessThan(partway.totalInteractionsCount)
   await disturb()
