@@ -28,31 +28,46 @@ export const jobWhen = (run: RunIn, jobId: string, ok: (j: Job) => boolean, what
 
 /**
  * A job's events (`rewind.evt.job.<id>`) seen on the connection of `run`'s runtime, which
- * resubscribes after a reconnect: their types in order, and `firstProgress(timeoutMs)`, the job as
- * the first `progress` event with some interactions processed carries it. Events come as each page
- * is counted, where polls of the job's record can miss a short run whole (a fast host ran a job of
- * ≈ 300 interactions between two 100 ms polls). Subscribe before publishing the job.
+ * resubscribes after a reconnect: the events and their types in order; `firstProgress(timeoutMs)`,
+ * the job as the first `progress` event with some interactions processed carries it; and
+ * `seen(type, timeoutMs)`, which waits for an event of that type. Events come as each page is
+ * counted, where polls of the job's record can miss a short run whole (a fast host ran a job of
+ * ≈ 300 interactions between two 100 ms polls). The daemon writes the record before it publishes
+ * the event, so a test that saw the record end waits with `seen("completed")` before it stops
+ * listening. Subscribe before publishing the job.
  */
 export const jobEvents = async (run: RunIn, jobId: string) => {
+  type Event = { type: string; job: Job }
   const nats = await run(Effect.gen(function*() { return yield* Nats }))
+  const events: Array<Event> = []
   const types: Array<string> = []
-  let progressed: (job: Job) => void = () => {}
-  const progress = new Promise<Job>((resolve) => (progressed = resolve))
+  const waiters = new Set<{ ok: (e: Event) => boolean; resolve: (job: Job) => void }>()
   const sub = nats.nc.subscribe(nats.names.evt(`job.${jobId}`), {
     callback: (_e, m) => {
-      const event = m.json<{ type: string; job: Job }>()
+      const event = m.json<Event>()
+      events.push(event)
       types.push(event.type)
-      if (event.type === "progress" && event.job.processedInteractionsCount > 0) progressed(event.job)
+      for (const w of waiters) if (w.ok(event)) w.resolve(event.job)
     }
   })
-  const firstProgress = (timeoutMs = 90_000): Promise<Job> => {
+  /** The job as the first event that passes `ok` carries it, as soon as it arrives. */
+  const first = (what: string, ok: (e: Event) => boolean, timeoutMs: number): Promise<Job> => {
+    const already = events.find(ok)
+    if (already !== undefined) return Promise.resolve(already.job)
     let timer: ReturnType<typeof setTimeout> | undefined
+    let waiter: { ok: (e: Event) => boolean; resolve: (job: Job) => void } | undefined
     return Promise.race([
-      progress,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${jobId}: no progress event in ${timeoutMs / 1000} s`)), timeoutMs)))
-    ]).finally(() => clearTimeout(timer))
+      new Promise<Job>((resolve) => waiters.add(waiter = { ok, resolve })),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${jobId}: no ${what} in ${timeoutMs / 1000} s`)), timeoutMs)))
+    ]).finally(() => {
+      clearTimeout(timer)
+      if (waiter !== undefined) waiters.delete(waiter)
+    })
   }
-  return { types, firstProgress, stop: () => sub.unsubscribe() }
+  const firstProgress = (timeoutMs = 90_000) =>
+    first("progress event", (e) => e.type === "progress" && e.job.processedInteractionsCount > 0, timeoutMs)
+  const seen = (type: string, timeoutMs = 30_000) => first(`${type} event`, (e) => e.type === type, timeoutMs)
+  return { events, types, firstProgress, seen, stop: () => sub.unsubscribe() }
 }
 
 /** Waits until the job is in one of `statuses`. */

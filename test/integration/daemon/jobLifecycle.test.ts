@@ -5,14 +5,13 @@ import type { Job } from "../../../src/domain/job.ts"
 import { exportCsvWithPrevious } from "../../../src/domain/csv.ts"
 import type { PreviewAnswer } from "../../../src/domain/preview.ts"
 import { getExport } from "../../../src/nats/Exports.ts"
-import { Nats } from "../../../src/nats/Nats.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
 import { JobRepo } from "../../../src/repos/JobRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { backends } from "../../helpers/clickhouse.ts"
 import { eventually, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
-import { expectUndisturbedOutcome, storedTopicRows } from "../../helpers/jobChecks.ts"
+import { expectUndisturbedOutcome, jobEvents, storedTopicRows } from "../../helpers/jobChecks.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 7, count: 400, from: "2026-01-01T00:00:00Z", to: "2026-01-15T00:00:00Z" }
@@ -85,13 +84,12 @@ describe.each(backends)("store on %s", (backend) => {
 
     it("runs the job to completion with progress events, the results an independent computation predicts, and its export", async () => {
       const expected = expectedJob(seed, model, { ...scope, mediaTypes: [...scope.mediaTypes] })
-      const events: Array<{ type: string; job: Job }> = []
-      const nats = await run(Effect.gen(function*() { return yield* Nats }))
-      const sub = nats.nc.subscribe(nats.names.evt("job.life-1"), { callback: (_e, m) => void events.push(m.json()) })
+      const seen = await jobEvents(run, "life-1")
+      const events = seen.events
 
       await run(publishCommand("job.create", { ...scope, name: "life 1", jobId: "life-1", commandId: "c-life-1", createdBy: "test" }))
       const job = await waitStatus("life-1", ["Completed", "Failed"])
-      sub.unsubscribe()
+      await seen.seen(job.jobStatus.toLowerCase()).finally(seen.stop)
 
       // Counts, export (byte for byte), every block's final topics, no duplicate rows.
       await expectUndisturbedOutcome(run, job, expected, model)

@@ -50,8 +50,7 @@ const disturbedJob = async (jobId: string, k: number, disturb: () => Promise<voi
   expect(partway.processedInteractionsCount).toBeLessThan(partway.totalInteractionsCount)
   await disturb()
   const done = await jobReaching(run, jobId, ["Completed", "Failed", "Cancelled"], 120_000)
-  await sleep(200)
-  events.stop()
+  await events.seen(done.jobStatus.toLowerCase()).finally(events.stop)
   return { done, events: events.types }
 }
 

@@ -9,7 +9,7 @@ import { ClickHouse } from "../../../src/store/ClickHouse.ts"
 import { JobResultStore } from "../../../src/store/JobResultStore.ts"
 import { eventually, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
-import { allMedia, expectUndisturbedOutcome, jobReaching, jobRecord, jobWhen } from "../../helpers/jobChecks.ts"
+import { allMedia, expectUndisturbedOutcome, jobEvents, jobReaching, jobRecord, jobWhen } from "../../helpers/jobChecks.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 41, count: 800, from: "2026-01-01T00:00:00Z", to: "2026-01-09T00:00:00Z" }
@@ -53,9 +53,8 @@ describe("rewind.cmd.job.retry", () => {
   const cancelled = scopeOf("2026-01-05T00:00:00Z", "2026-01-09T00:00:00Z")
 
   it("a job failed part-way (its store table gone) agrees with the store, and a retry ends it as if undisturbed", async () => {
-    const events: Array<string> = []
-    const nats = await run(Effect.gen(function*() { return yield* Nats }))
-    const sub = nats.nc.subscribe(nats.names.evt("job.rt-fail"), { callback: (_e, m) => void events.push(m.json<{ type: string }>().type) })
+    const seen = await jobEvents(run, "rt-fail")
+    const events = seen.types
     await run(publishCommand("job.create", { ...failing, name: "fails part-way", jobId: "rt-fail" }))
     await partway("rt-fail", 50)
     await storeCommand("RENAME TABLE {db}.transcript_blocks TO {db}.transcript_blocks_away")
@@ -72,7 +71,7 @@ describe("rewind.cmd.job.retry", () => {
 
     await run(publishCommand("job.retry", { jobId: "rt-fail", commandId: "retry-rt-fail" }))
     const done = await ended("rt-fail", ["Completed"])
-    sub.unsubscribe()
+    await seen.seen("completed").finally(seen.stop)
     await expectUndisturbedOutcome(run, done, expectedJob(seed, model, failing), model)
     expect(done.writeVersion).toBe(failed.writeVersion)
     expect(done.modelRevision).toBe(failed.modelRevision)

@@ -14,7 +14,7 @@ import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { backends } from "../../helpers/clickhouse.ts"
 import { eventually, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob, seededTopics, topicsAfter } from "../../helpers/expected.ts"
-import { allMedia, jobReaching, jobRecord, storedRowCounts } from "../../helpers/jobChecks.ts"
+import { allMedia, jobEvents, jobReaching, jobRecord, storedRowCounts } from "../../helpers/jobChecks.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 71, count: 500, from: "2026-05-01T00:00:00Z", to: "2026-05-11T00:00:00Z" }
@@ -55,12 +55,10 @@ describe.each(backends)("store on %s", (backend) => {
     await run(publishCommand("job.create", { ...scopeB, name: "later", jobId: "rv-b" }))
     expect((await jobReaching(run, "rv-b", ["Completed", "Failed"])).jobStatus).toBe("Completed")
 
-    const nats = await run(Effect.gen(function*() { return yield* Nats }))
-    const events: Array<string> = []
-    const sub = nats.nc.subscribe(nats.names.evt("job.revert-rv-a"), { callback: (_e, m) => void events.push(m.json<{ type: string }>().type) })
+    const events = await jobEvents(run, "revert-rv-a")
     await run(publishCommand("job.revert", { jobId: "rv-a" }))
     const revert = await jobReaching(run, "revert-rv-a", ["Completed", "Failed"])
-    sub.unsubscribe()
+    await events.seen(revert.jobStatus.toLowerCase()).finally(events.stop)
     expect(revert).toMatchObject({ jobStatus: "Completed", kind: "revert", revertOf: "rv-a" })
     expect(revert.revertCounts).toEqual({ blocksReverted: a.changedBlocks.size - conflicts.length, blocksInConflict: conflicts.length })
 
@@ -88,7 +86,7 @@ describe.each(backends)("store on %s", (backend) => {
       failedInteractionsCount: 0
     })
     expect(await storedRowCounts(run, "revert-rv-a")).toMatchObject({ results: { rows: ids.length, unique: ids.length } })
-    expect(events).toEqual(expect.arrayContaining(["created", "started", "progress", "completed"]))
+    expect(events.types).toEqual(expect.arrayContaining(["created", "started", "progress", "completed"]))
 
     // Reverting again changes nothing: the first revert is a later change of every block.
     await run(publishCommand("job.revert", { jobId: "rv-a", revertId: "rv-a-again" }))

@@ -1,13 +1,12 @@
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
-import { Nats } from "../../../src/nats/Nats.ts"
 import { WorkItemRepo } from "../../../src/repos/WorkItemRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { ClickHouse } from "../../../src/store/ClickHouse.ts"
 import { startDaemon, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
-import { allMedia, expectUndisturbedOutcome, jobReaching } from "../../helpers/jobChecks.ts"
+import { allMedia, expectUndisturbedOutcome, jobEvents, jobReaching } from "../../helpers/jobChecks.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 // Three daemons on one NATS and one store (here: one embedded engine shared in this process);
@@ -35,14 +34,15 @@ describe("one job shared by several daemons", () => {
   it("runs its work items on every daemon, counts each once, and exports and meters it once", async () => {
     const scope = { dateStart: seed.from, dateEnd: seed.to, programs: model.programs.map((p) => p.id), mediaTypes: allMedia }
     const expected = expectedJob(seed, model, scope)
-    const nats = await run(Effect.gen(function*() { return yield* Nats }))
-    const events: Array<string> = []
-    const sub = nats.nc.subscribe(nats.names.evt("job.shared-1"), { callback: (_e, m) => void events.push(m.json<{ type: string }>().type) })
+    const seen = await jobEvents(run, "shared-1")
+    const events = seen.types
 
     await run(publishCommand("job.create", { ...scope, name: "shared", jobId: "shared-1" }))
     const done = await jobReaching(run, "shared-1", ["Completed", "Failed"], 120_000)
+    // The record is written before the event: wait for it, then a little longer for any second one.
+    await seen.seen("completed")
     await new Promise((r) => setTimeout(r, 300))
-    sub.unsubscribe()
+    seen.stop()
     await expectUndisturbedOutcome(run, done, expected, model)
 
     // Cut into items of 100 by the store's key; every item done, run by all three daemons.
