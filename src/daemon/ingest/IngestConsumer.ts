@@ -15,6 +15,7 @@ import { ModelRepo } from "../../repos/ModelRepo.ts"
 import { RecoveryStore } from "../../store/RecoveryStore.ts"
 import { Metrics } from "../Metrics.ts"
 import { resolveConversation } from "./resolve.ts"
+import { advanceWatermark } from "./watermark.ts"
 
 const decodeEvent = decodeStrict(IngestEvent)
 
@@ -23,8 +24,9 @@ const decodeEvent = decodeStrict(IngestEvent)
  * Live ingestion: completed-conversation events on `<prefix>.ingest.conversation` (the id, or the
  * whole conversation), through the same ingest stage as recovery (metadata, content, topics,
  * store). The ingestion watermark (recovery bucket, key `ingest-watermark`) follows the latest
- * conversation ingested. Not ready yet or a platform failure: retried with backoff; after the
- * last delivery, or for a bad event at once, the original goes to the dead-letter stream.
+ * conversation ingested, and only forward (src/daemon/ingest/watermark.ts). Not ready yet or a
+ * platform failure: retried with backoff; after the last delivery, or for a bad event at once, the
+ * original goes to the dead-letter stream.
  */
 export const IngestConsumerLive = Layer.effectDiscard(
   Effect.gen(function*() {
@@ -88,10 +90,7 @@ export const IngestConsumerLive = Layer.effectDiscard(
         if (f._tag === "Failed") return yield* retryOrDeadLetter(msg, f.error, f.conversation.id)
         yield* writeIngested("ingest")([prepare(f.interaction)])
         yield* (yield* RecoveryStore).resolvePending([f.conversation.id])
-        const mark = yield* marks.get("ingest-watermark")
-        if (Option.isNone(mark) || Date.parse(mark.value.value.at) < Date.parse(conversation.endTime)) {
-          yield* marks.put("ingest-watermark", { at: conversation.endTime, conversationId: conversation.id, updatedAt: new Date().toISOString() })
-        }
+        yield* advanceWatermark(marks, conversation)
         yield* msg.ack()
         yield* count("ingested")
       }).pipe(
