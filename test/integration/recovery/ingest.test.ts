@@ -77,6 +77,11 @@ describe.each(backends)("store on %s", (backend) => {
       await eventually(async () => ((await storeHas(picked.map((i) => i.id))).length === picked.length ? true : undefined), 60_000, "ingested")
       const rows = await run(Effect.gen(function*() { return yield* (yield* InteractionStore).loadBlocks(picked.map((i) => ({ ...i, programIds: [] }))) }))
       expect(rows.length).toBe(picked.reduce((n, i) => n + i.transcripts.reduce((m, t) => m + t.blocks.length, 0), 0))
+      // Each event is acknowledged after its watermark is advanced: once none is left, the mark is final.
+      await eventually(async () => {
+        const info = await nats.jsm.consumers.info(nats.names.ingestStream, nats.names.ingestConsumer)
+        return info.num_pending + info.num_ack_pending === 0 ? true : undefined
+      }, 30_000, "every event acknowledged")
       const marks = await run(jsonKv(nats.names.recoveryBucket, IngestWatermark))
       const mark = Option.getOrThrow(await run(marks.get("ingest-watermark")))
       expect(mark.value.at).toBe([...picked].map((i) => new Date(i.endTime).toISOString()).sort().at(-1))
