@@ -1,6 +1,7 @@
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { type TopicModel, TopicModelRevision } from "../domain/topicModel.ts"
 import { Nats, type NatsError } from "../nats/Nats.ts"
+import { advanceKey } from "../nats/advanceKey.ts"
 import { jsonKv } from "../nats/JsonKv.ts"
 
 const Pointer = Schema.Struct({ revision: Schema.Int })
@@ -49,7 +50,8 @@ export class ModelRepo extends Context.Service<ModelRepo, {
           const rev: TopicModelRevision = { revision: n, pushedAt: new Date().toISOString(), pushedBy, model }
           const created = yield* kv.create(`revision.${n}`, rev)
           if (Option.isSome(created)) {
-            yield* kv.put("current", { revision: n })
+            // Pushes racing each other: `current` ends on the highest revision, never back on an older one.
+            yield* advanceKey(kv, "current", { revision: n }, (next, current) => current.revision < next.revision)
             return rev
           }
           n++

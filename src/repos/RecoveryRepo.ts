@@ -1,6 +1,7 @@
 import { Context, Effect, Layer, Option } from "effect"
 import { RecoveryRun, Watermark } from "../domain/recovery.ts"
 import { Nats, type NatsError } from "../nats/Nats.ts"
+import { advanceKey } from "../nats/advanceKey.ts"
 import { jsonKv } from "../nats/JsonKv.ts"
 
 /**
@@ -13,7 +14,8 @@ export class RecoveryRepo extends Context.Service<RecoveryRepo, {
   update(id: string, f: (run: RecoveryRun) => RecoveryRun): Effect.Effect<Option.Option<RecoveryRun>, NatsError>
   list(): Effect.Effect<ReadonlyArray<RecoveryRun>, NatsError>
   watermark(): Effect.Effect<Option.Option<Watermark>, NatsError>
-  setWatermark(w: Watermark): Effect.Effect<void, NatsError>
+  /** Moves the watermark to `w` unless it stands there or later already (runs end in any order, on any daemon). */
+  advanceWatermark(w: Watermark): Effect.Effect<void, NatsError>
 }>()("rewind/repos/RecoveryRepo") {
   static readonly layer = Layer.effect(
     RecoveryRepo,
@@ -42,10 +44,10 @@ export class RecoveryRepo extends Context.Service<RecoveryRepo, {
       const watermark = Effect.fn("RecoveryRepo.watermark")(function*() {
         return Option.map(yield* marks.get("watermark"), (e) => e.value)
       })
-      const setWatermark = Effect.fn("RecoveryRepo.setWatermark")(function*(w: Watermark) {
-        yield* marks.put("watermark", w)
+      const advanceWatermark = Effect.fn("RecoveryRepo.advanceWatermark")(function*(w: Watermark) {
+        yield* advanceKey(marks, "watermark", w, (next, current) => Date.parse(current.at) < Date.parse(next.at))
       })
-      return RecoveryRepo.of({ get, create, update, list, watermark, setWatermark })
+      return RecoveryRepo.of({ get, create, update, list, watermark, advanceWatermark })
     })
   )
 }

@@ -100,10 +100,7 @@ export class RecoveryRunner extends Context.Service<RecoveryRunner, {
             dateCompleted: new Date().toISOString()
           }))
           if (claimed.trigger === "automatic") {
-            const mark = yield* repo.watermark()
-            if (Option.isNone(mark) || Date.parse(mark.value.at) < Date.parse(claimed.to)) {
-              yield* repo.setWatermark({ at: claimed.to, runId: claimed.id, updatedAt: new Date().toISOString() })
-            }
+            yield* repo.advanceWatermark({ at: claimed.to, runId: claimed.id, updatedAt: new Date().toISOString() })
           }
           yield* Effect.logInfo("recovery run completed", { ...totals, platformCalls: calls })
           if (Option.isSome(done)) yield* recoveryEvent("completed", done.value)

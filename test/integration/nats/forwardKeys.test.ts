@@ -2,6 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
 import { advanceWatermark, IngestWatermarkKey } from "../../../src/daemon/ingest/watermark.ts"
 import { IngestWatermark } from "../../../src/domain/recovery.ts"
+import { exampleModel } from "../../../src/seed/generate.ts"
+import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
+import { RecoveryRepo } from "../../../src/repos/RecoveryRepo.ts"
 import { jsonKv } from "../../../src/nats/JsonKv.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { ensureTopology } from "../../../src/nats/Topology.ts"
@@ -51,5 +54,35 @@ describe("live ingestion's watermark (real nats-server)", () => {
       yield* marks.delete(IngestWatermarkKey)
       yield* advanceWatermark(marks, conversation(2))
       expect(Option.getOrThrow(yield* marks.get(IngestWatermarkKey)).value).toMatchObject({ at: conversation(2).endTime, conversationId: "c-2" })
+    }).pipe(Effect.provide(testNatsLayer())))
+})
+
+describe("keys that only move forward, written at once by several daemons (real nats-server)", () => {
+  it.live("model pushes racing each other leave `current` on the highest revision", () =>
+    Effect.gen(function*() {
+      const prefix = uniquePrefix()
+      yield* ensureTopology.pipe(Effect.provideContext(yield* Layer.build(testNatsLayer(prefix))))
+      const repos = [
+        yield* Effect.service(ModelRepo).pipe(Effect.provide(ModelRepo.layer), Effect.provideContext(yield* Layer.build(testNatsLayer(prefix)))),
+        yield* Effect.service(ModelRepo).pipe(Effect.provide(ModelRepo.layer), Effect.provideContext(yield* Layer.build(testNatsLayer(prefix))))
+      ]
+      const pushed = yield* Effect.all(
+        Array.from({ length: 12 }, (_, k) => repos[k % 2]!.push(exampleModel(), `pusher-${k}`)),
+        { concurrency: "unbounded" }
+      )
+      const revisions = pushed.map((r) => r.revision).sort((a, b) => a - b)
+      expect(revisions).toEqual(Array.from({ length: 12 }, (_, k) => k + 1))
+      expect(yield* repos[0]!.currentRevision()).toBe(12)
+    }).pipe(Effect.scoped))
+
+  it.live("recovery runs ending out of order leave the automatic watermark at the latest end", () =>
+    Effect.gen(function*() {
+      yield* ensureTopology
+      const repo = yield* Effect.service(RecoveryRepo).pipe(Effect.provide(RecoveryRepo.layer))
+      const ends = scrambled(20).map((k) => ({ at: conversation(k).endTime, runId: `run-${k}`, updatedAt: new Date().toISOString() }))
+      yield* Effect.all(ends.map((w) => repo.advanceWatermark(w)), { concurrency: "unbounded" })
+      expect(Option.getOrThrow(yield* repo.watermark()).runId).toBe("run-19")
+      yield* repo.advanceWatermark({ at: conversation(0).endTime, runId: "late", updatedAt: new Date().toISOString() })
+      expect(Option.getOrThrow(yield* repo.watermark()).runId).toBe("run-19")
     }).pipe(Effect.provide(testNatsLayer())))
 })
