@@ -126,6 +126,23 @@ export type RecoveryRun = typeof RecoveryRun.Type
 export const Watermark = Schema.Struct({ at: Schema.String, runId: Schema.String, updatedAt: Schema.String })
 export type Watermark = typeof Watermark.Type
 
+/**
+ * An automatic run's id: named after the watermark it starts from (`auto-20261205T101500Z`;
+ * `auto-first` before any), with `-2`, `-3`, … for the tries after a failed one (the watermark
+ * stays until a run completes). Every daemon scheduling from the same watermark picks the same id,
+ * so creating the run decides which one schedules it: daemons started together (a rollout)
+ * schedule one run, not one each.
+ */
+export const automaticRunId = (watermarkAt: string | undefined, runs: ReadonlyArray<Pick<RecoveryRun, "id">>): string => {
+  const base = watermarkAt === undefined ? "auto-first" : `auto-${new Date(watermarkAt).toISOString().replace(/[-:]|\.\d+/g, "")}`
+  let last = 0
+  for (const r of runs) {
+    if (r.id === base) last = Math.max(last, 1)
+    else if (r.id.startsWith(`${base}-`) && /^\d+$/.test(r.id.slice(base.length + 1))) last = Math.max(last, Number(r.id.slice(base.length + 1)))
+  }
+  return last === 0 ? base : `${base}-${last + 1}`
+}
+
 /** The automatic period: [watermark, now − settle), or a look-back when there is no watermark. */
 export const automaticPeriod = (
   watermark: string | undefined,

@@ -1,6 +1,6 @@
 import { Effect, Option } from "effect"
 import { TextMediaTypes } from "../../domain/media.ts"
-import { automaticPeriod, type RecoveryRun, type RecoveryRunCommand, zeroCounts } from "../../domain/recovery.ts"
+import { automaticPeriod, automaticRunId, type RecoveryRun, type RecoveryRunCommand, zeroCounts } from "../../domain/recovery.ts"
 import { RecoveryRepo } from "../../repos/RecoveryRepo.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
 import { Rejected } from "../jobs/errors.ts"
@@ -82,17 +82,17 @@ export const requestRecovery = Effect.fn("Recovery.request")(function*(cmd: Reco
   return Option.some(run)
 })
 
-/** The daemon's own automatic run (every N minutes). None when there is nothing to cover. */
+/** The daemon's own automatic run (every N minutes). None when there is nothing to cover, or another daemon scheduled it. */
 export const scheduleAutomatic = Effect.fn("Recovery.scheduleAutomatic")(function*() {
   const repo = yield* RecoveryRepo
   const settings = yield* DaemonSettingsService
   const runs = yield* repo.list()
   if (runs.some((r) => r.trigger === "automatic" && (r.status === "Queued" || r.status === "Running"))) return Option.none<RecoveryRun>()
-  const mark = yield* repo.watermark()
-  const p = automaticPeriod(Option.getOrUndefined(mark)?.at, Date.now(), settings.recoverySettleMinutes * 60_000, settings.recoveryLookBackHours * 3_600_000)
+  const mark = Option.getOrUndefined(yield* repo.watermark())
+  const p = automaticPeriod(mark?.at, Date.now(), settings.recoverySettleMinutes * 60_000, settings.recoveryLookBackHours * 3_600_000)
   if (p === undefined) return Option.none<RecoveryRun>()
   const now = Date.now()
-  const run = newRun({ id: `auto-${now}`, trigger: "automatic", ...p, mediaTypes: TextMediaTypes, requestedBy: "automatic", seq: now })
+  const run = newRun({ id: automaticRunId(mark?.at, runs), trigger: "automatic", ...p, mediaTypes: TextMediaTypes, requestedBy: "automatic", seq: now })
   const created = yield* repo.create(run)
   if (Option.isSome(created)) yield* recoveryEvent("queued", run)
   return created

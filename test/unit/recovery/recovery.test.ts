@@ -1,6 +1,6 @@
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { automaticPeriod, RecoveryRunCommand } from "../../../src/domain/recovery.ts"
+import { automaticPeriod, automaticRunId, RecoveryRunCommand } from "../../../src/domain/recovery.ts"
 import { decodeStrict } from "../../../src/domain/validation.ts"
 import { prepareForIngest, programsForQueue } from "../../../src/pipelines/ingest/detect.ts"
 import { detectorCache } from "../../../src/pipelines/ingest/detectors.ts"
@@ -71,5 +71,19 @@ describe("ingest: recovered interactions look like live-ingested ones", () => {
       expect(topics).toEqual(expected)
     }
     expect(items.some((i) => prepare(i).topics.length > 0)).toBe(true)
+  })
+})
+
+describe("automatic runs' ids", () => {
+  const ids = (...xs: Array<string>) => xs.map((id) => ({ id }))
+  it("are named after the watermark they start from, the same on every daemon", () => {
+    expect(automaticRunId(undefined, [])).toBe("auto-first")
+    expect(automaticRunId("2026-12-05T10:15:00.123Z", ids("auto-first", "rec-4"))).toBe("auto-20261205T101500Z")
+  })
+  it("count on after the highest try from that watermark, ignoring other runs' ids", () => {
+    expect(automaticRunId(undefined, ids("auto-first"))).toBe("auto-first-2")
+    // auto-first-2 gone (purged by hand): still past the highest, never an id that exists.
+    expect(automaticRunId(undefined, ids("auto-first", "auto-first-3", "auto-first-x", "auto-firstly"))).toBe("auto-first-4")
+    expect(automaticRunId("2026-12-05T10:15:00Z", ids("auto-first", "auto-first-2"))).toBe("auto-20261205T101500Z")
   })
 })
