@@ -28,6 +28,7 @@ import {
   DatabaseIdentifierPattern,
   embeddedPath
 } from "./ClickHouseConfig.ts"
+import { ClientLog } from "./clientLog.ts"
 import { type BusyClock, makeBusyClock } from "./busyClock.ts"
 import { type ErrorCounts, makeErrorCounts } from "./errorCounts.ts"
 import { markEmbeddedEngineLoaded } from "./embeddedExit.ts"
@@ -57,7 +58,8 @@ const makeClient = (s: ClickHouseSettings): Effect.Effect<{ client: ClickHouseCl
           url,
           username: s.user,
           ...(s.password !== undefined ? { password: Redacted.value(s.password) } : {}),
-          clickhouse_settings: { output_format_json_quote_64bit_integers: 0 }
+          clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+          log: { LoggerClass: ClientLog }
         })
       )
       const ping = yield* attempt("connect", () => client.ping())
@@ -81,21 +83,21 @@ const makeClient = (s: ClickHouseSettings): Effect.Effect<{ client: ClickHouseCl
       // chdb types its Connection against @clickhouse/client-common's own copy of the
       // interface; the shapes are the same, the declarations differ under exactOptionalPropertyTypes.
       const connection = chdb.createChdbConnection({ path }) as unknown as ChdbAsClientConnection
-      return createClient({ connection })
+      return createClient({ connection, log: { LoggerClass: ClientLog } })
     })
     return { client, embedded: true }
   })
 
-/** `client`, its reads (`query`) timed by `busy`, its failed calls counted by `errors`. */
+/** `client`, its reads (`query`) timed by `busy`, its failed calls counted by `errors` (not those its caller aborted). */
 const instrumented = (client: ClickHouseClient, busy: BusyClock, errors: ErrorCounts): ClickHouseClient => {
   const query = client.query.bind(client)
   const insert = client.insert.bind(client)
   const command = client.command.bind(client)
   const exec = client.exec.bind(client)
-  client.query = ((params: Parameters<typeof query>[0]) => errors.track("read", busy.track(query(params)))) as typeof client.query
-  client.insert = ((params: Parameters<typeof insert>[0]) => errors.track("insert", insert(params))) as typeof client.insert
-  client.command = ((params: Parameters<typeof command>[0]) => errors.track("command", command(params))) as typeof client.command
-  client.exec = ((params: Parameters<typeof exec>[0]) => errors.track("command", exec(params))) as typeof client.exec
+  client.query = ((params: Parameters<typeof query>[0]) => errors.track("read", busy.track(query(params)), params.abort_signal)) as typeof client.query
+  client.insert = ((params: Parameters<typeof insert>[0]) => errors.track("insert", insert(params), params.abort_signal)) as typeof client.insert
+  client.command = ((params: Parameters<typeof command>[0]) => errors.track("command", command(params), params.abort_signal)) as typeof client.command
+  client.exec = ((params: Parameters<typeof exec>[0]) => errors.track("command", exec(params), params.abort_signal)) as typeof client.exec
   return client
 }
 

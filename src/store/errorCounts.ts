@@ -7,8 +7,11 @@ export const StoreOperations = ["read", "insert", "command"] as const
 export type StoreOperation = (typeof StoreOperations)[number]
 
 export interface ErrorCounts {
-  /** `operation`, counted when it rejects; passed through unchanged. */
-  track<A>(kind: StoreOperation, operation: Promise<A>): Promise<A>
+  /**
+   * `operation`, counted when it rejects — unless its caller aborted it (`signal`: a job cancelled,
+   * a daemon stopping; ClickHouse did not fail); passed through unchanged.
+   */
+  track<A>(kind: StoreOperation, operation: Promise<A>, signal?: AbortSignal): Promise<A>
   /** Failures so far, by operation. */
   counts(): Readonly<Record<StoreOperation, number>>
 }
@@ -16,9 +19,9 @@ export interface ErrorCounts {
 export const makeErrorCounts = (): ErrorCounts => {
   const failed: Record<StoreOperation, number> = { read: 0, insert: 0, command: 0 }
   return {
-    track: (kind, operation) =>
+    track: (kind, operation, signal) =>
       operation.catch((e: unknown) => {
-        failed[kind]++
+        if (signal?.aborted !== true) failed[kind]++
         throw e
       }),
     counts: () => ({ ...failed })
