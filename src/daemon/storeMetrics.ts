@@ -36,7 +36,7 @@ export const StoreMetricsLive = Layer.effectDiscard(
     const failed = new Map<string, number>()
     new prom.Counter({
       name: "rewind_clickhouse_errors_total",
-      help: "Failed ClickHouse calls, by operation (read, insert, command)",
+      help: "Failed ClickHouse calls, by operation (read, insert, command); not the calls the daemon aborts itself (a job cancelled or stopped, a shutdown)",
       labelNames: ["operation"],
       registers: [registry],
       collect() {
