@@ -60,7 +60,8 @@ const cases: ReadonlyArray<Case> = [
     daemonOnly: [
       { sample: { ...create, dateStart: "2026-05-01T00:00:00Z" }, described: "dateStart < dateEnd" },
       { sample: { ...create, filters: { minDurationMs: 10, maxDurationMs: 5 } }, described: "minDurationMs ≤ maxDurationMs", where: "filters" },
-      { sample: { ...create, dateStart: "2026-13-01T00:00:00Z" }, described: "no month 13", where: "dateStart" }
+      { sample: { ...create, dateStart: "2026-13-01T00:00:00Z" }, described: "no month 13", where: "dateStart" },
+      { sample: { ...create, dateEnd: "2026-02-30T00:00:00Z" }, described: "a real one", where: "dateEnd" }
     ]
   },
   ...(["cmd.job.cancel", "cmd.job.delete", "cmd.job.retry", "cmd.job.confirm"] as const).map((k): Case => ({

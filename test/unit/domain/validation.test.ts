@@ -45,6 +45,16 @@ describe("job.create validation", () => {
   it("refuses dates without a zone", () => {
     expect(failure({ ...valid, dateStart: "2026-03-01" })).toMatchObject({ field: "dateStart" })
   })
+  it("refuses dates that do not exist, saying why, rather than moving them on (2026-02-30 is not 2026-03-02)", () => {
+    expect(failure({ ...valid, dateStart: "2026-02-30T00:00:00Z" })).toMatchObject({
+      field: "dateStart",
+      reason: expect.stringContaining("2026-02 has 28 days, not 30")
+    })
+    expect(failure({ ...valid, dateEnd: "2026-04-31T00:00:00Z" })).toMatchObject({ field: "dateEnd", reason: expect.stringContaining("2026-04 has 30 days, not 31") })
+    expect(failure({ ...valid, dateEnd: "2026-04-01T24:00:00Z" })).toMatchObject({ field: "dateEnd", reason: expect.stringContaining("hour 24 is out of range") })
+    expect(failure({ ...valid, dateEnd: "2026-04-01T10:00:00+25:00" })).toMatchObject({ field: "dateEnd", reason: expect.stringContaining("zone offset +25:00") })
+    expect(Result.isSuccess(decode({ ...valid, dateStart: "2028-02-29T00:00:00Z", dateEnd: "2028-03-01T23:59:59.999+05:30" }))).toBe(true)
+  })
   it("refuses bad duration bounds", () => {
     expect(failure({ ...valid, filters: { minDurationMs: 10, maxDurationMs: 5 } })).toMatchObject({
       field: "filters.minDurationMs,filters.maxDurationMs",
