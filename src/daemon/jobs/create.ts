@@ -1,5 +1,6 @@
 import { Effect, Option } from "effect"
 import { EditRefusal, type Job, type JobCreate, JobScopeFieldNames } from "../../domain/job.ts"
+import { toIso, toMillis } from "../../domain/time.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
@@ -7,10 +8,12 @@ import { Rejected } from "./errors.ts"
 import { checkPrograms, currentModel, limitMessage } from "./estimate.ts"
 import { jobEvent } from "./events.ts"
 
-const sameRequest = (job: Job, cmd: JobCreate) =>
-  job.name === cmd.name && job.dateStart === cmd.dateStart && job.dateEnd === cmd.dateEnd &&
-  JSON.stringify(job.programs) === JSON.stringify(cmd.programs) &&
-  JSON.stringify(job.mediaTypes) === JSON.stringify(cmd.mediaTypes)
+/** What a job records of the command that created it, as it records it (instants in UTC, milliseconds). */
+const requestOf = (r: Pick<Job, "name" | "description" | "dateStart" | "dateEnd" | "programs" | "mediaTypes" | "dialects" | "filters" | "createdBy">) =>
+  JSON.stringify([r.name, r.description, toIso(toMillis(r.dateStart)), toIso(toMillis(r.dateEnd)), r.programs, r.mediaTypes, r.dialects, r.filters, r.createdBy])
+
+/** Whether `cmd` asks for what `job` already is (the same command sent again under another commandId). */
+const sameRequest = (job: Job, cmd: JobCreate) => requestOf(job) === requestOf({ ...cmd, createdBy: cmd.createdBy ?? "unknown" })
 
 /**
  * `job.create`: validates against the model and the store, then records the job as Queued.

@@ -183,6 +183,17 @@ describe.each(backends)("store on %s", (backend) => {
       expect(job.name).toBe("first")
     })
 
+    it("the same create sent again under another commandId is refused without saying it differs; one differing only in filters says it does", async () => {
+      // Whole-second instants, as the README's examples write them: the job records them in milliseconds.
+      const body = { ...valid, jobId: "same-again", name: "again", mediaTypes: ["Chat"] }
+      await run(publishCommand("job.create", { ...body, commandId: "sa-1" }))
+      await eventually(async () => (await run(requestApi("job.get", { jobId: "same-again" }).pipe(Effect.option)))._tag === "Some" || undefined, 30_000, "same-again")
+      const same = await rejectionFor(await publishRaw("job.create", JSON.stringify({ ...body, commandId: "sa-2" })))
+      expect(same.reason).toMatch(/^job "same-again" already exists \(status \w+\); /)
+      const other = await rejectionFor(await publishRaw("job.create", JSON.stringify({ ...body, commandId: "sa-3", filters: { directions: ["inbound"] } })))
+      expect(other.reason).toMatch(/^job "same-again" already exists \(status \w+\) and this command differs from it; /)
+    })
+
     it("duplicate commandIds are ignored: one job, no rejection", async () => {
       const body = { ...valid, name: "dup", commandId: "same-id" }
       await publishRaw("job.create", JSON.stringify({ ...body, jobId: "dup-1" }))
@@ -255,7 +266,7 @@ describe.each(backends)("store on %s", (backend) => {
       expect(byReason("edit")).toBe(1)
       expect(byReason("unknown_command")).toBe(1)
       expect(byReason("limit")).toBe(1)
-      expect(byReason("conflict")).toBe(1) // the second create of "edit-me"
+      expect(byReason("conflict")).toBe(3) // the second create of "edit-me", two of "same-again"
       expect(byReason("unknown_job")).toBeGreaterThanOrEqual(67) // "ghost" and the burst's missing jobs
       expect(byReason("malformed")).toBeGreaterThanOrEqual(67 + 3) // the burst's "not json", bad UTF-8, the huge payload
       expect(byReason("invalid")).toBeGreaterThanOrEqual(66)
