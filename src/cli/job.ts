@@ -73,7 +73,7 @@ const create = Command.make("create", {
         `published job.create (stream seq ${ack.seq}${ack.duplicate ? ", duplicate of an earlier publish" : ""}): job ${jobId}\n` +
         `follow it with: rewind job watch ${jobId}`)
     }
-    const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), quiet: f.json })
+    const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), creates: true, quiet: f.json })
     yield* emit(f.json, final, () => `job ${jobId}: ${final["jobStatus"]}`)
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${jobId} ended ${final["jobStatus"]}`))
     }).pipe(withNats)
@@ -180,7 +180,7 @@ const revert = Command.make("revert", {
         `published job.revert for ${f.jobId} (stream seq ${ack.seq}): the revert runs as job ${revertId}\n` +
         `follow it with: rewind job watch ${revertId}`)
     }
-    const final = yield* watchJob(revertId, { commandId, quiet: f.json })
+    const final = yield* watchJob(revertId, { commandId, creates: true, quiet: f.json })
     yield* emit(f.json, final, () => {
       const c = (final as Record<string, any>)["revertCounts"] as { blocksReverted: number; blocksInConflict: number } | undefined
       return `revert ${revertId}: ${final["jobStatus"]}` +

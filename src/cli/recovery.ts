@@ -54,6 +54,11 @@ const watchRun = (runId: string, commandId: string, quiet: boolean) =>
         const got = yield* requestApi("recovery.get", { runId }).pipe(Effect.option)
         if (Option.isSome(got)) {
           const r = got.value as RecoveryRun
+          // A run of this id asked for by another command is an older one (this command is refused),
+          // though its end may show before the refusal's event arrives.
+          if (r.commandId !== commandId) {
+            return yield* Effect.fail(new CliFailure(`recovery run ${JSON.stringify(runId)} already exists (${r.status}), asked for by another command: this one is refused (choose another --run-id)`))
+          }
           if (!quiet && process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${safe(`${r.id}  ${r.status}  ${countsLine(r.totals)}`)}`)
           if (r.status === "Completed" || r.status === "Failed") {
             if (!quiet && process.stdout.isTTY) process.stdout.write("\n")

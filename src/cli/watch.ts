@@ -1,7 +1,7 @@
 import { Console, Effect, Option } from "effect"
 import { terminalSafe } from "../domain/terminalText.ts"
 import { Nats } from "../nats/Nats.ts"
-import { requestApi } from "../nats/Service.ts"
+import { ApiError, requestApi } from "../nats/Service.ts"
 import { bar, CliFailure } from "./output.ts"
 
 interface JobView {
@@ -17,7 +17,11 @@ interface JobView {
   readonly waitingOn?: string
   readonly errorMessage?: string
   readonly dateCompleted?: string
+  readonly commandId?: string
 }
+
+/** How long `rewind job watch` waits for a job nobody has created (its create may still be on its way). */
+export const UNKNOWN_JOB_WAIT_MS = 15_000
 
 const terminal = new Set(["Completed", "Failed", "Cancelled"])
 
@@ -30,9 +34,15 @@ const line = (j: JobView, rate: number) =>
 /**
  * Follows a job until it ends: job events as they come, `job.get` every 2 s in case an event
  * is missed, a command rejection for `commandId` if given. Returns the final job.
+ *
+ * With `creates`, the command `commandId` is to make the job: a job of that id made by another
+ * command is an older one, which that command is refused for — not what it asked for, even
+ * when it has ended (found before the refusal's event arrives). Without `commandId`, a job that
+ * does not exist after `UNKNOWN_JOB_WAIT_MS` is an error, not a wait forever.
  */
 export const watchJob = (jobId: string, opts: {
   readonly commandId?: string
+  readonly creates?: boolean
   readonly quiet?: boolean
   readonly timeoutMs?: number
   /**
@@ -79,10 +89,22 @@ export const watchJob = (jobId: string, opts: {
     for (;;) {
       if (rejected !== undefined) return yield* Effect.fail(new CliFailure(`the command was rejected: ${rejected}`))
       if (polls % 4 === 0) {
-        const got = yield* requestApi("job.get", { jobId }).pipe(Effect.option)
+        const got = yield* requestApi("job.get", { jobId }).pipe(
+          Effect.map(Option.some),
+          Effect.catch((e) =>
+            e instanceof ApiError && e.code === 404 && opts.commandId === undefined && last === undefined && Date.now() - started > UNKNOWN_JOB_WAIT_MS
+              ? Effect.fail(new CliFailure(`no job ${JSON.stringify(jobId)} (rewind job list shows the jobs there are)`))
+              : Effect.succeed(Option.none<unknown>())
+          )
+        )
         if (Option.isSome(got)) last = got.value as JobView
       }
       polls++
+      if (last && opts.creates === true && last.commandId !== opts.commandId) {
+        return yield* Effect.fail(new CliFailure(
+          `job ${JSON.stringify(jobId)} already exists (status ${last.jobStatus}), made by another command: this one is refused (delete that job first, or choose another id)`
+        ))
+      }
       if (last) {
         if (firstProcessed === undefined && last.processedInteractionsCount > 0) firstProcessed = { at: Date.now(), n: last.processedInteractionsCount }
         const rate = firstProcessed && Date.now() > firstProcessed.at

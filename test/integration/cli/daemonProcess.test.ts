@@ -101,6 +101,15 @@ describe("the rewind CLI and daemon as processes", { timeout: 180_000 }, () => {
     const done = JSON.parse(rewind("job", "show", "sig-1", "--json").stdout) as { jobStatus: string; processedInteractionsCount: number }
     expect(done).toMatchObject({ jobStatus: "Completed", processedInteractionsCount: estimate.interactionCount })
 
+    // The same id again with --wait: the Completed job found is the old one, which this create is
+    // refused for — not a success. A job nobody made: an error after a short wait, not a wait forever.
+    const again = rewind("job", "create", "--name", "cli job again", "--job-id", "sig-1", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z", "--program", "p-retention", "--media", "chat", "--wait")
+    expect(again.code).not.toBe(0)
+    expect(again.stderr).toMatch(/job "sig-1" already exists|the command was rejected: job "sig-1" already exists/)
+    const nobody = rewind("job", "watch", "no-such-job")
+    expect(nobody.code).not.toBe(0)
+    expect(nobody.stderr).toContain('no job "no-such-job"')
+
     const out = join(dataDir, "sig-1.csv")
     const exported = rewind("job", "export", "sig-1", "--out", out)
     expect(exported.code).toBe(0)
