@@ -5,7 +5,7 @@
  */
 import { Effect, Semaphore } from "effect"
 import { HttpClientRequest } from "effect/http"
-import { decodeResponse } from "./decode.ts"
+import { decodeResponse, TokenEndpoint } from "./decode.ts"
 import { PlatformAuthError, type PlatformError } from "./errors.ts"
 import { Paths, TokenResponse } from "./genesys.ts"
 import type { PlatformSettings } from "./PlatformConfig.ts"
@@ -16,7 +16,7 @@ export const makeTokenSource = Effect.fnUntraced(function*(s: PlatformSettings, 
   const lock = yield* Semaphore.make(1)
 
   const fetchToken: Effect.Effect<string, PlatformError> = Effect.gen(function*() {
-    const r = yield* send("token", () =>
+    const r = yield* send(TokenEndpoint, () =>
       HttpClientRequest.post(`${s.loginUrl}${Paths.token}`).pipe(
         HttpClientRequest.basicAuth(s.clientId, s.clientSecret),
         HttpClientRequest.bodyUrlParams({ grant_type: "client_credentials" }),
@@ -31,7 +31,7 @@ export const makeTokenSource = Effect.fnUntraced(function*(s: PlatformSettings, 
             })
           ))
       )
-    const t = yield* decodeResponse("token", TokenResponse, r)
+    const t = yield* decodeResponse(TokenEndpoint, TokenResponse, r)
     const lifetime = Math.max(0, t.expires_in * 1000)
     cached = { token: t.access_token, refreshAt: Date.now() + lifetime - Math.min(60_000, lifetime * 0.2) }
     return t.access_token

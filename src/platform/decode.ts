@@ -32,10 +32,12 @@ const isHtml = (r: RawResponse): boolean =>
 /**
  * A body that is not the platform's JSON, for messages: `an HTML page "502 Bad Gateway" (not the
  * platform's JSON: a proxy or gateway in between?)`, `a body that is not JSON (cut short?): "{\"conv…"`,
- * `an empty body`.
+ * `an empty body`. With `quote` false (the token endpoint's answers), its length only.
  */
-export const describeBody = (r: RawResponse): string => {
+export const describeBody = (r: RawResponse, quote = true): string => {
   if (r.body.trim() === "") return "an empty body"
+  // The token endpoint's answer holds the access token: never quoted, not even cut short.
+  if (!quote) return `a body that is not JSON (${r.body.length} characters, not shown: it may hold a token)`
   if (isHtml(r)) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(r.body)?.[1]?.trim() ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(r.body)?.[1]?.trim()
     return `an HTML page${title === undefined || title === "" ? "" : ` ${JSON.stringify(title.slice(0, 80))}`} (not the platform's JSON: a proxy or gateway in between?)`
@@ -68,6 +70,9 @@ export const describeSchemaError = (message: string, input?: unknown): string =>
 }
 
 /** The answer's body decoded with `schema`. */
+/** The endpoint (`send`'s name) whose answers hold the access token: their text is never quoted. */
+export const TokenEndpoint = "token"
+
 export const decodeResponse = <S extends Schema.Top & { readonly DecodingServices: never }>(
   endpoint: string,
   schema: S,
@@ -76,12 +81,12 @@ export const decodeResponse = <S extends Schema.Top & { readonly DecodingService
   Effect.gen(function*() {
     const json = r.json ?? parseJson(r.body)
     if (json === undefined) {
-      return yield* new PlatformDecodeError({ message: `${endpoint}: the platform answered ${r.status} with ${describeBody(r)}`, endpoint })
+      return yield* new PlatformDecodeError({ message: `${endpoint}: the platform answered ${r.status} with ${describeBody(r, endpoint !== TokenEndpoint)}`, endpoint })
     }
     return yield* Schema.decodeUnknownEffect(schema)(json).pipe(
       Effect.mapError((e) =>
         new PlatformDecodeError({
-          message: `${endpoint}: unexpected response from the platform: ${describeSchemaError(e.message, json)}`,
+          message: `${endpoint}: unexpected response from the platform: ${describeSchemaError(e.message, endpoint === TokenEndpoint ? undefined : json)}`,
           endpoint
         })
       )

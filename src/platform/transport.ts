@@ -8,7 +8,7 @@
  */
 import { Effect, Option, Result, Schema } from "effect"
 import { type HttpClient, HttpClientRequest } from "effect/http"
-import { describeBody, parseJson, type RawResponse } from "./decode.ts"
+import { describeBody, parseJson, type RawResponse, TokenEndpoint } from "./decode.ts"
 import { PlatformAuthError, PlatformDecodeError, type PlatformError, PlatformResponseError, PlatformUnavailableError } from "./errors.ts"
 import { ErrorBody } from "./genesys.ts"
 import type { PlatformSettings } from "./PlatformConfig.ts"
@@ -96,7 +96,7 @@ export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, 
 
   const responseError = (endpoint: string, r: RawResponse): PlatformResponseError => {
     const body = errorBody(r)
-    const detail = body.message ?? describeBody(r)
+    const detail = body.message ?? describeBody(r, endpoint !== TokenEndpoint)
     return new PlatformResponseError({
       message: `${endpoint}: the platform answered ${r.status}${body.code === undefined ? "" : ` ${body.code}`}: ${detail}` +
         (body.contextId === undefined ? "" : ` (contextId ${body.contextId})`),
@@ -160,14 +160,14 @@ export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, 
           }
           if (success) {
             // A successful answer that is not JSON: cut short on the way, or not the platform's.
-            transient = `answered ${r.status} with ${describeBody(r)}`
+            transient = `answered ${r.status} with ${describeBody(r, endpoint !== TokenEndpoint)}`
             if (failures >= s.maxRetries) {
               return yield* new PlatformDecodeError({ message: `${endpoint}: the platform ${transient} (after ${attempts} attempts)`, endpoint })
             }
           } else {
             if (!isTransientStatus(r.status)) return yield* responseError(endpoint, r)
             const body = errorBody(r)
-            transient = `answered ${r.status}` + (body.message !== undefined ? `: ${body.message}` : r.body.trim() === "" ? "" : ` with ${describeBody(r)}`)
+            transient = `answered ${r.status}` + (body.message !== undefined ? `: ${body.message}` : r.body.trim() === "" ? "" : ` with ${describeBody(r, endpoint !== TokenEndpoint)}`)
           }
         }
         failures++

@@ -178,7 +178,12 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
       const delay = injector.delayMs(matched.route)
       if (delay > 0) yield* Effect.sleep(delay)
 
-      if (matched.route === "token") return respond(oauth.token(req, body))
+      if (matched.route === "token") {
+        // Cut short only when aimed at it (`faultRoutes` naming "token"): a client must never quote
+        // what it got from there, which holds the token.
+        const issued = oauth.token(req, body)
+        return respond(faults.faultRoutes?.includes("token") === true ? injector.truncated("token", issued) ?? issued : issued)
+      }
 
       const denied = oauth.authorized(req)
       if (denied !== undefined) {

@@ -38,6 +38,18 @@ describe("answers that are not the platform's JSON", () => {
     }
   })
 
+  it("a token answer that always comes cut short fails saying so, without quoting it (it holds the token)", async () => {
+    const s = await sim({ truncateRate: 1, faultRoutes: ["token"] })
+    try {
+      const e = failureOf(await exitWithClient(s, (c) => Stream.runCollect(c.conversations(week.from, week.to)), { maxRetries: 2 }))
+      expect(e.message).toMatch(/^token: the platform answered 200 with a body that is not JSON \(\d+ characters, not shown: it may hold a token\) \(after 3 attempts\)$/)
+      expect(e.message).not.toContain("access_token")
+      expect(s.stats().truncated).toBe(3)
+    } finally {
+      await s.stop()
+    }
+  })
+
   it("a recording that always comes cut short fails with PlatformDecodeError saying so", async () => {
     const s = await sim({ truncateRate: 1, faultRoutes: ["recording"] })
     try {
