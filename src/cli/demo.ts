@@ -1,5 +1,6 @@
 import { Console, Effect, Layer, Logger, Option, Redacted, References } from "effect"
 import type { RecoveryRun } from "../domain/recovery.ts"
+import { displayServers } from "../domain/redact.ts"
 import { startSim } from "../sim/server.ts"
 import { Command, Flag } from "effect/cli"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
@@ -63,7 +64,7 @@ const clickhouseUrl = (dir: string, configured: string | undefined) =>
  */
 const demoNats = (dir: string, cluster: boolean, configured: NatsSettings) =>
   process.env["NATS_URL"]
-    ? Effect.succeed({ nats: configured, said: `using NATS at ${configured.servers.join(",")}` })
+    ? Effect.succeed({ nats: configured, said: `using NATS at ${displayServers(configured.servers)}` })
     : cluster
     ? ownNats(() => startNatsCluster({ size: 3, dir: `${dir}/nats` })).pipe(Effect.map((c) => ({
       nats: { ...configured, servers: c.urls, replicas: 3 },
@@ -171,8 +172,10 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; natsC
         if (c.missing > 0) yield* Console.log(`    ${media.padEnd(8)} missing ${c.missing}, recovered ${c.recovered}`)
       }
       if (f.keep) {
-        const url = settings.nats.servers.join(",")
-        yield* say(`--keep: daemon and NATS stay up (NATS_URL=${url}); try \`NATS_URL=${url} npm run rewind -- job list\`, \`… job revert ${jobId} --wait\`, \`… topics diff\`. Ctrl-C to stop.`)
+        // Credentials masked; a NATS_URL of the user's is in their environment already.
+        const url = displayServers(settings.nats.servers)
+        const env = process.env["NATS_URL"] ? "" : `NATS_URL=${url} `
+        yield* say(`--keep: daemon and NATS stay up (NATS_URL=${url}); try \`${env}npm run rewind -- job list\`, \`… job revert ${jobId} --wait\`, \`… topics diff\`. Ctrl-C to stop.`)
         return yield* Effect.never
       }
       yield* say("demo done; stopping the daemon")

@@ -1,9 +1,9 @@
 import { intBetween } from "../domain/configSchemas.ts"
 import { Config, ConfigProvider, Effect, Layer, Schema } from "effect"
 import { readFileSync } from "node:fs"
-import { parse as parseYaml } from "yaml"
 import { MaxJobInteractions, MaxPageInteractions } from "../domain/job.ts"
 import { platformConfigKeys } from "../platform/PlatformConfig.ts"
+import { parseConfigText } from "./configFile.ts"
 
 /** Daemon settings that are not an adapter's own (NATS and ClickHouse read theirs). */
 export interface DaemonSettings {
@@ -99,24 +99,12 @@ export class ConfigFileError extends Schema.TaggedError<ConfigFileError>()("Conf
 /**
  * Reads an optional config file (YAML or JSON) of `KEY: value` pairs with the environment
  * variables' names. Unknown keys are refused, naming the key. Environment variables win.
+ * Values keep their text as written; a syntax error is told by line, column and key, never by
+ * quoting the file (it holds secrets): see configFile.ts.
  */
 export const readConfigFile = (path: string): Effect.Effect<Record<string, string>, ConfigFileError> =>
   Effect.try({
-    try: () => {
-      const text = readFileSync(path, "utf8")
-      const data: unknown = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text)
-      if (data === null || data === undefined) return {}
-      if (typeof data !== "object" || Array.isArray(data)) throw new Error("expected a map of KEY: value")
-      const out: Record<string, string> = {}
-      for (const [k, v] of Object.entries(data)) {
-        if (!(knownConfigKeys as ReadonlyArray<string>).includes(k)) {
-          throw new Error(`unknown key ${JSON.stringify(k)} (known: ${knownConfigKeys.join(", ")})`)
-        }
-        if (v === null || typeof v === "object") throw new Error(`${k}: expected a string, number or boolean`)
-        out[k] = String(v)
-      }
-      return out
-    },
+    try: () => parseConfigText(readFileSync(path, "utf8"), path.endsWith(".json"), knownConfigKeys),
     catch: (e) => new ConfigFileError({ message: `config file ${path}: ${e instanceof Error ? e.message : String(e)}` })
   })
 

@@ -11,6 +11,7 @@ import {
   nkeyAuthenticator
 } from "@nats-io/transport-node"
 import { Context, Effect, Layer, Redacted, Schema } from "effect"
+import { displayServers } from "../domain/redact.ts"
 import type { NatsSettings } from "./NatsConfig.ts"
 import { makeNames, type Names } from "./names.ts"
 
@@ -26,10 +27,6 @@ export const natsError = (what: string) => (cause: unknown): NatsError =>
 /** A promise-returning NATS call as an Effect failing with NatsError. */
 export const natsTry = <A>(what: string, f: () => PromiseLike<A>): Effect.Effect<A, NatsError> =>
   Effect.tryPromise({ try: f, catch: natsError(what) })
-
-/** Server URLs for messages: any `user:password@` is masked. */
-const displayServers = (servers: ReadonlyArray<string>): string =>
-  servers.map((s) => s.replace(/\/\/[^@/]*@/, "//***@")).join(",")
 
 const connectionOptions = (settings: NatsSettings): NodeConnectionOptions => {
   const authenticator: Array<Authenticator> = []

@@ -1,6 +1,7 @@
 import { render } from "ink"
 import { Effect, Layer, Logger, References } from "effect"
 import React from "react"
+import { displayServers } from "../domain/redact.ts"
 import type { NatsSettings } from "../nats/NatsConfig.ts"
 import { App } from "./App.ts"
 import { natsActions } from "./data/actions.ts"
@@ -25,7 +26,7 @@ const noticeLogger = (store: Store<TuiState>) =>
  */
 export const runTui = (settings: NatsSettings, refreshMs: number) =>
   Effect.gen(function*() {
-    const store = makeStore(initialState({ prefix: settings.prefix, server: settings.servers.join(","), refreshMs, now: Date.now() }))
+    const store = makeStore(initialState({ prefix: settings.prefix, server: displayServers(settings.servers), refreshMs, now: Date.now() }))
     const ref: ConnectionRef = { current: undefined }
     const screen = yield* Effect.acquireRelease(Effect.sync(() => fullScreen(process.stdout)), (s) => Effect.sync(s.restore))
     const ink = yield* Effect.acquireRelease(

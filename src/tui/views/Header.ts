@@ -1,6 +1,7 @@
 import { Box, Text } from "ink"
 import React from "react"
 import type { Overview } from "../../domain/overview.ts"
+import { displayServers } from "../../domain/redact.ts"
 import type { ConnectionState } from "../data/state.ts"
 import type { View } from "../ui.ts"
 import { ago, clock, fit } from "./format.ts"
@@ -22,13 +23,16 @@ export interface HeaderProps {
   readonly now: number
 }
 
-/** Title, installation prefix, connection state and server, clock (why a connection failed is in the footer). */
+/**
+ * Title, installation prefix, connection state and server (credentials masked, as the daemon
+ * logs it), clock (why a connection failed is in the footer).
+ */
 export const Header = (p: HeaderProps): React.ReactElement => {
   const c = p.connection
   const state = c.status === "connected" ? "connected" : `${c.status} ${ago(p.now, c.since)}`
   const right = ` ${clock(p.now)} UTC `
   const left = ` Rewind  ${p.prefix} `
-  const middle = ` ● ${state}  ${c.server}`
+  const middle = ` ● ${state}  ${displayServers(c.server)}`
   const room = Math.max(0, p.width - left.length - right.length)
   return h(
     Box,

@@ -1,9 +1,10 @@
-import { Effect, Exit, Layer } from "effect"
+import { Effect, Exit, Layer, Redacted } from "effect"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { configProviderLayer, DaemonSettingsConfig } from "../../../src/daemon/config.ts"
+import { configProviderLayer, DaemonSettingsConfig, readConfigFile } from "../../../src/daemon/config.ts"
+import { NatsSettingsConfig } from "../../../src/nats/NatsConfig.ts"
 import { ClickHouseSettingsConfig } from "../../../src/store/ClickHouseConfig.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "rewind-config-"))
@@ -49,5 +50,49 @@ describe("daemon configuration", () => {
     expect(Exit.isFailure(page) && String(page.cause)).toContain("REWIND_PAGE_SIZE")
     const takeover = await load({ REWIND_TAKEOVER_AFTER_SECONDS: "1" })
     expect(Exit.isFailure(takeover) && String(takeover.cause)).toContain("REWIND_TAKEOVER_AFTER_SECONDS")
+  })
+
+  /** The message a bad file stops the daemon with. */
+  const failure = async (path: string) => {
+    const exit = await Effect.runPromiseExit(readConfigFile(path))
+    expect(Exit.isFailure(exit)).toBe(true)
+    return Exit.isFailure(exit) ? String(exit.cause) : ""
+  }
+
+  it("a syntax error is told by line, column and key, never by quoting the file's secrets", async () => {
+    const yaml = await failure(file("bad.yaml", "NATS_USER: rewind\nCLICKHOUSE_PASSWORD: @s3cret\n"))
+    expect(yaml).not.toContain("s3cret")
+    expect(yaml).toContain("line 2, column 22")
+    expect(yaml).toContain("CLICKHOUSE_PASSWORD")
+    // An unclosed quote runs to the end of the file: the key it opened under is named.
+    const quote = await failure(file("quote.yaml", "CLICKHOUSE_PASSWORD: \"s3cret\nNATS_USER: rewind\n"))
+    expect(quote).not.toContain("s3cret")
+    expect(quote).toContain("CLICKHOUSE_PASSWORD")
+    expect(quote).toMatch(/line \d+, column \d+/)
+    const json = await failure(file("bad.json", "{\n  \"NATS_USER\": \"rewind\",\n  \"NATS_PASSWORD\": hunter2\n}\n"))
+    expect(json).not.toContain("hunter2")
+    expect(json).toContain("line 3, column 20")
+    expect(json).toContain("NATS_PASSWORD")
+    // A key written without its colon may be a value: it is not quoted either.
+    const noColon = await failure(file("nocolon.yaml", "NATS_PASSWORD hunter2: x\n"))
+    expect(noColon).not.toContain("hunter2")
+    expect(noColon).toContain("line 1")
+  })
+
+  it("values keep their text as written: leading zeros, hex, long digit runs", async () => {
+    const path = file("numbers.yaml", "NATS_PASSWORD: 007007\nNATS_TOKEN: 0x1F\nNATS_USER: 123456789012345678901234\nREWIND_PAGE_SIZE: 200\nREWIND_BILLING_ENABLED: false\n")
+    expect(await Effect.runPromise(readConfigFile(path))).toEqual({
+      NATS_PASSWORD: "007007",
+      NATS_TOKEN: "0x1F",
+      NATS_USER: "123456789012345678901234",
+      REWIND_PAGE_SIZE: "200",
+      REWIND_BILLING_ENABLED: "false"
+    })
+    const nats = await Effect.runPromise(Effect.provide(NatsSettingsConfig, configProviderLayer({ REWIND_CONFIG: path }) as Layer.Layer<never>))
+    expect(nats.password !== undefined && Redacted.value(nats.password)).toBe("007007")
+    const daemon = await load({ REWIND_CONFIG: path })
+    expect(Exit.isSuccess(daemon) && daemon.value).toMatchObject({ pageSize: 200, billingEnabled: false })
+    const json = file("numbers.json", "{\"NATS_TOKEN\": 123456789012345678901234, \"REWIND_PAGE_SIZE\": 200}")
+    expect(await Effect.runPromise(readConfigFile(json))).toEqual({ NATS_TOKEN: "123456789012345678901234", REWIND_PAGE_SIZE: "200" })
   })
 })

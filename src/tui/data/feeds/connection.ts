@@ -1,4 +1,5 @@
 import { Context, Effect, Layer, Stream } from "effect"
+import { displayServers } from "../../../domain/redact.ts"
 import { Nats } from "../../../nats/Nats.ts"
 import type { NatsSettings } from "../../../nats/NatsConfig.ts"
 import type { ConnectionState, TuiState } from "../state.ts"
@@ -16,13 +17,14 @@ export interface ConnectionRef {
   current: NatsClient | undefined
 }
 
+/** The state shown in the header: servers with their credentials masked. */
 const setConnection = (store: Store<TuiState>, c: Omit<ConnectionState, "since" | "disconnects">) =>
   store.update((s) => {
     const lost = s.connection.status === "connected" && (c.status === "disconnected" || c.status === "reconnecting")
     const disconnects = (s.connection.disconnects ?? 0) + (lost ? 1 : 0)
     return {
       ...s,
-      connection: { ...c, since: s.connection.status === c.status ? s.connection.since : Date.now(), ...(disconnects > 0 ? { disconnects } : {}) }
+      connection: { ...c, server: displayServers(c.server), since: s.connection.status === c.status ? s.connection.since : Date.now(), ...(disconnects > 0 ? { disconnects } : {}) }
     }
   })
 
@@ -57,7 +59,7 @@ const followStatus = (store: Store<TuiState>, nats: NatsClient) =>
 export const superviseConnection = (settings: NatsSettings, store: Store<TuiState>, ref: ConnectionRef, refreshMs: number) =>
   Effect.gen(function*() {
     let failures = 0
-    const configured = settings.servers.join(",")
+    const configured = displayServers(settings.servers)
     for (;;) {
       if (failures === 0) setConnection(store, { status: "connecting", server: configured })
       const outcome = yield* Effect.scoped(Effect.gen(function*() {
