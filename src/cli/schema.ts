@@ -1,6 +1,7 @@
 import { Console, Effect, JsonSchema, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { contract } from "../domain/contract.ts"
+import { fail } from "./output.ts"
 
 /**
  * One standalone JSON Schema (draft 2020-12). What the daemon decodes (commands, query
@@ -29,12 +30,25 @@ export const contractJsonSchemas = (prefix: string) => {
   return out
 }
 
+/** The schema's key for `subject`: itself, or the `<id>` pattern it is an instance of (rewind.evt.job.j1). */
+export const subjectKey = (keys: ReadonlyArray<string>, subject: string): string | undefined =>
+  keys.includes(subject)
+    ? subject
+    : keys.find((k) =>
+      k.includes("<") &&
+      new RegExp(`^${k.split(/<[^>]*>/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^.]+")}$`).test(subject)
+    )
+
 export const schemaCommand = Command.make("schema", {
   prefix: Flag.String("prefix").pipe(Flag.withDescription("Subject prefix"), Flag.withDefault(process.env["REWIND_PREFIX"] ?? "rewind")),
   subject: Flag.String("subject").pipe(Flag.withDescription("Only this subject, e.g. rewind.cmd.job.create"), Flag.optional)
 }, (f) =>
   Effect.gen(function*() {
     const all = contractJsonSchemas(f.prefix)
-    const selected = f.subject._tag === "Some" ? { [f.subject.value]: all[f.subject.value] ?? null } : all
+    if (f.subject._tag === "None") return yield* Console.log(JSON.stringify(all, null, 2))
+    const subject = f.subject.value
+    const key = subjectKey(Object.keys(all), subject)
+    if (key === undefined) return yield* fail(`no such subject: ${subject} (known: ${Object.keys(all).join(", ")})`)
+    const selected = { [key]: all[key] }
     yield* Console.log(JSON.stringify(selected, null, 2))
   })).pipe(Command.withDescription("JSON Schemas of all commands, queries, answers and events"))

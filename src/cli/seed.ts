@@ -1,10 +1,11 @@
-import { Console, Effect, Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { Command, Flag } from "effect/cli"
 import { ClickHouse } from "../store/ClickHouse.ts"
 import { ClickHouseSettingsConfig } from "../store/ClickHouseConfig.ts"
 import { InteractionStore } from "../store/InteractionStore.ts"
+import { checkMissingShare } from "../seed/missing.ts"
 import { seedStore } from "../seed/seedStore.ts"
-import { emit } from "./output.ts"
+import { emit, fail } from "./output.ts"
 
 /** The store from the environment (embedded engine unless CLICKHOUSE_URL). */
 export const StoreClientLayer = InteractionStore.layer.pipe(
@@ -37,18 +38,26 @@ export const seedWithProgress = (o: { count: number; seed: number; from: string;
     return { ...r, seconds: (Date.now() - started) / 1000 }
   })
 
+/** What is wrong with the flags, if anything: checked before the store is opened. */
+export const seedFlagsProblem = (f: { count: number; from: string; to: string; missingShare: number }): string | undefined =>
+  (f.count < 1 ? `--count must be at least 1, got ${f.count}` : undefined) ??
+    (Number.isNaN(Date.parse(f.from)) ? `--from: not an ISO instant: ${f.from}` : undefined) ??
+    (Number.isNaN(Date.parse(f.to)) || Date.parse(f.to) <= Date.parse(f.from) ? `--to must be an ISO instant after --from, got ${f.to}` : undefined) ??
+    (checkMissingShare(f.missingShare) === undefined ? undefined : `--missing-share must be between 0 and 1, got ${f.missingShare}`)
+
 export const seedCommand = Command.make("seed", {
   ...seedFlags,
   json: Flag.Boolean("json").pipe(Flag.withDefault(false))
 }, (f) =>
   Effect.gen(function*() {
-    if (f.count < 1) return yield* Console.error("--count must be at least 1")
-    const r = yield* seedWithProgress(f)
+    const problem = seedFlagsProblem(f)
+    if (problem !== undefined) return yield* fail(problem)
+    // The store is opened only once the flags are known to be good.
+    const r = yield* seedWithProgress(f).pipe(Effect.provide(StoreClientLayer))
     yield* emit(f.json, r, () =>
       `seeded ${r.interactions.toLocaleString("en-US")} interactions (${r.blocks.toLocaleString("en-US")} blocks) ` +
       (f.missingShare > 0 ? `leaving out ${(f.missingShare * 100).toFixed(1)}% of the text ones, ` : "") +
       `between ${f.from} and ${f.to} in ${r.seconds.toFixed(1)} s (seed ${f.seed}); the matching model is config/topics.example.yaml`)
   })).pipe(
-  Command.withDescription("Write deterministic synthetic interactions (multi-block transcripts, topics of an older model) into the store"),
-  Command.provide(StoreClientLayer)
+  Command.withDescription("Write deterministic synthetic interactions (multi-block transcripts, topics of an older model) into the store")
 )
