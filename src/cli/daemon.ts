@@ -1,7 +1,7 @@
 import { Effect, Layer, Logger, References } from "effect"
 import { Command } from "effect/cli"
 import { getHeapStatistics } from "node:v8"
-import { AllSettingsConfig, daemonLayer } from "../daemon/main.ts"
+import { type AllSettings, AllSettingsConfig, daemonLayer } from "../daemon/main.ts"
 import { heapProblem } from "../daemon/heap.ts"
 import { ensureDaemonHeap } from "../daemon/heapFlags.ts"
 import { version } from "../daemon/version.ts"
@@ -11,14 +11,9 @@ import { CliFailure } from "./output.ts"
 export const jsonLogging = (level: "Trace" | "Debug" | "Info" | "Warn" | "Error") =>
   Layer.mergeAll(Logger.layer([Logger.consoleJson]), Layer.succeed(References.MinimumLogLevel, level))
 
-/** Runs the daemon until SIGTERM/SIGINT: then stops taking commands, checkpoints, drains NATS, closes ClickHouse. */
-export const runDaemon = Effect.gen(function*() {
-  const settings = yield* AllSettingsConfig
-  // Started without a heap size or malloc arenas of its own: start again with the daemon's (this does not return).
-  ensureDaemonHeap(settings.daemon.jobConcurrency)
+/** The daemon's layers launched, with its first and last log lines. */
+const runLaunched = (settings: AllSettings) => Effect.gen(function*() {
   const heapLimit = getHeapStatistics().heap_size_limit
-  const problem = heapProblem(heapLimit, settings.daemon.jobConcurrency)
-  if (problem !== undefined) return yield* Effect.fail(new CliFailure(problem))
   yield* Effect.logInfo("rewind daemon starting", {
     version,
     prefix: settings.nats.prefix,
@@ -33,6 +28,18 @@ export const runDaemon = Effect.gen(function*() {
   return yield* Layer.launch(daemonLayer(settings)).pipe(
     Effect.onInterrupt(() => Effect.logInfo("rewind daemon stopped"))
   )
+})
+
+/** Runs the daemon until SIGTERM/SIGINT: then stops taking commands, checkpoints, drains NATS, closes ClickHouse. */
+export const runDaemon = Effect.gen(function*() {
+  const settings = yield* AllSettingsConfig
+  // Started without a heap size or malloc arenas of its own: start again with the daemon's (this does not return).
+  ensureDaemonHeap(settings.daemon.jobConcurrency)
+  const heapLimit = getHeapStatistics().heap_size_limit
+  const problem = heapProblem(heapLimit, settings.daemon.jobConcurrency)
+  if (problem !== undefined) return yield* Effect.fail(new CliFailure(problem))
+  // Every line the daemon logs names its instance (REWIND_INSTANCE): several daemons share a job.
+  return yield* runLaunched(settings).pipe(Effect.annotateLogs({ instance: settings.daemon.instanceName }))
 }).pipe(
   Effect.provide(Layer.unwrap(Effect.map(AllSettingsConfig, (s) => jsonLogging(s.daemon.logLevel))))
 )

@@ -86,6 +86,8 @@ describe("the rewind CLI and daemon as processes", { timeout: 180_000 }, () => {
     const code = await Promise.race([d1.exited, new Promise((r) => setTimeout(() => r("timeout"), 30_000))])
     const log = d1.lines.join("\n")
     if (code === "timeout") d1.child.kill("SIGKILL") // not left holding the store for a retry
+    // Every line names the instance (REWIND_INSTANCE, by default rewind-<pid>): several daemons share a job.
+    for (const l of d1.lines) expect(l).toMatch(/"instance":"rewind-\d+"/)
     // On a timeout, what the daemon did last says where its stop hung.
     expect(code, `no exit 30 s after SIGTERM; its last log lines:\n${d1.lines.slice(-15).join("\n")}\n${d1.stderr()}`).not.toBe("timeout")
     // Stopped mid-job (pages of 10 take far longer than the wait above): handed back at its checkpoint.
