@@ -8,7 +8,7 @@ import { getExport } from "../nats/Exports.ts"
 import { requestApi } from "../nats/Service.ts"
 import { NatsClientLayer, publishCommand } from "../client/natsClient.ts"
 import { createBody, createFlags, estimateBody, previewBody, scopeFlags } from "./jobFlags.ts"
-import { bar, CliFailure, emit, jsonText, table } from "./output.ts"
+import { bar, CliFailure, emit, jsonText, table, whileWaiting } from "./output.ts"
 import { watchJob } from "./watch.ts"
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Machine-readable JSON output"), Flag.withDefault(false))
@@ -39,7 +39,7 @@ const preview = Command.make("preview", {
 }, (f) =>
   Effect.gen(function*() {
     const body = yield* previewBody(f, f.sample)
-    const p = (yield* requestApi("job.preview", body, 120_000).pipe(withNats)) as PreviewAnswer
+    const p = (yield* requestApi("job.preview", body, 120_000).pipe(whileWaiting("previewing a sample of the scope", 120_000), withNats)) as PreviewAnswer
     yield* emit(f.json, p, () => {
       const n = (x: number) => x.toLocaleString("en-US")
       const lines = [
@@ -203,7 +203,7 @@ const exportCmd = Command.make("export", {
   Effect.gen(function*() {
     // The before/after export is written on its first request: give it time.
     const info = (f.withPrevious
-      ? yield* requestApi("job.export", { jobId: f.jobId, withPrevious: true }, 300_000)
+      ? yield* requestApi("job.export", { jobId: f.jobId, withPrevious: true }, 300_000).pipe(whileWaiting("writing the before/after export", 300_000))
       : yield* requestApi("job.export", { jobId: f.jobId })) as AnyJob
     if (Option.isSome(f.out)) {
       const bytes = yield* getExport(info.name)

@@ -1,4 +1,4 @@
-import { Console, Effect } from "effect"
+import { Console, Effect, Fiber } from "effect"
 import { terminalSafe, terminalSafeJson } from "../domain/terminalText.ts"
 
 /**
@@ -27,6 +27,22 @@ export const bar = (percent: number, width = 30): string => {
   const filled = Math.max(0, Math.min(width, Math.round((percent / 100) * width)))
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${percent.toFixed(1).padStart(5)}%`
 }
+
+/** The line shown while waiting for an answer that may take long: what, time so far, and the most it may take. */
+export const waitLine = (label: string, elapsedMs: number, limitMs: number): string =>
+  `${label} ${bar(Math.min(100, (elapsedMs / limitMs) * 100), 20)} ${Math.floor(elapsedMs / 1000)} s (gives up at ${Math.round(limitMs / 1000)} s)`
+
+/**
+ * Shows `waitLine` on stderr, once a second, while `effect` runs (a terminal only: piped output and
+ * `--json` on stdout are left as they are); the line is cleared when it ends.
+ */
+export const whileWaiting = (label: string, limitMs: number) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  process.stderr.isTTY !== true ? effect : Effect.gen(function*() {
+    const started = Date.now()
+    const show = Effect.sync(() => process.stderr.write(`\r\x1b[2K${waitLine(label, Date.now() - started, limitMs)}`))
+    const ticker = yield* Effect.forkChild(Effect.forever(show.pipe(Effect.andThen(Effect.sleep("1 second")))))
+    return yield* effect.pipe(Effect.ensuring(Fiber.interrupt(ticker).pipe(Effect.andThen(Effect.sync(() => process.stderr.write("\r\x1b[2K"))))))
+  })
 
 /** A user-facing failure: printed without a stack, exit code 1. */
 export class CliFailure extends Error {
