@@ -9,6 +9,13 @@ import { Rejected } from "../jobs/errors.ts"
 /** How far back an id-only event is looked up when it does not say when the conversation started. */
 export const IdLookBackMs = 7 * 86_400_000
 
+/**
+ * How far from an event's `conversationStart` its conversation is looked for, either way.
+ * Genesys' starts carry milliseconds; producers often cut them off (or round to the second):
+ * the lookup covers [start − 1 s, start + 1 s) and keeps the conversation by its id.
+ */
+export const StartToleranceMs = 1_000
+
 const decodeConversation = Schema.decodeUnknownEffect(AnalyticsConversation)
 
 /**
@@ -24,6 +31,10 @@ export const resolveConversation = (e: IngestEvent) =>
       if (decoded.conversationId !== e.conversationId) {
         return yield* new Rejected({ field: "conversation", reason: "conversation.conversationId differs from conversationId" })
       }
+      // readConversation says undefined for both: tell which.
+      if (decoded.conversationEnd === undefined) {
+        return yield* new Rejected({ field: "conversation", reason: "the conversation has not ended: it has no conversationEnd" })
+      }
       const c = readConversation(decoded)
       if (c === undefined) return yield* new Rejected({ field: "conversation", reason: "the conversation has no media type Rewind knows" })
       if (isUnreadable(c)) return yield* new Rejected({ field: "conversation", reason: `conversation: ${c.reason}` })
@@ -31,8 +42,10 @@ export const resolveConversation = (e: IngestEvent) =>
     }
     const platform = yield* PlatformClient
     const startMs = e.conversationStart === undefined ? undefined : Date.parse(e.conversationStart)
-    const from = new Date(startMs ?? Date.now() - IdLookBackMs).toISOString()
-    const to = new Date(startMs === undefined ? Date.now() + 60_000 : startMs + 1).toISOString()
+    // Around the start it says (to the second, in any offset), else over the look-back; the
+    // conversation filter on its id keeps the pages to that one conversation.
+    const from = new Date(startMs === undefined ? Date.now() - IdLookBackMs : startMs - StartToleranceMs).toISOString()
+    const to = new Date(startMs === undefined ? Date.now() + 60_000 : startMs + StartToleranceMs).toISOString()
     const found = [...yield* Stream.runCollect(platform.conversations(from, to, { conversationIds: [e.conversationId] }))]
       .find((c) => c.id === e.conversationId)
     // The platform has it, but Rewind cannot read it: a clear, final reason (dead-lettered).

@@ -1,0 +1,109 @@
+import { Effect, Redacted } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { Nats } from "../../../src/nats/Nats.ts"
+import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
+import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
+import { isMissingInteraction } from "../../../src/seed/missing.ts"
+import { seedStore } from "../../../src/seed/seedStore.ts"
+import { startSim } from "../../../src/sim/server.ts"
+import { InteractionStore } from "../../../src/store/InteractionStore.ts"
+import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { uniquePrefix } from "../../helpers/nats.ts"
+
+// Live ingestion of id events whose conversationStart is not the platform's to the millisecond:
+// cut to the second, or the same instant in another offset.
+const hour = 3_600_000
+const nowHour = Math.floor(Date.now() / hour) * hour
+const seed = { seed: 77, count: 300, from: new Date(nowHour - 48 * hour).toISOString(), to: new Date(nowHour - 2 * hour).toISOString() }
+const missingShare = 0.25
+
+/** The instant to the second, as `+02:00` local time: 10:11:12.345Z → 12:11:12+02:00. */
+const inPlusTwo = (iso: string): string => {
+  const local = new Date(Math.floor(Date.parse(iso) / 1_000) * 1_000 + 2 * hour).toISOString()
+  return `${local.slice(0, 19)}+02:00`
+}
+
+describe("live ingestion: conversationStart tolerance (embedded store)", () => {
+  let sim: Awaited<ReturnType<typeof startSim>>
+  let daemon: TestDaemon
+  let nats: Nats["Service"]
+
+  const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
+  const missing = [...generateInteractions(seed)].filter((i) =>
+    isMissingInteraction(i, seed.seed, missingShare) && i.mediaType !== "voice" && i.mediaType !== "callback" &&
+    new Date(i.startTime).getUTCMilliseconds() > 0
+  )
+  const storeHas = (ids: ReadonlyArray<string>) => run(Effect.gen(function*() { return yield* (yield* InteractionStore).idsIn(ids) }))
+  const publish = (body: unknown) => nats.js.publish(nats.names.ingestSubject, JSON.stringify(body))
+
+  /** Every dead letter of the ingest subject: reason by original stream sequence. */
+  const deadLetters = async () => {
+    const info = await nats.jsm.streams.info(nats.names.dlqStream)
+    const out = new Map<number, string>()
+    if (info.state.messages === 0) return out
+    const consumer = await nats.js.consumers.get(nats.names.dlqStream)
+    const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 })
+    for await (const m of batch) {
+      if (m.subject.endsWith(".ingest.conversation")) out.set(Number(m.headers?.get("Rewind-Original-Seq")), m.headers?.get("Rewind-Reason") ?? "")
+      if (m.info.pending === 0) break
+    }
+    return out
+  }
+
+  beforeAll(async () => {
+    sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s" })
+    daemon = await startDaemon({
+      ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("ingest-start"), backend: "embedded" }),
+      platform: {
+        apiUrl: sim.url, loginUrl: sim.url, clientId: "c", clientSecret: Redacted.make("s"),
+        pageSize: 100, rateLimitPerMinute: 30_000, timeoutMs: 10_000, maxRetries: 5, pagingLimit: 100_000
+      }
+    })
+    nats = await run(Effect.gen(function*() { return yield* Nats }))
+    await run(seedStore({ ...seed, missingShare }))
+    await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(exampleModel(), "test") }))
+  })
+
+  afterAll(async () => {
+    await daemon?.dispose()
+    await sim?.stop()
+  })
+
+  it("finds the conversation from a start cut to the second, in UTC or in a +02:00 offset", { timeout: 90_000 }, async () => {
+    const picked = missing.slice(0, 4)
+    expect(picked.length).toBe(4)
+    const seqs: Array<number> = []
+    for (const [k, i] of picked.entries()) {
+      // 2026-03-04T10:11:12.345Z → "2026-03-04T10:11:12Z", or "2026-03-04T12:11:12+02:00"
+      const start = k % 2 === 0 ? `${i.startTime.slice(0, 19)}Z` : inPlusTwo(i.startTime)
+      expect(Date.parse(start)).not.toBe(Date.parse(i.startTime))
+      seqs.push((await publish({ conversationId: i.id, conversationStart: start })).seq)
+    }
+    const ids = picked.map((i) => i.id)
+    // Either all are stored, or one is dead-lettered (not found: retried, then refused).
+    await eventually(async () => {
+      const dl = await deadLetters()
+      return (await storeHas(ids)).length === ids.length || seqs.some((s) => dl.has(s)) ? true : undefined
+    }, 60_000, "ingested or dead-lettered")
+    const dl = await deadLetters()
+    expect(seqs.map((s) => dl.get(s)).filter((r) => r !== undefined)).toEqual([])
+    expect([...await storeHas(ids)].sort()).toEqual([...ids].sort())
+  })
+
+  it("refuses a conversation payload without conversationEnd as not ended", { timeout: 60_000 }, async () => {
+    const start = new Date(nowHour - 3 * hour).toISOString()
+    const seq = (await publish({
+      conversationId: "still-going-on",
+      conversation: {
+        conversationId: "still-going-on",
+        conversationStart: start,
+        participants: [{ purpose: "customer", sessions: [{ mediaType: "chat" }] }]
+      }
+    })).seq
+    const dl = await eventually(async () => {
+      const d = await deadLetters()
+      return d.has(seq) ? d : undefined
+    }, 30_000, "dead letter")
+    expect(dl.get(seq)).toBe("the conversation has not ended: it has no conversationEnd")
+  })
+})
