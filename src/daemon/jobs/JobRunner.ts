@@ -64,8 +64,9 @@ export class JobRunner extends Context.Service<JobRunner, {
           const next = yield* repo.update(candidate.id, (j): Job | undefined => {
             const claimable = j.jobStatus === "Queued" || (j.jobStatus === "InProgress" && isStale(j, now, staleAfterMs))
             if (!claimable) return undefined
+            const { waitingOn: _w, ...rest } = j // out of the queue: it no longer waits
             return {
-              ...j,
+              ...rest,
               jobStatus: "InProgress",
               queueOrder: 0,
               owner: instance,

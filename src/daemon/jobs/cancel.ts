@@ -19,10 +19,12 @@ export const cancelJob = Effect.fn("Jobs.cancel")(function*(jobId: string) {
     return yield* new Rejected({ kind: "conflict", field: "jobId", reason: `job ${JSON.stringify(jobId)} is already ${job.jobStatus}: nothing to cancel` })
   }
   const now = new Date().toISOString()
-  const next = yield* repo.update(jobId, (j): Job =>
-    j.jobStatus === "Queued" || j.jobStatus === "Proposed"
-      ? { ...j, jobStatus: "Cancelled", queueOrder: 0, dateCompleted: now, dateModified: now }
-      : terminalStatuses.includes(j.jobStatus) ? j : { ...j, cancelRequested: true, dateModified: now }
-  )
+  const next = yield* repo.update(jobId, (j): Job | undefined => {
+    if (j.jobStatus === "Queued" || j.jobStatus === "Proposed") {
+      const { waitingOn: _w, ...rest } = j // out of the queue: it no longer waits
+      return { ...rest, jobStatus: "Cancelled", queueOrder: 0, dateCompleted: now, dateModified: now }
+    }
+    return terminalStatuses.includes(j.jobStatus) ? undefined : { ...j, cancelRequested: true, dateModified: now }
+  })
   if (Option.isSome(next)) yield* jobEvent(next.value.jobStatus === "Cancelled" ? "cancelled" : "cancelling", next.value)
 })

@@ -26,16 +26,27 @@ export const purgeJob = Effect.fn("Jobs.purge")(function*(job: Job) {
   yield* jobEvent("deleted", job)
 })
 
-/** `job.delete`: an in-progress job is cancelled first, then deleted by its runner. */
+/**
+ * `job.delete`. One compare-and-set on the record decides, so a job is either claimed or
+ * deleted, never both: an in-progress job is marked to be cancelled and deleted, and its runner
+ * purges it however it ends (runJob.ts); any other is marked `deleteRequested` — a queued or
+ * proposed one also Cancelled, so no daemon claims it — and purged here. A retry or a
+ * confirmation that comes after the mark is refused (the job is no longer Failed, Cancelled or
+ * Proposed, or is being deleted).
+ */
 export const deleteJob = Effect.fn("Jobs.delete")(function*(jobId: string) {
   const repo = yield* JobRepo
-  const job = yield* findJob(jobId)
-  if (job.jobStatus === "InProgress") {
-    const next = yield* repo.update(jobId, (j): Job =>
-      j.jobStatus === "InProgress" ? { ...j, cancelRequested: true, deleteRequested: true, dateModified: new Date().toISOString() } : j
-    )
-    if (Option.isSome(next) && next.value.jobStatus === "InProgress") return yield* jobEvent("cancelling", next.value)
-  }
-  const latest = yield* repo.get(jobId)
-  if (Option.isSome(latest)) yield* purgeJob(latest.value)
+  yield* findJob(jobId)
+  const now = new Date().toISOString()
+  const next = yield* repo.update(jobId, (j): Job | undefined => {
+    if (j.jobStatus === "InProgress") return { ...j, cancelRequested: true, deleteRequested: true, dateModified: now }
+    if (j.deleteRequested === true) return undefined
+    const { waitingOn: _w, ...rest } = j
+    return j.jobStatus === "Queued" || j.jobStatus === "Proposed"
+      ? { ...rest, jobStatus: "Cancelled", queueOrder: 0, dateCompleted: now, dateModified: now, deleteRequested: true }
+      : { ...rest, dateModified: now, deleteRequested: true }
+  })
+  if (Option.isNone(next)) return // deleted meanwhile
+  if (next.value.jobStatus === "InProgress") return yield* jobEvent("cancelling", next.value)
+  yield* purgeJob(next.value)
 })

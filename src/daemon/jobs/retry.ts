@@ -5,7 +5,7 @@ import { findJob } from "./cancel.ts"
 import { Rejected } from "./errors.ts"
 import { jobEvent } from "./events.ts"
 
-const retryable = (j: Job) => j.jobStatus === "Failed" || j.jobStatus === "Cancelled"
+const retryable = (j: Job) => (j.jobStatus === "Failed" || j.jobStatus === "Cancelled") && j.deleteRequested !== true
 
 /**
  * A Failed or Cancelled job, queued again to continue where it stopped: from its checkpoint,
@@ -20,6 +20,8 @@ export const retried = (j: Job, now: string): Job => {
     dateCompleted: _d,
     checkpointCounts,
     cancelRequested: _c,
+    deleteRequested: _dr,
+    waitingOn: _w,
     heartbeatAt: _h,
     owner: _o,
     export: _x,
@@ -47,14 +49,17 @@ export const retried = (j: Job, now: string): Job => {
 export const retryJob = Effect.fn("Jobs.retry")(function*(jobId: string) {
   const repo = yield* JobRepo
   const job = yield* findJob(jobId)
-  if (!retryable(job)) {
-    return yield* new Rejected({
-      kind: "conflict",
-      field: "jobId",
-      reason: `job ${JSON.stringify(jobId)} is ${job.jobStatus}: only a Failed or Cancelled job can be retried`
-    })
-  }
+  const refused = (j: Job) =>
+    j.deleteRequested === true
+      ? new Rejected({ kind: "conflict", field: "jobId", reason: `job ${JSON.stringify(jobId)} is being deleted (job.delete): it cannot be retried` })
+      : new Rejected({
+        kind: "conflict",
+        field: "jobId",
+        reason: `job ${JSON.stringify(jobId)} is ${j.jobStatus}: only a Failed or Cancelled job can be retried`
+      })
+  if (!retryable(job)) return yield* refused(job)
   const now = new Date().toISOString()
   const next = yield* repo.update(jobId, (j) => (retryable(j) ? retried(j, now) : undefined))
-  if (Option.isSome(next) && next.value.jobStatus === "Queued") yield* jobEvent("retried", next.value)
+  if (Option.isSome(next) && next.value.jobStatus !== "Queued") return yield* refused(next.value)
+  if (Option.isSome(next)) yield* jobEvent("retried", next.value)
 })

@@ -100,12 +100,19 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
   const update = (f: (j: Job) => Job | undefined) =>
     patient(repo.update(claimed.id, (j) => (j.owner === owner ? f(j) : undefined))).pipe(Effect.flatMap(owned))
 
+  /**
+   * Writes the job's end. A job whose deletion was asked for (`job.delete` while it ran, however
+   * late) is not written as ended: it is returned as it is, `deleteRequested`, for the caller to
+   * purge. The check is part of the compare-and-set, so a delete lands either before it (the job
+   * is purged by its runner) or after it (on an ended job, which `job.delete` purges itself).
+   */
   const finish = (status: "Completed" | "Failed" | "Cancelled", extra: Partial<Job> = {}) =>
     Effect.gen(function*() {
       const counted = yield* storeCounts(claimed.id)
       const now = new Date().toISOString()
       return yield* update((j) => {
-        const { heartbeatAt: _h, cancelRequested: _c, ...rest } = j
+        if (j.deleteRequested === true) return undefined
+        const { heartbeatAt: _h, cancelRequested: _c, waitingOn: _w, ...rest } = j
         const counts = Option.getOrElse(counted, () => ({}))
         // What the items counted, for a retry (kept when this update is applied again).
         const checkpointCounts = status === "Completed" ? undefined : j.checkpointCounts ?? {
@@ -122,6 +129,18 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
       })
     })
 
+  /** Ends the job as `status` (its event published), or purges it if its deletion was asked for. */
+  const end = (status: "Failed" | "Cancelled", extra: Partial<Job> = {}) =>
+    Effect.gen(function*() {
+      const ended = yield* finish(status, extra)
+      if (ended.deleteRequested === true) {
+        yield* Effect.logInfo("job deleted, as asked while it ran", { endedAs: status })
+        return yield* patient(purgeJob(ended))
+      }
+      if (status === "Cancelled") yield* Effect.logInfo("job cancelled")
+      yield* jobEvent(status === "Failed" ? "failed" : "cancelled", ended)
+    })
+
   const work = Effect.gen(function*() {
     const pinned: Option.Option<TopicModelRevision> = yield* patient(models.get(claimed.modelRevision ?? 0))
     if (Option.isNone(pinned)) return yield* new JobFailure({ message: `topic model revision ${claimed.modelRevision} not found` })
@@ -134,6 +153,8 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
       const done = yield* update(() => undefined)
       const exported = yield* patient(writeExport(done, model))
       const completed = yield* finish("Completed", { percentComplete: 100, export: exported })
+      // Deleted while it ran: purged as a cancelled job is, outside the race with the heartbeat.
+      if (completed.deleteRequested === true) return yield* new CancelSignal()
       yield* Effect.logInfo("revert completed", { reverted: completed.updatedInteractionsCount, counts: completed.revertCounts })
       return yield* jobEvent("completed", completed)
     }
@@ -179,6 +200,7 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
     yield* usage.record(monthOf(Date.now()), done.id, done.processedInteractionsCount)
     const exported = yield* patient(writeExport(done, model))
     const completed = yield* finish("Completed", { percentComplete: 100, export: exported })
+    if (completed.deleteRequested === true) return yield* new CancelSignal() // deleted while it ran: purged as a cancelled job is
     yield* Effect.logInfo("job completed", {
       processed: completed.processedInteractionsCount,
       updated: completed.updatedInteractionsCount,
@@ -207,13 +229,7 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
         yield* stopAll
         const current = yield* patient(repo.get(claimed.id))
         if (Option.isNone(current)) return
-        if (current.value.deleteRequested) {
-          yield* Effect.logInfo("job cancelled for deletion")
-          return yield* patient(purgeJob(current.value))
-        }
-        const cancelled = yield* finish("Cancelled")
-        yield* Effect.logInfo("job cancelled")
-        yield* jobEvent("cancelled", cancelled)
+        yield* end("Cancelled")
       })
     ),
     Effect.catchTag("LostOwnership", (e) =>
@@ -229,8 +245,7 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
       Effect.gen(function*() {
         yield* Effect.logError("job failed", { error: errorText(e) })
         yield* stopAll
-        const failed = yield* finish("Failed", { errorMessage: errorText(e) })
-        yield* jobEvent("failed", failed)
+        yield* end("Failed", { errorMessage: errorText(e) })
       })
     ),
     // Stopped (daemon shutdown): give the job up so the next daemon resumes it at once.
