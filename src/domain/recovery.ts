@@ -80,7 +80,11 @@ export const RecoveryCounts = Schema.Struct({
   /** Missing from the store (text only). */
   missing: Schema.Int,
   recovered: Schema.Int,
-  /** Content still being prepared by the platform (HTTP 202): retried by the next run. */
+  /**
+   * Not fetchable yet: content still being prepared by the platform (HTTP 202), a recording not
+   * available yet, or the conversation still open on the platform (no `conversationEnd`: a long
+   * email or messaging thread). Kept on the pending list, retried by every later run.
+   */
   pending: Schema.Int,
   failed: Schema.Int
 })

@@ -11,12 +11,11 @@
  *   `PlatformDecodeError` naming the field.
  * - conversationPaging.ts, recordings.ts, staConfig.ts: the endpoints.
  */
-import { Config, Context, Effect, Layer, Redacted, type Stream } from "effect"
+import { Config, Context, Effect, Layer, Redacted } from "effect"
 import { FetchHttpClient, HttpClient } from "effect/http"
 import type { Topic, TopicModel } from "../domain/topicModel.ts"
 import { makeTokenSource } from "./auth.ts"
-import { type ConversationsOptions, makeConversationPaging } from "./conversationPaging.ts"
-import type { ListedConversation } from "./convert.ts"
+import { type Conversations, makeConversationPaging } from "./conversationPaging.ts"
 import type { PlatformError } from "./errors.ts"
 import type { RecordingMetadata } from "./genesysRecordings.ts"
 import { type PlatformSettings, PlatformSettingsConfig } from "./PlatformConfig.ts"
@@ -36,9 +35,9 @@ export class PlatformClient extends Context.Service<PlatformClient, {
    * order. Pages the details query; splits the interval when a query would page past the
    * platform's limit; drops the conversations the platform adds because they only touch the
    * interval. A conversation Rewind cannot read comes as an `UnreadableConversation` (with the
-   * reason), never dropped.
+   * reason), never dropped. With `includeOpen`, those still going on too (`OpenConversation`).
    */
-  readonly conversations: (from: string, to: string, options?: ConversationsOptions) => Stream.Stream<ListedConversation, PlatformError>
+  readonly conversations: Conversations
   readonly recordingMetadata: (conversationId: string) => Effect.Effect<ReadonlyArray<RecordingMetadata>, PlatformError>
   /**
    * A recording's content. Pass the conversation's start so block offsets are measured from it

@@ -4,7 +4,8 @@
  * Genesys takes), each paged; an interval split (at UTC midnights, else evenly) when a query
  * would page past the platform's limit (or a page is refused with 400); each conversation once;
  * only those that start in the period — the platform also returns the conversations started
- * earlier on a day the interval touches that were still active during it.
+ * earlier on a day the interval touches that were still active during it. Conversations still
+ * going on (no `conversationEnd`) are left out, or listed as open when asked (`includeOpen`).
  *
  * Conversations are decoded one by one: one Rewind cannot read is listed as unreadable with the
  * reason (recovery counts it failed), the others go on. A page without `totalHits` (Genesys sends
@@ -13,7 +14,15 @@
 import { Effect, Option, Schema, Stream } from "effect"
 import { HttpClientRequest } from "effect/http"
 import type { MediaType } from "../domain/media.ts"
-import { genesysMediaType, isUnreadable, type ListedConversation, readConversation, type UnreadableConversation } from "./convert.ts"
+import {
+  genesysMediaType,
+  isUnreadable,
+  type ListedConversation,
+  type ListedOrOpen,
+  readConversation,
+  readOpenConversation,
+  type UnreadableConversation
+} from "./convert.ts"
 import { decodeResponse, describeSchemaError } from "./decode.ts"
 import { type PlatformError, PlatformResponseError } from "./errors.ts"
 import { AnalyticsConversation, AnalyticsConversationQueryPage, type ConversationQuery, DetailsMaxIntervalDays, Paths } from "./genesys.ts"
@@ -25,6 +34,17 @@ export interface ConversationsOptions {
   readonly mediaTypes?: ReadonlyArray<MediaType>
   /** Only these conversations (a conversation filter on the platform). Default: all. */
   readonly conversationIds?: ReadonlyArray<string>
+  /**
+   * Also list the conversations still going on (no `conversationEnd`) as `OpenConversation`s
+   * (recovery keeps them and comes back for them). Default: they are left out.
+   */
+  readonly includeOpen?: boolean
+}
+
+/** `conversations`: with `includeOpen`, the open conversations too. */
+export interface Conversations {
+  (from: string, to: string, options?: ConversationsOptions & { readonly includeOpen?: false }): Stream.Stream<ListedConversation, PlatformError>
+  (from: string, to: string, options: ConversationsOptions & { readonly includeOpen: true }): Stream.Stream<ListedOrOpen, PlatformError>
 }
 
 interface Task {
@@ -101,11 +121,11 @@ const decodeConversation = Schema.decodeUnknownResult(AnalyticsConversation)
 
 /**
  * One conversation of a page: undefined when it is not ours (it starts outside the task's
- * interval — the platform adds those — or it is still going on, or of a media Rewind does not
- * handle); unreadable when a field it needs is missing or malformed. `where`: its place, for a
- * conversation without an id.
+ * interval — the platform adds those — or it is still going on and `includeOpen` is not set, or
+ * of a media Rewind does not handle); unreadable when a field it needs is missing or malformed.
+ * `where`: its place, for a conversation without an id.
  */
-const readListed = (raw: unknown, task: Task, where: string): ListedConversation | undefined => {
+const readListed = (raw: unknown, task: Task, where: string, includeOpen: boolean): ListedOrOpen | undefined => {
   const fields = typeof raw === "object" && raw !== null ? raw as Record<string, unknown> : {}
   const id = typeof fields["conversationId"] === "string" && fields["conversationId"] !== "" ? fields["conversationId"] : undefined
   const startMs = typeof fields["conversationStart"] === "string" ? Date.parse(fields["conversationStart"]) : Number.NaN
@@ -115,7 +135,9 @@ const readListed = (raw: unknown, task: Task, where: string): ListedConversation
     const reason = `conversations.query: ${id === undefined ? where : `conversation ${id}`}: ${describeSchemaError(decoded.failure.message, raw)}`
     return { _tag: "UnreadableConversation", id: id ?? where, reason } satisfies UnreadableConversation
   }
-  const read = readConversation(decoded.success)
+  const read = includeOpen && decoded.success.conversationEnd === undefined
+    ? readOpenConversation(decoded.success)
+    : readConversation(decoded.success)
   return read !== undefined && isUnreadable(read) ? { ...read, reason: `conversations.query: conversation ${read.id}: ${read.reason}` } : read
 }
 
@@ -152,9 +174,9 @@ export const makeConversationPaging = (
 
   /**
    * The completed conversations that START in [from, to) (ISO instants), each once, in start
-   * order.
+   * order (and those still open, with `includeOpen`).
    */
-  const conversations = (from: string, to: string, options: ConversationsOptions = {}) =>
+  const conversations = (from: string, to: string, options: ConversationsOptions = {}): Stream.Stream<ListedOrOpen, PlatformError> =>
     Stream.suspend(() => {
       const fromMs = Date.parse(from)
       const toMs = Date.parse(to)
@@ -194,9 +216,9 @@ export const makeConversationPaging = (
             return [[], next(split(task, parts, totalHits).reverse())] as const
           }
           const received = page.value.conversations ?? []
-          const out: Array<ListedConversation> = []
+          const out: Array<ListedOrOpen> = []
           received.forEach((raw, k) => {
-            const listed = readListed(raw, task, `conversations[${k}] of page ${task.page} of ${intervalOf(task)}`)
+            const listed = readListed(raw, task, `conversations[${k}] of page ${task.page} of ${intervalOf(task)}`, options.includeOpen === true)
             if (listed === undefined || seen.has(listed.id)) return
             if (!isUnreadable(listed) && wanted !== undefined && !wanted.has(listed.mediaType)) return
             seen.add(listed.id)
@@ -206,8 +228,9 @@ export const makeConversationPaging = (
             (totalHits === undefined ? received.length >= s.pageSize : task.page * s.pageSize < totalHits)
           return [out, next(more ? [{ ...task, page: task.page + 1 }] : [])] as const
         })
-      return Stream.paginate<State, ListedConversation, PlatformError>(queryIntervals(fromMs, toMs).reverse(), step)
+      return Stream.paginate<State, ListedOrOpen, PlatformError>(queryIntervals(fromMs, toMs).reverse(), step)
     })
 
-  return { conversations }
+  // Without `includeOpen` no open conversation is listed (readListed): the narrower type holds.
+  return { conversations: conversations as Conversations }
 }

@@ -64,10 +64,28 @@ export interface UnreadableConversation {
   readonly reason: string
 }
 
+/**
+ * A conversation still going on when the platform was asked (no `conversationEnd` yet: a long
+ * email or messaging thread): not complete, so nothing to ingest yet, but recovery keeps it and
+ * comes back for it once it has ended. Listed only when asked for (`includeOpen`).
+ */
+export interface OpenConversation {
+  readonly _tag: "OpenConversation"
+  readonly id: string
+  /** ISO-8601 (UTC, milliseconds). */
+  readonly startTime: string
+  readonly mediaType: MediaType
+}
+
 /** What the details query lists: conversations, and those Rewind cannot read. */
 export type ListedConversation = PlatformConversation | UnreadableConversation
 
-export const isUnreadable = (c: ListedConversation): c is UnreadableConversation => "_tag" in c
+/** What the details query lists when asked for the open conversations too. */
+export type ListedOrOpen = ListedConversation | OpenConversation
+
+export const isUnreadable = (c: ListedOrOpen): c is UnreadableConversation => "_tag" in c && c._tag === "UnreadableConversation"
+
+export const isOpen = (c: ListedOrOpen): c is OpenConversation => "_tag" in c && c._tag === "OpenConversation"
 
 const unreadable = (id: string, reason: string): UnreadableConversation => ({ _tag: "UnreadableConversation", id, reason })
 
@@ -96,9 +114,13 @@ const mediaTypeOf = (sessions: ReadonlyArray<Session>): MediaType | undefined | 
     : { unknown: `its sessions' mediaType ${undocumented.map((m) => JSON.stringify(m)).join(", ")} is not one Genesys documents: its media type is unknown` }
 }
 
+/** Every session of the conversation, with its participant. */
+const sessionsOf = (c: AnalyticsConversation) => (c.participants ?? []).flatMap((p) => (p.sessions ?? []).map((s) => ({ p, s })))
+
 /**
  * Reads a details-query conversation: undefined when it is not a completed conversation of a
- * supported media type (no `conversationEnd`, or only cobrowse/video/screenshare sessions);
+ * supported media type (no `conversationEnd` — still open: `readOpenConversation` — or only
+ * cobrowse/video/screenshare sessions);
  * unreadable when a time is not a time, or no session says its media type, or they say only
  * media types Genesys does not document.
  *
@@ -107,13 +129,13 @@ const mediaTypeOf = (sessions: ReadonlyArray<Session>): MediaType | undefined | 
  * type. Queue: the first segment with a `queueId` (ACD participants first). Agents: `userId`s of
  * `agent` participants.
  */
-export const readConversation = (c: AnalyticsConversation): ListedConversation | undefined => {
+export const readConversation = (c: AnalyticsConversation): PlatformConversation | UnreadableConversation | undefined => {
   if (c.conversationEnd === undefined) return undefined
   for (const [field, value] of [["conversationStart", c.conversationStart], ["conversationEnd", c.conversationEnd]] as const) {
     if (Number.isNaN(Date.parse(value))) return unreadable(c.conversationId, `${field}: expected an ISO-8601 time, got ${JSON.stringify(value)}`)
   }
   const participants = c.participants ?? []
-  const sessions = participants.flatMap((p) => (p.sessions ?? []).map((s) => ({ p, s })))
+  const sessions = sessionsOf(c)
   const mediaType = mediaTypeOf(sessions.map(({ p, s }) => ({ purpose: p.purpose, mediaType: s.mediaType })))
   if (typeof mediaType === "object") return unreadable(c.conversationId, mediaType.unknown)
   if (mediaType === undefined) return undefined
@@ -153,6 +175,22 @@ export const readConversation = (c: AnalyticsConversation): ListedConversation |
     ...(messageType === undefined ? {} : { messageType }),
     ...(mediaType === "email" ? { emailParties: emailPartiesOf(c) } : {})
   }
+}
+
+/**
+ * Reads a details-query conversation that is still going on (no `conversationEnd`): open, with
+ * its start and media type; undefined when it has ended, or is of a media Rewind does not
+ * handle; unreadable as `readConversation` says.
+ */
+export const readOpenConversation = (c: AnalyticsConversation): OpenConversation | UnreadableConversation | undefined => {
+  if (c.conversationEnd !== undefined) return undefined
+  if (Number.isNaN(Date.parse(c.conversationStart))) {
+    return unreadable(c.conversationId, `conversationStart: expected an ISO-8601 time, got ${JSON.stringify(c.conversationStart)}`)
+  }
+  const mediaType = mediaTypeOf(sessionsOf(c).map(({ p, s }) => ({ purpose: p.purpose, mediaType: s.mediaType })))
+  if (typeof mediaType === "object") return unreadable(c.conversationId, mediaType.unknown)
+  if (mediaType === undefined) return undefined
+  return { _tag: "OpenConversation", id: c.conversationId, startTime: iso(c.conversationStart), mediaType }
 }
 
 /** The conversation when Rewind can read it and it is a completed one of a supported media type. */

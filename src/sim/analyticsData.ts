@@ -3,6 +3,7 @@
  * (`AnalyticsConversationWithoutAttributes`: participants, sessions, segments), and the values of
  * the query dimensions its filters match.
  */
+import { TextMediaTypes } from "../domain/media.ts"
 import type { AnalyticsConversation, AnalyticsParticipant } from "../platform/genesys.ts"
 import type { SimConversation } from "./data.ts"
 import { customerEmail, customerPhone, fnv, iso, queueEmail } from "./identities.ts"
@@ -55,8 +56,19 @@ export const isDimension = (level: FilterLevel, name: string): boolean => Object
 export const dimension = (c: SimConversation, level: FilterLevel, name: string): ReadonlyArray<string> =>
   isDimension(level, name) ? Dimensions[level][name]!(c) : []
 
-/** The conversation as `AnalyticsConversationWithoutAttributes`. */
-export function analyticsConversation(c: SimConversation): AnalyticsConversation {
+/**
+ * Whether the text conversation is still open on the platform (`openShare`, 0..1): a deterministic
+ * share of the chat, email and messaging conversations, chosen by id (the same ones on every
+ * request; monotonic in the share). Voice and callbacks are never open.
+ */
+export const isOpenConversation = (c: Pick<SimConversation, "id" | "mediaType">, share: number): boolean =>
+  share > 0 && TextMediaTypes.includes(c.mediaType) && fnv(`open:${c.id}`) / 2 ** 32 < share
+
+/**
+ * The conversation as `AnalyticsConversationWithoutAttributes`. `open`: still going on — no
+ * `conversationEnd`, its ongoing segments without `segmentEnd`, no wrap-up yet.
+ */
+export function analyticsConversation(c: SimConversation, open = false): AnalyticsConversation {
   const start = iso(c.startMs)
   const end = iso(c.endMs)
   const media = genesysMedia(c)
@@ -88,7 +100,7 @@ export function analyticsConversation(c: SimConversation): AnalyticsConversation
       session("s0", "callback", "customer", [{ segmentStart: start, segmentEnd: queueEnd, segmentType: "scheduled" }]),
       session("s1", "voice", "customer", [{ segmentStart: queueEnd, segmentEnd: end, segmentType: "interact" }])
     ]
-    : [session("s0", media, "customer", [{ segmentStart: start, segmentEnd: end, segmentType: "interact" }])]
+    : [session("s0", media, "customer", [{ segmentStart: start, ...(open ? {} : { segmentEnd: end }), segmentType: "interact" }])]
   const participants = [
     { participantId: `${c.id}-p0`, participantName: "Customer", purpose: "customer", sessions: customerSessions },
     {
@@ -108,16 +120,18 @@ export function analyticsConversation(c: SimConversation): AnalyticsConversation
       participantName: userId,
       purpose: "agent",
       userId,
-      sessions: [session(`s${k + 3}`, media === "callback" ? "voice" : media, "organization", [
-        { segmentStart: queueEnd, segmentEnd: end, segmentType: "interact", queueId: c.queueId },
-        { segmentStart: end, segmentEnd: end, segmentType: "wrapup", queueId: c.queueId, wrapUpCode: "resolved" }
-      ])]
+      sessions: [session(`s${k + 3}`, media === "callback" ? "voice" : media, "organization", open
+        ? [{ segmentStart: queueEnd, segmentType: "interact", queueId: c.queueId }]
+        : [
+          { segmentStart: queueEnd, segmentEnd: end, segmentType: "interact", queueId: c.queueId },
+          { segmentStart: end, segmentEnd: end, segmentType: "wrapup", queueId: c.queueId, wrapUpCode: "resolved" }
+        ])]
     }))
   ]
   return {
     conversationId: c.id,
     conversationStart: start,
-    conversationEnd: end,
+    ...(open ? {} : { conversationEnd: end }),
     divisionIds: [c.divisionId],
     originatingDirection: c.direction,
     participants: participants as unknown as ReadonlyArray<AnalyticsParticipant>

@@ -3,12 +3,13 @@
  * (`pageSize` ≤ 100; an interval longer than the maximum → 400; paging past the paging limit →
  * 400), segment and conversation filters (dimension predicates, each level with its own
  * dimensions), order, and the conversations the interval selects: like Genesys, those that
- * started on a day the interval touches and were active during it (data.ts).
+ * started on a day the interval touches and were active during it (data.ts) — a conversation still
+ * open (`openShare`) is active ever since it started, and listed without `conversationEnd`.
  */
 import { Exit, Schema } from "effect"
 import { ConversationQuerySchema, DetailsMaxPageSize, type QueryFilter, type QueryPredicate } from "../platform/genesys.ts"
 import { type Answer, fail } from "./answers.ts"
-import { analyticsConversation, dimension, type FilterLevel, isDimension } from "./analyticsData.ts"
+import { analyticsConversation, dimension, type FilterLevel, isDimension, isOpenConversation } from "./analyticsData.ts"
 import type { SimConversation, SimData } from "./data.ts"
 import { emptyPage, strictConversation } from "./strict.ts"
 
@@ -19,6 +20,8 @@ export interface DetailsQueryOptions {
   readonly maxIntervalDays: number
   /** Leave out what Genesys may leave out (strict.ts). */
   readonly strict?: boolean | undefined
+  /** Share of text conversations still open (`openShare`), read at each query. Default: none. */
+  readonly openShare?: (() => number) | undefined
 }
 
 const DayMs = 86_400_000
@@ -105,10 +108,15 @@ export const makeDetailsQuery = (data: SimData, options: DetailsQueryOptions) =>
       const problem = filterProblem(level, f)
       if (problem !== undefined) return fail(400, "bad.request", `Invalid filter: ${problem}.`)
     }
-    const key = JSON.stringify([fromMs, toMs, q.order ?? "asc", q.orderBy ?? "conversationStart", q.segmentFilters ?? [], q.conversationFilters ?? []])
+    const openShare = options.openShare?.() ?? 0
+    const isOpen = (c: SimConversation) => isOpenConversation(c, openShare)
+    const key = JSON.stringify([fromMs, toMs, q.order ?? "asc", q.orderBy ?? "conversationStart", q.segmentFilters ?? [], q.conversationFilters ?? [], openShare])
     let matches = cache.get(key)
     if (matches === undefined) {
-      const out = data.selectedBy(fromMs, toMs).filter((c) => filters.every(({ level, f }) => filterMatches(c, level, f)))
+      const selected = openShare > 0
+        ? data.startedOnDaysTouched(fromMs, toMs).filter((c) => c.startMs < toMs && (c.endMs >= fromMs || isOpen(c)))
+        : data.selectedBy(fromMs, toMs)
+      const out = selected.filter((c) => filters.every(({ level, f }) => filterMatches(c, level, f)))
       if (q.orderBy === "conversationEnd") out.sort((x, y) => x.endMs - y.endMs || (x.id < y.id ? -1 : 1))
       if (q.order === "desc") out.reverse()
       matches = out
@@ -119,7 +127,10 @@ export const makeDetailsQuery = (data: SimData, options: DetailsQueryOptions) =>
     return {
       status: 200,
       body: page.length === 0 ? emptyPage(strict, matches.length) : {
-        conversations: page.map((c) => (strict ? strictConversation(analyticsConversation(c)) : analyticsConversation(c))),
+        conversations: page.map((c) => {
+          const conversation = analyticsConversation(c, isOpen(c))
+          return strict ? strictConversation(conversation) : conversation
+        }),
         totalHits: matches.length
       }
     }

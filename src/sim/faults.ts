@@ -4,7 +4,8 @@
  * with Genesys' error body), HTML error pages (a 502 from a proxy in front of the platform, as
  * text/html) and truncated JSON answers. Stalls, errors, HTML pages and truncation can be aimed
  * at some routes (`faultRoutes`). Content not ready (202) and token lifetimes are applied by
- * their routes; bad data (missing fields, unknown media types) by defects.ts.
+ * their routes; bad data (missing fields, unknown media types) by defects.ts; conversations still
+ * open (`openShare`) by the details query (analyticsData.ts).
  *
  * The rate limit counts API requests in fixed windows of `rateWindowSeconds` (a minute, as
  * Genesys: about 300 requests a minute per OAuth client); every answer says where the window
@@ -46,6 +47,13 @@ export interface SimFaults {
   readonly missingFieldRate: number
   /** Share (0..1) of conversations whose sessions all say a media type Genesys does not document (defects.ts). */
   readonly unknownMediaRate: number
+  /**
+   * Share (0..1) of the text conversations (chat, email, messaging) still open on the platform,
+   * as long email and messaging threads are: the details query lists them without
+   * `conversationEnd`, active ever since they started (analyticsData.ts; the same conversations
+   * every time, chosen by id). Set it back to 0 and they have ended, at their seeded end.
+   */
+  readonly openShare: number
   /** The routes stalls, errors, HTML pages and truncation hit (default: every API route). */
   readonly faultRoutes?: ReadonlyArray<SimRoute> | undefined
 }
@@ -64,7 +72,8 @@ export const DefaultFaults: SimFaults = {
   stallRate: 0,
   stallMs: 60_000,
   missingFieldRate: 0,
-  unknownMediaRate: 0
+  unknownMediaRate: 0,
+  openShare: 0
 }
 
 /** The knobs given in `options` over the defaults (`rateLimit`: 300 a minute when `strict`). */

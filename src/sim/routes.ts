@@ -36,6 +36,8 @@ export interface RoutesOptions {
   readonly staListing?: "full" | "listed" | undefined
   /** Leave out what Genesys may leave out (strict.ts). */
   readonly strict?: boolean | undefined
+  /** Share of text conversations still open (`openShare`), read at each details query. */
+  readonly openShare?: (() => number) | undefined
 }
 
 /** Which route a request is for (undefined: none, 404). */
@@ -84,7 +86,7 @@ const listing = (path: string, entities: ReadonlyArray<unknown>, url: URL): Answ
 /** `notReady()` is read at each fetch; `onNotReady` counts the 202s. */
 export const makeRoutes = (data: SimData, options: RoutesOptions, notReady: () => number, onNotReady: () => void) => {
   const strict = options.strict === true
-  const detailsQuery = makeDetailsQuery(data, { pagingLimit: options.pagingLimit, maxIntervalDays: options.maxIntervalDays, strict })
+  const detailsQuery = makeDetailsQuery(data, { pagingLimit: options.pagingLimit, maxIntervalDays: options.maxIntervalDays, strict, openShare: options.openShare })
   const recordingFetches = new Map<string, number>()
 
   const recording = (conversationId: string, recordingId: string, url: URL): Answer => {

@@ -4,7 +4,8 @@
  * (faults.ts): latency and stalls, an error rate, HTML error pages from a proxy, truncated JSON,
  * a rate limit (429 with `Retry-After` and `inin-ratelimit-allowed|count|reset`), content not
  * ready (202), short-lived tokens (oauth.ts), `expireTokens()` to revoke every issued token;
- * and bad data (defects.ts): required fields missing, undocumented media types.
+ * bad data (defects.ts): required fields missing, undocumented media types; and text
+ * conversations still open at query time (`openShare`: long email and messaging threads).
  *
  * Faithful limits (routes.ts, detailsQuery.ts): details-query `pageSize` ≤ 100; intervals longer
  * than 7 days (`maxIntervalDays`) and paging past the paging limit (100,000 results by default) →
@@ -131,7 +132,12 @@ export const makeSim = (options: SimOptions = {}): Effect.Effect<SimHandle, Serv
     const arrivals = makeArrivals()
     const injector = makeFaultInjector(() => faults, mulberry32(options.faultSeed ?? 1), () => stats)
     const oauth = makeOAuth(options, () => faults.tokenTtlSeconds, () => stats.tokensIssued++)
-    const serve = makeRoutes(data, { pagingLimit, maxIntervalDays, staListing: options.staListing ?? (options.strict === true ? "listed" : "full"), strict: options.strict }, () => faults.notReady, () => stats.notReady++)
+    const serve = makeRoutes(
+      data,
+      { pagingLimit, maxIntervalDays, staListing: options.staListing ?? (options.strict === true ? "listed" : "full"), strict: options.strict, openShare: () => faults.openShare },
+      () => faults.notReady,
+      () => stats.notReady++
+    )
 
     const respond = (a: Answer, extraHeaders: Record<string, string> = {}) => {
       stats.byStatus[String(a.status)] = (stats.byStatus[String(a.status)] ?? 0) + 1

@@ -99,6 +99,9 @@ export class RecoveryRunner extends Context.Service<RecoveryRunner, {
             ...(result.pendingReasons.length === 0 ? {} : { pendingReasons: result.pendingReasons }),
             dateCompleted: new Date().toISOString()
           }))
+          // Past everything the run covered — the conversations of the period still open on the
+          // platform too: they are on the durable pending list (pipelines/recover/pipeline.ts),
+          // and every later run looks them up again until they have ended and are recovered.
           if (claimed.trigger === "automatic") {
             yield* repo.advanceWatermark({ at: claimed.to, runId: claimed.id, updatedAt: new Date().toISOString() })
           }

@@ -1,6 +1,6 @@
 import { type MediaType, TextMediaTypes } from "../../domain/media.ts"
 import { type RecoveryCounts, zeroCounts } from "../../domain/recovery.ts"
-import { isUnreadable, type ListedConversation } from "../../platform/convert.ts"
+import { isUnreadable, type ListedOrOpen } from "../../platform/convert.ts"
 
 export type CountsByMedia = Record<string, RecoveryCounts>
 
@@ -25,15 +25,16 @@ export const UnknownMedia = "unknown"
  * missing TEXT conversations of the selected media types (voice is out of scope). Counts what
  * it saw per media type. A conversation Rewind cannot read is missing unless the store has it
  * (counted under `unknown`: its media type may be the reason it cannot be read): it goes on to
- * be counted failed with its reason, never dropped.
+ * be counted failed with its reason, never dropped. One still open on the platform (no
+ * `conversationEnd` yet) is counted and picked like the others: it goes on to be kept pending.
  */
 export const missingText = (
-  conversations: ReadonlyArray<ListedConversation>,
+  conversations: ReadonlyArray<ListedOrOpen>,
   inStore: ReadonlySet<string>,
   selected: ReadonlyArray<MediaType>,
   counts: CountsByMedia
-): ReadonlyArray<ListedConversation> => {
-  const out: Array<ListedConversation> = []
+): ReadonlyArray<ListedOrOpen> => {
+  const out: Array<ListedOrOpen> = []
   for (const c of conversations) {
     const media = isUnreadable(c) ? UnknownMedia : c.mediaType
     bump(counts, media, "platform")

@@ -1,14 +1,15 @@
 import { Effect, Stream } from "effect"
 import type { MediaType } from "../../domain/media.ts"
 import type { TopicModel } from "../../domain/topicModel.ts"
-import { isUnreadable, type ListedConversation, type PlatformConversation } from "../../platform/convert.ts"
+import { isOpen, type ListedOrOpen, type OpenConversation, type PlatformConversation } from "../../platform/convert.ts"
 import type { PlatformError } from "../../platform/errors.ts"
+import { DetailsMaxIntervalDays } from "../../platform/genesys.ts"
 import { PlatformClient } from "../../platform/PlatformClient.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
 import { RecoveryStore } from "../../store/RecoveryStore.ts"
 import { detectorCache } from "../ingest/detectors.ts"
 import { type CountsByMedia, missingText } from "./diff.ts"
-import { fetchContent, unreadable } from "./fetch.ts"
+import { type Fetched, fetchContent, stillOpen, unreadable } from "./fetch.ts"
 import { writeRecovered } from "./sink.ts"
 
 export interface RecoverArgs<E, R> {
@@ -30,11 +31,88 @@ export interface RecoverResult {
   readonly pendingReasons: ReadonlyArray<string>
 }
 
+/** Conversations looked up by one details query when re-checking open ones (its conversation filter's predicates). */
+export const OpenLookupChunk = 50
+
+/**
+ * Source: conversations earlier runs found still open, as the platform lists them now — ended
+ * ones as conversations to fetch, still open ones as open (kept pending again); one the platform
+ * no longer lists at all is failed with the reason (nothing left to recover, said once). One
+ * details query (no paging: a page holds them all) per group of at most `OpenLookupChunk`, in
+ * start order, that one query interval can cover.
+ */
+export const lookUpOpen = (open: ReadonlyArray<OpenConversation>): Stream.Stream<ListedOrOpen | Fetched, PlatformError, PlatformClient> =>
+  Stream.fromIterable(lookupGroups(open)).pipe(
+    Stream.mapEffect((chunk) =>
+      Effect.gen(function*() {
+        const platform = yield* PlatformClient
+        const from = chunk[0]!.startTime
+        const to = new Date(Date.parse(chunk[chunk.length - 1]!.startTime) + 1).toISOString()
+        const listed = yield* Stream.runCollect(platform.conversations(from, to, { conversationIds: chunk.map((c) => c.id), includeOpen: true }))
+        const byId = new Map([...listed].map((c) => [c.id, c]))
+        return chunk.map((c): ListedOrOpen | Fetched =>
+          byId.get(c.id) ?? {
+            _tag: "Failed",
+            conversation: c,
+            error: `${c.id}: the ${c.mediaType} conversation started ${c.startTime}, still open when an earlier run saw it, is no longer listed by the platform: nothing to recover`
+          })
+      })
+    ),
+    Stream.flattenIterable
+  )
+
+/** What a listed conversation gives: fetched (a completed one), or already known without asking. */
+const fetchOne = (c: ListedOrOpen | Fetched): Effect.Effect<Fetched, never, PlatformClient> => {
+  if (!("_tag" in c)) return fetchContent(c)
+  switch (c._tag) {
+    case "UnreadableConversation":
+      return Effect.succeed(unreadable(c))
+    case "OpenConversation":
+      return Effect.succeed(stillOpen(c))
+    default:
+      return Effect.succeed(c)
+  }
+}
+
+const DayMs = 86_400_000
+
+/**
+ * The open conversations in start order, in groups of at most `OpenLookupChunk` whose starts one
+ * details query interval covers (it ends `DetailsMaxIntervalDays` after the UTC midnight before
+ * its first start: conversationPaging.ts).
+ */
+const lookupGroups = (open: ReadonlyArray<OpenConversation>): Array<ReadonlyArray<OpenConversation>> => {
+  const out: Array<Array<OpenConversation>> = []
+  let group: Array<OpenConversation> = []
+  let endMs = 0
+  for (const c of [...open].sort((x, y) => x.startTime.localeCompare(y.startTime))) {
+    const startMs = Date.parse(c.startTime)
+    if (group.length === 0 || group.length >= OpenLookupChunk || startMs >= endMs) {
+      group = []
+      out.push(group)
+      endMs = Math.floor(startMs / DayMs) * DayMs + DetailsMaxIntervalDays * DayMs
+    }
+    group.push(c)
+  }
+  return out
+}
+
 /**
  * The recovery pipeline (SPEC steps 1–5): page the platform's conversations of [from, to),
  * diff against the store's ids of the same period, fetch metadata and content of each missing
  * text conversation, ingest it with topics; then retry the conversations earlier runs left
  * pending. Counts per media type.
+ *
+ * A missing conversation still open on the platform (started in the period, no
+ * `conversationEnd` yet: a long email or messaging thread) is counted pending — with its reason —
+ * and kept on the durable pending list, like content the platform is still preparing; every later
+ * run, manual or automatic, whatever its period, looks it up again and recovers it once it has
+ * ended. So an automatic run's watermark can move past its start without losing it. Why this
+ * rather than holding the watermark back to the earliest open conversation: that would make
+ * every run page again the whole stretch since then (hours to weeks of an email's life, all
+ * conversations of it) and still need a bound and another durable list for the ones open longer;
+ * the pending list costs one details query (filtered on the ids, `OpenLookupChunk` at a time,
+ * no paging) per run while some are open, and nothing when none are.
  */
 export const recover = <E, R>(a: RecoverArgs<E, R>) =>
   Effect.gen(function*() {
@@ -51,9 +129,9 @@ export const recover = <E, R>(a: RecoverArgs<E, R>) =>
     const inStore = new Set(yield* store.idsInPeriod(a.from, a.to))
     const seen = new Set<string>()
 
-    const fetchAndWrite = (conversations: Stream.Stream<ListedConversation, PlatformError>) =>
+    const fetchAndWrite = <R2>(conversations: Stream.Stream<ListedOrOpen | Fetched, PlatformError, R2>) =>
       conversations.pipe(
-        Stream.mapEffect((c) => (isUnreadable(c) ? Effect.succeed(unreadable(c)) : fetchContent(c)), { concurrency }),
+        Stream.mapEffect(fetchOne, { concurrency }),
         Stream.grouped(100),
         Stream.mapEffect((batch) => sink(batch).pipe(Effect.andThen(a.onBatch(counts, retriedPending)))),
         Stream.runDrain
@@ -61,7 +139,7 @@ export const recover = <E, R>(a: RecoverArgs<E, R>) =>
 
     // Steps 1–4 over the period.
     yield* fetchAndWrite(
-      platform.conversations(a.from, a.to).pipe(
+      platform.conversations(a.from, a.to, { includeOpen: true }).pipe(
         Stream.grouped(500),
         Stream.map((chunk) => {
           const missing = missingText(chunk, inStore, a.mediaTypes, counts)
@@ -72,14 +150,16 @@ export const recover = <E, R>(a: RecoverArgs<E, R>) =>
       )
     )
 
-    // Conversations earlier runs left pending (content not ready then), whatever their period.
+    // Conversations earlier runs left pending (content not ready then, or still open), whatever their period.
     const pending = (yield* recovery.pending(10_000)).filter((p) => !seen.has(p.conversationId) && a.mediaTypes.includes(p.mediaType as MediaType))
     retriedPending = pending.length
     if (pending.length > 0) {
       const alreadyStored = new Set(yield* store.idsIn(pending.map((p) => p.conversationId)))
       yield* recovery.resolvePending([...alreadyStored])
-      const retry = pending.filter((p) => !alreadyStored.has(p.conversationId)).map((p) => JSON.parse(p.conversation) as PlatformConversation)
-      yield* fetchAndWrite(Stream.fromIterable(retry))
+      const retry = pending.filter((p) => !alreadyStored.has(p.conversationId))
+        .map((p) => JSON.parse(p.conversation) as PlatformConversation | OpenConversation)
+      yield* fetchAndWrite(Stream.fromIterable(retry.filter((c): c is PlatformConversation => !isOpen(c))))
+      yield* fetchAndWrite(lookUpOpen(retry.filter(isOpen)))
     }
     yield* a.onBatch(counts, retriedPending)
     return { counts, retriedPending, errors, pendingReasons } satisfies RecoverResult

@@ -14,6 +14,12 @@ export const MaxReasons = 100
  * Sink: a batch of fetched conversations — the ready ones ingested exactly like live ones (with
  * topics under the current model), the not-ready ones recorded as pending (retried by the next
  * run), failures counted; failures and pending ones named with their reason.
+ *
+ * Ready and failed ones are taken off the pending list (when an earlier run left them there): a
+ * pending conversation that now fails for good (its recording DELETED, no text recording, …) is
+ * counted failed once, here, and not asked for again by every later run — where, read oldest
+ * first with a cap, such dead entries would crowd out the real retries. Only a failure that says
+ * nothing about the conversation (the platform could not be asked: `retryable`) leaves it pending.
  */
 export const writeRecovered = (
   runId: string,
@@ -29,7 +35,8 @@ export const writeRecovered = (
       const ready = batch.flatMap((f) => (f._tag === "Ready" ? [f] : []))
       const pending = batch.flatMap((f) => (f._tag === "Pending" ? [f] : []))
       yield* writeIngested("recovery")(ready.map((f) => prepare(f.interaction)))
-      yield* recovery.resolvePending(ready.map((f) => f.conversation.id))
+      const done = batch.filter((f) => f._tag === "Ready" || (f._tag === "Failed" && f.retryable !== true))
+      yield* recovery.resolvePending(done.map((f) => f.conversation.id))
       yield* recovery.markPending(
         pending.map((f) => ({ conversationId: f.conversation.id, mediaType: f.conversation.mediaType, conversation: JSON.stringify(f.conversation) })),
         runId
