@@ -133,6 +133,13 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
   const end = (status: "Failed" | "Cancelled", extra: Partial<Job> = {}) =>
     Effect.gen(function*() {
       const ended = yield* finish(status, extra)
+      // What it processed before it stopped was processed: metered as a completed job's is (a
+      // retry later records its running total over it). A revert is not metered.
+      if (ended.kind !== "revert") {
+        yield* usage.record(monthOf(Date.now()), ended.id, ended.processedInteractionsCount).pipe(
+          Effect.catch((e) => Effect.logWarning("job usage not recorded", { error: errorText(e) }))
+        )
+      }
       if (ended.deleteRequested === true) {
         yield* Effect.logInfo("job deleted, as asked while it ran", { endedAs: status })
         return yield* patient(purgeJob(ended))

@@ -7,6 +7,7 @@ import type { PreviewAnswer } from "../../../src/domain/preview.ts"
 import { getExport } from "../../../src/nats/Exports.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
 import { JobRepo } from "../../../src/repos/JobRepo.ts"
+import { ClickHouse } from "../../../src/store/ClickHouse.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { backends } from "../../helpers/clickhouse.ts"
 import { eventually, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
@@ -185,6 +186,16 @@ describe.each(backends)("store on %s", (backend) => {
       const r = await waitStatus("run-1", ["Cancelled", "Completed"])
       // Either it was stopped mid-way or it had already finished: never Failed, and counts add up.
       expect(r.processedInteractionsCount).toBe(r.updatedInteractionsCount + r.unchangedInteractionsCount + r.failedInteractionsCount)
+      // What it processed is metered, cancelled or not (the quota counts work done); the queued one never ran.
+      const usage = await run(Effect.gen(function*() {
+        const ch = yield* ClickHouse
+        return yield* Effect.promise(async () =>
+          (await (await ch.client.query({
+            query: `SELECT job_id AS job, sum(interactions) AS i FROM ${ch.database}.usage_monthly FINAL WHERE job_id IN ('run-1', 'queue-1') GROUP BY job_id ORDER BY job_id`,
+            format: "JSONEachRow"
+          })).json()) as Array<{ job: string; i: string }>)
+      }))
+      expect(usage.map((u) => ({ job: u.job, i: Number(u.i) }))).toEqual([{ job: "run-1", i: r.processedInteractionsCount }])
       const err = await run(Effect.flip(requestApi("job.export", { jobId: "queue-1" }))) as { code: number; message: string }
       expect(err.code).toBe(409)
       expect(err.message).toContain("once the job is Completed")
