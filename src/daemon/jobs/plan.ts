@@ -8,7 +8,9 @@ import { WriteBatchPages } from "../../pipelines/reprocess/pipeline.ts"
 import { WorkItemRepo } from "../../repos/WorkItemRepo.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
+import { limitMessage } from "./estimate.ts"
 import type { Patient as Patient0 } from "./natsWait.ts"
+import { JobFailure } from "./signals.ts"
 
 type Patient = Patient0<Nats>
 type Update<E, R> = (f: (j: Job) => Job | undefined) => Effect.Effect<Job, E, R>
@@ -25,6 +27,11 @@ export const planJob = <E, R>(job: Job, update: Update<E, R>, patient: Patient) 
     const items = yield* WorkItemRepo
     const settings = yield* DaemonSettingsService
     const total = yield* store.countInScope(job)
+    // Checked at create too; interactions recovered or ingested into a queued (or proposed) job's
+    // range since can take it over the limit: such a job fails saying so, before any work.
+    if (job.checkpoint === undefined && total > settings.maxJobInteractions) {
+      return yield* new JobFailure({ message: `by the time the job started, ${limitMessage(total, settings.maxJobInteractions)}` })
+    }
     const pageSize = Math.min(settings.pageSize, MaxPageInteractions)
     const paging = { pageSize, writeBatchPages: pageSize >= MaxPageInteractions ? WriteBatchPages : 1 }
     const boundaries = yield* store.scopeBoundaries(job, settings.workItemInteractions)

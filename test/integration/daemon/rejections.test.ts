@@ -8,6 +8,7 @@ import { RejectionKinds } from "../../../src/daemon/jobs/errors.ts"
 import { Metrics } from "../../../src/daemon/Metrics.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
+import { JobRepo } from "../../../src/repos/JobRepo.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
@@ -219,6 +220,26 @@ describe.each(backends)("store on %s", (backend) => {
       // the whole scope is to blame: every field that selects it is named
       expect(r.field).toBe("dateStart,dateEnd,programs,mediaTypes,dialects,filters")
       expect((await deadLetterFor(r.streamSeq)).field).toBe(r.field)
+    })
+
+    it("a queued job whose scope has grown over the limit since it was accepted fails saying so, before any work", async () => {
+      // The state a job reaches when recovery or live ingestion adds interactions to its range
+      // while it waits: its record as create wrote it, its scope now over the limit of 60.
+      const wide = { ...valid, dateEnd: "2026-01-05T00:00:00Z", programs: model.programs.map((p) => p.id), mediaTypes: ["voice", "callback", "chat", "email", "message"] as Job["mediaTypes"] }
+      const { interactionCount } = await run(requestApi("job.estimate", wide)) as { interactionCount: number }
+      const now = new Date().toISOString()
+      const queued: Job = {
+        id: "grown-1", ...wide, name: "grown", createdBy: "test", dateCreated: now, dateModified: now, jobStatus: "Queued", queueOrder: 0,
+        totalInteractionsCount: 60, processedInteractionsCount: 0, failedInteractionsCount: 0, updatedInteractionsCount: 0,
+        unchangedInteractionsCount: 0, percentComplete: 0, writeVersion: 0, seq: 0
+      }
+      await run(Effect.gen(function*() { return yield* (yield* JobRepo).create(queued) }))
+      const failed = await eventually(async () => {
+        const j = await run(requestApi("job.get", { jobId: "grown-1" })) as Job
+        return j.jobStatus === "Failed" || j.jobStatus === "Completed" ? j : undefined
+      }, 30_000, "grown-1 ended")
+      expect(failed).toMatchObject({ jobStatus: "Failed", processedInteractionsCount: 0 })
+      expect(failed.errorMessage).toContain(`by the time the job started, the scope holds ${interactionCount} interactions, over the limit of 60 per job`)
     })
 
     it("cancel/delete of unknown jobs are rejected; queries say 404", async () => {
