@@ -26,8 +26,12 @@ const decodeEvent = decodeStrict(IngestEvent)
  * store). The ingestion watermark (recovery bucket, key `ingest-watermark`) follows the latest
  * conversation ingested, and only forward (src/daemon/ingest/watermark.ts). Not ready yet or a
  * platform failure: retried with backoff; after the last delivery, or for a bad event at once, the
- * original goes to the dead-letter stream.
+ * original goes to the dead-letter stream — but content still being prepared then goes on
+ * recovery's pending list instead, which every recovery run retries.
  */
+/** The run a live-ingestion event's conversation is recorded under when handed to recovery's pending list. */
+export const IngestPendingRun = "live-ingestion"
+
 export const IngestConsumerLive = Layer.effectDiscard(
   Effect.gen(function*() {
     const nats = yield* Nats
@@ -38,7 +42,7 @@ export const IngestConsumerLive = Layer.effectDiscard(
 
     const count = (outcome: string) => Effect.sync(() => metrics.interactions.inc({ pipeline: "ingest", outcome }))
     // Every outcome starts at 0: the first of each is seen by rate() and increase().
-    for (const outcome of ["ingested", "skipped", "retried", "dead-lettered"]) metrics.interactions.inc({ pipeline: "ingest", outcome }, 0)
+    for (const outcome of ["ingested", "skipped", "retried", "pending", "dead-lettered"]) metrics.interactions.inc({ pipeline: "ingest", outcome }, 0)
 
     const prepareWithCurrentModel = Effect.gen(function*() {
       const current = yield* models.current()
@@ -86,7 +90,19 @@ export const IngestConsumerLive = Layer.effectDiscard(
         const prepare = yield* prepareWithCurrentModel
         if (prepare === undefined) return yield* retryOrDeadLetter(msg, "no topic model has been pushed yet")
         const f = yield* fetchContent(conversation)
-        if (f._tag === "Pending") return yield* retryOrDeadLetter(msg, f.reason, f.conversation.id)
+        if (f._tag === "Pending") {
+          if (msg.deliveryCount < CommandMaxDeliver) return yield* retryOrDeadLetter(msg, f.reason, f.conversation.id)
+          // Still being prepared after the last try: handed to recovery's pending list, which every
+          // recovery run retries whatever its period — a dead letter would be lost once the
+          // recovery watermark had passed its start.
+          yield* (yield* RecoveryStore).markPending(
+            [{ conversationId: f.conversation.id, mediaType: f.conversation.mediaType, conversation: JSON.stringify(f.conversation) }],
+            IngestPendingRun
+          )
+          yield* Effect.logInfo("ingest handed to recovery", { conversationId: f.conversation.id, reason: f.reason })
+          yield* msg.ack()
+          return yield* count("pending")
+        }
         if (f._tag === "Failed") return yield* retryOrDeadLetter(msg, f.error, f.conversation.id)
         yield* writeIngested("ingest")([prepare(f.interaction)])
         yield* (yield* RecoveryStore).resolvePending([f.conversation.id])
