@@ -60,6 +60,9 @@ interface Task {
 
 const DayMs = 86_400_000
 
+/** Where one details query's interval starting at `startMs` must end at the latest: `DetailsMaxIntervalDays` after its UTC midnight. */
+export const queryIntervalEnd = (startMs: number): number => Math.floor(startMs / DayMs) * DayMs + DetailsMaxIntervalDays * DayMs
+
 /**
  * [fromMs, toMs) as the intervals one details query may cover, in order: cut at UTC midnights
  * into intervals of at most `DetailsMaxIntervalDays`.
@@ -67,7 +70,7 @@ const DayMs = 86_400_000
 export const queryIntervals = (fromMs: number, toMs: number): Array<Task> => {
   const out: Array<Task> = []
   for (let start = fromMs; start < toMs;) {
-    const end = Math.min(toMs, Math.floor(start / DayMs) * DayMs + DetailsMaxIntervalDays * DayMs)
+    const end = Math.min(toMs, queryIntervalEnd(start))
     out.push({ fromMs: start, toMs: end, page: 1 })
     start = end
   }

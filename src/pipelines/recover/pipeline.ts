@@ -3,7 +3,7 @@ import type { MediaType } from "../../domain/media.ts"
 import type { TopicModel } from "../../domain/topicModel.ts"
 import { isOpen, type ListedOrOpen, type OpenConversation, type PlatformConversation } from "../../platform/convert.ts"
 import type { PlatformError } from "../../platform/errors.ts"
-import { DetailsMaxIntervalDays } from "../../platform/genesys.ts"
+import { queryIntervalEnd } from "../../platform/conversationPaging.ts"
 import { PlatformClient } from "../../platform/PlatformClient.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
 import { RecoveryStore } from "../../store/RecoveryStore.ts"
@@ -74,12 +74,9 @@ const fetchOne = (c: ListedOrOpen | Fetched): Effect.Effect<Fetched, never, Plat
   }
 }
 
-const DayMs = 86_400_000
-
 /**
  * The open conversations in start order, in groups of at most `OpenLookupChunk` whose starts one
- * details query interval covers (it ends `DetailsMaxIntervalDays` after the UTC midnight before
- * its first start: conversationPaging.ts).
+ * details query interval covers (`queryIntervalEnd` of its first start).
  */
 const lookupGroups = (open: ReadonlyArray<OpenConversation>): Array<ReadonlyArray<OpenConversation>> => {
   const out: Array<Array<OpenConversation>> = []
@@ -90,7 +87,7 @@ const lookupGroups = (open: ReadonlyArray<OpenConversation>): Array<ReadonlyArra
     if (group.length === 0 || group.length >= OpenLookupChunk || startMs >= endMs) {
       group = []
       out.push(group)
-      endMs = Math.floor(startMs / DayMs) * DayMs + DetailsMaxIntervalDays * DayMs
+      endMs = queryIntervalEnd(startMs)
     }
     group.push(c)
   }

@@ -25,6 +25,7 @@ import { WorkItemRepo } from "../../../src/repos/WorkItemRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { eventually, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { allMedia, jobEvents, jobReaching, jobRecord, storedRowCounts } from "../../helpers/jobChecks.ts"
+import { queuedJob } from "../../helpers/queuedJob.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const seed = { seed: 53, count: 300, from: "2026-02-01T00:00:00Z", to: "2026-02-08T00:00:00Z" }
@@ -39,28 +40,7 @@ const getJob = (jobId: string) => run(requestApi("job.get", { jobId })) as Promi
 const notFound = async (jobId: string) => ((await run(Effect.flip(requestApi("job.get", { jobId })))) as { code: number }).code
 
 /** A job record as the daemon writes one, with `o` over it. */
-const record = (id: string, o: Partial<Job>): Job => {
-  const now = new Date().toISOString()
-  return {
-    id,
-    name: id,
-    ...scope,
-    createdBy: "test",
-    dateCreated: now,
-    dateModified: now,
-    jobStatus: "Queued",
-    queueOrder: 0,
-    totalInteractionsCount: 0,
-    processedInteractionsCount: 0,
-    failedInteractionsCount: 0,
-    updatedInteractionsCount: 0,
-    unchangedInteractionsCount: 0,
-    percentComplete: 0,
-    writeVersion: 0,
-    seq: 0,
-    ...o
-  }
-}
+const record = (id: string, o: Partial<Job>): Job => queuedJob(id, scope, o)
 const putRecord = (job: Job) => run(Effect.gen(function*() { return yield* (yield* JobRepo).create(job) }))
 
 /** Item 0 of `jobId`, leased by a worker the test plays: the job's (one-item) plan keeps it, no daemon runs it. */

@@ -14,6 +14,7 @@ import { exampleModel } from "../../../src/seed/generate.ts"
 import { seedStore } from "../../../src/seed/seedStore.ts"
 import { backends } from "../../helpers/clickhouse.ts"
 import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { queuedJob } from "../../helpers/queuedJob.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 const model = exampleModel()
@@ -227,12 +228,7 @@ describe.each(backends)("store on %s", (backend) => {
       // while it waits: its record as create wrote it, its scope now over the limit of 60.
       const wide = { ...valid, dateEnd: "2026-01-05T00:00:00Z", programs: model.programs.map((p) => p.id), mediaTypes: ["voice", "callback", "chat", "email", "message"] as Job["mediaTypes"] }
       const { interactionCount } = await run(requestApi("job.estimate", wide)) as { interactionCount: number }
-      const now = new Date().toISOString()
-      const queued: Job = {
-        id: "grown-1", ...wide, name: "grown", createdBy: "test", dateCreated: now, dateModified: now, jobStatus: "Queued", queueOrder: 0,
-        totalInteractionsCount: 60, processedInteractionsCount: 0, failedInteractionsCount: 0, updatedInteractionsCount: 0,
-        unchangedInteractionsCount: 0, percentComplete: 0, writeVersion: 0, seq: 0
-      }
+      const queued = queuedJob("grown-1", wide, { name: "grown", totalInteractionsCount: 60 })
       await run(Effect.gen(function*() { return yield* (yield* JobRepo).create(queued) }))
       const failed = await eventually(async () => {
         const j = await run(requestApi("job.get", { jobId: "grown-1" })) as Job

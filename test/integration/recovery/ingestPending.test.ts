@@ -1,4 +1,4 @@
-import { Effect, Redacted } from "effect"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
 import { IngestPendingRun } from "../../../src/daemon/ingest/IngestConsumer.ts"
@@ -11,6 +11,7 @@ import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { RecoveryStore } from "../../../src/store/RecoveryStore.ts"
 import { eventually, recoveryRunEnded, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { simPlatform } from "../../helpers/ingest.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 // Live ingestion of a conversation whose content the platform is still preparing (202) after the
@@ -33,10 +34,7 @@ describe("live ingestion: content still being prepared after the last try (embed
     sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s", notReady: 1_000 })
     daemon = await startDaemon({
       ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("ingest-pending"), backend: "embedded" }),
-      platform: {
-        apiUrl: sim.url, loginUrl: sim.url, clientId: "c", clientSecret: Redacted.make("s"),
-        pageSize: 100, rateLimitPerMinute: 30_000, timeoutMs: 10_000, maxRetries: 2, pagingLimit: 100_000
-      }
+      platform: simPlatform(sim.url, { maxRetries: 2 })
     })
     nats = await run(Effect.gen(function*() { return yield* Nats }))
     await run(seedStore({ ...seed, missingShare }))

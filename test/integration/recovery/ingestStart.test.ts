@@ -1,4 +1,4 @@
-import { Effect, Redacted } from "effect"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
@@ -8,6 +8,7 @@ import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
+import { ingestDeadLetters, simPlatform } from "../../helpers/ingest.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
 // Live ingestion of id events whose conversationStart is not the platform's to the millisecond:
@@ -36,28 +37,13 @@ describe("live ingestion: conversationStart tolerance (embedded store)", () => {
   const storeHas = (ids: ReadonlyArray<string>) => run(Effect.gen(function*() { return yield* (yield* InteractionStore).idsIn(ids) }))
   const publish = (body: unknown) => nats.js.publish(nats.names.ingestSubject, JSON.stringify(body))
 
-  /** Every dead letter of the ingest subject: reason by original stream sequence. */
-  const deadLetters = async () => {
-    const info = await nats.jsm.streams.info(nats.names.dlqStream)
-    const out = new Map<number, string>()
-    if (info.state.messages === 0) return out
-    const consumer = await nats.js.consumers.get(nats.names.dlqStream)
-    const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 })
-    for await (const m of batch) {
-      if (m.subject.endsWith(".ingest.conversation")) out.set(Number(m.headers?.get("Rewind-Original-Seq")), m.headers?.get("Rewind-Reason") ?? "")
-      if (m.info.pending === 0) break
-    }
-    return out
-  }
+  const deadLetters = () => ingestDeadLetters(nats)
 
   beforeAll(async () => {
     sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s" })
     daemon = await startDaemon({
       ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("ingest-start"), backend: "embedded" }),
-      platform: {
-        apiUrl: sim.url, loginUrl: sim.url, clientId: "c", clientSecret: Redacted.make("s"),
-        pageSize: 100, rateLimitPerMinute: 30_000, timeoutMs: 10_000, maxRetries: 5, pagingLimit: 100_000
-      }
+      platform: simPlatform(sim.url)
     })
     nats = await run(Effect.gen(function*() { return yield* Nats }))
     await run(seedStore({ ...seed, missingShare }))
