@@ -241,5 +241,16 @@ const {
 export const PublicJob = Schema.Struct({ ...publicFields, mediaTypes: Schema.Array(MediaTypeName) })
 export type PublicJob = typeof PublicJob.Type
 
+/** A new job's counters and place: nothing processed, not queued yet (the scheduler numbers the queue). */
+export const NothingDone = {
+  queueOrder: 0,
+  processedInteractionsCount: 0,
+  failedInteractionsCount: 0,
+  updatedInteractionsCount: 0,
+  unchangedInteractionsCount: 0,
+  percentComplete: 0,
+  writeVersion: 0
+} as const satisfies Partial<Job>
+
 export const percentOf = (processed: number, total: number): number =>
   total === 0 ? 100 : Math.min(100, Math.round((processed / total) * 10000) / 100)

@@ -1,5 +1,5 @@
 import { Effect, Option } from "effect"
-import { EditRefusal, type Job, type JobCreate, JobScopeFieldNames } from "../../domain/job.ts"
+import { EditRefusal, type Job, type JobCreate, JobScopeFieldNames, NothingDone } from "../../domain/job.ts"
 import { toIso, toMillis } from "../../domain/time.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"
@@ -61,14 +61,8 @@ export const createJob = Effect.fn("Jobs.create")(function*(
     dateCreated: now,
     dateModified: now,
     jobStatus: status,
-    queueOrder: 0,
+    ...NothingDone,
     totalInteractionsCount: total,
-    processedInteractionsCount: 0,
-    failedInteractionsCount: 0,
-    updatedInteractionsCount: 0,
-    unchangedInteractionsCount: 0,
-    percentComplete: 0,
-    writeVersion: 0,
     seq: streamSeq,
     ...(cmd.commandId === undefined ? {} : { commandId: cmd.commandId })
   }

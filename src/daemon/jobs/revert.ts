@@ -1,5 +1,5 @@
 import { Effect, Option } from "effect"
-import type { Job, JobRevert } from "../../domain/job.ts"
+import { type Job, type JobRevert, NothingDone } from "../../domain/job.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { findJob } from "./cancel.ts"
 import { Rejected } from "./errors.ts"
@@ -36,16 +36,10 @@ export const revertJob = Effect.fn("Jobs.revert")(function*(cmd: JobRevert, stre
     dateCreated: now,
     dateModified: now,
     jobStatus: "Queued",
-    queueOrder: 0,
+    ...NothingDone,
     totalInteractionsCount: 0,
-    processedInteractionsCount: 0,
-    failedInteractionsCount: 0,
-    updatedInteractionsCount: 0,
-    unchangedInteractionsCount: 0,
-    percentComplete: 0,
     kind: "revert",
     revertOf: target.id,
-    writeVersion: 0,
     seq: streamSeq,
     ...(cmd.commandId === undefined ? {} : { commandId: cmd.commandId })
   }
