@@ -107,7 +107,11 @@ export const RecoveryRun = Schema.Struct({
   /** Counts per media type (`voice` counted on the platform side only). */
   counts: Schema.Record(Schema.String, RecoveryCounts),
   totals: RecoveryCounts,
-  /** Conversations from earlier runs' pending list retried by this one. */
+  /**
+   * Conversations from earlier runs' pending list this one asked for again (not counted in
+   * `platform` or `missing`; their outcomes are in `recovered`, `pending`, `failed`): so
+   * recovered + pending + failed = missing + retriedPending.
+   */
   retriedPending: Schema.Int,
   platformCalls: Schema.Int,
   /** Why conversations failed (the first 100), each `<conversation id>: <reason>`. */

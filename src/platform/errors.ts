@@ -18,10 +18,15 @@ export class PlatformResponseError extends Schema.TaggedError<PlatformResponseEr
   contextId: Schema.optional(Schema.String)
 }) {}
 
-/** The answer does not have the expected shape; `message` names the field. */
+/**
+ * The answer does not have the expected shape; `message` names the field. `attempts`: a successful
+ * answer whose body was not JSON every time it was asked (cut short on the way, or not the
+ * platform's), given up after the retries — what came back, not what the platform says.
+ */
 export class PlatformDecodeError extends Schema.TaggedError<PlatformDecodeError>()("PlatformDecodeError", {
   message: Schema.String,
-  endpoint: Schema.String
+  endpoint: Schema.String,
+  attempts: Schema.optional(Schema.Number)
 }) {}
 
 /**

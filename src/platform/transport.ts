@@ -162,7 +162,7 @@ export const makeTransport = (s: PlatformSettings, http: HttpClient.HttpClient, 
             // A successful answer that is not JSON: cut short on the way, or not the platform's.
             transient = `answered ${r.status} with ${describeBody(r, endpoint !== TokenEndpoint)}`
             if (failures >= s.maxRetries) {
-              return yield* new PlatformDecodeError({ message: `${endpoint}: the platform ${transient} (after ${attempts} attempts)`, endpoint })
+              return yield* new PlatformDecodeError({ message: `${endpoint}: the platform ${transient} (after ${attempts} attempts)`, endpoint, attempts })
             }
           } else {
             if (!isTransientStatus(r.status)) return yield* responseError(endpoint, r)

@@ -2,6 +2,7 @@ import { errorText } from "../../domain/errorText.ts"
 import { Effect } from "effect"
 import type { Interaction, Transcript } from "../../domain/interaction.ts"
 import type { OpenConversation, PlatformConversation, UnreadableConversation } from "../../platform/convert.ts"
+import type { PlatformError } from "../../platform/errors.ts"
 import { PlatformClient } from "../../platform/PlatformClient.ts"
 import { UnknownMedia } from "./diff.ts"
 import { fileStateVerdict } from "./fileState.ts"
@@ -10,21 +11,13 @@ import { fileStateVerdict } from "./fileState.ts"
 export type Fetched =
   | { readonly _tag: "Ready"; readonly conversation: PlatformConversation; readonly interaction: Interaction }
   /**
-   * Not fetchable yet (202, or a recording UPLOADING, RESTORING, ARCHIVED; or the conversation
-   * still open on the platform): retried by a later run.
+   * Not fetchable yet (202, or a recording UPLOADING, RESTORING, ARCHIVED; the conversation
+   * still open on the platform; or the platform not answering usably after the retries): retried
+   * by a later run.
    */
   | { readonly _tag: "Pending"; readonly conversation: PlatformConversation | OpenConversation; readonly reason: string }
-  /**
-   * Failed, with the reason. `retryable`: the platform could not be asked (unreachable, credentials
-   * refused) — it said nothing about the conversation, so one kept pending stays pending; any other
-   * failure is what the platform says of it, and takes it off the pending list.
-   */
-  | {
-    readonly _tag: "Failed"
-    readonly conversation: { readonly id: string; readonly mediaType: string }
-    readonly error: string
-    readonly retryable?: true
-  }
+  /** Failed for good, with the reason: what the platform says of it (taken off the pending list). */
+  | { readonly _tag: "Failed"; readonly conversation: { readonly id: string; readonly mediaType: string }; readonly error: string }
 
 const textMedia = new Set(["chat", "email", "message"])
 
@@ -63,12 +56,24 @@ export const stillOpen = (c: OpenConversation): Fetched => ({
 })
 
 /**
+ * The platform gave no usable answer, after the transport's retries: unreachable, 5xx, timeouts,
+ * 429s without end, a body that was never JSON (cut short), or credentials refused.
+ */
+export const noAnswer = (e: PlatformError): boolean =>
+  e._tag === "PlatformUnavailableError" || e._tag === "PlatformAuthError" || (e._tag === "PlatformDecodeError" && e.attempts !== undefined)
+
+/**
  * Transform: recording metadata, then the content of every text recording of one missing
  * conversation (one metadata call and one content call per recording — the minimum). A recording
  * not fetchable yet (UPLOADING, RESTORING, ARCHIVED, or content still being prepared: 202) makes
- * it Pending; one that never will be (DELETED, ERROR, an unknown state), and any platform error —
- * malformed answers included — make it Failed: each with the reason, for this conversation only,
- * never the run (retryable when the platform could not be asked at all).
+ * it Pending; one that never will be (DELETED, ERROR, an unknown state), and what the platform
+ * says of it — a malformed answer, a 4xx — make it Failed: each with the reason, for this
+ * conversation only, never the run.
+ *
+ * No usable answer after the transport's retries (`noAnswer`) says nothing about the
+ * conversation: it is Pending too, so a later run asks again. Failing it instead lost it for good
+ * once an automatic run's watermark moved past its start — a platform outage of minutes during a
+ * run would have cost every conversation that run was fetching.
  */
 export const fetchContent = (c: PlatformConversation): Effect.Effect<Fetched, never, PlatformClient> =>
   Effect.gen(function*() {
@@ -97,10 +102,11 @@ export const fetchContent = (c: PlatformConversation): Effect.Effect<Fetched, ne
     }
     return { _tag: "Ready", conversation: c, interaction: toInteraction(c, transcripts) } as const
   }).pipe(
-    Effect.catch((e) => {
-      const failed: Fetched = e._tag === "PlatformUnavailableError" || e._tag === "PlatformAuthError"
-        ? { _tag: "Failed", conversation: c, error: `${c.id}: ${errorText(e)}`, retryable: true }
-        : { _tag: "Failed", conversation: c, error: `${c.id}: ${errorText(e)}` }
-      return Effect.succeed(failed)
-    })
+    Effect.catch((e) =>
+      Effect.succeed<Fetched>(
+        noAnswer(e)
+          ? { _tag: "Pending", conversation: c, reason: `${c.id}: ${errorText(e)}: a later run asks again` }
+          : { _tag: "Failed", conversation: c, error: `${c.id}: ${errorText(e)}` }
+      )
+    )
   )

@@ -149,12 +149,13 @@ export const recover = <E, R>(a: RecoverArgs<E, R>) =>
 
     // Conversations earlier runs left pending (content not ready then, or still open), whatever their period.
     const pending = (yield* recovery.pending(10_000)).filter((p) => !seen.has(p.conversationId) && a.mediaTypes.includes(p.mediaType as MediaType))
-    retriedPending = pending.length
     if (pending.length > 0) {
+      // One stored meanwhile (live ingestion, a job's store) is resolved, not asked for again.
       const alreadyStored = new Set(yield* store.idsIn(pending.map((p) => p.conversationId)))
       yield* recovery.resolvePending([...alreadyStored])
       const retry = pending.filter((p) => !alreadyStored.has(p.conversationId))
         .map((p) => JSON.parse(p.conversation) as PlatformConversation | OpenConversation)
+      retriedPending = retry.length
       yield* fetchAndWrite(Stream.fromIterable(retry.filter((c): c is PlatformConversation => !isOpen(c))))
       yield* fetchAndWrite(lookUpOpen(retry.filter(isOpen)))
     }

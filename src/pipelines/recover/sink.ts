@@ -18,8 +18,8 @@ export const MaxReasons = 100
  * Ready and failed ones are taken off the pending list (when an earlier run left them there): a
  * pending conversation that now fails for good (its recording DELETED, no text recording, …) is
  * counted failed once, here, and not asked for again by every later run — where, read oldest
- * first with a cap, such dead entries would crowd out the real retries. Only a failure that says
- * nothing about the conversation (the platform could not be asked: `retryable`) leaves it pending.
+ * first with a cap, such dead entries would crowd out the real retries. One the platform could
+ * not answer about is Pending (`fetchContent`), so it stays on the list.
  */
 export const writeRecovered = (
   runId: string,
@@ -35,7 +35,7 @@ export const writeRecovered = (
       const ready = batch.flatMap((f) => (f._tag === "Ready" ? [f] : []))
       const pending = batch.flatMap((f) => (f._tag === "Pending" ? [f] : []))
       yield* writeIngested("recovery")(ready.map((f) => prepare(f.interaction)))
-      const done = batch.filter((f) => f._tag === "Ready" || (f._tag === "Failed" && f.retryable !== true))
+      const done = batch.filter((f) => f._tag !== "Pending")
       yield* recovery.resolvePending(done.map((f) => f.conversation.id))
       yield* recovery.markPending(
         pending.map((f) => ({ conversationId: f.conversation.id, mediaType: f.conversation.mediaType, conversation: JSON.stringify(f.conversation) })),

@@ -1,9 +1,10 @@
 /**
  * Bad platform data against the simulator's fault injection, through a real daemon: required
  * fields missing, media types Genesys does not document, truncated JSON, a proxy's HTML error
- * pages, answers too slow to wait for. Each kind fails only the conversations it touches, each
- * with a reason that says what was wrong, counted as failed; the run goes on and completes, and
- * every other missing conversation is recovered.
+ * pages, answers too slow to wait for. Each kind touches only its conversations, each with a
+ * reason that says what was wrong: what the platform says wrongly of a conversation fails it;
+ * no usable answer after the retries leaves it pending, asked for again by later runs whatever
+ * their period. The run goes on and completes, and every other missing conversation is recovered.
  */
 import { Effect, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -97,40 +98,56 @@ describe("bad platform data: a clear error per conversation, never the run", () 
     }
   })
 
-  it("truncated JSON: recordings that always come cut short fail saying so, after the retries", { timeout: 150_000 }, async () => {
+  it("truncated JSON: recordings that always come cut short stay pending saying so, after the retries; a later run of another period recovers them", { timeout: 150_000 }, async () => {
     const missing = missingOn("2026-04-03")
     const cut = await recoverDay("truncated", "2026-04-03", { truncateRate: 1, faultRoutes: ["recording"] })
     expect(cut.status).toBe("Completed")
-    expect(cut.totals).toMatchObject({ missing: missing.length, failed: missing.length, recovered: 0 })
-    for (const e of cut.errors) {
-      expect(e).toMatch(/^[\w-]+: recording: the platform answered 200 with a body that is not JSON \(cut short\?\): "\{.*" \(after 3 attempts\)$/)
+    expect(cut.totals).toMatchObject({ missing: missing.length, pending: missing.length, failed: 0, recovered: 0 })
+    expect(cut.errors).toEqual([])
+    expect(cut.pendingReasons).toHaveLength(missing.length)
+    for (const e of cut.pendingReasons ?? []) {
+      expect(e).toMatch(/^[\w-]+: recording: the platform answered 200 with a body that is not JSON \(cut short\?\): "\{.*" \(after 3 attempts\): a later run asks again$/)
     }
+    // A run over a day without a conversation (as an automatic run's, once its watermark has
+    // moved past them) asks for them again and recovers them all.
+    const later = await recoverDay("truncated-later", "2026-05-01", {})
+    expect(later).toMatchObject({ status: "Completed", retriedPending: missing.length })
+    expect(later.totals).toMatchObject({ platform: 0, missing: 0, recovered: missing.length, pending: 0, failed: 0 })
+    expect([...await storeHas(missing.map((i) => i.id))].sort()).toEqual(missing.map((i) => i.id).sort())
   })
 
-  it("a proxy's HTML error pages (502, text/html): retried, then those conversations fail describing the page", { timeout: 150_000 }, async () => {
+  it("a proxy's HTML error pages (502, text/html): retried, then those conversations stay pending describing the page", { timeout: 150_000 }, async () => {
     const missing = missingOn("2026-04-04")
     const r = await recoverDay("html", "2026-04-04", { htmlErrorRate: 1, faultRoutes: ["recordingmetadata"] })
-    expect(r.status).toBe("Completed")
-    expect(r.totals).toMatchObject({ missing: missing.length, failed: missing.length, recovered: 0 })
-    for (const e of r.errors) {
+    expect(r).toMatchObject({ status: "Completed", retriedPending: 0 })
+    expect(r.totals).toMatchObject({ missing: missing.length, pending: missing.length, failed: 0, recovered: 0 })
+    for (const e of r.pendingReasons ?? []) {
       expect(e).toMatch(
-        /^[\w-]+: recordingmetadata: the platform at http:\/\/127\.0\.0\.1:\d+ answered 502 with an HTML page "502 Bad Gateway" \(not the platform's JSON: a proxy or gateway in between\?\) \(after 3 attempts\)$/
+        /^[\w-]+: recordingmetadata: the platform at http:\/\/127\.0\.0\.1:\d+ answered 502 with an HTML page "502 Bad Gateway" \(not the platform's JSON: a proxy or gateway in between\?\) \(after 3 attempts\): a later run asks again$/
       )
     }
     expect(await storeHas(missing.map((i) => i.id))).toEqual([])
+    // Still failing at the next run: still pending (asked again, counted once each).
+    const again = await recoverDay("html-again", "2026-05-02", { htmlErrorRate: 1, faultRoutes: ["recordingmetadata"] })
+    expect(again).toMatchObject({ status: "Completed", retriedPending: missing.length })
+    expect(again.totals).toMatchObject({ missing: 0, pending: missing.length, failed: 0, recovered: 0 })
+    // The same day again once the platform answers: recovered in the period itself, off the list.
+    const clean = await recoverDay("html-clean", "2026-04-04", {})
+    expect(clean).toMatchObject({ status: "Completed", retriedPending: 0 })
+    expect(clean.totals).toMatchObject({ missing: missing.length, recovered: missing.length, pending: 0, failed: 0 })
   })
 
-  it("answers too slow to wait for: retried, then those conversations fail saying how long was waited", { timeout: 150_000 }, async () => {
+  it("answers too slow to wait for: retried, then those conversations stay pending saying how long was waited", { timeout: 150_000 }, async () => {
     const missing = missingOn("2026-04-05")
     const r = await recoverDay("slow", "2026-04-05", { stallRate: 1, stallMs: 1_500, faultRoutes: ["recording"] })
     expect(r.status).toBe("Completed")
-    expect(r.totals).toMatchObject({ missing: missing.length, failed: missing.length, recovered: 0 })
-    for (const e of r.errors) {
-      expect(e).toMatch(/^[\w-]+: recording: the platform at http:\/\/127\.0\.0\.1:\d+ did not answer within 400 ms \(after 3 attempts\)$/)
+    expect(r.totals).toMatchObject({ missing: missing.length, pending: missing.length, failed: 0, recovered: 0 })
+    for (const e of r.pendingReasons ?? []) {
+      expect(e).toMatch(/^[\w-]+: recording: the platform at http:\/\/127\.0\.0\.1:\d+ did not answer within 400 ms \(after 3 attempts\): a later run asks again$/)
     }
     // A clean rerun brings them all back: nothing was half-written.
     const again = await recoverDay("slow-again", "2026-04-05", {})
-    expect(again.totals).toMatchObject({ missing: missing.length, recovered: missing.length, failed: 0 })
+    expect(again.totals).toMatchObject({ missing: missing.length, recovered: missing.length, failed: 0, pending: 0 })
     expect([...await storeHas(missing.map((i) => i.id))].sort()).toEqual(missing.map((i) => i.id).sort())
   })
 })
