@@ -86,6 +86,25 @@ export const storedTopicRows = (run: RunIn) =>
   }))
 
 /**
+ * Each attempt of a test its job id and `k` (its 3-day scope): the first attempt the test's own,
+ * a later one (CI tries a timed-out test once more) a new id and a spare scope no attempt has
+ * touched — the first attempt's job may have run, so its id is taken and its interactions changed,
+ * and the test could never pass again on them.
+ */
+export const attemptScopes = (spares: ReadonlyArray<number>) => {
+  const tried = new Map<string, number>()
+  const free = [...spares]
+  return (jobId: string, k: number): { readonly jobId: string; readonly k: number } => {
+    const n = tried.get(jobId) ?? 0
+    tried.set(jobId, n + 1)
+    if (n === 0) return { jobId, k }
+    const spare = free.shift()
+    if (spare === undefined) throw new Error(`no spare scope left for attempt ${n + 1} of ${jobId}`)
+    return { jobId: `${jobId}-${n + 1}`, k: spare }
+  }
+}
+
+/**
  * The `k`-th of disjoint 3-day scopes from 2026-01-01 (every program, every media type): jobs on
  * different `k` touch different interactions, so each has its own prediction.
  */

@@ -11,15 +11,16 @@ import { WorkItemRepo } from "../../../src/repos/WorkItemRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { eventually, startDaemon, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { expectedJob } from "../../helpers/expected.ts"
-import { expectUndisturbedOutcome, jobEvents, jobReaching, type RunIn, threeDayScope } from "../../helpers/jobChecks.ts"
+import { attemptScopes, expectUndisturbedOutcome, jobEvents, jobReaching, type RunIn, threeDayScope } from "../../helpers/jobChecks.ts"
 import { rewindStreams, testNatsLayer, testNatsUrl, uniquePrefix } from "../../helpers/nats.ts"
 import { type NatsClusterHandle, type NatsClusterNode, startNatsCluster } from "../../helpers/natsServer.ts"
 
 // A cluster of three nats-server processes of its own; the daemon keeps 3 replicas of everything
 // and is given all three URLs. Each job test SIGKILLs one node part-way, then restarts it.
 // ≈ 900 interactions per three-day job (a fast host ran a third of that in well under a second),
-// so that a node is killed while the job is still well under way.
-const seed = { seed: 31, count: 3_600, from: "2026-01-01T00:00:00Z", to: "2026-01-13T00:00:00Z" }
+// so that a node is killed while the job is still well under way. Scopes 3–5 are spares for a
+// test CI tries again.
+const seed = { seed: 31, count: 5_400, from: "2026-01-01T00:00:00Z", to: "2026-01-19T00:00:00Z" }
 const model = exampleModel()
 const prefix = uniquePrefix()
 // the embedded ClickHouse engine allows one data directory per process: every daemon here shares it
@@ -31,6 +32,7 @@ const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect
 const daemonNats = () => run(Effect.gen(function*() { return yield* Nats }))
 
 const scopeOf = (k: number) => threeDayScope(model, k)
+const attempt = attemptScopes([3, 4, 5])
 
 beforeAll(async () => {
   cluster = await startNatsCluster({ size: 3 })
@@ -71,14 +73,15 @@ const allCurrent = (jsm: JetStreamManager, names: Names) =>
   }, 60_000, "every stream led, with all three nodes current")
 
 /** Publishes a job, `disturb`s the cluster as soon as the job reports progress, and returns it once it has ended. */
-const disturbedJob = async (jobId: string, k: number, disturb: () => Promise<void>) => {
+const disturbedJob = async (name: string, first: number, disturb: () => Promise<void>) => {
+  const { jobId, k } = attempt(name, first)
   const events = await jobEvents(run, jobId)
   await run(publishCommand("job.create", { ...scopeOf(k), name: jobId, jobId }))
   const partway = await events.firstProgress().finally(events.stop)
   expect(partway.jobStatus).toBe("InProgress")
   expect(partway.processedInteractionsCount).toBeLessThan(partway.totalInteractionsCount)
   await disturb()
-  return jobReaching(run, jobId, ["Completed", "Failed", "Cancelled"], 180_000)
+  return { done: await jobReaching(run, jobId, ["Completed", "Failed", "Cancelled"], 180_000), k }
 }
 
 /**
@@ -170,14 +173,17 @@ describe("a NATS cluster of three (REWIND_NATS_REPLICAS=3)", () => {
     const { nc, jsm, names } = await daemonNats()
     const connectedTo = nc.info?.server_name
     let killed: NatsClusterNode | undefined
-    const done = await disturbedJob("nc-own-node", 0, async () => {
-      killed = nodeNamed(connectedTo)
-      await killed.kill()
-    })
-    await expectLikeUndisturbed(done, 0)
-    // the client moved to another node
-    expect(nc.info?.server_name).not.toBe(connectedTo)
-    await killed!.restart()
+    try {
+      const { done, k } = await disturbedJob("nc-own-node", 0, async () => {
+        killed = nodeNamed(connectedTo)
+        await killed.kill()
+      })
+      await expectLikeUndisturbed(done, k)
+      // the client moved to another node
+      expect(nc.info?.server_name).not.toBe(connectedTo)
+    } finally {
+      if (killed !== undefined && !killed.running()) await killed.restart()
+    }
     await allCurrent(jsm, names)
   }, 300_000)
 
@@ -188,18 +194,22 @@ describe("a NATS cluster of three (REWIND_NATS_REPLICAS=3)", () => {
     const target = await stepDownUntil(jsm, `KV_${names.itemsBucket}`, (l) => l !== own)
     expect(target).not.toBe(own)
     expect(await stepDownUntil(jsm, names.workStream, (l) => l === target)).toBe(target)
-    const done = await disturbedJob("nc-leader", 1, async () => {
-      for (const s of [`KV_${names.itemsBucket}`, names.workStream]) expect((await jsm.streams.info(s)).cluster?.leader).toBe(target)
-      await nodeNamed(target).kill()
-    })
-    await expectLikeUndisturbed(done, 1)
-    expect(nc.info?.server_name).toBe(own)
+    try {
+      const { done, k } = await disturbedJob("nc-leader", 1, async () => {
+        for (const s of [`KV_${names.itemsBucket}`, names.workStream]) expect((await jsm.streams.info(s)).cluster?.leader).toBe(target)
+        await nodeNamed(target).kill()
+      })
+      await expectLikeUndisturbed(done, k)
+      expect(nc.info?.server_name).toBe(own)
 
-    // with the node still down, a new command is taken and its job runs
-    await run(publishCommand("job.create", { ...scopeOf(2), name: "nc-after", jobId: "nc-after" }))
-    await expectLikeUndisturbed(await jobReaching(run, "nc-after", ["Completed", "Failed", "Cancelled"], 180_000), 2)
-
-    await nodeNamed(target).restart()
+      // with the node still down, a new command is taken and its job runs
+      const after = attempt("nc-after", 2)
+      await run(publishCommand("job.create", { ...scopeOf(after.k), name: after.jobId, jobId: after.jobId }))
+      await expectLikeUndisturbed(await jobReaching(run, after.jobId, ["Completed", "Failed", "Cancelled"], 180_000), after.k)
+    } finally {
+      const node = nodeNamed(target)
+      if (!node.running()) await node.restart()
+    }
     await allCurrent(jsm, names)
   }, 300_000)
 })
