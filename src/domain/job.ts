@@ -252,5 +252,15 @@ export const NothingDone = {
   writeVersion: 0
 } as const satisfies Partial<Job>
 
+/**
+ * A job's write version, fixed when it first starts (at `startedMs`): that instant in microseconds,
+ * its creation's stream sequence breaking ties. Monotonic across jobs; a job created again under
+ * the id of a deleted one gets another; a retry or a resume keeps it.
+ */
+export const firstWriteVersion = (startedMs: number, seq: number): number => startedMs * 1000 + (seq % 1000)
+
+/** When the job whose write version is `writeVersion` first started (ms). */
+export const firstStartOf = (writeVersion: number): number => Math.floor(writeVersion / 1000)
+
 export const percentOf = (processed: number, total: number): number =>
   total === 0 ? 100 : Math.min(100, Math.round((processed / total) * 10000) / 100)

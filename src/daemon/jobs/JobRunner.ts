@@ -1,5 +1,5 @@
 import { Context, Effect, Fiber, Layer, Option, Queue } from "effect"
-import type { Job } from "../../domain/job.ts"
+import { firstWriteVersion, type Job } from "../../domain/job.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { ModelRepo } from "../../repos/ModelRepo.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
@@ -76,7 +76,7 @@ export class JobRunner extends Context.Service<JobRunner, {
               // Jobs pin the model revision current when they start, and keep it on resume.
               modelRevision: j.modelRevision ?? modelRev,
               // Monotonic write version, fixed at first start so replays write the same rows.
-              writeVersion: j.writeVersion > 0 ? j.writeVersion : now * 1000 + (j.seq % 1000)
+              writeVersion: j.writeVersion > 0 ? j.writeVersion : firstWriteVersion(now, j.seq)
             }
           })
           return Option.filter(next, (j) => j.owner === instance && j.heartbeatAt === stamp)

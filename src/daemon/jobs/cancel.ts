@@ -4,27 +4,58 @@ import { JobRepo } from "../../repos/JobRepo.ts"
 import { Rejected } from "./errors.ts"
 import { jobEvent } from "./events.ts"
 
+/** The refusal of a command about a job that does not exist (or no longer does: deleted meanwhile). */
+export const unknownJob = (jobId: string) =>
+  new Rejected({ kind: "unknown_job", field: "jobId", reason: `no job with id ${JSON.stringify(jobId)}` })
+
 export const findJob = Effect.fn("Jobs.find")(function*(jobId: string) {
   const repo = yield* JobRepo
   const job = yield* repo.get(jobId)
-  if (Option.isNone(job)) return yield* new Rejected({ kind: "unknown_job", field: "jobId", reason: `no job with id ${JSON.stringify(jobId)}` })
+  if (Option.isNone(job)) return yield* unknownJob(jobId)
   return job.value
 })
 
-/** `job.cancel`: a queued job is cancelled at once; a running one at its next page. */
-export const cancelJob = Effect.fn("Jobs.cancel")(function*(jobId: string) {
+/**
+ * A command's compare-and-set on a job's record: `f` decides on the latest record (undefined: the
+ * command does not apply to the job as it now is, and nothing is written). The record is read
+ * again here, so another daemon, the job's runner or another command may have changed it since the
+ * command looked at it: `applied` says whether `f` wrote. The record returned is the latest either
+ * way — a job another command has just cancelled or confirmed reads the same as one this command
+ * changed — so a command decides on `applied`, never on the record's status. A job gone meanwhile
+ * (deleted) is refused as unknown.
+ */
+export const updateForCommand = Effect.fn("Jobs.updateForCommand")(function*(jobId: string, f: (job: Job) => Job | undefined) {
   const repo = yield* JobRepo
+  let applied = false
+  const next = yield* repo.update(jobId, (j) => {
+    const written = f(j)
+    applied = written !== undefined // the compare-and-set may call f again: its last answer decides
+    return written
+  })
+  if (Option.isNone(next)) return yield* unknownJob(jobId)
+  return { job: next.value, applied }
+})
+
+/** The refusal of a cancel of a job that has ended, naming how it ended. */
+const alreadyEnded = (j: Job) =>
+  new Rejected({ kind: "conflict", field: "jobId", reason: `job ${JSON.stringify(j.id)} has already ended (${j.jobStatus}): nothing to cancel` })
+
+/**
+ * `job.cancel`: a queued job is cancelled at once; a running one at its next page. A job that has
+ * ended — also one that ends between the command's read and its write — is refused, never
+ * announced as `cancelling`.
+ */
+export const cancelJob = Effect.fn("Jobs.cancel")(function*(jobId: string) {
   const job = yield* findJob(jobId)
-  if (terminalStatuses.includes(job.jobStatus)) {
-    return yield* new Rejected({ kind: "conflict", field: "jobId", reason: `job ${JSON.stringify(jobId)} is already ${job.jobStatus}: nothing to cancel` })
-  }
+  if (terminalStatuses.includes(job.jobStatus)) return yield* alreadyEnded(job)
   const now = new Date().toISOString()
-  const next = yield* repo.update(jobId, (j): Job | undefined => {
+  const next = yield* updateForCommand(jobId, (j): Job | undefined => {
     if (j.jobStatus === "Queued" || j.jobStatus === "Proposed") {
       const { waitingOn: _w, ...rest } = j // out of the queue: it no longer waits
       return { ...rest, jobStatus: "Cancelled", queueOrder: 0, dateCompleted: now, dateModified: now }
     }
     return terminalStatuses.includes(j.jobStatus) ? undefined : { ...j, cancelRequested: true, dateModified: now }
   })
-  if (Option.isSome(next)) yield* jobEvent(next.value.jobStatus === "Cancelled" ? "cancelled" : "cancelling", next.value)
+  if (!next.applied) return yield* alreadyEnded(next.job)
+  yield* jobEvent(next.job.jobStatus === "Cancelled" ? "cancelled" : "cancelling", next.job)
 })

@@ -1,18 +1,27 @@
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import type { Job } from "../../domain/job.ts"
-import { JobRepo } from "../../repos/JobRepo.ts"
-import { findJob } from "./cancel.ts"
+import { findJob, updateForCommand } from "./cancel.ts"
 import { Rejected } from "./errors.ts"
 import { jobEvent } from "./events.ts"
 
-/** `job.confirm`: a Proposed job (auto-reprocessing after a model push) is queued to run. */
+/**
+ * `job.confirm`: a Proposed job (auto-reprocessing after a model push) is queued to run. One that
+ * is not Proposed — also one that stops being so between the command's read and its write (deleted,
+ * cancelled, or confirmed by another command) — is refused, saying what it is now.
+ */
 export const confirmJob = Effect.fn("Jobs.confirm")(function*(jobId: string) {
-  const repo = yield* JobRepo
+  const refused = (j: Job) =>
+    new Rejected({
+      kind: "conflict",
+      field: "jobId",
+      reason: j.deleteRequested === true
+        ? `job ${JSON.stringify(jobId)} is being deleted (job.delete): it cannot be confirmed`
+        : `job ${JSON.stringify(jobId)} is ${j.jobStatus}: only a Proposed job can be confirmed`
+    })
   const job = yield* findJob(jobId)
-  if (job.jobStatus !== "Proposed") {
-    return yield* new Rejected({ kind: "conflict", field: "jobId", reason: `job ${JSON.stringify(jobId)} is ${job.jobStatus}: only a Proposed job can be confirmed` })
-  }
+  if (job.jobStatus !== "Proposed") return yield* refused(job)
   const now = new Date().toISOString()
-  const next = yield* repo.update(jobId, (j): Job | undefined => (j.jobStatus === "Proposed" ? { ...j, jobStatus: "Queued", dateModified: now } : undefined))
-  if (Option.isSome(next) && next.value.jobStatus === "Queued") yield* jobEvent("confirmed", next.value)
+  const next = yield* updateForCommand(jobId, (j): Job | undefined => (j.jobStatus === "Proposed" ? { ...j, jobStatus: "Queued", dateModified: now } : undefined))
+  if (!next.applied) return yield* refused(next.job)
+  yield* jobEvent("confirmed", next.job)
 })

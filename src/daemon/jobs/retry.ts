@@ -1,7 +1,6 @@
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { type Job, percentOf } from "../../domain/job.ts"
-import { JobRepo } from "../../repos/JobRepo.ts"
-import { findJob } from "./cancel.ts"
+import { findJob, updateForCommand } from "./cancel.ts"
 import { Rejected } from "./errors.ts"
 import { jobEvent } from "./events.ts"
 
@@ -45,9 +44,12 @@ export const retried = (j: Job, now: string): Job => {
   }
 }
 
-/** `job.retry`: queue a Failed or Cancelled job again, to continue from its checkpoint. */
+/**
+ * `job.retry`: queue a Failed or Cancelled job again, to continue from its checkpoint. A job that
+ * stops being retryable between the command's read and its write (deleted, or queued again by
+ * another retry) is refused, saying what it is now.
+ */
 export const retryJob = Effect.fn("Jobs.retry")(function*(jobId: string) {
-  const repo = yield* JobRepo
   const job = yield* findJob(jobId)
   const refused = (j: Job) =>
     j.deleteRequested === true
@@ -59,7 +61,7 @@ export const retryJob = Effect.fn("Jobs.retry")(function*(jobId: string) {
       })
   if (!retryable(job)) return yield* refused(job)
   const now = new Date().toISOString()
-  const next = yield* repo.update(jobId, (j) => (retryable(j) ? retried(j, now) : undefined))
-  if (Option.isSome(next) && next.value.jobStatus !== "Queued") return yield* refused(next.value)
-  if (Option.isSome(next)) yield* jobEvent("retried", next.value)
+  const next = yield* updateForCommand(jobId, (j) => (retryable(j) ? retried(j, now) : undefined))
+  if (!next.applied) return yield* refused(next.job)
+  yield* jobEvent("retried", next.job)
 })

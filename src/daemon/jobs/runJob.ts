@@ -134,9 +134,9 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
     Effect.gen(function*() {
       const ended = yield* finish(status, extra)
       // What it processed before it stopped was processed: metered as a completed job's is (a
-      // retry later records its running total over it). A revert is not metered.
+      // retry later records the run's running total over it). A revert is not metered.
       if (ended.kind !== "revert") {
-        yield* usage.record(monthOf(Date.now()), ended.id, ended.processedInteractionsCount).pipe(
+        yield* usage.recordRun(monthOf(Date.now()), ended.id, ended.writeVersion, ended.processedInteractionsCount).pipe(
           Effect.catch((e) => Effect.logWarning("job usage not recorded", { error: errorText(e) }))
         )
       }
@@ -204,7 +204,7 @@ export const runJob = Effect.fn("Jobs.run")(function*(claimed: Job, owner: strin
 
     yield* patient(dropItems(job.id)).pipe(Effect.ignore)
     const done = yield* update(() => undefined)
-    yield* usage.record(monthOf(Date.now()), done.id, done.processedInteractionsCount)
+    yield* usage.recordRun(monthOf(Date.now()), done.id, done.writeVersion, done.processedInteractionsCount)
     const exported = yield* patient(writeExport(done, model))
     const completed = yield* finish("Completed", { percentComplete: 100, export: exported })
     if (completed.deleteRequested === true) return yield* new CancelSignal() // deleted while it ran: purged as a cancelled job is

@@ -191,7 +191,9 @@ describe.each(backends)("store on %s", (backend) => {
         const ch = yield* ClickHouse
         return yield* Effect.promise(async () =>
           (await (await ch.client.query({
-            query: `SELECT job_id AS job, sum(interactions) AS i FROM ${ch.database}.usage_monthly FINAL WHERE job_id IN ('run-1', 'queue-1') GROUP BY job_id ORDER BY job_id`,
+            // Rows are a job run's (`<jobId>@<writeVersion>`).
+            query: `SELECT splitByChar('@', job_id)[1] AS job, sum(interactions) AS i FROM ${ch.database}.usage_monthly FINAL
+              WHERE job IN ('run-1', 'queue-1') GROUP BY job ORDER BY job`,
             format: "JSONEachRow"
           })).json()) as Array<{ job: string; i: string }>)
       }))

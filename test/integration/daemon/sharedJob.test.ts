@@ -53,13 +53,13 @@ describe("one job shared by several daemons", () => {
     const workers = new Set(items.map((i) => i.worker?.replace(/-[a-z0-9]+$/, "")))
     expect([...workers].sort()).toEqual(["a", "b", "c"])
 
-    // Finished once: one completed event, one usage row for the job.
+    // Finished once: one completed event, one usage row for the job (for its run: `<jobId>@<writeVersion>`).
     expect(events.filter((t) => t === "completed")).toHaveLength(1)
     const usage = await run(Effect.gen(function*() {
       const ch = yield* ClickHouse
       return yield* Effect.promise(async () =>
         (await (await ch.client.query({
-          query: `SELECT count() AS n, sum(interactions) AS i FROM ${ch.database}.usage_monthly WHERE job_id = {job:String}`,
+          query: `SELECT count() AS n, sum(interactions) AS i FROM ${ch.database}.usage_monthly WHERE splitByChar('@', job_id)[1] = {job:String}`,
           query_params: { job: "shared-1" },
           format: "JSONEachRow"
         })).json()) as Array<{ n: string; i: string }>)
