@@ -5,6 +5,7 @@ import { type AllSettings, AllSettingsConfig, daemonLayer } from "../daemon/main
 import { heapProblem } from "../daemon/heap.ts"
 import { ensureDaemonHeap } from "../daemon/heapFlags.ts"
 import { version } from "../daemon/version.ts"
+import { displayStoreUrl } from "../domain/redact.ts"
 import { CliFailure } from "./output.ts"
 
 /** Structured JSON logs on stdout, at the configured level. */
@@ -18,6 +19,8 @@ const runLaunched = (settings: AllSettings) => Effect.gen(function*() {
     version,
     prefix: settings.nats.prefix,
     clickhouse: settings.clickhouse.url === undefined ? "embedded" : "server",
+    // The server, credentials masked (CLICKHOUSE_URL may carry user:password@ or an access_token).
+    ...(settings.clickhouse.url === undefined ? {} : { clickhouseUrl: displayStoreUrl(settings.clickhouse.url) }),
     httpPort: settings.daemon.httpPort,
     jobConcurrency: settings.daemon.jobConcurrency,
     heapLimitMB: Math.floor(heapLimit / (1024 * 1024)),

@@ -1,6 +1,6 @@
 import { Console, Effect, Layer, Logger, Option, Redacted, References } from "effect"
 import type { RecoveryRun } from "../domain/recovery.ts"
-import { displayServers } from "../domain/redact.ts"
+import { displayServers, displayStoreUrl } from "../domain/redact.ts"
 import { startSim } from "../sim/server.ts"
 import { Command, Flag } from "effect/cli"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
@@ -17,18 +17,49 @@ import { ModelRepo } from "../repos/ModelRepo.ts"
 import { exampleModelPath } from "../seed/generate.ts"
 import { loadTopicModelFile } from "../topics/loadModel.ts"
 import { publishCommand } from "../client/natsClient.ts"
+import { listenForRejection } from "./commandOutcome.ts"
 import { CliFailure } from "./output.ts"
 import { seedWithProgress } from "./seed.ts"
 import { watchJob } from "./watch.ts"
 
-/** Polls `recovery.get` until the run ends. */
-const waitForRecovery = (runId: string) =>
+/** How long `rewind demo` waits for its recovery run to end (the default data takes seconds). */
+export const DemoRecoveryWaitMs = 10 * 60_000
+
+/**
+ * Polls `recovery.get` until the run ends, for at most `timeoutMs`: a run that never shows up (its
+ * command refused: `rejection`, see commandOutcome.ts) or never ends fails, saying where it stood,
+ * instead of waiting forever. A run of this id asked for by another command (`commandId`) is an
+ * older one, not this one.
+ */
+export const waitForRecovery = (runId: string, opts: {
+  readonly commandId?: string
+  readonly rejection?: () => string | undefined
+  readonly timeoutMs?: number
+} = {}) =>
   Effect.gen(function*() {
+    const timeoutMs = opts.timeoutMs ?? DemoRecoveryWaitMs
+    const started = Date.now()
+    const seconds = Math.round(timeoutMs / 1000)
+    let last: RecoveryRun | undefined
     for (;;) {
-      const got = yield* requestApi("recovery.get", { runId }).pipe(Effect.option)
+      const refused = opts.rejection?.()
+      if (refused !== undefined) return yield* Effect.fail(new CliFailure(`recovery run ${runId} was refused: ${refused}`))
+      const left = timeoutMs - (Date.now() - started)
+      const got = yield* requestApi("recovery.get", { runId }, Math.max(1_000, Math.min(10_000, left))).pipe(Effect.option)
       if (Option.isSome(got)) {
-        const r = got.value as RecoveryRun
-        if (r.status === "Completed" || r.status === "Failed") return r
+        last = got.value as RecoveryRun
+        if (opts.commandId !== undefined && last.commandId !== undefined && last.commandId !== opts.commandId) {
+          return yield* Effect.fail(new CliFailure(`recovery run ${runId} already exists (${last.status}), asked for by another command: this one is refused`))
+        }
+        if (last.status === "Completed" || last.status === "Failed") return last
+      }
+      if (Date.now() - started >= timeoutMs) {
+        return yield* Effect.fail(new CliFailure(
+          last === undefined
+            ? `recovery run ${runId} did not start within ${seconds} s (no daemon reported it)`
+            : `recovery run ${runId} did not end within ${seconds} s: still ${last.status}, ` +
+              `${last.totals.recovered} of ${last.totals.missing} missing conversations recovered, ${last.platformCalls} platform calls`
+        ))
       }
       yield* Effect.sleep("300 millis")
     }
@@ -112,7 +143,11 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; natsC
         pagingLimit: 100_000
       }
     }
-    if (!server?.own) yield* say(settings.clickhouse.url ? "using ClickHouse at CLICKHOUSE_URL" : `embedded ClickHouse (chdb) under ${dir}/clickhouse`)
+    if (!server?.own) {
+      yield* say(settings.clickhouse.url !== undefined
+        ? `using ClickHouse at ${displayStoreUrl(settings.clickhouse.url)} (CLICKHOUSE_URL)`
+        : `embedded ClickHouse (chdb) under ${dir}/clickhouse`)
+    }
 
     yield* Effect.gen(function*() {
       yield* say(`seeding ${f.count.toLocaleString("en-US")} synthetic interactions (January 2026, seed ${f.seed}), the store missing ${missingShare * 100}% of the text ones…`)
@@ -163,8 +198,9 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; natsC
       yield* say(`before/after export (previous and removed topics too): ${before.name}, copy written to ${dir}/${before.name}`)
       yield* say(`recovery: finding the text conversations the store lost in January (rewind.cmd.recovery.run)…`)
       const recoveryCommandId = `demo-rec-${Date.now().toString(36)}`
+      const rejection = yield* listenForRejection(recoveryCommandId)
       yield* publishCommand("recovery.run", { runId: "demo-recovery", from, to, commandId: recoveryCommandId, requestedBy: "demo" })
-      const rec = yield* waitForRecovery("demo-recovery")
+      const rec = yield* waitForRecovery("demo-recovery", { commandId: recoveryCommandId, rejection })
       if (rec.status !== "Completed") return yield* Effect.fail(new CliFailure(`recovery ${rec.status}: ${rec.errorMessage ?? ""}`))
       const t = rec.totals
       yield* say(`recovery completed: the platform has ${t.platform} conversations, the store had ${t.store}; ${t.missing} text conversations were missing, ${t.recovered} recovered (${t.pending} pending, ${t.failed} failed) with ${rec.platformCalls} platform calls`)

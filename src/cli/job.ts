@@ -5,9 +5,11 @@ import type { PreviewAnswer } from "../domain/preview.ts"
 import { writeFileSync } from "node:fs"
 import { terminalSafe as safe } from "../domain/terminalText.ts"
 import { getExport } from "../nats/Exports.ts"
-import { requestApi } from "../nats/Service.ts"
+import { Nats } from "../nats/Nats.ts"
+import { ApiError, requestApi } from "../nats/Service.ts"
 import { NatsClientLayer, publishCommand } from "../client/natsClient.ts"
 import { createBody, createFlags, estimateBody, previewBody, scopeFlags } from "./jobFlags.ts"
+import { awaitCommandOutcome, CommandOutcomeWaitMs, commandsWaiting, listenForRejection } from "./commandOutcome.ts"
 import { bar, CliFailure, emit, jsonText, table, whileWaiting } from "./output.ts"
 import { watchJob } from "./watch.ts"
 
@@ -136,13 +138,57 @@ const watch = Command.make("watch", { jobId: jobIdArg, json }, (f) =>
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${f.jobId} ended ${final["jobStatus"]}`))
   }).pipe(withNats)).pipe(Command.withDescription("Follow a job's progress until it ends (progress bar)"))
 
+type RefName = "cancel" | "delete" | "confirm" | "retry"
+
+/**
+ * Publishes `job.<name>` for a job, after looking it up (`job.get`): a job that does not exist
+ * fails here, saying so, with nothing published — unless earlier commands still wait for a daemon
+ * (its `job.create` may be among them): then the command is published and the daemon's answer
+ * decides. A refusal of the command (no such job, a job in the wrong state for it, gone meanwhile)
+ * arriving within `CommandOutcomeWaitMs` fails, with its reason. With no daemon answering, the job
+ * cannot be looked up: the command is published anyway (commands are durable; the daemon that
+ * starts processes it, or refuses it).
+ */
+const sendJobCommand = (name: RefName, jobId: string) =>
+  Effect.gen(function*() {
+    const nats = yield* Nats
+    const commandId = `cli-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+    const rejection = yield* listenForRejection(commandId)
+    const lookup = yield* requestApi("job.get", { jobId }).pipe(
+      Effect.as("found" as const),
+      Effect.catch((e): Effect.Effect<"missing" | "unchecked", ApiError> =>
+        e instanceof ApiError
+          ? (e.code === 404 ? Effect.succeed("missing" as const) : Effect.fail(e))
+          // NatsError: no daemon answers (not running, or busy past the timeout)
+          : Effect.succeed("unchecked" as const))
+    )
+    if (lookup === "missing" && !(yield* commandsWaiting)) {
+      return yield* Effect.fail(new CliFailure(`no job ${JSON.stringify(jobId)} (rewind job list shows the jobs there are)`))
+    }
+    const checked = lookup !== "unchecked"
+    const publishedAt = Date.now()
+    const ack = yield* publishCommand(`job.${name}`, { jobId, commandId })
+    const settled = checked ? yield* awaitCommandOutcome(ack.seq, rejection) : undefined
+    if (settled?._tag === "rejected") {
+      return yield* Effect.fail(new CliFailure(`job.${name} for ${JSON.stringify(jobId)} was refused: ${settled.reason}`))
+    }
+    const status = settled === undefined ? "unchecked" as const : settled._tag
+    const text = `published job.${name} for ${jobId} (stream seq ${ack.seq}): ` + (
+      status === "accepted"
+        ? "accepted"
+        : status === "pending"
+        ? `no daemon has processed it within ${CommandOutcomeWaitMs / 1000} s; a refusal is announced on ${nats.names.evt("command.rejected")}`
+        : "no daemon answered, so the job was not looked up; the daemon that starts processes the command (or refuses it)"
+    )
+    return { commandId, streamSeq: ack.seq, status, text, rejection, publishedAt }
+  })
+
 const refCommand = (name: "cancel" | "delete" | "confirm", description: string) =>
   Command.make(name, { jobId: jobIdArg, json }, (f) =>
     Effect.gen(function*() {
-      const commandId = `cli-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
-      const ack = yield* publishCommand(`job.${name}`, { jobId: f.jobId, commandId })
-      yield* emit(f.json, { jobId: f.jobId, commandId, streamSeq: ack.seq }, () => `published job.${name} for ${f.jobId} (stream seq ${ack.seq})`)
-    }).pipe(withNats)).pipe(Command.withDescription(description))
+      const sent = yield* sendJobCommand(name, f.jobId)
+      yield* emit(f.json, { jobId: f.jobId, commandId: sent.commandId, streamSeq: sent.streamSeq, status: sent.status }, () => sent.text)
+    }).pipe(Effect.scoped, withNats)).pipe(Command.withDescription(description))
 
 const retry = Command.make("retry", {
   jobId: jobIdArg,
@@ -150,18 +196,15 @@ const retry = Command.make("retry", {
   json
 }, (f) =>
   Effect.gen(function*() {
-    const commandId = `cli-retry-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
-    const restartedAt = Date.now()
-    const ack = yield* publishCommand("job.retry", { jobId: f.jobId, commandId })
+    const sent = yield* sendJobCommand("retry", f.jobId)
     if (!f.wait) {
-      return yield* emit(f.json, { jobId: f.jobId, commandId, streamSeq: ack.seq }, () =>
-        `published job.retry for ${f.jobId} (stream seq ${ack.seq}): it continues from its checkpoint\n` +
-        `follow it with: rewind job watch ${f.jobId}`)
+      return yield* emit(f.json, { jobId: f.jobId, commandId: sent.commandId, streamSeq: sent.streamSeq, status: sent.status }, () =>
+        `${sent.text}\nit continues from its checkpoint; follow it with: rewind job watch ${f.jobId}`)
     }
-    const final = yield* watchJob(f.jobId, { commandId, quiet: f.json, restartedAt })
+    const final = yield* watchJob(f.jobId, { commandId: sent.commandId, rejection: sent.rejection, quiet: f.json, restartedAt: sent.publishedAt })
     yield* emit(f.json, final, () => `job ${f.jobId}: ${final["jobStatus"]}`)
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${f.jobId} ended ${final["jobStatus"]}`))
-  }).pipe(withNats)).pipe(Command.withDescription(
+  }).pipe(Effect.scoped, withNats)).pipe(Command.withDescription(
     "Continue a Failed or Cancelled job from its checkpoint, with the same version: its outcomes equal an undisturbed run's (rewind.cmd.job.retry)"
   ))
 

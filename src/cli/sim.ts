@@ -31,6 +31,11 @@ export const simFlags = {
     Flag.withDescription("Share (0..1) of text conversations missing from the store (seed it with the same --missing-share)"),
     Flag.withDefault(0)
   ),
+  openShare: share(
+    "open-share",
+    "text conversations (chat, email, messaging) still open on the platform: listed without conversationEnd, the same ones every time",
+    DefaultFaults.openShare
+  ),
   latencyMs: Flag.Int("latency-ms").pipe(Flag.withDescription("Latency added to every request (ms)"), Flag.withDefault(DefaultFaults.latencyMs)),
   jitterMs: Flag.Int("jitter-ms").pipe(Flag.withDescription("± jitter around the latency (ms)"), Flag.withDefault(DefaultFaults.jitterMs)),
   errorRate: share("error-rate", "API requests answered 5xx", DefaultFaults.errorRate),
@@ -93,6 +98,7 @@ export const simCommand = Command.make("sim", simFlags, (f) =>
       (Number.isNaN(Date.parse(f.from)) ? `--from: not an ISO instant: ${f.from}` : undefined) ??
       (Number.isNaN(Date.parse(f.to)) || Date.parse(f.to) <= Date.parse(f.from) ? `--to must be an ISO instant after --from, got ${f.to}` : undefined) ??
       (checkMissingShare(f.missingShare) === undefined ? undefined : `--missing-share must be between 0 and 1, got ${f.missingShare}`) ??
+      between("open-share", f.openShare, 0, 1) ??
       between("latency-ms", f.latencyMs, 0, 600_000) ??
       between("jitter-ms", f.jitterMs, 0, 600_000) ??
       between("error-rate", f.errorRate, 0, 1) ??
@@ -121,6 +127,7 @@ export const simCommand = Command.make("sim", simFlags, (f) =>
       from: f.from,
       to: f.to,
       missingShare: f.missingShare,
+      openShare: f.openShare,
       latencyMs: f.latencyMs,
       jitterMs: f.jitterMs,
       errorRate: f.errorRate,
@@ -157,7 +164,7 @@ export const simCommand = Command.make("sim", simFlags, (f) =>
           (f.missingShare > 0 ? `  (leaves ${sim.info.missing.toLocaleString("en-US")} text conversations out: recovery finds them)` : ""),
           `  faults:            latency ${f.latencyMs}±${f.jitterMs} ms, error rate ${f.errorRate}, HTML error rate ${f.htmlErrorRate}, ` +
           `truncate rate ${f.truncateRate}, stall rate ${f.stallRate} (${f.stallMs} ms)` +
-          `${Option.isSome(f.faultRoutes) ? ` on ${f.faultRoutes.value}` : ""}, missing fields ${f.missingFieldRate}, unknown media ${f.unknownMediaRate}, rate limit ${sim.faults().rateLimit === 0 ? "none" : `${sim.faults().rateLimit} per ${f.rateWindow} s`}, ` +
+          `${Option.isSome(f.faultRoutes) ? ` on ${f.faultRoutes.value}` : ""}, missing fields ${f.missingFieldRate}, unknown media ${f.unknownMediaRate}, still open ${f.openShare}, rate limit ${sim.faults().rateLimit === 0 ? "none" : `${sim.faults().rateLimit} per ${f.rateWindow} s`}, ` +
           `not ready ${f.notReady}, token ttl ${f.tokenTtl} s, paging limit ${f.pagingLimit}, ` +
           `max interval ${f.maxIntervalDays === 0 ? "any" : `${f.maxIntervalDays} days`}${f.strict ? ", strict (optional fields left out)" : ""}`,
           `  stats:             GET ${sim.url}/__sim/stats — Ctrl-C stops`

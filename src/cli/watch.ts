@@ -46,6 +46,11 @@ export const watchJob = (jobId: string, opts: {
   readonly quiet?: boolean
   readonly timeoutMs?: number
   /**
+   * A refusal of `commandId` heard by a listener started before the command was published
+   * (commandOutcome.ts `listenForRejection`): one that came before this watch began is not missed.
+   */
+  readonly rejection?: () => string | undefined
+  /**
    * The job was just queued again (a retry): an end it reached before `restartedAt` is its
    * previous one, not this run's.
    */
@@ -87,6 +92,7 @@ export const watchJob = (jobId: string, opts: {
     let printed = ""
     let polls = 0
     for (;;) {
+      rejected ??= opts.rejection?.()
       if (rejected !== undefined) return yield* Effect.fail(new CliFailure(`the command was rejected: ${rejected}`))
       if (polls % 4 === 0) {
         const got = yield* requestApi("job.get", { jobId }).pipe(

@@ -16,3 +16,33 @@ export const displayServer = (server: string): string => {
 /** Server URLs, comma-separated, with their credentials masked. */
 export const displayServers = (servers: ReadonlyArray<string> | string): string =>
   (typeof servers === "string" ? servers.split(",") : servers).map(displayServer).join(",")
+
+/**
+ * Query parameters of a ClickHouse URL (`@clickhouse/client`'s) that carry a secret: `access_token`
+ * and `http_header_*` (e.g. `http_header_Authorization`), and any name that says it holds one.
+ */
+const secretParam = /^(access_token|http_header_.*|.*(password|passwd|secret|token|credential|auth).*)$/i
+
+/**
+ * `CLICKHOUSE_URL` as shown to people: its `user:password@` masked as `displayServer` masks a
+ * server's, and the values of the query parameters that carry a secret (`?access_token=…`,
+ * `?http_header_Authorization=…`) masked too: `http://u:pw@h:8123/?access_token=t` →
+ * `http://***@h:8123/?access_token=***`. A `#fragment` is left out.
+ */
+export const displayStoreUrl = (url: string): string => {
+  const shown = displayServer(url)
+  const q = shown.indexOf("?")
+  if (q < 0) return shown
+  const hash = shown.indexOf("#", q)
+  const query = shown.slice(q + 1, hash < 0 ? undefined : hash)
+  const masked = query.split("&").map((pair) => {
+    const eq = pair.indexOf("=")
+    const name = eq < 0 ? pair : pair.slice(0, eq)
+    let decoded = name
+    try {
+      decoded = decodeURIComponent(name)
+    } catch { /* shown as written */ }
+    return eq >= 0 && secretParam.test(decoded) ? `${name}=***` : pair
+  }).join("&")
+  return `${shown.slice(0, q + 1)}${masked}`
+}

@@ -89,8 +89,10 @@ describe("the monitoring pack against a live daemon", () => {
     // Without a period: the automatic period, which sets the watermark.
     const automatic = rewind("recovery", "run", "--run-id", "mon-auto", "--wait")
     expect(automatic.code, automatic.stderr).toBe(0)
-    // A refused command: a dead letter.
-    expect(rewind("job", "cancel", "no-such-job").code).toBe(0)
+    // A refused command: a dead letter (the job has ended: nothing to cancel), and the CLI says so.
+    const refused = rewind("job", "cancel", "mon-1")
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain("nothing to cancel")
 
     // The figures read from NATS every 5 s: wait for the last of them.
     scrape = await until(async () => {
@@ -109,7 +111,7 @@ describe("the monitoring pack against a live daemon", () => {
   })
 
   it("the new families have the samples the job, the runs and the refusal leave", () => {
-    expect(value("rewind_commands_rejected_total", { reason: "unknown_job" })).toBe(1)
+    expect(value("rewind_commands_rejected_total", { reason: "conflict" })).toBe(1)
     expect(value("rewind_recovery_runs_total", { trigger: "manual", status: "Completed" })).toBe(1)
     // the command's, and the daemon's own at start (every 15 minutes)
     expect(value("rewind_recovery_runs_total", { trigger: "automatic", status: "Completed" })).toBeGreaterThanOrEqual(1)
