@@ -1,7 +1,6 @@
 import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { NatsSettingsConfig } from "../nats/NatsConfig.ts"
-import { runTui } from "../tui/run.ts"
 import { CliFailure } from "./output.ts"
 
 /** "2s", "500ms", "1m", or a number of seconds. */
@@ -28,6 +27,9 @@ export const tuiCommand = Command.make("tui", { refresh }, (f) =>
       return yield* Effect.fail(new CliFailure("rewind tui needs an interactive terminal (use rewind job list/watch in scripts)"))
     }
     const settings = yield* NatsSettingsConfig
+    // Loaded here, not with the CLI: Ink, React and Yoga's WebAssembly memory cost every other
+    // command's process ≈ 20 MB of RSS — the daemon's among them, whose peak has a target.
+    const { runTui } = yield* Effect.promise(() => import("../tui/run.ts"))
     yield* runTui({ ...settings, name: "rewind-tui" }, f.refresh)
   })).pipe(
   Command.withDescription("Operations dashboard: queues, jobs, recovery runs and daemons, live from NATS (keys: ? for help, q to quit)")
