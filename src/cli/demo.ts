@@ -177,9 +177,10 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; natsC
 
       const jobId = "demo-reprocess"
       const commandId = `demo-${Date.now().toString(36)}`
+      const jobRejection = yield* listenForRejection(commandId)
       yield* publishCommand("job.create", { ...scope, name: "Demo: reprocess January with the new model", jobId, commandId, createdBy: "demo" })
       yield* say(`published rewind.cmd.job.create → job ${jobId}`)
-      const final = yield* watchJob(jobId, { commandId })
+      const final = yield* watchJob(jobId, { commandId, rejection: jobRejection })
       if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ended ${final["jobStatus"]}`))
       const exp = (yield* requestApi("job.export", { jobId })) as { bucket: string; name: string; rows: number; size: number }
       const bytes = yield* getExport(exp.name)

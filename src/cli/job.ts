@@ -68,6 +68,8 @@ const create = Command.make("create", {
   Effect.gen(function*() {
     const body = yield* createBody(f)
     yield* Effect.gen(function*() {
+    // Listening before the command goes out: a refusal quicker than the watch is not missed.
+    const rejection = f.wait ? yield* listenForRejection(String(body["commandId"])) : undefined
     const ack = yield* publishCommand("job.create", body)
     const jobId = typeof body["jobId"] === "string" ? body["jobId"] : `job-${ack.seq}`
     if (!f.wait) {
@@ -75,10 +77,10 @@ const create = Command.make("create", {
         `published job.create (stream seq ${ack.seq}${ack.duplicate ? ", duplicate of an earlier publish" : ""}): job ${jobId}\n` +
         `follow it with: rewind job watch ${jobId}`)
     }
-    const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), creates: true, quiet: f.json })
+    const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), creates: true, quiet: f.json, ...(rejection ? { rejection } : {}) })
     yield* emit(f.json, final, () => `job ${jobId}: ${final["jobStatus"]}`)
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${jobId} ended ${final["jobStatus"]}`))
-    }).pipe(withNats)
+    }).pipe(Effect.scoped, withNats)
   })).pipe(Command.withDescription("Publish a reprocessing job (rewind.cmd.job.create)"))
 
 const list = Command.make("list", {
@@ -217,20 +219,21 @@ const revert = Command.make("revert", {
   Effect.gen(function*() {
     const commandId = `cli-revert-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
     const revertId = Option.getOrElse(f.revertId, () => `revert-${f.jobId}`)
+    const rejection = f.wait ? yield* listenForRejection(commandId) : undefined
     const ack = yield* publishCommand("job.revert", { jobId: f.jobId, revertId, commandId, createdBy: process.env["USER"] ?? "cli" })
     if (!f.wait) {
       return yield* emit(f.json, { jobId: f.jobId, revertId, commandId, streamSeq: ack.seq }, () =>
         `published job.revert for ${f.jobId} (stream seq ${ack.seq}): the revert runs as job ${revertId}\n` +
         `follow it with: rewind job watch ${revertId}`)
     }
-    const final = yield* watchJob(revertId, { commandId, creates: true, quiet: f.json })
+    const final = yield* watchJob(revertId, { commandId, creates: true, quiet: f.json, ...(rejection ? { rejection } : {}) })
     yield* emit(f.json, final, () => {
       const c = (final as Record<string, any>)["revertCounts"] as { blocksReverted: number; blocksInConflict: number } | undefined
       return `revert ${revertId}: ${final["jobStatus"]}` +
         (c ? `, ${c.blocksReverted} blocks put back as they were, ${c.blocksInConflict} left alone (a later job changed them)` : "")
     })
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`revert ${revertId} ended ${final["jobStatus"]}`))
-  }).pipe(withNats)).pipe(Command.withDescription(
+  }).pipe(Effect.scoped, withNats)).pipe(Command.withDescription(
   "Undo a completed job's topic changes, block by block, except blocks a later job changed since (rewind.cmd.job.revert)"
 ))
 

@@ -7,6 +7,7 @@ import { decodeStrict } from "../domain/validation.ts"
 import { Nats } from "../nats/Nats.ts"
 import { requestApi } from "../nats/Service.ts"
 import { NatsClientLayer, publishCommand } from "../client/natsClient.ts"
+import { listenForRejection } from "./commandOutcome.ts"
 import { CliFailure, emit, table } from "./output.ts"
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Machine-readable JSON output"), Flag.withDefault(false))
@@ -32,7 +33,7 @@ const describeRun = (r: RecoveryRun) =>
   ].filter((l) => l !== "").join("\n")
 
 /** Follows a run until it ends (events, with a poll as a safety net). */
-const watchRun = (runId: string, commandId: string, quiet: boolean) =>
+const watchRun = (runId: string, commandId: string, quiet: boolean, earlier: () => string | undefined = () => undefined) =>
   Effect.gen(function*() {
     const nats = yield* Nats
     let rejected: string | undefined
@@ -50,6 +51,7 @@ const watchRun = (runId: string, commandId: string, quiet: boolean) =>
     )
     {
       for (;;) {
+        rejected ??= earlier()
         if (rejected !== undefined) return yield* Effect.fail(new CliFailure(`the command was rejected: ${rejected}`))
         const got = yield* requestApi("recovery.get", { runId }).pipe(Effect.option)
         if (Option.isSome(got)) {
@@ -88,16 +90,18 @@ const runCmd = Command.make("run", {
     const checked = decodeStrict(RecoveryRunCommand)(body)
     if (Result.isFailure(checked)) return yield* Effect.fail(new CliFailure(`invalid recovery run: ${checked.failure.reason}`))
     yield* Effect.gen(function*() {
+      // Listening before the command goes out: a refusal quicker than the watch is not missed.
+      const rejection = f.wait ? yield* listenForRejection(commandId) : undefined
       const ack = yield* publishCommand("recovery.run", body)
       const runId = Option.getOrElse(f.runId, () => `rec-${ack.seq}`)
       if (!f.wait) {
         return yield* emit(f.json, { runId, commandId, streamSeq: ack.seq }, () =>
           `published recovery.run (stream seq ${ack.seq}): run ${runId}\nfollow it with: rewind recovery show ${runId}`)
       }
-      const r = yield* watchRun(runId, commandId, f.json)
+      const r = yield* watchRun(runId, commandId, f.json, rejection)
       yield* emit(f.json, r, () => describeRun(r))
       if (r.status !== "Completed") return yield* Effect.fail(new CliFailure(`recovery run ${runId} ${r.status}`))
-    }).pipe(withNats)
+    }).pipe(Effect.scoped, withNats)
   })).pipe(Command.withDescription("Recover the text conversations the store is missing for a period (rewind.cmd.recovery.run)"))
 
 const list = Command.make("list", { json }, (f) =>
