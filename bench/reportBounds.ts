@@ -97,10 +97,12 @@ const memory = (figures: string): string =>
   "collecting), two glibc malloc arenas (glibc's default gives each allocating thread one, up to 8 per core, each " +
   "keeping its freed memory: 778 MB against 665 MB in one pair of runs) and glibc's mmap threshold fixed at 2 MB " +
   "(by default it slides up to 32 MB and the arenas keep the big blocks: 693–731 MB sliding against 668–685 MB " +
-  "fixed, alternate runs). Since then the job has peaked at 645–685 MB in job-only runs and the suite's runs, and at " +
-  "698.5 MB in the suite's run of 2026-12-05 17:35 UTC (a faster hour: the job took 66 s, against 94 s the night before; " +
-  "the embedded engine counted 58 MB as its own at the highest sample, against 29 MB): the run-to-run spread is " +
-  "≈ ±25 MB, and the target's margin is thin. chdb's own allocator is left as it is (`JE_MALLOC_CONF`: giving pages back " +
+  "fixed, alternate runs). Since then the job peaked at 645–712 MB in job-only runs and the suite's runs (698.5 MB in " +
+  "the suite's run of 2026-12-05 17:35 UTC): the run-to-run spread is ≈ ±25 MB, and the target's margin was thin. The " +
+  "dashboard's libraries (Ink, React, Yoga and its 16 MB of WebAssembly memory) were loaded in the daemon too, with " +
+  "the CLI's other commands; loaded only by `rewind tui` now, the idle daemon holds ≈ 25 MB less (350 against " +
+  "364–377 MB) and the job peaked at 662.3 and 670.3 MB against 712.1 and 688.2 MB in alternate job-only runs. " +
+  "chdb's own allocator is left as it is (`JE_MALLOC_CONF`: giving pages back " +
   `sooner slowed the job ≈ 20% for no clear gain). ${HISTORY}`
 
 /** The section's lines (a heading, a paragraph per figure). */
