@@ -1,6 +1,11 @@
 /** The `rewind` command line (loaded by src/cli/main.ts, the entry point). */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { Cause, Console, Effect, Exit, Layer } from "effect"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import { Command } from "effect/cli"
 import { configProviderLayer } from "../daemon/config.ts"
 import { version } from "../daemon/version.ts"

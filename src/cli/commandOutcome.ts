@@ -3,7 +3,8 @@
  * (`evt.command.rejected` with its commandId), or has not processed it yet. Commands are durable
  * (a daemon started later processes them), so "not yet" is not a failure.
  */
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { Nats, natsTry } from "../nats/Nats.ts"
 
 /** How long `rewind job cancel|delete|confirm|retry` waits to learn whether a daemon accepted or refused the command. */

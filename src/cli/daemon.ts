@@ -1,4 +1,7 @@
-import { Effect, Layer, Logger, References } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as References from "effect/References"
 import { Command } from "effect/cli"
 import { getHeapStatistics } from "node:v8"
 import { type AllSettings, AllSettingsConfig, daemonLayer } from "../daemon/main.ts"

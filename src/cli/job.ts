@@ -1,4 +1,6 @@
-import { Console, Effect, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
 import { DefaultPreviewSample } from "../domain/job.ts"
 import type { PreviewAnswer } from "../domain/preview.ts"

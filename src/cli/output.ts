@@ -1,4 +1,6 @@
-import { Console, Effect, Fiber } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import { terminalSafe, terminalSafeJson } from "../domain/terminalText.ts"
 
 /**

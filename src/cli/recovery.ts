@@ -1,4 +1,6 @@
-import { Effect, Option, Result } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import { Argument, Command, Flag } from "effect/cli"
 import type { RecoveryCounts, RecoveryRun } from "../domain/recovery.ts"
 import { terminalSafe as safe } from "../domain/terminalText.ts"

@@ -1,4 +1,7 @@
-import { Console, Effect, JsonSchema, Schema } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as JsonSchema from "effect/JsonSchema"
+import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
 import { contract } from "../domain/contract.ts"
 import { fail } from "./output.ts"

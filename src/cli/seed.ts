@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { Command, Flag } from "effect/cli"
 import { ClickHouse } from "../store/ClickHouse.ts"
 import { ClickHouseSettingsConfig } from "../store/ClickHouseConfig.ts"

@@ -1,4 +1,7 @@
-import { Console, Effect, Option, Redacted } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { Command, Flag } from "effect/cli"
 import { DetailsMaxIntervalDays } from "../platform/genesys.ts"
 import { checkMissingShare } from "../seed/missing.ts"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
 import type { StatusAnswer } from "../domain/contract.ts"
 import type { ConsumerBacklog, Overview } from "../domain/overview.ts"

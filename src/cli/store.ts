@@ -1,4 +1,6 @@
-import { Console, Effect, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import { startClickHouseServer } from "../store/localServer.ts"
 import { CliFailure, emit, fail } from "./output.ts"

@@ -1,4 +1,6 @@
-import { Console, Effect, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
 import { diffModels, isEmptyDiff, type ModelDiff } from "../domain/modelDiff.ts"
 import { ModelRepo } from "../repos/ModelRepo.ts"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import { NatsSettingsConfig } from "../nats/NatsConfig.ts"
 import { CliFailure } from "./output.ts"

@@ -1,4 +1,6 @@
-import { Console, Effect, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { terminalSafe } from "../domain/terminalText.ts"
 import { Nats } from "../nats/Nats.ts"
 import { ApiError, requestApi } from "../nats/Service.ts"

@@ -2,7 +2,8 @@
  * A client of a Rewind installation over NATS, shared by the CLI and the dashboard: the
  * connection from the daemon's environment variables, the repositories, and publishing commands.
  */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { CommandName } from "../nats/names.ts"
 import { Nats, natsTry } from "../nats/Nats.ts"
 import { NatsSettingsConfig } from "../nats/NatsConfig.ts"

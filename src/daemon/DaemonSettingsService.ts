@@ -1,4 +1,5 @@
-import { Context, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Layer from "effect/Layer"
 import { type DaemonSettings, DaemonSettingsConfig } from "./config.ts"
 
 /** The daemon's validated settings as a service. */

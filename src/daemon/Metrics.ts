@@ -1,4 +1,6 @@
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as prom from "prom-client"
 import { PipelineMetrics } from "../pipelines/PipelineMetrics.ts"
 import { RejectionKinds } from "./jobs/errors.ts"

@@ -1,4 +1,7 @@
-import { Effect, Layer, Result, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
+import * as Stream from "effect/Stream"
 import { EditRefusal, JobCreate, JobRef, JobRevert } from "../domain/job.ts"
 import { RecoveryRunCommand } from "../domain/recovery.ts"
 import type { RecoveryRepo } from "../repos/RecoveryRepo.ts"

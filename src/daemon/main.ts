@@ -1,4 +1,7 @@
-import { Config, Effect, Layer, Option } from "effect"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { type PlatformSettings, PlatformSettingsConfig } from "../platform/PlatformConfig.ts"
 import { RecoveryRepo } from "../repos/RecoveryRepo.ts"
 import { Nats } from "../nats/Nats.ts"

@@ -1,4 +1,8 @@
-import { Context, Effect, Layer, Option, Schedule } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import {
   type ConsumerBacklog,
   countJobs,

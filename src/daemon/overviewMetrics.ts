@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as prom from "prom-client"
 import { lagSeconds, runningFigures, SharedConsumers } from "../domain/overview.ts"
 import { DaemonSettingsService } from "./DaemonSettingsService.ts"

@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { FetchHttpClient, HttpClient } from "effect/http"
 import * as prom from "prom-client"
 import { makePlatformClient, PlatformClient } from "../platform/PlatformClient.ts"

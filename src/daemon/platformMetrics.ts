@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as prom from "prom-client"
 import { PlatformClient } from "../platform/PlatformClient.ts"
 import type { PlatformCalls } from "../platform/transport.ts"

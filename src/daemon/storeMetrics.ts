@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as prom from "prom-client"
 import { ClickHouse } from "../store/ClickHouse.ts"
 import { StoreOperations } from "../store/errorCounts.ts"

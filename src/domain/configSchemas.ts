@@ -1,4 +1,5 @@
-import { Config, Schema } from "effect"
+import * as Config from "effect/Config"
+import * as Schema from "effect/Schema"
 
 /** An integer setting within bounds; a bad value fails naming its key. */
 export const intBetween = (key: string, minimum: number, maximum: number) =>

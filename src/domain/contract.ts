@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { JobCreate, JobEstimateRequest, JobPreviewRequest, JobRef, JobRevert, JobStatus, PublicJob } from "./job.ts"
 import { ModelDiff } from "./modelDiff.ts"
 import { Overview } from "./overview.ts"

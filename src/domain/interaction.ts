@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { MediaTypeLiteral } from "./media.ts"
 
 export const Participant = Schema.Literals(["external", "internal"])

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { Direction } from "./interaction.ts"
 import { MediaType, MediaTypeLiteral, MediaTypeName } from "./media.ts"
 import { IsoInstant } from "./time.ts"

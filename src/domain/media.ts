@@ -1,4 +1,5 @@
-import { Schema, SchemaGetter } from "effect"
+import * as Schema from "effect/Schema"
+import * as SchemaGetter from "effect/SchemaGetter"
 
 /** Rewind's canonical media types. */
 export const MediaTypes = ["voice", "callback", "chat", "email", "message"] as const

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { phrasesOf, type Phrase, type Topic, type TopicModel } from "./topicModel.ts"
 
 const Named = Schema.Struct({ id: Schema.String, name: Schema.String })

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import type { Outcome } from "./rules.ts"
 
 const Counts = Schema.Struct({ updated: Schema.Int, unchanged: Schema.Int, failed: Schema.Int })

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { MediaType, MediaTypeLiteral, TextMediaTypeNames, TextMediaTypes } from "./media.ts"
 import { IsoInstant } from "./time.ts"
 import { fieldsIssue } from "./validation.ts"

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** Genesys phrase strictness values. See src/topics/strictness.ts for the gap mapping. */
 export const Strictness = Schema.Literals(["1", "55", "65", "72", "85", "90"])

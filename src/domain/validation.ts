@@ -1,4 +1,7 @@
-import { Cause, Exit, Result, Schema } from "effect"
+import * as Cause from "effect/Cause"
+import * as Exit from "effect/Exit"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import { decodeUtf8 } from "./utf8.ts"
 

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { Checkpoint } from "./job.ts"
 import type { PageKey } from "./interaction.ts"
 

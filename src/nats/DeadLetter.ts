@@ -1,5 +1,5 @@
 import { headers } from "@nats-io/transport-node"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { CommandMessage } from "./CommandSource.ts"
 import { publishEvent } from "./Events.ts"
 import { Nats, natsTry } from "./Nats.ts"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Nats, natsTry } from "./Nats.ts"
 
 const encoder = new TextEncoder()

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { Nats, natsTry } from "./Nats.ts"
 
 export interface ExportInfo {

@@ -1,6 +1,9 @@
 import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream"
 import type { KV, KvEntry } from "@nats-io/kv"
-import { Effect, Option, Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { Nats, type NatsError, natsError, natsTry } from "./Nats.ts"
 
 /** A KV bucket whose values are JSON documents validated by a Schema. */

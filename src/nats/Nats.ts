@@ -10,7 +10,11 @@ import {
   type NodeConnectionOptions,
   nkeyAuthenticator
 } from "@nats-io/transport-node"
-import { Context, Effect, Layer, Redacted, Schema } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import { displayServers } from "../domain/redact.ts"
 import type { NatsSettings } from "./NatsConfig.ts"
 import { makeNames, type Names } from "./names.ts"

@@ -1,5 +1,8 @@
 import { existsSync } from "node:fs"
-import { Config, Option, type Redacted, Schema } from "effect"
+import * as Config from "effect/Config"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import { intBetween } from "../domain/configSchemas.ts"
 
 /**

@@ -1,6 +1,12 @@
 import { Svcm, type ServiceMsg } from "@nats-io/services"
 import { errors as natsErrors } from "@nats-io/transport-node"
-import { Cause, Effect, Exit, FiberSet, Result, Schema, type Scope } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberSet from "effect/FiberSet"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import { decodeUtf8 } from "../domain/utf8.ts"
 import { Nats, NatsError, natsError } from "./Nats.ts"
 

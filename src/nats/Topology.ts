@@ -10,7 +10,8 @@ import {
   type StreamConfig
 } from "@nats-io/jetstream"
 import { nanos } from "@nats-io/transport-node"
-import { Effect, Schedule } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import { Nats, type NatsError, natsTry } from "./Nats.ts"
 import type { Names } from "./names.ts"
 import { isNatsOutage } from "./outage.ts"

@@ -1,5 +1,5 @@
 import { headers } from "@nats-io/transport-node"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { WorkMessage } from "../domain/workItem.ts"
 import { Nats, natsTry } from "./Nats.ts"
 

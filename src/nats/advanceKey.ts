@@ -4,7 +4,8 @@
  * put the key back over a newer one written in between; here the key is created, or replaced by
  * compare-and-set only while `later(next, current)`.
  */
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { JsonKv } from "./JsonKv.ts"
 
 /** Writes `next` unless the key already holds a value `next` is not later than. True when written. */

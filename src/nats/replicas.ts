@@ -1,5 +1,5 @@
 import type { NatsConnection } from "@nats-io/transport-node"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { NatsError } from "./Nats.ts"
 import { ReplicasKey } from "./NatsConfig.ts"
 

@@ -11,7 +11,11 @@
  *   `PlatformDecodeError` naming the field.
  * - conversationPaging.ts, recordings.ts, staConfig.ts: the endpoints.
  */
-import { Config, Context, Effect, Layer, Redacted } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import { FetchHttpClient, HttpClient } from "effect/http"
 import type { Topic, TopicModel } from "../domain/topicModel.ts"
 import { makeTokenSource } from "./auth.ts"

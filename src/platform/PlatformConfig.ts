@@ -25,7 +25,10 @@
  *                              (the platform's limit; lower it only to test interval splitting).
  */
 import { intBetween } from "../domain/configSchemas.ts"
-import { Config, ConfigProvider, type Redacted, Schema } from "effect"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
+import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import { DetailsMaxPageSize, DetailsPagingLimit } from "./genesys.ts"
 import { knownRegions, regionDomain, regionUrls } from "./regions.ts"
 

@@ -14,7 +14,8 @@
  *
  * Time is Effect's clock (TestClock in tests).
  */
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 
 /** What the limiter did so far (for metrics). */
 export interface RateLimiterStats {

@@ -3,7 +3,8 @@
  * refreshed before it expires (at 80 % of its life, at most a minute early); one request fetches
  * it while the others wait; a token the platform refused is dropped.
  */
-import { Effect, Semaphore } from "effect"
+import * as Effect from "effect/Effect"
+import * as Semaphore from "effect/Semaphore"
 import { HttpClientRequest } from "effect/http"
 import { decodeResponse, TokenEndpoint } from "./decode.ts"
 import { PlatformAuthError, type PlatformError } from "./errors.ts"

@@ -11,7 +11,10 @@
  * reason (recovery counts it failed), the others go on. A page without `totalHits` (Genesys sends
  * `{}` for an empty result) is the last one unless it is full.
  */
-import { Effect, Option, Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { HttpClientRequest } from "effect/http"
 import type { MediaType } from "../domain/media.ts"
 import {

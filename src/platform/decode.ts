@@ -4,7 +4,8 @@
  * that are not the platform's JSON (a proxy's HTML error page, a cut answer) described for
  * error messages.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { PlatformDecodeError } from "./errors.ts"
 
 /** One HTTP answer of the platform, read whole. */

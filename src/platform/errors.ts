@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** The platform refused our credentials, or a fresh token was refused too (401 twice). */
 export class PlatformAuthError extends Schema.TaggedError<PlatformAuthError>()("PlatformAuthError", {

@@ -9,7 +9,7 @@
  * (decoding drops unknown keys). The client decodes responses with these schemas, so a
  * malformed answer fails naming the field; the simulator builds its answers with these types.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 // ---------------------------------------------------------------------------------------------
 // OAuth

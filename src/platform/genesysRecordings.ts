@@ -4,7 +4,7 @@
  * RecordingEmailMessage, MediaResult) and the recording download formats. Same rules as
  * genesys.ts: only the fields Rewind reads are declared.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 export const RecordingMetadata = Schema.Struct({
   id: Schema.NonEmptyString,

@@ -8,7 +8,7 @@
  * recording with a download link instead of its transcript. A text recording answered without
  * an inline transcript is a `PlatformContentError`, never an empty success.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { HttpClientRequest } from "effect/http"
 import type { Transcript } from "../domain/interaction.ts"
 import { decodeResponse } from "./decode.ts"

@@ -3,7 +3,8 @@
  * lists read whole, topics listed without their phrases and programs listed without their topics
  * (Genesys' ListedTopic, ListedProgram) read one by one, and the three as one topic model.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { HttpClientRequest } from "effect/http"
 import { decodeResponse } from "./decode.ts"
 import { EntityListing, Paths, StaProgram, StaProgramMappings, StaTopic } from "./genesys.ts"

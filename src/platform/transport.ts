@@ -6,7 +6,10 @@
  * on the way) are retried with jittered exponential backoff, at most `PLATFORM_MAX_RETRIES`
  * times. Errors describe a body that is not the platform's JSON (a proxy's HTML page).
  */
-import { Effect, Option, Result, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import { type HttpClient, HttpClientRequest } from "effect/http"
 import { describeBody, parseJson, type RawResponse, TokenEndpoint } from "./decode.ts"
 import { PlatformAuthError, PlatformDecodeError, type PlatformError, PlatformResponseError, PlatformUnavailableError } from "./errors.ts"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { diffModels, type ModelDiff } from "../domain/modelDiff.ts"
 import type { TopicModel, TopicModelRevision } from "../domain/topicModel.ts"
 import { publishEvent } from "../nats/Events.ts"

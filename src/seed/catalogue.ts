@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import * as Yaml from "yaml"
 import type { Participant } from "../domain/interaction.ts"
 import { phrasesOf, type Topic, TopicModel } from "../domain/topicModel.ts"

@@ -6,7 +6,8 @@
  * Batches are generated while the previous batch is being written, so generation (JS) and
  * the insert (ClickHouse) overlap.
  */
-import { Effect, Fiber } from "effect"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import type { Interaction } from "../domain/interaction.ts"
 import { type BlockTopicRow, InteractionStore } from "../store/InteractionStore.ts"
 import type { StoreError } from "../store/StoreError.ts"

@@ -6,7 +6,8 @@
  * started on a day the interval touches and were active during it (data.ts) — a conversation still
  * open (`openShare`) is active ever since it started, and listed without `conversationEnd`.
  */
-import { Exit, Schema } from "effect"
+import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
 import { ConversationQuerySchema, DetailsMaxPageSize, type QueryFilter, type QueryPredicate } from "../platform/genesys.ts"
 import { type Answer, fail } from "./answers.ts"
 import { analyticsConversation, dimension, type FilterLevel, isDimension, isOpenConversation } from "./analyticsData.ts"

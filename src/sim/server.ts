@@ -17,8 +17,11 @@
  * `GET /__sim/stats` (no auth, no faults) reports what the simulator saw; `GET /__sim/arrivals`
  * the arrival times (epoch ms) of the last 10,000 requests.
  */
-import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Exit, Layer, Scope } from "effect"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { ServeError } from "effect/http/HttpServerError"
 import { createServer } from "node:http"

@@ -20,7 +20,11 @@
 import { mkdirSync } from "node:fs"
 import { resolve } from "node:path"
 import { type ClickHouseClient, createClient } from "@clickhouse/client"
-import { Config, Context, Effect, Layer, Redacted } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import {
   type ClickHouseSettings,
   ClickHouseSettingsConfig,

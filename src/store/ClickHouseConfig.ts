@@ -13,7 +13,10 @@
  *   `ON CLUSTER` with Replicated engines (migrations.ts, ddl.ts). Needs `CLICKHOUSE_URL`. An
  *   identifier, like the database name, because DDL cannot take it as a query parameter.
  */
-import { Config, Option, type Redacted, Schema } from "effect"
+import * as Config from "effect/Config"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 
 /** A safe SQL identifier: the database name is interpolated into SQL, values never are. */
 export const DatabaseIdentifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/

@@ -2,7 +2,9 @@
  * Interactions, their transcript blocks and their blocks' topics: paged reads of a job's
  * scope and idempotent writes (seed, ingest, recovery).
  */
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { comparePageKeys, type Interaction, type InteractionMeta, type PageKey, type Participant } from "../domain/interaction.ts"
 import type { Scope } from "../domain/scope.ts"
 import { ClickHouse } from "./ClickHouse.ts"

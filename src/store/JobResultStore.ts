@@ -4,7 +4,11 @@
  * (job_id, interaction_id): a replayed batch replaces, never duplicates; reads aggregate per
  * interaction so unmerged replays are never counted twice.
  */
-import { Context, Effect, Layer, Option, Stream } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import type { Outcome } from "../domain/rules.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { command, idChunks, insertRows, nowCh, selectRows, tableNames } from "./sql.ts"

@@ -2,7 +2,9 @@
  * Recovery bookkeeping in the store: counts per run and media type (for Grafana), and the
  * conversations whose content was not ready yet (retried by later runs until resolved).
  */
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { RecoveryCounts } from "../domain/recovery.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { fromChTime, idChunks, insertRows, nowCh, selectRows, tableNames } from "./sql.ts"

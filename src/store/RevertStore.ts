@@ -3,7 +3,9 @@
  * its job id at its version), page by page of interactions, and which of those blocks a later
  * write changed since (a later job, or a revert), so a revert leaves them alone.
  */
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { BlockKey } from "../domain/interaction.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { idChunks, selectRows, tableNames } from "./sql.ts"

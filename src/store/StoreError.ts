@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** Any failure of the store (ClickHouse unreachable, bad SQL, engine missing…), tagged with the operation. */
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {

@@ -6,7 +6,9 @@
  * migration 6). Both tables are keyed so that a replay of the same batch (same job, version,
  * blocks and topics) collapses into the rows already written.
  */
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { BlockKey } from "../domain/interaction.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { blockTopicColumns } from "./interactionRows.ts"

@@ -5,7 +5,9 @@
  * recording a run's running total again is harmless; a job deleted and created again under the
  * same id is another run, with rows of its own.
  */
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { runUsageWrites, usageRunKey } from "../domain/quota.ts"
 import { ClickHouse } from "./ClickHouse.ts"
 import { insertRows, nowCh, selectRows, tableNames } from "./sql.ts"

@@ -2,8 +2,8 @@
  * The whole store as one layer: ClickHouse (connected, migrated) and the services on it.
  * Build it once per process (the embedded engine allows one data path per process).
  */
-import type { Config } from "effect"
-import { Layer } from "effect"
+import type * as Config from "effect/Config"
+import * as Layer from "effect/Layer"
 import { ClickHouse } from "./ClickHouse.ts"
 import type { ClickHouseSettings } from "./ClickHouseConfig.ts"
 import { InteractionStore } from "./InteractionStore.ts"

@@ -17,7 +17,7 @@
  * idempotent, but a record that says less than what was done.)
  */
 import type { ClickHouseClient } from "@clickhouse/client"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type Ddl, ddlFor } from "./ddl.ts"
 import { command, nowCh, selectRows, tableNames, type TableNames, insertRows } from "./sql.ts"
 import { StoreError } from "./StoreError.ts"

@@ -7,7 +7,7 @@
  * ids, dates, arrays, versions — always travel as `{name:Type}` query parameters.
  */
 import type { ClickHouseClient } from "@clickhouse/client"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { DatabaseIdentifierPattern } from "./ClickHouseConfig.ts"
 import { messageOf, StoreError } from "./StoreError.ts"
 

@@ -3,7 +3,9 @@
  * `TopicModel` schema: every problem is reported with its field path, unknown keys are refused.
  */
 import { readFile } from "node:fs/promises"
-import { Effect, Schema, SchemaIssue } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import * as Yaml from "yaml"
 import { TopicModel } from "../domain/topicModel.ts"
 

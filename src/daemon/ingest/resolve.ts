@@ -1,4 +1,6 @@
-import { Effect, Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import type { IngestEvent } from "../../domain/recovery.ts"
 import { isUnreadable, type PlatformConversation, readConversation } from "../../platform/convert.ts"
 import { PlatformDecodeError } from "../../platform/errors.ts"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { EditRefusal, type Job, type JobCreate, JobScopeFieldNames, NothingDone } from "../../domain/job.ts"
 import { toIso, toMillis } from "../../domain/time.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { monthOf, type QuotaImpact, quotaImpact } from "../../domain/quota.ts"
 import type { Scope } from "../../domain/scope.ts"
 import type { TopicModelRevision } from "../../domain/topicModel.ts"

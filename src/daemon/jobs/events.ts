@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Job } from "../../domain/job.ts"
 import { JobEventType as JobEventTypeSchema } from "../../domain/contract.ts"
 import { publishEvent } from "../../nats/Events.ts"

@@ -1,4 +1,5 @@
-import { Effect, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import { csvLine, exportHeader, exportHeaderWithPrevious, exportLine, exportLineWithPrevious } from "../../domain/csv.ts"
 import type { Job } from "../../domain/job.ts"
 import type { TopicModelRevision } from "../../domain/topicModel.ts"

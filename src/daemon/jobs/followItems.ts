@@ -1,4 +1,6 @@
-import { Effect, Schedule, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 import type { Job } from "../../domain/job.ts"
 import type { ItemCounts, WorkItem } from "../../domain/workItem.ts"
 import type { Nats } from "../../nats/Nats.ts"

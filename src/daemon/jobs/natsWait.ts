@@ -1,4 +1,8 @@
-import { Clock, Duration, Effect, Result, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import type { NatsError } from "../../nats/Nats.ts"
 import { isNatsOutage } from "../../nats/outage.ts"
 

@@ -1,4 +1,5 @@
-import { Duration, Effect } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import { comparePageKeys } from "../../domain/interaction.ts"
 import { type Job, MaxPageInteractions } from "../../domain/job.ts"
 import { type ItemCounts, planItems, type WorkItem } from "../../domain/workItem.ts"

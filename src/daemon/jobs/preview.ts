@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { blockKeyString } from "../../domain/interaction.ts"
 import { DefaultPreviewSample, type JobPreviewRequest } from "../../domain/job.ts"
 import { excerpt, extrapolate, type PreviewAnswer } from "../../domain/preview.ts"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type Job, percentOf } from "../../domain/job.ts"
 import { findJob, updateForCommand } from "./cancel.ts"
 import { Rejected } from "./errors.ts"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { type Job, type JobRevert, NothingDone } from "../../domain/job.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { findJob } from "./cancel.ts"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { errorText } from "../../domain/errorText.ts"
 import { comparePageKeys } from "../../domain/interaction.ts"
 import type { Job } from "../../domain/job.ts"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { errorText } from "../../domain/errorText.ts"
 import { type Job, percentOf } from "../../domain/job.ts"
 import { monthOf } from "../../domain/quota.ts"

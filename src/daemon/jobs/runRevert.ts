@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { type Job, MaxPageInteractions, percentOf } from "../../domain/job.ts"
 import { planRevert } from "../../domain/revert.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"

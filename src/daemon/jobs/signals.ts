@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** The job was cancelled (or deleted) while running: stop after the current page. */
 export class CancelSignal extends Schema.TaggedError<CancelSignal>()("CancelSignal", {}) {}

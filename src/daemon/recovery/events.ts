@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { RecoveryRun } from "../../domain/recovery.ts"
 import { publishEvent } from "../../nats/Events.ts"
 

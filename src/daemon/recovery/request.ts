@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { TextMediaTypes } from "../../domain/media.ts"
 import { automaticPeriod, automaticRunId, type RecoveryRun, type RecoveryRunCommand, zeroCounts } from "../../domain/recovery.ts"
 import { RecoveryRepo } from "../../repos/RecoveryRepo.ts"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { InteractionStore, type InteractionSource } from "../../store/InteractionStore.ts"
 import type { Ingestible } from "./detect.ts"
 

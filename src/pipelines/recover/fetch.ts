@@ -1,5 +1,5 @@
 import { errorText } from "../../domain/errorText.ts"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Interaction, Transcript } from "../../domain/interaction.ts"
 import type { OpenConversation, PlatformConversation, UnreadableConversation } from "../../platform/convert.ts"
 import type { PlatformError } from "../../platform/errors.ts"

@@ -1,4 +1,5 @@
-import { Effect, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import type { MediaType } from "../../domain/media.ts"
 import type { TopicModel } from "../../domain/topicModel.ts"
 import { isOpen, type ListedOrOpen, type OpenConversation, type PlatformConversation } from "../../platform/convert.ts"

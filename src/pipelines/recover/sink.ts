@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { TopicModel } from "../../domain/topicModel.ts"
 import { RecoveryStore } from "../../store/RecoveryStore.ts"
 import { prepareForIngest } from "../ingest/detect.ts"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { InteractionStore, type BlockRow, type BlockTopicRow } from "../../store/InteractionStore.ts"
 import type { Page } from "./source.ts"
 

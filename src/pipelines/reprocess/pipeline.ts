@@ -1,4 +1,5 @@
-import { Effect, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import type { PageKey } from "../../domain/interaction.ts"
 import { MaxPageInteractions } from "../../domain/job.ts"
 import type { Scope } from "../../domain/scope.ts"

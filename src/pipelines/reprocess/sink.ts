@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { PipelineMetrics } from "../PipelineMetrics.ts"
 import { JobResultStore } from "../../store/JobResultStore.ts"
 import { TopicWriter } from "../../store/TopicWriter.ts"

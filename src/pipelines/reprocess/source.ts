@@ -1,4 +1,6 @@
-import { Effect, Option, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import type { InteractionMeta, PageKey } from "../../domain/interaction.ts"
 import type { Scope } from "../../domain/scope.ts"
 import { InteractionStore } from "../../store/InteractionStore.ts"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { publishCommand } from "../../client/natsClient.ts"

@@ -1,4 +1,7 @@
-import { Effect, Option, Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import type { Job } from "../../../domain/job.ts"
 import { Job as JobSchema } from "../../../domain/job.ts"
 import { jsonKv, type KvSchema } from "../../../nats/JsonKv.ts"

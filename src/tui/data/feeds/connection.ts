@@ -1,4 +1,7 @@
-import { Context, Effect, Layer, Stream } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import { displayServers } from "../../../domain/redact.ts"
 import { Nats } from "../../../nats/Nats.ts"
 import type { NatsSettings } from "../../../nats/NatsConfig.ts"

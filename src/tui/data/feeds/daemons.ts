@@ -1,5 +1,5 @@
 import { Svcm } from "@nats-io/services"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Nats, natsTry } from "../../../nats/Nats.ts"
 import { mergeDaemons, type ServiceAnswers } from "../daemons.ts"
 import type { TuiState } from "../state.ts"

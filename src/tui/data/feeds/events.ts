@@ -1,5 +1,5 @@
 import type { Msg } from "@nats-io/transport-node"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Job } from "../../../domain/job.ts"
 import { Nats } from "../../../nats/Nats.ts"
 import { applyJobEvent } from "../jobs.ts"

@@ -1,5 +1,5 @@
 import type { ConsumerInfo, StreamInfo } from "@nats-io/jetstream"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Nats } from "../../../nats/Nats.ts"
 import { applyQueuePoll, type QueueObservation, queueTargets } from "../queues.ts"
 import type { TuiState } from "../state.ts"

@@ -1,5 +1,5 @@
 import { JetStreamApiCodes, JetStreamApiError, type StreamInfo } from "@nats-io/jetstream"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Nats, natsTry } from "../../../nats/Nats.ts"
 
 const notFound = (e: unknown, code: number) => e instanceof JetStreamApiError && e.code === code
