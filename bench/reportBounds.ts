@@ -100,8 +100,10 @@ const memory = (figures: string): string =>
   "fixed, alternate runs). Since then the job peaked at 645–712 MB in job-only runs and the suite's runs (698.5 MB in " +
   "the suite's run of 2026-12-05 17:35 UTC): the run-to-run spread is ≈ ±25 MB, and the target's margin was thin. The " +
   "dashboard's libraries (Ink, React, Yoga and its 16 MB of WebAssembly memory) were loaded in the daemon too, with " +
-  "the CLI's other commands; loaded only by `rewind tui` now, the idle daemon holds ≈ 25 MB less (350 against " +
-  "364–377 MB) and the job peaked at 662.3 and 670.3 MB against 712.1 and 688.2 MB in alternate job-only runs. " +
+  "the CLI's other commands, and `@effect/platform-node`'s index loaded the Redis client (≈ 650 modules). With " +
+  "the dashboard loaded only by `rewind tui` and modules imported by path, the idle daemon holds ≈ 45 MB less " +
+  "(330–339 against 364–382 MB) and the job peaked at 636–670 MB (alternate job-only runs before and after the " +
+  "dashboard's change alone: 712.1 and 688.2 against 662.3 and 670.3 MB). " +
   "chdb's own allocator is left as it is (`JE_MALLOC_CONF`: giving pages back " +
   `sooner slowed the job ≈ 20% for no clear gain). ${HISTORY}`
 
