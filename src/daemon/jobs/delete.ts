@@ -39,15 +39,24 @@ export const deleteJob = Effect.fn("Jobs.delete")(function*(jobId: string) {
   const repo = yield* JobRepo
   yield* findJob(jobId)
   const now = new Date().toISOString()
+  let marked = false
   const next = yield* repo.update(jobId, (j): Job | undefined => {
-    if (j.jobStatus === "InProgress") return { ...j, cancelRequested: true, deleteRequested: true, dateModified: now }
+    marked = false // the compare-and-set may call this again: its last answer decides
     if (j.deleteRequested === true) return undefined
+    marked = true
+    if (j.jobStatus === "InProgress") return { ...j, cancelRequested: true, deleteRequested: true, dateModified: now }
     const { waitingOn: _w, ...rest } = j
     return j.jobStatus === "Queued" || j.jobStatus === "Proposed"
       ? { ...rest, jobStatus: "Cancelled", queueOrder: 0, dateCompleted: now, dateModified: now, deleteRequested: true }
       : { ...rest, dateModified: now, deleteRequested: true }
   })
   if (Option.isNone(next)) return // deleted meanwhile
-  if (next.value.jobStatus === "InProgress") return yield* jobEvent("cancelling", next.value)
+  if (next.value.jobStatus === "InProgress") {
+    // Announced once, by the delete that marked it (asked again, it is under way already); its
+    // runner purges it however it ends.
+    if (marked) yield* jobEvent("cancelling", next.value)
+    return
+  }
+  // Marked by this delete, or by an earlier one whose purge did not finish: purged (again).
   yield* purgeJob(next.value)
 })

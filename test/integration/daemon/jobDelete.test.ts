@@ -14,6 +14,7 @@
 import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
+import { deleteJob } from "../../../src/daemon/jobs/delete.ts"
 import { runJob } from "../../../src/daemon/jobs/runJob.ts"
 import type { Job } from "../../../src/domain/job.ts"
 import { noCounts } from "../../../src/domain/workItem.ts"
@@ -104,6 +105,10 @@ describe("a delete accepted while the job runs is carried out however the job en
       expect((await events.seen("cancelling")).cancelRequested).toBe(true)
       const claimed = await jobRecord(run, "dl-revert")
       expect(claimed?.deleteRequested).toBe(true)
+      // Asked again while it runs: under way already, not announced again.
+      await run(deleteJob("dl-revert"))
+      await new Promise((r) => setTimeout(r, 500)) // a second event would have arrived by now
+      expect(events.types.filter((t) => t === "cancelling")).toEqual(["cancelling"])
 
       await run(runJob(claimed!, testOwner))
       await events.seen("deleted")
