@@ -31,6 +31,9 @@ import { watchJob } from "./watch.ts"
 /** How long `rewind demo` waits for its recovery run to end (the default data takes seconds). */
 export const DemoRecoveryWaitMs = 10 * 60_000
 
+/** How long `rewind demo` waits for its reprocessing job to end (the default data takes seconds, 250,000 interactions about a minute). */
+export const DemoJobWaitMs = 30 * 60_000
+
 /**
  * Polls `recovery.get` until the run ends, for at most `timeoutMs`: a run that never shows up (its
  * command refused: `rejection`, see commandOutcome.ts) or never ends fails, saying where it stood,
@@ -186,7 +189,8 @@ const run = (f: { count: number; seed: number; dir: string; keep: boolean; natsC
       const jobRejection = yield* listenForRejection(commandId)
       yield* publishCommand("job.create", { ...scope, name: "Demo: reprocess January with the new model", jobId, commandId, createdBy: "demo" })
       yield* say(`published rewind.cmd.job.create → job ${jobId}`)
-      const final = yield* watchJob(jobId, { commandId, rejection: jobRejection })
+      // Bounded like the recovery wait: a daemon that never takes or finishes the job fails the demo.
+      const final = yield* watchJob(jobId, { commandId, rejection: jobRejection, timeoutMs: DemoJobWaitMs })
       if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ended ${final["jobStatus"]}`))
       const exp = (yield* requestApi("job.export", { jobId })) as { bucket: string; name: string; rows: number; size: number }
       const bytes = yield* getExport(exp.name)
