@@ -214,6 +214,19 @@ const sections: ReadonlyArray<Section> = [
         w: 12,
         bars: true,
         targets: [{ expr: `sum by (media, outcome) (increase(rewind_recovery_conversations_total{outcome=~"platform|store",${I}}[${RATE}]))`, legend: "{{media}} {{outcome}}" }]
+      },
+      {
+        title: "Recovery: pending list",
+        description: "Conversations every recovery run asks for again (content being prepared, a recording archived, still open, no usable answer from the platform yet), by media type.",
+        w: 12,
+        targets: [{ expr: `max by (media) (rewind_recovery_pending_conversations{${I}})`, legend: "{{media}}" }]
+      },
+      {
+        title: "Recovery: oldest pending",
+        description: "How long the oldest conversation has been on the pending list (RewindRecoveryPendingStale past 3 days; rewind recovery show RUN gives the reasons).",
+        w: 12,
+        unit: "s",
+        targets: [{ expr: `max(rewind_recovery_pending_oldest_seconds{${I}})`, legend: "oldest" }]
       }
     ]
   },

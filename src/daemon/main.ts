@@ -30,6 +30,7 @@ import { OverviewMetricsLive } from "./overviewMetrics.ts"
 import { timedPlatformClient } from "./platformHttp.ts"
 import { PlatformMetricsLive } from "./platformMetrics.ts"
 import { StoreMetricsLive } from "./storeMetrics.ts"
+import { PendingMetricsLive } from "./recovery/pendingMetrics.ts"
 
 export interface AllSettings {
   readonly nats: NatsSettings
@@ -76,7 +77,7 @@ export const daemonCoreLayer = (s: AllSettings) => {
     : Layer.mergeAll(IngestConsumerLive, PlatformMetricsLive).pipe(Layer.provide(platform))
   const runner = Layer.mergeAll(JobRunner.layer, recovery, NatsLink.layer).pipe(Layer.provideMerge(base))
   const watched = Overview.layer.pipe(Layer.provideMerge(runner))
-  return Layer.mergeAll(CommandConsumerLive, WorkConsumerLive, AutoReprocessLive, ApiLive, OverviewMetricsLive, StoreMetricsLive, ingestAndMetrics).pipe(
+  return Layer.mergeAll(CommandConsumerLive, WorkConsumerLive, AutoReprocessLive, ApiLive, OverviewMetricsLive, StoreMetricsLive, PendingMetricsLive, ingestAndMetrics).pipe(
     Layer.provideMerge(watched)
   )
 }

@@ -20,6 +20,13 @@ export interface PendingConversation {
   readonly attempts: number
 }
 
+/** The pending list per media type: how many conversations, and since when the oldest has been on it. */
+export interface PendingSummary {
+  readonly mediaType: string
+  readonly conversations: number
+  readonly oldestSince: string
+}
+
 export interface PendingItem {
   readonly conversationId: string
   readonly mediaType: string
@@ -35,6 +42,8 @@ export class RecoveryStore extends Context.Service<RecoveryStore, {
   /** Unresolved pending conversations, oldest first. */
   pending(limit: number): Effect.Effect<ReadonlyArray<PendingConversation>, StoreError>
   resolvePending(conversationIds: ReadonlyArray<string>): Effect.Effect<void, StoreError>
+  /** The unresolved pending conversations per media type (for monitoring). */
+  pendingSummary(): Effect.Effect<ReadonlyArray<PendingSummary>, StoreError>
 }>()("rewind/store/RecoveryStore") {
   static readonly layer: Layer.Layer<RecoveryStore, never, ClickHouse> = Layer.effect(
     RecoveryStore,
@@ -119,7 +128,20 @@ ORDER BY f, conversation_id LIMIT {limit:UInt32}`,
           existing.map((r) => [r[0], r[1], r[2], r[6], r[3], Number(r[4]), 1, nextVersion()]))
       })
 
-      return RecoveryStore.of({ recordCounts, countsOf, markPending, pending, resolvePending })
+      const pendingSummary = Effect.fn("RecoveryStore.pendingSummary")(function*() {
+        const rows = yield* selectRows<[string, number | string, string]>(
+          client,
+          "RecoveryStore.pendingSummary",
+          `SELECT m, count(), toString(min(f)) FROM (
+  SELECT conversation_id, argMax(media_type, version) AS m, min(first_seen) AS f, argMax(resolved, version) AS r
+  FROM ${t.recoveryPending} GROUP BY conversation_id
+) WHERE r = 0 GROUP BY m ORDER BY m`,
+          {}
+        )
+        return rows.map(([mediaType, n, since]): PendingSummary => ({ mediaType, conversations: Number(n), oldestSince: fromChTime(since) }))
+      })
+
+      return RecoveryStore.of({ recordCounts, countsOf, markPending, pending, resolvePending, pendingSummary })
     })
   )
 }

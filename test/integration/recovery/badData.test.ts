@@ -14,7 +14,9 @@ import { exampleModel, generateInteractions } from "../../../src/seed/generate.t
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
 import { hasUndocumentedMedia, missingFieldOf } from "../../../src/sim/defects.ts"
 import { DefaultFaults, type SimFaults, startSim } from "../../../src/sim/server.ts"
+import { pendingFigures } from "../../../src/daemon/recovery/pendingMetrics.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
+import { RecoveryStore } from "../../../src/store/RecoveryStore.ts"
 import { recoveryRunEnded, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
@@ -29,6 +31,7 @@ const all = [...generateInteractions(seed)]
 /** The missing text conversations of a day. */
 const missingOn = (day: string) => all.filter((i) => i.startTime.startsWith(day) && isMissingInteraction(i, seed.seed, missingShare))
 const storeHas = (ids: ReadonlyArray<string>) => run(Effect.gen(function*() { return yield* (yield* InteractionStore).idsIn(ids) }))
+const pendingSummary = () => run(Effect.gen(function*() { return yield* (yield* RecoveryStore).pendingSummary() }))
 
 /** A recovery run over one whole day, with the simulator's knobs set for it. */
 const recoverDay = async (runId: string, day: string, faults: Partial<SimFaults>): Promise<RecoveryRun> => {
@@ -108,12 +111,17 @@ describe("bad platform data: a clear error per conversation, never the run", () 
     for (const e of cut.pendingReasons ?? []) {
       expect(e).toMatch(/^[\w-]+: recording: the platform answered 200 with a body that is not JSON \(cut short\?\): "\{.*" \(after 3 attempts\): a later run asks again$/)
     }
+    // What the pending-list gauges report (rewind_recovery_pending_conversations, _oldest_seconds).
+    const listed = pendingFigures(await pendingSummary(), Date.now())
+    expect([...listed.byMedia.values()].reduce((a, b) => a + b, 0)).toBe(missing.length)
+    expect(listed.oldestSeconds).toBeGreaterThan(0)
     // A run over a day without a conversation (as an automatic run's, once its watermark has
     // moved past them) asks for them again and recovers them all.
     const later = await recoverDay("truncated-later", "2026-05-01", {})
     expect(later).toMatchObject({ status: "Completed", retriedPending: missing.length })
     expect(later.totals).toMatchObject({ platform: 0, missing: 0, recovered: missing.length, pending: 0, failed: 0 })
     expect([...await storeHas(missing.map((i) => i.id))].sort()).toEqual(missing.map((i) => i.id).sort())
+    expect(pendingFigures(await pendingSummary(), Date.now())).toEqual({ byMedia: new Map([["chat", 0], ["email", 0], ["message", 0]]), oldestSeconds: 0 })
   })
 
   it("a proxy's HTML error pages (502, text/html): retried, then those conversations stay pending describing the page", { timeout: 150_000 }, async () => {
