@@ -27,22 +27,33 @@ const secretParam = /^(access_token|http_header_.*|.*(password|passwd|secret|tok
  * `CLICKHOUSE_URL` as shown to people: its `user:password@` masked as `displayServer` masks a
  * server's, and the values of the query parameters that carry a secret (`?access_token=…`,
  * `?http_header_Authorization=…`) masked too: `http://u:pw@h:8123/?access_token=t` →
- * `http://***@h:8123/?access_token=***`. A `#fragment` is left out.
+ * `http://***@h:8123/?access_token=***`. A `#fragment` after the query is left out.
+ *
+ * Both are found on the URL as written and masked together, so neither can hide the other: an
+ * `@` in the query (`?application=me@corp&access_token=t`) or in a secret's value, a `?` or `=`
+ * in a password — where what is the host cannot be told, more is masked, never less.
  */
 export const displayStoreUrl = (url: string): string => {
-  const shown = displayServer(url)
-  const q = shown.indexOf("?")
-  if (q < 0) return shown
-  const hash = shown.indexOf("#", q)
-  const query = shown.slice(q + 1, hash < 0 ? undefined : hash)
-  const masked = query.split("&").map((pair) => {
-    const eq = pair.indexOf("=")
-    const name = eq < 0 ? pair : pair.slice(0, eq)
-    let decoded = name
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(url)?.[0] ?? ""
+  const masked = new Array<boolean>(url.length).fill(false)
+  const at = url.lastIndexOf("@")
+  if (at > scheme.length) masked.fill(true, scheme.length, at)
+  for (const m of url.matchAll(/[?&]([^=&?#]*)=([^&#]*)/g)) {
+    let name = m[1]!
     try {
-      decoded = decodeURIComponent(name)
-    } catch { /* shown as written */ }
-    return eq >= 0 && secretParam.test(decoded) ? `${name}=***` : pair
-  }).join("&")
-  return `${shown.slice(0, q + 1)}${masked}`
+      name = decodeURIComponent(name)
+    } catch { /* tested as written */ }
+    if (secretParam.test(name)) {
+      const start = m.index + m[0].length - m[2]!.length
+      masked.fill(true, start, start + m[2]!.length)
+    }
+  }
+  let out = ""
+  for (let k = 0; k < url.length; k++) {
+    if (!masked[k]) out += url[k]
+    else if (k === 0 || !masked[k - 1]) out += "***"
+  }
+  const q = out.indexOf("?")
+  const hash = q < 0 ? -1 : out.indexOf("#", q)
+  return hash < 0 ? out : out.slice(0, hash)
 }

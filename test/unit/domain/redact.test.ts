@@ -33,4 +33,19 @@ describe("displayStoreUrl: CLICKHOUSE_URL as shown", () => {
     for (const secret of ["pw", "tok123", "xyz", "frag"]) expect(shown).not.toContain(secret)
     expect(displayStoreUrl("http://h:8123/?password=p1")).toBe("http://h:8123/?password=***")
   })
+
+  it("an @ in the query, in a secret's value or a ? and = in a password: more masked, never a secret shown", () => {
+    const cases = [
+      { url: "http://h:8123/?application=me@corp&access_token=tok123", secrets: ["tok123"] },
+      { url: "http://h:8123/?password=p@ss&x=1", secrets: ["p@ss", "ss&x"] },
+      { url: "http://h:8123/?access_token=ab@cd", secrets: ["ab", "cd"] },
+      { url: "http://alice:s3?token=x@h:8123", secrets: ["alice", "s3", "x@"] },
+      { url: "http://alice:s3?cret@h:8123/?access_token=t0k", secrets: ["alice", "cret", "t0k"] }
+    ]
+    for (const { url, secrets } of cases) {
+      const shown = displayStoreUrl(url)
+      for (const secret of secrets) expect({ url, shown, leaks: shown.includes(secret) }).toEqual({ url, shown, leaks: false })
+    }
+    expect(displayStoreUrl("http://h:8123/?application=me@corp&access_token=tok123")).toBe("http://***@corp&access_token=***")
+  })
 })
