@@ -30,8 +30,9 @@ const decodeEvent = decodeStrict(IngestEvent)
  * store). The ingestion watermark (recovery bucket, key `ingest-watermark`) follows the latest
  * conversation ingested, and only forward (src/daemon/ingest/watermark.ts). Not ready yet or a
  * platform failure: retried with backoff; after the last delivery, or for a bad event at once, the
- * original goes to the dead-letter stream — but content still being prepared then goes on
- * recovery's pending list instead, which every recovery run retries.
+ * original goes to the dead-letter stream — but a conversation whose content is still being
+ * prepared, or which the platform gave no usable answer for (`noAnswer`), then goes on recovery's
+ * pending list instead, which every recovery run retries.
  */
 /** The run a live-ingestion event's conversation is recorded under when handed to recovery's pending list. */
 export const IngestPendingRun = "live-ingestion"
@@ -79,7 +80,8 @@ export const IngestConsumerLive = Layer.effectDiscard(
         if (Result.isFailure(resolved)) {
           const e = resolved.failure
           if (e._tag === "Rejected") return yield* deadLetter(msg, { reason: e.reason, ...(e.field ? { field: e.field } : {}) })
-          if (e._tag === "PlatformDecodeError") return yield* deadLetter(msg, { reason: e.message })
+          // A malformed answer is refused at once; one that never came whole (cut short after the retries) is tried again.
+          if (e._tag === "PlatformDecodeError" && e.attempts === undefined) return yield* deadLetter(msg, { reason: e.message })
           return yield* retryOrDeadLetter(msg, errorText(e), event.conversationId)
         }
         const conversation = resolved.success

@@ -76,6 +76,24 @@ describe("live ingestion: conversationStart tolerance (embedded store)", () => {
     expect([...await storeHas(ids)].sort()).toEqual([...ids].sort())
   })
 
+  it("a details answer cut short after the client's retries is tried again, not dead-lettered at once, and ingested once whole", { timeout: 90_000 }, async () => {
+    const i = missing[4]!
+    sim.resetStats()
+    sim.configure({ truncateRate: 1, faultRoutes: ["conversations.query"] })
+    let seq = 0
+    try {
+      seq = (await publish({ conversationId: i.id, conversationStart: i.startTime })).seq
+      // The client's retries (maxRetries 5: 6 answers) all cut short: the first delivery has given up.
+      await eventually(async () => (sim.stats().truncated >= 6 ? true : undefined), 30_000, "the first delivery's answers, all cut short")
+      await new Promise((r) => setTimeout(r, 300))
+    } finally {
+      sim.configure({ truncateRate: 0, faultRoutes: undefined })
+    }
+    await eventually(async () => ((await storeHas([i.id])).length === 1 || (await deadLetters()).has(seq) ? true : undefined), 60_000, "ingested or dead-lettered")
+    expect((await deadLetters()).get(seq)).toBeUndefined()
+    expect(await storeHas([i.id])).toEqual([i.id])
+  })
+
   it("refuses a conversation payload without conversationEnd as not ended", { timeout: 60_000 }, async () => {
     const start = new Date(nowHour - 3 * hour).toISOString()
     const seq = (await publish({
