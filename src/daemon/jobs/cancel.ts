@@ -55,8 +55,14 @@ export const cancelJob = Effect.fn("Jobs.cancel")(function*(jobId: string) {
       const { waitingOn: _w, ...rest } = j // out of the queue: it no longer waits
       return { ...rest, jobStatus: "Cancelled", queueOrder: 0, dateCompleted: now, dateModified: now }
     }
-    return terminalStatuses.includes(j.jobStatus) ? undefined : { ...j, cancelRequested: true, dateModified: now }
+    return terminalStatuses.includes(j.jobStatus) || j.cancelRequested === true ? undefined : { ...j, cancelRequested: true, dateModified: now }
   })
-  if (!next.applied) return yield* alreadyEnded(next.job)
+  if (!next.applied) {
+    // Asked again while its runner is stopping it: one `cancelling` is enough.
+    if (!terminalStatuses.includes(next.job.jobStatus)) {
+      return yield* new Rejected({ kind: "conflict", field: "jobId", reason: `job ${JSON.stringify(jobId)} is already being cancelled (${next.job.deleteRequested === true ? "job.delete" : "job.cancel"})` })
+    }
+    return yield* alreadyEnded(next.job)
+  }
   yield* jobEvent(next.job.jobStatus === "Cancelled" ? "cancelled" : "cancelling", next.job)
 })

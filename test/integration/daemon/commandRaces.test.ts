@@ -133,6 +133,23 @@ describe("job.cancel racing the job's end", () => {
     }
   })
 
+  it("a running job cancelled by another cancel meanwhile: refused as being cancelled, announced once", async () => {
+    await putRecord("race-cancel-running-twice", running())
+    const events = await jobEvents(run, "race-cancel-running-twice")
+    try {
+      const exit = await interleaved(cancelJob("race-cancel-running-twice"), () => run(cancelJob("race-cancel-running-twice")))
+      expect(refusal(exit)).toEqual({
+        tag: "Rejected",
+        kind: "conflict",
+        field: "jobId",
+        reason: `job "race-cancel-running-twice" is already being cancelled (job.cancel)`
+      })
+      expect(await settled(events)).toEqual(["cancelling"])
+    } finally {
+      events.stop()
+    }
+  })
+
   it("a job deleted meanwhile: refused as unknown", async () => {
     await putRecord("race-cancel-deleted", {})
     const exit = await interleaved(cancelJob("race-cancel-deleted"), () => run(deleteJob("race-cancel-deleted")))
