@@ -69,6 +69,9 @@ export interface UsageRow {
  *   months, or in `month` set to 0, the run's row counting it. One recorded earlier is an earlier
  *   job's, and stays as it is.
  */
+/** How far apart two daemons' clocks may be when telling which run a row of the job id alone belongs to. */
+const ClockSkewMs = 5 * 60_000
+
 export const runUsageWrites = (
   month: string,
   jobId: string,
@@ -77,7 +80,9 @@ export const runUsageWrites = (
   existing: ReadonlyArray<UsageRow>
 ): ReadonlyArray<{ readonly month: string; readonly key: string; readonly interactions: number }> => {
   const key = usageRunKey(jobId, writeVersion)
-  const started = firstStartOf(writeVersion)
+  // Written by another daemon's clock than the run's start: a few minutes either way are the run's
+  // (an earlier job under the id was deleted before this one was created, well before).
+  const started = firstStartOf(writeVersion) - ClockSkewMs
   const runs = existing.filter((r) => r.key === key || (r.key === jobId && r.recordedAtMs >= started))
   const elsewhere = runs.filter((r) => r.month !== month).reduce((n, r) => n + r.interactions, 0)
   const unkeyedHere = runs.some((r) => r.key === jobId && r.month === month && r.interactions > 0)

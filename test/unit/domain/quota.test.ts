@@ -79,9 +79,15 @@ describe("usage per job run", () => {
     expect(runUsageWrites("2026-03", "march", v, 300, [february])).toEqual([{ month: "2026-03", key, interactions: 180 }])
   })
 
-  it("a row of the job id alone recorded before the run started is an earlier job's: it stays", () => {
-    const earlier: UsageRow = { month: "2026-03", key: "march", interactions: 120, recordedAtMs: started - 60_000 }
+  it("a row of the job id alone recorded well before the run started is an earlier job's: it stays", () => {
+    const earlier: UsageRow = { month: "2026-03", key: "march", interactions: 120, recordedAtMs: started - 3_600_000 }
     const done = apply([earlier], runUsageWrites("2026-03", "march", v, 300, [earlier]), started + 120_000)
     expect(used(done, "2026-03")).toBe(420)
+  })
+
+  it("one recorded a minute before the run started, by a daemon whose clock runs behind, is the run's", () => {
+    const skewed: UsageRow = { month: "2026-03", key: "march", interactions: 120, recordedAtMs: started - 60_000 }
+    const done = apply([skewed], runUsageWrites("2026-03", "march", v, 300, [skewed]), started + 120_000)
+    expect(used(done, "2026-03")).toBe(300)
   })
 })
