@@ -86,7 +86,7 @@ FROM ${t.recoveryCounts} FINAL WHERE run_id = {run:String} ORDER BY media_type`,
           selectRows<[string, string, string, string, number, number, string]>(
             client,
             "RecoveryStore.current",
-            `SELECT conversation_id, argMax(media_type, version), argMax(run_id, version), toString(min(first_seen)),
+            `SELECT conversation_id, argMax(media_type, version), argMax(run_id, version), toString(argMax(first_seen, version)),
   argMax(attempts, version), argMax(resolved, version), argMax(conversation, version)
 FROM ${t.recoveryPending} WHERE conversation_id IN {ids:Array(String)} GROUP BY conversation_id`,
             { ids: chunk }
@@ -99,8 +99,10 @@ FROM ${t.recoveryPending} WHERE conversation_id IN {ids:Array(String)} GROUP BY 
         yield* insertRows(client, "RecoveryStore.markPending", t.recoveryPending,
           ["conversation_id", "media_type", "run_id", "conversation", "first_seen", "attempts", "resolved", "version"],
           items.map((i) => {
+            // Still pending: its first sighting and tries go on; resolved before (or never seen): anew.
             const prev = existing.get(i.conversationId)
-            return [i.conversationId, i.mediaType, runId, i.conversation, prev ? prev[3] : now, prev ? Number(prev[4]) + 1 : 1, 0, nextVersion()]
+            const open = prev !== undefined && Number(prev[5]) === 0
+            return [i.conversationId, i.mediaType, runId, i.conversation, open ? prev[3] : now, open ? Number(prev[4]) + 1 : 1, 0, nextVersion()]
           }))
       })
 
@@ -108,7 +110,7 @@ FROM ${t.recoveryPending} WHERE conversation_id IN {ids:Array(String)} GROUP BY 
         const rows = yield* selectRows<[string, string, string, string, number, string]>(
           client,
           "RecoveryStore.pending",
-          `SELECT conversation_id, argMax(media_type, version) AS m, argMax(run_id, version) AS r, toString(min(first_seen)) AS f,
+          `SELECT conversation_id, argMax(media_type, version) AS m, argMax(run_id, version) AS r, toString(argMax(first_seen, version)) AS f,
   argMax(attempts, version) AS a, argMax(conversation, version) AS c
 FROM ${t.recoveryPending} GROUP BY conversation_id HAVING argMax(resolved, version) = 0
 ORDER BY f, conversation_id LIMIT {limit:UInt32}`,
@@ -133,7 +135,7 @@ ORDER BY f, conversation_id LIMIT {limit:UInt32}`,
           client,
           "RecoveryStore.pendingSummary",
           `SELECT m, count(), toString(min(f)) FROM (
-  SELECT conversation_id, argMax(media_type, version) AS m, min(first_seen) AS f, argMax(resolved, version) AS r
+  SELECT conversation_id, argMax(media_type, version) AS m, argMax(first_seen, version) AS f, argMax(resolved, version) AS r
   FROM ${t.recoveryPending} GROUP BY conversation_id
 ) WHERE r = 0 GROUP BY m ORDER BY m`,
           {}

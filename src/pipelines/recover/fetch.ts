@@ -15,7 +15,13 @@ export type Fetched =
    * still open on the platform; or the platform not answering usably after the retries): retried
    * by a later run.
    */
-  | { readonly _tag: "Pending"; readonly conversation: PlatformConversation | OpenConversation; readonly reason: string }
+  | {
+    readonly _tag: "Pending"
+    readonly conversation: PlatformConversation | OpenConversation
+    readonly reason: string
+    /** The platform gave no usable answer (`noAnswer`): what a run gives up after `giveUp` allows. */
+    readonly noAnswer?: true
+  }
   /** Failed for good, with the reason: what the platform says of it (taken off the pending list). */
   | { readonly _tag: "Failed"; readonly conversation: { readonly id: string; readonly mediaType: string }; readonly error: string }
 
@@ -54,6 +60,30 @@ export const stillOpen = (c: OpenConversation): Fetched => ({
   conversation: c,
   reason: `${c.id}: the ${c.mediaType} conversation started ${c.startTime} is still open on the platform (no conversationEnd yet): a later run fetches it once it has ended`
 })
+
+const AsksAgain = "a later run asks again"
+
+/** Runs that may get no usable answer for a conversation, and for how long, before one gives it up. */
+export const GiveUpAfter = { tries: 10, ms: 7 * 86_400_000 } as const
+
+/**
+ * A conversation an earlier run left pending, asked again (`tries` in all, counting this one; on
+ * the list since `firstSeen`), that still got no usable answer: failed for good once that has
+ * lasted `GiveUpAfter` (both its tries and its time), saying so — otherwise every run would ask for
+ * it, paying the client's retries and timeouts, for ever. Anything else is left as it came.
+ */
+export const giveUp = (f: Fetched, tries: number, firstSeen: string, nowMs: number): Fetched => {
+  if (f._tag !== "Pending" || f.noAnswer !== true) return f
+  const waitedMs = nowMs - Date.parse(firstSeen)
+  if (tries < GiveUpAfter.tries || !(waitedMs >= GiveUpAfter.ms)) return f
+  const last = f.reason.slice(`${f.conversation.id}: `.length).replace(`: ${AsksAgain}`, "")
+  return {
+    _tag: "Failed",
+    conversation: f.conversation,
+    error: `${f.conversation.id}: no usable answer from the platform in ${tries} tries over ${Math.floor(waitedMs / 86_400_000)} days ` +
+      `(the last: ${last}): given up — a manual run of its period asks again`
+  }
+}
 
 /**
  * The platform gave no usable answer, after the transport's retries: unreachable, 5xx, timeouts,
@@ -105,7 +135,7 @@ export const fetchContent = (c: PlatformConversation): Effect.Effect<Fetched, ne
     Effect.catch((e) =>
       Effect.succeed<Fetched>(
         noAnswer(e)
-          ? { _tag: "Pending", conversation: c, reason: `${c.id}: ${errorText(e)}: a later run asks again` }
+          ? { _tag: "Pending", conversation: c, reason: `${c.id}: ${errorText(e)}: ${AsksAgain}`, noAnswer: true }
           : { _tag: "Failed", conversation: c, error: `${c.id}: ${errorText(e)}` }
       )
     )

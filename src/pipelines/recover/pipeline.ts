@@ -10,7 +10,7 @@ import { InteractionStore } from "../../store/InteractionStore.ts"
 import { RecoveryStore } from "../../store/RecoveryStore.ts"
 import { detectorCache } from "../ingest/detectors.ts"
 import { type CountsByMedia, missingText } from "./diff.ts"
-import { type Fetched, fetchContent, stillOpen, unreadable } from "./fetch.ts"
+import { type Fetched, fetchContent, giveUp, stillOpen, unreadable } from "./fetch.ts"
 import { writeRecovered } from "./sink.ts"
 
 export interface RecoverArgs<E, R> {
@@ -127,9 +127,9 @@ export const recover = <E, R>(a: RecoverArgs<E, R>) =>
     const inStore = new Set(yield* store.idsInPeriod(a.from, a.to))
     const seen = new Set<string>()
 
-    const fetchAndWrite = <R2>(conversations: Stream.Stream<ListedOrOpen | Fetched, PlatformError, R2>) =>
+    const fetchAndWrite = <R2>(conversations: Stream.Stream<ListedOrOpen | Fetched, PlatformError, R2>, settle: (f: Fetched) => Fetched = (f) => f) =>
       conversations.pipe(
-        Stream.mapEffect(fetchOne, { concurrency }),
+        Stream.mapEffect((c) => Effect.map(fetchOne(c), settle), { concurrency }),
         Stream.grouped(100),
         Stream.mapEffect((batch) => sink(batch).pipe(Effect.andThen(a.onBatch(counts, retriedPending)))),
         Stream.runDrain
@@ -157,8 +157,15 @@ export const recover = <E, R>(a: RecoverArgs<E, R>) =>
       const retry = pending.filter((p) => !alreadyStored.has(p.conversationId))
         .map((p) => JSON.parse(p.conversation) as PlatformConversation | OpenConversation)
       retriedPending = retry.length
-      yield* fetchAndWrite(Stream.fromIterable(retry.filter((c): c is PlatformConversation => !isOpen(c))))
-      yield* fetchAndWrite(lookUpOpen(retry.filter(isOpen)))
+      // Asked again and still no usable answer: given up once that has lasted (giveUp).
+      const records = new Map(pending.map((p) => [p.conversationId, p]))
+      const startedMs = Date.now()
+      const settle = (f: Fetched): Fetched => {
+        const r = records.get(f.conversation.id)
+        return r === undefined ? f : giveUp(f, r.attempts + 1, r.firstSeen, startedMs)
+      }
+      yield* fetchAndWrite(Stream.fromIterable(retry.filter((c): c is PlatformConversation => !isOpen(c))), settle)
+      yield* fetchAndWrite(lookUpOpen(retry.filter(isOpen)), settle)
     }
     yield* a.onBatch(counts, retriedPending)
     return { counts, retriedPending, errors, pendingReasons } satisfies RecoverResult

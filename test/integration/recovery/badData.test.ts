@@ -16,7 +16,9 @@ import { hasUndocumentedMedia, missingFieldOf } from "../../../src/sim/defects.t
 import { DefaultFaults, type SimFaults, startSim } from "../../../src/sim/server.ts"
 import { pendingFigures } from "../../../src/daemon/recovery/pendingMetrics.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
+import { ClickHouse } from "../../../src/store/ClickHouse.ts"
 import { RecoveryStore } from "../../../src/store/RecoveryStore.ts"
+import { toChTime } from "../../../src/store/sql.ts"
 import { recoveryRunEnded, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
@@ -129,6 +131,7 @@ describe("bad platform data: a clear error per conversation, never the run", () 
     const r = await recoverDay("html", "2026-04-04", { htmlErrorRate: 1, faultRoutes: ["recordingmetadata"] })
     expect(r).toMatchObject({ status: "Completed", retriedPending: 0 })
     expect(r.totals).toMatchObject({ missing: missing.length, pending: missing.length, failed: 0, recovered: 0 })
+    expect(r.pendingReasons).toHaveLength(missing.length)
     for (const e of r.pendingReasons ?? []) {
       expect(e).toMatch(
         /^[\w-]+: recordingmetadata: the platform at http:\/\/127\.0\.0\.1:\d+ answered 502 with an HTML page "502 Bad Gateway" \(not the platform's JSON: a proxy or gateway in between\?\) \(after 3 attempts\): a later run asks again$/
@@ -145,11 +148,55 @@ describe("bad platform data: a clear error per conversation, never the run", () 
     expect(clean.totals).toMatchObject({ missing: missing.length, recovered: missing.length, pending: 0, failed: 0 })
   })
 
+  it("no usable answer for 10 tries over 7 days: failed for good, saying so; fewer days: still pending", { timeout: 150_000 }, async () => {
+    const missing = missingOn("2026-04-06")
+    expect(missing.length).toBeGreaterThan(2)
+    const faults = { htmlErrorRate: 1, faultRoutes: ["recordingmetadata"] } as const
+    const first = await recoverDay("never", "2026-04-06", faults)
+    expect(first.totals).toMatchObject({ missing: missing.length, pending: missing.length })
+    // As if 8 more runs had asked (9 tries so far): the first conversation within a day, the others over 8 days.
+    const listed = await run(Effect.gen(function*() { return yield* (yield* RecoveryStore).pending(10_000) }))
+    const entries = listed.filter((p) => missing.some((i) => i.id === p.conversationId))
+    expect(entries.length).toBe(missing.length)
+    const [young, ...old] = entries
+    for (let k = 0; k < 8; k++) {
+      await run(Effect.gen(function*() {
+        yield* (yield* RecoveryStore).markPending([{ conversationId: young!.conversationId, mediaType: young!.mediaType, conversation: young!.conversation }], "test")
+      }))
+    }
+    await run(Effect.gen(function*() {
+      const ch = yield* ClickHouse
+      yield* Effect.promise(() => ch.client.insert({
+        table: `${ch.database}.recovery_pending`,
+        format: "JSONEachRow",
+        values: old.map((p) => ({
+          conversation_id: p.conversationId, media_type: p.mediaType, run_id: "test", conversation: p.conversation,
+          first_seen: toChTime(Date.now() - 8 * 86_400_000), attempts: 9, resolved: 0, version: Date.now() * 1000
+        }))
+      }))
+    }))
+    const tenth = await recoverDay("never-10", "2026-05-04", faults)
+    expect(tenth).toMatchObject({ status: "Completed", retriedPending: missing.length })
+    expect(tenth.totals).toMatchObject({ missing: 0, pending: 1, failed: old.length, recovered: 0 })
+    expect(tenth.pendingReasons?.[0]).toMatch(new RegExp(`^${young!.conversationId}: recordingmetadata: .* a later run asks again$`))
+    for (const p of old) {
+      expect(tenth.errors).toContainEqual(expect.stringMatching(new RegExp(
+        `^${p.conversationId}: no usable answer from the platform in 10 tries over 8 days \\(the last: recordingmetadata: the platform at .* answered 502 with an HTML page .*\\): given up — a manual run of its period asks again$`
+      )))
+    }
+    const left = await run(Effect.gen(function*() { return yield* (yield* RecoveryStore).pending(10_000) }))
+    expect(left.filter((p) => missing.some((i) => i.id === p.conversationId)).map((p) => p.conversationId)).toEqual([young!.conversationId])
+    // A manual run of the day once the platform answers recovers them all.
+    const clean = await recoverDay("never-clean", "2026-04-06", {})
+    expect(clean.totals).toMatchObject({ missing: missing.length, recovered: missing.length, pending: 0, failed: 0 })
+  })
+
   it("answers too slow to wait for: retried, then those conversations stay pending saying how long was waited", { timeout: 150_000 }, async () => {
     const missing = missingOn("2026-04-05")
     const r = await recoverDay("slow", "2026-04-05", { stallRate: 1, stallMs: 1_500, faultRoutes: ["recording"] })
     expect(r.status).toBe("Completed")
     expect(r.totals).toMatchObject({ missing: missing.length, pending: missing.length, failed: 0, recovered: 0 })
+    expect(r.pendingReasons).toHaveLength(missing.length)
     for (const e of r.pendingReasons ?? []) {
       expect(e).toMatch(/^[\w-]+: recording: the platform at http:\/\/127\.0\.0\.1:\d+ did not answer within 400 ms \(after 3 attempts\): a later run asks again$/)
     }

@@ -33,6 +33,14 @@ describe.each(backends)("store on %s", (backend) => {
         yield* store.resolvePending(["c-2"])
         yield* store.markPending([], "run-3")
         assert.deepStrictEqual((yield* store.pending(10)).map((p) => p.conversationId), ["c-1"])
+        // Pending again after it was resolved: its tries and first sighting start anew.
+        const before = Date.now()
+        yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+        yield* store.markPending([{ conversationId: "c-2", mediaType: "chat", conversation: "{}" }], "run-4")
+        const again = (yield* store.pending(10)).find((p) => p.conversationId === "c-2")
+        assert.strictEqual(again?.attempts, 1)
+        assert.isAtLeast(Date.parse(again!.firstSeen), before)
+        assert.deepStrictEqual((yield* store.pendingSummary()).map((s) => [s.mediaType, s.conversations]), [["chat", 1], ["email", 1]])
       }))
 
     it.effect("10,000 pending conversations at once (recovery's retry limit): marked, bumped, resolved", () =>
