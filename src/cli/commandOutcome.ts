@@ -16,7 +16,7 @@ const RefusalOnlyWaitMs = 2_000
 export type CommandOutcome =
   | { readonly _tag: "accepted" }
   | { readonly _tag: "rejected"; readonly reason: string }
-  | { readonly _tag: "pending" }
+  | { readonly _tag: "pending"; readonly waitedMs: number }
 
 /**
  * Listens for refusals of the command `commandId`, from before it is published so that a quick
@@ -87,7 +87,7 @@ export const awaitCommandOutcome = (seq: number, rejection: () => string | undef
           return (late === undefined ? { _tag: "accepted" } : { _tag: "rejected", reason: late }) as CommandOutcome
         }
       }
-      if (Date.now() - started >= limit) return { _tag: "pending" } as CommandOutcome
+      if (Date.now() - started >= limit) return { _tag: "pending", waitedMs: limit } as CommandOutcome
       yield* Effect.sleep("100 millis")
     }
   })

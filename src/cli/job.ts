@@ -181,7 +181,7 @@ const sendJobCommand = (name: RefName, jobId: string) =>
       status === "accepted"
         ? "accepted"
         : status === "pending"
-        ? `no daemon has processed it within ${CommandOutcomeWaitMs / 1000} s; a refusal is announced on ${nats.names.evt("command.rejected")}`
+        ? `no daemon has processed it within ${(settled?._tag === "pending" ? settled.waitedMs : CommandOutcomeWaitMs) / 1000} s; a refusal is announced on ${nats.names.evt("command.rejected")}`
         : "no daemon answered, so the job was not looked up; the daemon that starts processes the command (or refuses it)"
     )
     return { commandId, streamSeq: ack.seq, status, text, rejection, publishedAt }
