@@ -18,6 +18,8 @@ import { uniquePrefix } from "../../helpers/nats.ts"
 const seed = { seed: 7, count: 400, from: "2026-01-01T00:00:00Z", to: "2026-01-15T00:00:00Z" }
 const model = exampleModel()
 
+let cancelAttempts = 0
+
 describe.each(backends)("store on %s", (backend) => {
   const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("lifecycle"), backend, daemon: { pageSize: 37 } })
   let daemon: TestDaemon
@@ -170,35 +172,44 @@ describe.each(backends)("store on %s", (backend) => {
     })
 
     it("cancels a queued job at once and a running one at its next page", async () => {
-    // Two jobs: the first runs (one at a time), the second waits in the queue.
+    // Two jobs: the first runs (one at a time), the second waits in the queue. Ids of their own
+    // for each attempt (CI tries a timed-out test again; the first attempt's jobs have ended).
+      const n = ++cancelAttempts
+      const runId = `run-${n}`
+      const queueId = `queue-${n}`
       const wide = { ...scope, dateStart: "2026-01-01T00:00:00Z", dateEnd: "2026-01-15T00:00:00Z", mediaTypes: ["voice", "chat", "email", "message", "callback"] }
-      await run(publishCommand("job.create", { ...wide, name: "running", jobId: "run-1" }))
-      await run(publishCommand("job.create", { ...wide, name: "queued", jobId: "queue-1" }))
+      await run(publishCommand("job.create", { ...wide, name: "running", jobId: runId }))
+      await run(publishCommand("job.create", { ...wide, name: "queued", jobId: queueId }))
       const queued = await eventually(async () => {
-        const j = await getJob("queue-1").catch(() => undefined)
+        const j = await getJob(queueId).catch(() => undefined)
         return j && j.jobStatus === "Queued" && j.queueOrder >= 1 ? j : undefined
-      }, 30_000, "queue-1 queued")
+      }, 30_000, `${queueId} queued`)
       expect(queued.queueOrder).toBe(1)
-      await run(publishCommand("job.cancel", { jobId: "queue-1" }))
-      await run(publishCommand("job.cancel", { jobId: "run-1" }))
-      const q = await waitStatus("queue-1", ["Cancelled"])
+      await run(publishCommand("job.cancel", { jobId: queueId }))
+      await run(publishCommand("job.cancel", { jobId: runId }))
+      const q = await waitStatus(queueId, ["Cancelled"])
       expect(q.processedInteractionsCount).toBe(0)
-      const r = await waitStatus("run-1", ["Cancelled", "Completed"])
+      const r = await waitStatus(runId, ["Cancelled", "Completed"])
       // Either it was stopped mid-way or it had already finished: never Failed, and counts add up.
       expect(r.processedInteractionsCount).toBe(r.updatedInteractionsCount + r.unchangedInteractionsCount + r.failedInteractionsCount)
       // What it processed is metered, cancelled or not (the quota counts work done); the queued one never ran.
-      const usage = await run(Effect.gen(function*() {
-        const ch = yield* ClickHouse
-        return yield* Effect.promise(async () =>
-          (await (await ch.client.query({
-            // Rows are a job run's (`<jobId>@<writeVersion>`).
-            query: `SELECT splitByChar('@', job_id)[1] AS job, sum(interactions) AS i FROM ${ch.database}.usage_monthly FINAL
-              WHERE job IN ('run-1', 'queue-1') GROUP BY job ORDER BY job`,
-            format: "JSONEachRow"
-          })).json()) as Array<{ job: string; i: string }>)
-      }))
-      expect(usage.map((u) => ({ job: u.job, i: Number(u.i) }))).toEqual([{ job: "run-1", i: r.processedInteractionsCount }])
-      const err = await run(Effect.flip(requestApi("job.export", { jobId: "queue-1" }))) as { code: number; message: string }
+      // Recorded just after the job's end is written: read until it is there.
+      const usage = await eventually(async () => {
+        const rows = await run(Effect.gen(function*() {
+          const ch = yield* ClickHouse
+          return yield* Effect.promise(async () =>
+            (await (await ch.client.query({
+              // Rows are a job run's (`<jobId>@<writeVersion>`).
+              query: `SELECT splitByChar('@', job_id)[1] AS job, sum(interactions) AS i FROM ${ch.database}.usage_monthly FINAL
+                WHERE job IN ({run:String}, {queued:String}) GROUP BY job ORDER BY job`,
+              query_params: { run: runId, queued: queueId },
+              format: "JSONEachRow"
+            })).json()) as Array<{ job: string; i: string }>)
+        }))
+        return rows.length > 0 ? rows : undefined
+      }, 30_000, `${runId}'s usage`)
+      expect(usage.map((u) => ({ job: u.job, i: Number(u.i) }))).toEqual([{ job: runId, i: r.processedInteractionsCount }])
+      const err = await run(Effect.flip(requestApi("job.export", { jobId: queueId }))) as { code: number; message: string }
       expect(err.code).toBe(409)
       expect(err.message).toContain("once the job is Completed")
     })
