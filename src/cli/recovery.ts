@@ -6,7 +6,6 @@ import type { RecoveryCounts, RecoveryRun } from "../domain/recovery.ts"
 import { terminalSafe as safe } from "../domain/terminalText.ts"
 import { RecoveryRunCommand } from "../domain/recovery.ts"
 import { decodeStrict } from "../domain/validation.ts"
-import { Nats } from "../nats/Nats.ts"
 import { requestApi } from "../nats/Service.ts"
 import { NatsClientLayer, publishCommand } from "../client/natsClient.ts"
 import { listenForRejection } from "./commandOutcome.ts"
@@ -34,45 +33,32 @@ const describeRun = (r: RecoveryRun) =>
     ...(r.pendingReasons ?? []).slice(0, 5).map((p) => `  … ${safe(p)}`)
   ].filter((l) => l !== "").join("\n")
 
-/** Follows a run until it ends (events, with a poll as a safety net). */
-const watchRun = (runId: string, commandId: string, quiet: boolean, earlier: () => string | undefined = () => undefined) =>
+/**
+ * Follows a run until it ends (polls `recovery.get`); `rejection`: a refusal of its command heard by
+ * a listener started before the command was published (commandOutcome.ts `listenForRejection`).
+ */
+const watchRun = (runId: string, commandId: string, quiet: boolean, rejection: () => string | undefined) =>
   Effect.gen(function*() {
-    const nats = yield* Nats
-    let rejected: string | undefined
-    yield* Effect.acquireRelease(
-      Effect.sync(() =>
-        nats.nc.subscribe(nats.names.evt("command.rejected"), {
-          callback: (_e, m) => {
-            try {
-              const e = m.json<{ commandId?: string; reason: string }>()
-              if (e.commandId === commandId) rejected = e.reason
-            } catch { /* not ours */ }
-          }
-        })),
-      (sub) => Effect.sync(() => sub.unsubscribe())
-    )
-    {
-      for (;;) {
-        rejected ??= earlier()
-        if (rejected !== undefined) return yield* Effect.fail(new CliFailure(`the command was rejected: ${rejected}`))
-        const got = yield* requestApi("recovery.get", { runId }).pipe(Effect.option)
-        if (Option.isSome(got)) {
-          const r = got.value as RecoveryRun
-          // A run of this id asked for by another command is an older one (this command is refused),
-          // though its end may show before the refusal's event arrives.
-          if (r.commandId !== commandId) {
-            return yield* Effect.fail(new CliFailure(`recovery run ${JSON.stringify(runId)} already exists (${r.status}), asked for by another command: this one is refused (choose another --run-id)`))
-          }
-          if (!quiet && process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${safe(`${r.id}  ${r.status}  ${countsLine(r.totals)}`)}`)
-          if (r.status === "Completed" || r.status === "Failed") {
-            if (!quiet && process.stdout.isTTY) process.stdout.write("\n")
-            return r
-          }
+    for (;;) {
+      const rejected = rejection()
+      if (rejected !== undefined) return yield* Effect.fail(new CliFailure(`the command was rejected: ${rejected}`))
+      const got = yield* requestApi("recovery.get", { runId }).pipe(Effect.option)
+      if (Option.isSome(got)) {
+        const r = got.value as RecoveryRun
+        // A run of this id asked for by another command is an older one (this command is refused),
+        // though its end may show before the refusal's event arrives.
+        if (r.commandId !== commandId) {
+          return yield* Effect.fail(new CliFailure(`recovery run ${JSON.stringify(runId)} already exists (${r.status}), asked for by another command: this one is refused (choose another --run-id)`))
         }
-        yield* Effect.sleep("500 millis")
+        if (!quiet && process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${safe(`${r.id}  ${r.status}  ${countsLine(r.totals)}`)}`)
+        if (r.status === "Completed" || r.status === "Failed") {
+          if (!quiet && process.stdout.isTTY) process.stdout.write("\n")
+          return r
+        }
       }
+      yield* Effect.sleep("500 millis")
     }
-  }).pipe(Effect.scoped)
+  })
 
 const runCmd = Command.make("run", {
   from: Flag.String("from").pipe(Flag.withDescription("Start of the period (ISO); with --to. Omit both for the automatic period"), Flag.optional),
@@ -93,7 +79,7 @@ const runCmd = Command.make("run", {
     if (Result.isFailure(checked)) return yield* Effect.fail(new CliFailure(`invalid recovery run: ${checked.failure.reason}`))
     yield* Effect.gen(function*() {
       // Listening before the command goes out: a refusal quicker than the watch is not missed.
-      const rejection = f.wait ? yield* listenForRejection(commandId) : undefined
+      const rejection = f.wait ? yield* listenForRejection(commandId) : () => undefined
       const ack = yield* publishCommand("recovery.run", body)
       const runId = Option.getOrElse(f.runId, () => `rec-${ack.seq}`)
       if (!f.wait) {
