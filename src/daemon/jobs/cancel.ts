@@ -17,15 +17,14 @@ export const findJob = Effect.fn("Jobs.find")(function*(jobId: string) {
 })
 
 /**
- * A command's compare-and-set on a job's record: `f` decides on the latest record (undefined: the
- * command does not apply to the job as it now is, and nothing is written). The record is read
- * again here, so another daemon, the job's runner or another command may have changed it since the
- * command looked at it: `applied` says whether `f` wrote. The record returned is the latest either
- * way — a job another command has just cancelled or confirmed reads the same as one this command
- * changed — so a command decides on `applied`, never on the record's status. A job gone meanwhile
- * (deleted) is refused as unknown.
+ * A compare-and-set on a job's record: `f` decides on the latest record (undefined: nothing to
+ * write). The record is read again here, so another daemon, the job's runner or another command
+ * may have changed it since the caller looked at it: `applied` says whether `f` wrote. The record
+ * returned is the latest either way — a job another command has just cancelled or confirmed reads
+ * the same as one this command changed — so a command decides on `applied`, never on the record's
+ * status. None: the job is gone (deleted meanwhile).
  */
-export const updateForCommand = Effect.fn("Jobs.updateForCommand")(function*(jobId: string, f: (job: Job) => Job | undefined) {
+export const updateApplied = Effect.fn("Jobs.updateApplied")(function*(jobId: string, f: (job: Job) => Job | undefined) {
   const repo = yield* JobRepo
   let applied = false
   const next = yield* repo.update(jobId, (j) => {
@@ -33,9 +32,12 @@ export const updateForCommand = Effect.fn("Jobs.updateForCommand")(function*(job
     applied = written !== undefined // the compare-and-set may call f again: its last answer decides
     return written
   })
-  if (Option.isNone(next)) return yield* unknownJob(jobId)
-  return { job: next.value, applied }
+  return Option.map(next, (job) => ({ job, applied }))
 })
+
+/** `updateApplied` for a command: a job gone meanwhile is refused as unknown. */
+export const updateForCommand = (jobId: string, f: (job: Job) => Job | undefined) =>
+  Effect.flatMap(updateApplied(jobId, f), (next) => (Option.isSome(next) ? Effect.succeed(next.value) : Effect.fail(unknownJob(jobId))))
 
 /** The refusal of a cancel of a job that has ended, naming how it ended. */
 const alreadyEnded = (j: Job) =>

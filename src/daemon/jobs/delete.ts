@@ -6,7 +6,7 @@ import { dropItems } from "../../nats/WorkQueue.ts"
 import { JobRepo } from "../../repos/JobRepo.ts"
 import { WorkItemRepo } from "../../repos/WorkItemRepo.ts"
 import { JobResultStore } from "../../store/JobResultStore.ts"
-import { findJob } from "./cancel.ts"
+import { findJob, updateApplied } from "./cancel.ts"
 import { jobEvent } from "./events.ts"
 
 export const exportName = (jobId: string) => `${jobId}.csv`
@@ -36,14 +36,10 @@ export const purgeJob = Effect.fn("Jobs.purge")(function*(job: Job) {
  * Proposed, or is being deleted).
  */
 export const deleteJob = Effect.fn("Jobs.delete")(function*(jobId: string) {
-  const repo = yield* JobRepo
   yield* findJob(jobId)
   const now = new Date().toISOString()
-  let marked = false
-  const next = yield* repo.update(jobId, (j): Job | undefined => {
-    marked = false // the compare-and-set may call this again: its last answer decides
+  const next = yield* updateApplied(jobId, (j): Job | undefined => {
     if (j.deleteRequested === true) return undefined
-    marked = true
     if (j.jobStatus === "InProgress") return { ...j, cancelRequested: true, deleteRequested: true, dateModified: now }
     const { waitingOn: _w, ...rest } = j
     return j.jobStatus === "Queued" || j.jobStatus === "Proposed"
@@ -51,12 +47,13 @@ export const deleteJob = Effect.fn("Jobs.delete")(function*(jobId: string) {
       : { ...rest, dateModified: now, deleteRequested: true }
   })
   if (Option.isNone(next)) return // deleted meanwhile
-  if (next.value.jobStatus === "InProgress") {
+  const { job, applied } = next.value
+  if (job.jobStatus === "InProgress") {
     // Announced once, by the delete that marked it (asked again, it is under way already); its
     // runner purges it however it ends.
-    if (marked) yield* jobEvent("cancelling", next.value)
+    if (applied) yield* jobEvent("cancelling", job)
     return
   }
   // Marked by this delete, or by an earlier one whose purge did not finish: purged (again).
-  yield* purgeJob(next.value)
+  yield* purgeJob(job)
 })
