@@ -6,7 +6,7 @@
  * no usable answer after the retries leaves it pending, asked for again by later runs whatever
  * their period. The run goes on and completes, and every other missing conversation is recovered.
  */
-import { Effect, Redacted } from "effect"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
 import type { RecoveryRun } from "../../../src/domain/recovery.ts"
@@ -21,6 +21,7 @@ import { RecoveryStore } from "../../../src/store/RecoveryStore.ts"
 import { toChTime } from "../../../src/store/sql.ts"
 import { recoveryRunEnded, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
+import { simPlatform } from "../../helpers/ingest.ts"
 
 const seed = { seed: 61, count: 700, from: "2026-04-01T00:00:00Z", to: "2026-04-08T00:00:00Z" }
 const missingShare = 0.25
@@ -50,17 +51,7 @@ beforeAll(async () => {
   sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s" })
   daemon = await startSeededDaemon({
     ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("baddata") }),
-    platform: {
-      apiUrl: sim.url,
-      loginUrl: sim.url,
-      clientId: "c",
-      clientSecret: Redacted.make("s"),
-      pageSize: 100,
-      rateLimitPerMinute: 60_000,
-      timeoutMs: 400,
-      maxRetries: 2,
-      pagingLimit: 100_000
-    }
+    platform: simPlatform(sim.url, { rateLimitPerMinute: 60_000, timeoutMs: 400, maxRetries: 2 })
   }, { ...seed, missingShare }, exampleModel())
 }, 120_000)
 

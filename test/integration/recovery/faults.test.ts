@@ -1,4 +1,4 @@
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
 import { Metrics } from "../../../src/daemon/Metrics.ts"
@@ -12,6 +12,7 @@ import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { backends } from "../../helpers/clickhouse.ts"
 import { recoveryRunEnded, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
+import { simPlatform } from "../../helpers/ingest.ts"
 
 // Two weeks of data; each test recovers its own days so they do not see each other's work.
 const seed = { seed: 33, count: 800, from: "2026-02-01T00:00:00Z", to: "2026-02-15T00:00:00Z" }
@@ -58,17 +59,7 @@ describe.each(backends)("store on %s", (backend) => {
     })
     daemon = await startDaemon({
       ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("recfaults"), backend }),
-      platform: {
-        apiUrl: sim.url,
-        loginUrl: sim.url,
-        clientId: "c",
-        clientSecret: Redacted.make("s"),
-        pageSize: 50,
-        rateLimitPerMinute: 24_000,
-        timeoutMs: 2_000,
-        maxRetries: 8,
-        pagingLimit: 100_000
-      }
+      platform: simPlatform(sim.url, { pageSize: 50, rateLimitPerMinute: 24_000, timeoutMs: 2_000, maxRetries: 8 })
     })
     await run(seedStore({ ...seed, missingShare }))
     await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(model, "test") }))

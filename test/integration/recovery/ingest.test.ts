@@ -3,16 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { jsonKv } from "../../../src/nats/JsonKv.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { IngestWatermark } from "../../../src/domain/recovery.ts"
-import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
-import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
+import { generateInteractions } from "../../../src/seed/generate.ts"
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
-import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { backends } from "../../helpers/clickhouse.ts"
-import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
-import { ingestDeadLetters, simPlatform } from "../../helpers/ingest.ts"
-import { uniquePrefix } from "../../helpers/nats.ts"
+import { eventually, type TestDaemon } from "../../helpers/daemon.ts"
+import { ingestDeadLetters, startSimDaemon } from "../../helpers/ingest.ts"
 
 // Recent conversations (live ingestion looks an id-only event up over the last 7 days).
 const hour = 3_600_000
@@ -36,13 +33,9 @@ describe.each(backends)("store on %s", (backend) => {
 
   beforeAll(async () => {
     sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s" })
-    daemon = await startDaemon({
-      ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("ingest"), backend }),
-      platform: simPlatform(sim.url)
-    })
-    nats = await run(Effect.gen(function*() { return yield* Nats }))
-    await run(seedStore({ ...seed, missingShare }))
-    await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(exampleModel(), "test") }))
+    const started = await startSimDaemon(sim.url, { ...seed, missingShare }, { label: "ingest", backend })
+    daemon = started.daemon
+    nats = started.nats
   })
 
   afterAll(async () => {

@@ -3,16 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
 import { IngestPendingRun } from "../../../src/daemon/ingest/IngestConsumer.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
-import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
-import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
+import { generateInteractions } from "../../../src/seed/generate.ts"
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
-import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { RecoveryStore } from "../../../src/store/RecoveryStore.ts"
-import { eventually, recoveryRunEnded, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
-import { simPlatform } from "../../helpers/ingest.ts"
-import { uniquePrefix } from "../../helpers/nats.ts"
+import { eventually, recoveryRunEnded, type TestDaemon } from "../../helpers/daemon.ts"
+import { startSimDaemon } from "../../helpers/ingest.ts"
 
 // Live ingestion of a conversation whose content the platform is still preparing (202) after the
 // event's last delivery: handed to recovery's pending list, not dead-lettered, and recovered by
@@ -32,13 +29,9 @@ describe("live ingestion: content still being prepared after the last try (embed
   beforeAll(async () => {
     // Every fetch of a recording answers 202 until the test says otherwise.
     sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s", notReady: 1_000 })
-    daemon = await startDaemon({
-      ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("ingest-pending"), backend: "embedded" }),
-      platform: simPlatform(sim.url, { maxRetries: 2 })
-    })
-    nats = await run(Effect.gen(function*() { return yield* Nats }))
-    await run(seedStore({ ...seed, missingShare }))
-    await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(exampleModel(), "test") }))
+    const started = await startSimDaemon(sim.url, { ...seed, missingShare }, { label: "ingest-pending", platform: { maxRetries: 2 } })
+    daemon = started.daemon
+    nats = started.nats
   })
 
   afterAll(async () => {

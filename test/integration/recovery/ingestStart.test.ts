@@ -1,15 +1,12 @@
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Nats } from "../../../src/nats/Nats.ts"
-import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
-import { exampleModel, generateInteractions } from "../../../src/seed/generate.ts"
+import { generateInteractions } from "../../../src/seed/generate.ts"
 import { isMissingInteraction } from "../../../src/seed/missing.ts"
-import { seedStore } from "../../../src/seed/seedStore.ts"
 import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
-import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
-import { ingestDeadLetters, simPlatform } from "../../helpers/ingest.ts"
-import { uniquePrefix } from "../../helpers/nats.ts"
+import { eventually, type TestDaemon } from "../../helpers/daemon.ts"
+import { ingestDeadLetters, startSimDaemon } from "../../helpers/ingest.ts"
 
 // Live ingestion of id events whose conversationStart is not the platform's to the millisecond:
 // cut to the second, or the same instant in another offset.
@@ -41,13 +38,9 @@ describe("live ingestion: conversationStart tolerance (embedded store)", () => {
 
   beforeAll(async () => {
     sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s" })
-    daemon = await startDaemon({
-      ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("ingest-start"), backend: "embedded" }),
-      platform: simPlatform(sim.url)
-    })
-    nats = await run(Effect.gen(function*() { return yield* Nats }))
-    await run(seedStore({ ...seed, missingShare }))
-    await run(Effect.gen(function*() { return yield* (yield* ModelRepo).push(exampleModel(), "test") }))
+    const started = await startSimDaemon(sim.url, { ...seed, missingShare }, { label: "ingest-start" })
+    daemon = started.daemon
+    nats = started.nats
   })
 
   afterAll(async () => {

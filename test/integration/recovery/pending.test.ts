@@ -6,7 +6,7 @@
  * - a pending conversation that later fails for good (its recording DELETED) is counted failed
  *   once and taken off the list: later runs neither ask the platform for it nor count it again.
  */
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
 import { RecoveryRepo } from "../../../src/repos/RecoveryRepo.ts"
@@ -17,6 +17,7 @@ import { startSim } from "../../../src/sim/server.ts"
 import { InteractionStore } from "../../../src/store/InteractionStore.ts"
 import { recoveryRunEnded, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
+import { simPlatform } from "../../helpers/ingest.ts"
 
 const seed = { seed: 61, count: 400, from: "2026-03-01T00:00:00Z", to: "2026-03-11T00:00:00Z" }
 const missingShare = 0.3
@@ -58,17 +59,7 @@ describe("recovery's pending list across runs (rewind sim, real daemon, embedded
     daemon = await startSeededDaemon(
       {
         ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("recpending") }),
-        platform: {
-          apiUrl: sim.url,
-          loginUrl: sim.url,
-          clientId: "c",
-          clientSecret: Redacted.make("s"),
-          pageSize: 100,
-          rateLimitPerMinute: 30_000,
-          timeoutMs: 10_000,
-          maxRetries: 6,
-          pagingLimit: 100_000
-        }
+        platform: simPlatform(sim.url, { maxRetries: 6 })
       },
       { ...seed, missingShare },
       exampleModel()

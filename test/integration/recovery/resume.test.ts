@@ -1,4 +1,4 @@
-import { Effect, Redacted } from "effect"
+import { Effect } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
 import type { RecoveryRun } from "../../../src/domain/recovery.ts"
@@ -12,6 +12,7 @@ import { backends } from "../../helpers/clickhouse.ts"
 import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 import { interactionCounts } from "../../helpers/store.ts"
+import { simPlatform } from "../../helpers/ingest.ts"
 
 const seed = { seed: 44, count: 2000, from: "2026-03-01T00:00:00Z", to: "2026-03-08T00:00:00Z" }
 const missingShare = 0.3
@@ -34,10 +35,7 @@ describe.each(backends)("store on %s", (backend) => {
       sim = await startSim({ ...seed, missingShare, clientId: "c", clientSecret: "s", latencyMs: 40 })
       const settings = {
         ...testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("recresume"), backend }),
-        platform: {
-          apiUrl: sim.url, loginUrl: sim.url, clientId: "c", clientSecret: Redacted.make("s"),
-        pageSize: 50, rateLimitPerMinute: 60_000, timeoutMs: 10_000, maxRetries: 5, pagingLimit: 100_000
-        }
+        platform: simPlatform(sim.url, { pageSize: 50, rateLimitPerMinute: 60_000 })
       }
       const all = [...generateInteractions(seed)]
       const missing = all.filter((i) => isMissingInteraction(i, seed.seed, missingShare))
