@@ -72,8 +72,8 @@ const pool = (f: BoundsFigures["pool"]): string =>
   "phrases, 2026-12-05 evening; within 2–3% at 20,000 phrases an evening before). The figure moves from run to run " +
   "with the host: five runs of this suite on an AMD EPYC host (2026-12-05, early morning) gave medians of " +
   "1.54–1.65× one core at 200 phrases, 1.56–1.74× at 2,000 and 1.68–1.87× at 20,000; that evening, ten rounds per " +
-  "count with the one-core pass pinned in turn to each vCPU gave medians of 1.75×, 1.82× and 1.79× the mean vCPU " +
-  "(each count's lowest round, its first, 1.54×, 1.64× and 1.65×). Where the host slows the process, the pool's CPU " +
+  "count with the one-core pass pinned in turn to each vCPU gave medians of 1.73×, 1.82× and 1.79× the mean vCPU " +
+  "(the lowest rounds 1.54×, 1.64× and 1.65×). Where the host slows the process, the pool's CPU " +
   "a pass rises by 10–30% while the one-core pass beside it does not: the target is met as the host allows, with a " +
   "margin of ≈ 0.15× when it runs both vCPUs alike. A page more in flight costs the " +
   "daemon 10–20 MB of peak RSS, which is why a single worker still gets one. The daemon runs one worker per core " +
