@@ -211,7 +211,11 @@ export const Job = Schema.Struct({
   })),
   /** Write version of this job's topic rows (monotonic across jobs). */
   writeVersion: Schema.Int,
-  /** Creation order (command stream sequence). */
+  /**
+   * The creating command's stream sequence (an auto-reprocessing job, created by no command, has
+   * its creation time in ms): orders jobs created within the same millisecond — order jobs with
+   * `byCreation`, not by this alone.
+   */
   seq: Schema.Int,
   commandId: Schema.optionalKey(Schema.String),
   /** Where the completed job's CSV export is (object store). */
@@ -220,6 +224,14 @@ export const Job = Schema.Struct({
   exportWithPrevious: Schema.optionalKey(ExportInfo)
 })
 export type Job = typeof Job.Type
+
+/**
+ * Jobs in the order they were created: by `dateCreated`, then `seq`, then id. `seq` alone put an
+ * auto-reprocessing job (whose `seq` is a time in ms) after every job a command created, even
+ * later ones — last in listings and behind every later job in the queue.
+ */
+export const byCreation = (a: Pick<Job, "dateCreated" | "seq" | "id">, b: Pick<Job, "dateCreated" | "seq" | "id">): number =>
+  (Date.parse(a.dateCreated) - Date.parse(b.dateCreated)) || a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
 const {
   owner: _owner,

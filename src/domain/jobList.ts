@@ -1,5 +1,5 @@
 import type { JobListQuery } from "./contract.ts"
-import type { Job } from "./job.ts"
+import { byCreation, type Job } from "./job.ts"
 
 export const DefaultJobPageSize = 25
 
@@ -22,7 +22,7 @@ export const pageJobs = (jobs: ReadonlyArray<Job>, q: JobListQuery): JobPage => 
   const selected = jobs
     .filter((j) => q.status === undefined || j.jobStatus === q.status)
     .filter((j) => name === undefined || j.name.toLowerCase().includes(name))
-    .sort((a, b) => (q.sortOrder === "asc" ? a.seq - b.seq : b.seq - a.seq))
+    .sort((a, b) => (q.sortOrder === "asc" ? byCreation(a, b) : byCreation(b, a)))
   const pageSize = q.pageSize ?? q.limit ?? DefaultJobPageSize
   const pageNumber = q.pageNumber ?? 1
   return {

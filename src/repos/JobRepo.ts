@@ -2,7 +2,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { Job } from "../domain/job.ts"
+import { byCreation, Job } from "../domain/job.ts"
 import { Nats, type NatsError } from "../nats/Nats.ts"
 import { jsonKv } from "../nats/JsonKv.ts"
 
@@ -38,7 +38,7 @@ export class JobRepo extends Context.Service<JobRepo, {
 
       const list = Effect.fn("JobRepo.list")(function*() {
         const all = yield* kv.values()
-        return all.map((e) => e.value).sort((a, b) => a.seq - b.seq)
+        return all.map((e) => e.value).sort(byCreation)
       })
 
       const remove = Effect.fn("JobRepo.remove")(function*(id: string) {

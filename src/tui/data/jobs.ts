@@ -1,4 +1,4 @@
-import type { Job } from "../../domain/job.ts"
+import { byCreation, type Job } from "../../domain/job.ts"
 import type { JobRow, JobsState, TuiState } from "./state.ts"
 
 /** How far back the live rate looks. */
@@ -89,7 +89,7 @@ export const sortJobs = (rows: Iterable<JobRow>): ReadonlyArray<JobRow> =>
     const rb = statusRank[b.job.jobStatus] ?? 2
     if (ra !== rb) return ra - rb
     if (ra === 1) return a.job.queueOrder - b.job.queueOrder
-    return b.job.seq - a.job.seq || (a.job.id < b.job.id ? -1 : 1)
+    return byCreation(b.job, a.job)
   })
 
 /** Case-insensitive match on id, name, status or author. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import type { Job } from "../../../src/domain/job.ts"
+import { byCreation, type Job } from "../../../src/domain/job.ts"
 import { pageJobs } from "../../../src/domain/jobList.ts"
 
 const job = (seq: number, name: string, jobStatus: Job["jobStatus"] = "Completed") =>
@@ -29,5 +29,18 @@ describe("pageJobs (Genesys' reprocessing job listing)", () => {
     const queued = pageJobs(jobs, { status: "Queued", name: "billing" })
     expect(ids(queued)).toEqual(["j4", "j2"])
     expect(queued.queueTotal).toBe(2)
+  })
+
+  it("orders an auto-reprocessing job (its seq a time in ms) by its creation among command jobs", () => {
+    const at = (seq: number, minute: number, jobStatus: Job["jobStatus"] = "Queued") =>
+      ({ id: `j${seq}`, seq, name: `job ${seq}`, jobStatus, dateCreated: `2026-12-05T10:${String(minute).padStart(2, "0")}:00.000Z` }) as Job
+    const auto = { ...at(1_764_929_000_000, 20), id: "auto-r2" }
+    const mixed = [at(7, 10), auto, at(8, 30)]
+    expect(ids(pageJobs(mixed, {}))).toEqual(["j8", "auto-r2", "j7"])
+    expect(ids(pageJobs(mixed, { sortOrder: "asc" }))).toEqual(["j7", "auto-r2", "j8"])
+    // the queue's order (JobRepo.list sorts with byCreation)
+    expect([...mixed].sort(byCreation).map((j) => j.id)).toEqual(["j7", "auto-r2", "j8"])
+    // created in the same millisecond: the command stream's order, then the id
+    expect([at(9, 40), at(3, 40)].sort(byCreation).map((j) => j.id)).toEqual(["j3", "j9"])
   })
 })

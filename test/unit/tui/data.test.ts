@@ -48,6 +48,15 @@ describe("jobs fed by the KV watch and job events", () => {
     expect(filterJobs(sorted, "completed").map((r) => r.job.id)).toEqual(["job-done"])
     expect(filterJobs(sorted, " ")).toHaveLength(3)
   })
+
+  it("lists ended jobs by creation, an auto-reprocessing job (its seq a time in ms) among them", () => {
+    let s = baseState()
+    const ended = (id: string, seq: number, dateCreated: string) => job({ id, seq, dateCreated, jobStatus: "Completed" })
+    s = applyJobEntry(s, "j7", ended("j7", 7, "2026-03-01T10:00:00Z"), T0)
+    s = applyJobEntry(s, "auto-r2", ended("auto-r2", 1_772_360_000_000, "2026-03-01T10:20:00Z"), T0)
+    s = applyJobEntry(s, "j8", ended("j8", 8, "2026-03-01T10:30:00Z"), T0)
+    expect(sortJobs(s.jobs.byId.values()).map((r) => r.job.id)).toEqual(["j8", "auto-r2", "j7"])
+  })
 })
 
 describe("queue polls", () => {
