@@ -33,6 +33,19 @@ export const ModelPushedEvent = Schema.Struct({
   diff: ModelDiff
 })
 
+/** What auto-reprocessing made of a model push (src/daemon/models/AutoReprocess.ts). */
+export const ModelProposalStatus = Schema.Literals(["proposed", "queued", "refused", "none"])
+export const ModelProposalEvent = Schema.Struct({
+  type: Schema.Literal("proposal"),
+  at: Schema.String,
+  revision: Schema.Int,
+  status: ModelProposalStatus,
+  jobId: Schema.optionalKey(Schema.String),
+  programs: Schema.optionalKey(Schema.Array(Schema.String)),
+  reason: Schema.optionalKey(Schema.String),
+  field: Schema.optionalKey(Schema.String)
+})
+
 export const CommandRejectedEvent = Schema.Struct({
   commandId: Schema.optionalKey(Schema.String),
   subject: Schema.String,
@@ -156,7 +169,8 @@ export const contract = {
     "evt.job.<id>": JobEvent,
     "evt.recovery.<id>": RecoveryEvent,
     "evt.command.rejected": CommandRejectedEvent,
-    "evt.model.pushed": ModelPushedEvent
+    "evt.model.pushed": ModelPushedEvent,
+    "evt.model.proposal": ModelProposalEvent
   },
   errors: { "api.*": ApiErrorAnswer },
   /** Live ingestion's input (not a command: its own stream and consumer). */

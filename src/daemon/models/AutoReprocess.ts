@@ -6,6 +6,7 @@ import * as Schedule from "effect/Schedule"
 import { MediaTypes } from "../../domain/media.ts"
 import { diffModels } from "../../domain/modelDiff.ts"
 import type { JobCreate } from "../../domain/job.ts"
+import type { ModelProposalEvent } from "../../domain/contract.ts"
 import { publishEvent } from "../../nats/Events.ts"
 import { ModelRepo } from "../../repos/ModelRepo.ts"
 import { DaemonSettingsService } from "../DaemonSettingsService.ts"
@@ -15,7 +16,7 @@ import { JobRunner } from "../jobs/JobRunner.ts"
 const day = 86_400_000
 
 /** The job a push of `revision` calls for: the programs whose detection changed, over the last `days` days (from midnight UTC). */
-export const autoJobCommand = (revision: number, programs: ReadonlyArray<string>, days: number, now: number): JobCreate => {
+export const autoJobCommand = (revision: number, programs: ReadonlyArray<string>, days: number, now: number): JobCreate & { readonly jobId: string } => {
   const start = Math.floor((now - days * day) / day) * day
   const name = `Model revision ${revision}: reprocess ${programs.join(", ")}`
   return {
@@ -44,8 +45,8 @@ export const AutoReprocessLive = Layer.effectDiscard(
     if (settings.autoReprocessDays === 0) return
     const models = yield* ModelRepo
     const runner = yield* JobRunner
-    const announce = (body: Record<string, unknown>) =>
-      publishEvent("model.proposal", { type: "proposal", at: new Date().toISOString(), ...body }).pipe(
+    const announce = (body: Omit<typeof ModelProposalEvent.Type, "type" | "at">) =>
+      publishEvent("model.proposal", { type: "proposal", at: new Date().toISOString(), ...body } satisfies typeof ModelProposalEvent.Type).pipe(
         Effect.catch((e) => Effect.logWarning("model.proposal event not published", { error: e.message }))
       )
 
