@@ -39,6 +39,12 @@ const decodeRevert = decodeStrict(JobRevert)
 
 const editVerbs = new Set(["update", "edit", "patch", "modify", "put"])
 
+/** `job.update` and its kin: refused as an edit whatever the body (empty, not JSON, too large). */
+const isEdit = (type: string): boolean => {
+  const [noun, verb] = type.split(".")
+  return noun === "job" && verb !== undefined && editVerbs.has(verb)
+}
+
 type Decoded =
   | { readonly _tag: "create"; readonly cmd: JobCreate; readonly requestedMediaTypes: ReadonlyArray<string> }
   | { readonly _tag: "cancel" | "delete" | "retry" | "confirm"; readonly cmd: JobRef }
@@ -68,14 +74,11 @@ const decodeCommand = (type: string, body: unknown): Effect.Effect<Decoded, Reje
     const tag = type === "job.cancel" ? "cancel" : type === "job.delete" ? "delete" : type === "job.retry" ? "retry" : "confirm"
     return Result.isSuccess(r) ? Effect.succeed({ _tag: tag, cmd: r.success }) : invalid(r.failure)
   }
-  const [noun, verb] = type.split(".")
   return Effect.fail(
-    noun === "job" && verb !== undefined && editVerbs.has(verb)
-      ? new Rejected({ kind: "edit", reason: EditRefusal })
-      : new Rejected({
-        kind: "unknown_command",
-        reason: `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, job.retry, job.confirm, job.revert, recovery.run`
-      })
+    new Rejected({
+      kind: "unknown_command",
+      reason: `unknown command ${JSON.stringify(type)}: expected one of job.create, job.cancel, job.delete, job.retry, job.confirm, job.revert, recovery.run`
+    })
   )
 }
 
@@ -141,7 +144,13 @@ export const handleCommand = (msg: CommandMessage) =>
         metrics.commandsRejected.inc({ reason: kind })
       })
 
-    if (msg.data.length > settings.maxCommandBytes) {
+    const tooLarge = msg.data.length > settings.maxCommandBytes
+    if (isEdit(type)) {
+      // before the body is read: an edit is refused as one even when its body is not a command
+      const body = tooLarge ? undefined : Result.getOrUndefined(parseJson(msg.data))
+      return yield* reject("edit", EditRefusal, undefined, commandIdOf(body))
+    }
+    if (tooLarge) {
       return yield* reject("malformed", `command is ${msg.data.length} bytes, over the limit of ${settings.maxCommandBytes} bytes`)
     }
     const parsed = parseJson(msg.data)

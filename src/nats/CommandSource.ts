@@ -19,6 +19,8 @@ export interface CommandMessage {
   readonly subject: string
   readonly data: Uint8Array
   readonly headers: Readonly<Record<string, string>>
+  /** The stream it was read from (the commands, or live ingestion): `streamSeq` counts in it. */
+  readonly stream: string
   readonly streamSeq: number
   readonly redelivered: boolean
   readonly deliveryCount: number
@@ -90,6 +92,7 @@ const toCommandMessage = (m: JsMsg, termReason: boolean): CommandMessage => ({
   subject: m.subject,
   data: m.data,
   headers: headersOf(m),
+  stream: m.info.stream,
   streamSeq: m.seq,
   redelivered: m.redelivered,
   deliveryCount: m.info.deliveryCount,

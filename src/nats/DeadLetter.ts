@@ -31,9 +31,10 @@ export const deadLetter = Effect.fn("DeadLetter.deadLetter")(function*(msg: Comm
   h.set("Rewind-Original-Subject", msg.subject)
   h.set("Rewind-Original-Seq", String(msg.streamSeq))
   const subject = names.dlqSubject(msg.subject)
-  // the stream sequence makes a redelivered rejection a duplicate, not a second dead letter
+  // its stream and sequence make a redelivered rejection a duplicate, not a second dead letter
+  // (and keep a command and an ingestion event of the same sequence apart)
   yield* natsTry(`storing dead letter ${subject}`, () =>
-    js.publish(subject, msg.data, { headers: h, msgID: `${names.cmdStream}-${msg.streamSeq}` }))
+    js.publish(subject, msg.data, { headers: h, msgID: `${msg.stream}-${msg.streamSeq}` }))
   yield* publishEvent("command.rejected", {
     ...(rejection.commandId !== undefined ? { commandId: rejection.commandId } : {}),
     subject: msg.subject,

@@ -17,7 +17,6 @@ import type { Names } from "./names.ts"
 import { isNatsOutage } from "./outage.ts"
 import { checkReplicasPossible, explainReplicas } from "./replicas.ts"
 
-const MiB = 1024 * 1024
 const minutes = (n: number) => n * 60_000
 const days = (n: number) => n * 24 * 60 * 60_000
 
@@ -28,6 +27,13 @@ export const CommandAckWaitMs = 60_000
 
 type StreamSpec = Partial<StreamConfig> & { name: string }
 
+/**
+ * No message size limit of the stream's own: the server's `max_payload` governs, so whatever a
+ * publisher can send reaches the daemon — which refuses what is over `REWIND_MAX_COMMAND_BYTES`,
+ * keeping it in the dead-letter stream (which must hold any of them).
+ */
+const ServerMaxPayload = -1
+
 /** Commands: a work queue — an acknowledged (or terminated) command leaves the stream. */
 export const commandStreamConfig = (names: Names): StreamSpec => ({
   name: names.cmdStream,
@@ -35,7 +41,7 @@ export const commandStreamConfig = (names: Names): StreamSpec => ({
   subjects: [names.cmdSubjects],
   retention: RetentionPolicy.Workqueue,
   storage: StorageType.File,
-  max_msg_size: MiB,
+  max_msg_size: ServerMaxPayload,
   duplicate_window: nanos(minutes(2)),
   discard: DiscardPolicy.Old
 })
@@ -47,7 +53,7 @@ export const ingestStreamConfig = (names: Names): StreamSpec => ({
   subjects: [names.ingestSubjects],
   retention: RetentionPolicy.Workqueue,
   storage: StorageType.File,
-  max_msg_size: MiB,
+  max_msg_size: ServerMaxPayload,
   duplicate_window: nanos(minutes(2)),
   discard: DiscardPolicy.Old
 })
@@ -100,7 +106,7 @@ export const dlqStreamConfig = (names: Names): StreamSpec => ({
   subjects: [names.dlqSubjects],
   retention: RetentionPolicy.Limits,
   storage: StorageType.File,
-  max_msg_size: 2 * MiB,
+  max_msg_size: ServerMaxPayload,
   discard: DiscardPolicy.Old
 })
 

@@ -174,6 +174,17 @@ describe.each(backends)("store on %s", (backend) => {
       expect(edit.reason).toBe(readmeEditRefusal())
     })
 
+    it("an edit subject is refused as an edit whatever its body: empty, not JSON, or a JSON object", async () => {
+      for (const body of ["", "not json"]) {
+        const r = await rejectionFor(await publishRaw("job.update", body))
+        expect(r.reason, JSON.stringify(body)).toBe(readmeEditRefusal())
+        expect(r.field).toBeUndefined()
+        expect((await deadLetterFor(r.streamSeq)).data).toBe(body)
+      }
+      const put = await rejectionFor(await publishRaw("job.put", JSON.stringify({ jobId: "x", commandId: "edit-1" })))
+      expect(put).toMatchObject({ reason: readmeEditRefusal(), commandId: "edit-1" })
+    })
+
     it("a second create with an existing jobId is refused as an edit", async () => {
       await run(publishCommand("job.create", { ...valid, jobId: "edit-me", name: "first" }))
       await eventually(async () => (await run(requestApi("job.get", { jobId: "edit-me" }).pipe(Effect.option)))._tag === "Some" || undefined, 30_000, "edit-me")
@@ -275,12 +286,12 @@ describe.each(backends)("store on %s", (backend) => {
       expect(rejected).toBeGreaterThanOrEqual(133)
       expect(text).toMatch(/rewind_commands_total\{type="job.create",outcome="duplicate"\} 1/)
       expect(text).toMatch(/rewind_commands_total\{type="job.cancel",outcome="rejected"\} \d+/)
-      expect(text).toMatch(/rewind_commands_total\{type="unknown",outcome="rejected"\} 2/)
+      expect(text).toMatch(/rewind_commands_total\{type="unknown",outcome="rejected"\} 5/)
       // Each refusal is also counted under its reason class, which together make every refusal.
       const byReason = (reason: string) => Number(new RegExp(`^rewind_commands_rejected_total\\{reason="${reason}"\\} (\\d+)$`, "m").exec(text)?.[1])
       const allRejected = [...text.matchAll(/^rewind_commands_total\{type="[^"]+",outcome="rejected"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0)
       expect(RejectionKinds.reduce((n, k) => n + byReason(k), 0)).toBe(allRejected)
-      expect(byReason("edit")).toBe(1)
+      expect(byReason("edit")).toBe(4) // job.update with JSON, empty and not JSON; job.put
       expect(byReason("unknown_command")).toBe(1)
       expect(byReason("limit")).toBe(1)
       expect(byReason("conflict")).toBe(3) // the second create of "edit-me", two of "same-again"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Stream } from "effect"
-import { commandStream } from "../../../src/nats/CommandSource.ts"
+import { commandStream, commandStreamWith, IngestSource } from "../../../src/nats/CommandSource.ts"
 import { deadLetter } from "../../../src/nats/DeadLetter.ts"
 import { publishEvent } from "../../../src/nats/Events.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
@@ -67,6 +67,28 @@ describe("deadLetter", () => {
       const body = event?.json<Record<string, unknown>>()
       expect(body && "commandId" in body).toBe(false)
       expect(body?.reason).toBe("request body is not valid JSON")
+    }).pipe(Effect.provide(testNatsLayer())))
+
+  it.live("keeps a command and an ingestion event of the same stream sequence apart", () =>
+    Effect.gen(function*() {
+      yield* ensureTopology
+      const { js, jsm, names } = yield* Nats
+      const command = names.cmd("job.create")
+      const ingest = names.ingestSubject
+      // both streams are new: each message is the first of its own
+      const cmdSeq = (yield* Effect.promise(() => js.publish(command, "a bad command"))).seq
+      const ingestSeq = (yield* Effect.promise(() => js.publish(ingest, "a bad event"))).seq
+      expect(ingestSeq).toBe(cmdSeq)
+      const cmdMsg = yield* commandStream.pipe(Stream.runHead, Effect.map(Option.getOrThrow))
+      const ingestMsg = yield* commandStreamWith({ source: IngestSource }).pipe(Stream.runHead, Effect.map(Option.getOrThrow))
+      expect([cmdMsg.stream, ingestMsg.stream]).toEqual([names.cmdStream, names.ingestStream])
+      yield* deadLetter(cmdMsg, { reason: "malformed JSON" })
+      yield* deadLetter(ingestMsg, { reason: "malformed JSON" })
+      // within the dead-letter stream's duplicate window: neither is taken for the other
+      const dlq = yield* Effect.promise(() => jsm.streams.info(names.dlqStream))
+      expect(dlq.state.messages).toBe(2)
+      expect((yield* lastOn(names.dlqStream, names.dlqSubject(command)))?.string()).toBe("a bad command")
+      expect((yield* lastOn(names.dlqStream, names.dlqSubject(ingest)))?.string()).toBe("a bad event")
     }).pipe(Effect.provide(testNatsLayer())))
 })
 

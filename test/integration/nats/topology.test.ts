@@ -35,7 +35,7 @@ describe("ensureTopology", () => {
       const { jsm, kvm, objm, names } = yield* Nats
       const cmd = yield* Effect.promise(() => jsm.streams.info(names.cmdStream))
       expect(cmd.config.subjects).toEqual([names.cmdSubjects])
-      expect(cmd.config.max_msg_size).toBe(1024 * 1024)
+      expect(cmd.config.max_msg_size).toBe(-1) // the server's max_payload governs
       expect(cmd.config.duplicate_window).toBe(2 * 60 * 1e9)
       expect(cmd.config.storage).toBe("file")
       const evt = yield* Effect.promise(() => jsm.streams.info(names.evtStream))
@@ -70,6 +70,22 @@ describe("ensureTopology", () => {
       expect(consumer.config.max_deliver).toBe(CommandMaxDeliver)
       const jobs = yield* Effect.promise(() => jsm.streams.info(`KV_${names.jobsBucket}`))
       expect(jobs.config.max_msgs_per_subject).toBe(5)
+    }).pipe(Effect.provide(testNatsLayer())))
+
+  it.live("lifts the message size limits of streams created before: the server's max_payload governs", () =>
+    Effect.gen(function*() {
+      yield* ensureTopology
+      const { jsm, names } = yield* Nats
+      const MiB = 1024 * 1024
+      // the limits an earlier version gave them
+      yield* Effect.promise(() => jsm.streams.update(names.cmdStream, { max_msg_size: MiB }))
+      yield* Effect.promise(() => jsm.streams.update(names.ingestStream, { max_msg_size: MiB }))
+      yield* Effect.promise(() => jsm.streams.update(names.dlqStream, { max_msg_size: 2 * MiB }))
+      yield* ensureTopology
+      for (const stream of [names.cmdStream, names.ingestStream, names.dlqStream]) {
+        const info = yield* Effect.promise(() => jsm.streams.info(stream))
+        expect(info.config.max_msg_size, stream).toBe(-1)
+      }
     }).pipe(Effect.provide(testNatsLayer())))
 
   it.live("two daemons starting at once both succeed", () =>
