@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Nats, natsTry } from "../nats/Nats.ts"
 
-/** How long `rewind job cancel|delete|confirm|retry` waits to learn whether a daemon accepted or refused the command. */
+/** How long `rewind job cancel|delete|confirm|retry|revert` waits to learn whether a daemon accepted or refused the command. */
 export const CommandOutcomeWaitMs = 10_000
 
 /** When the command consumer cannot be read (no permission): how long to wait for a refusal alone. */

@@ -73,11 +73,29 @@ const create = Command.make("create", {
     // Listening before the command goes out: a refusal quicker than the watch is not missed.
     const rejection = f.wait ? yield* listenForRejection(String(body["commandId"])) : undefined
     const ack = yield* publishCommand("job.create", body)
+    // A duplicate's sequence is the identical command's, so is `job-<seq>`.
     const jobId = typeof body["jobId"] === "string" ? body["jobId"] : `job-${ack.seq}`
+    const published = ack.duplicate
+      ? `job.create not published again: a duplicate of an identical command (same commandId and body) published moments ago (stream seq ${ack.seq})`
+      : `published job.create (stream seq ${ack.seq})`
     if (!f.wait) {
       return yield* emit(f.json, { jobId, commandId: body["commandId"], streamSeq: ack.seq, duplicate: ack.duplicate }, () =>
-        `published job.create (stream seq ${ack.seq}${ack.duplicate ? ", duplicate of an earlier publish" : ""}): job ${jobId}\n` +
-        `follow it with: rewind job watch ${jobId}`)
+        `${published}: job ${jobId}\nfollow it with: rewind job watch ${jobId}`)
+    }
+    if (ack.duplicate) {
+      if (!f.json) yield* Console.log(published)
+      // That command's refusal may have come before this listener: once a daemon processed it, its job exists or it was refused.
+      const settled = yield* awaitCommandOutcome(ack.seq, rejection ?? (() => undefined))
+      if (settled._tag === "rejected") return yield* Effect.fail(new CliFailure(`the command was rejected: ${settled.reason}`))
+      const missing = settled._tag === "accepted" && (yield* requestApi("job.get", { jobId }).pipe(
+        Effect.as(false),
+        Effect.catch((e) => Effect.succeed(e instanceof ApiError && e.code === 404))
+      ))
+      if (missing) {
+        return yield* Effect.fail(new CliFailure(
+          `job.create not published again: the identical command published moments ago (stream seq ${ack.seq}) made no job ${JSON.stringify(jobId)} (it was refused, or the job deleted since)`
+        ))
+      }
     }
     const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), creates: true, quiet: f.json, ...(rejection ? { rejection } : {}) })
     yield* emit(f.json, final, () => `job ${jobId}: ${final["jobStatus"]}`)
@@ -142,7 +160,7 @@ const watch = Command.make("watch", { jobId: jobIdArg, json }, (f) =>
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${f.jobId} ended ${final["jobStatus"]}`))
   }).pipe(withNats)).pipe(Command.withDescription("Follow a job's progress until it ends (progress bar)"))
 
-type RefName = "cancel" | "delete" | "confirm" | "retry"
+type RefName = "cancel" | "delete" | "confirm" | "retry" | "revert"
 
 /**
  * Publishes `job.<name>` for a job, after looking it up (`job.get`): a job that does not exist
@@ -153,7 +171,7 @@ type RefName = "cancel" | "delete" | "confirm" | "retry"
  * cannot be looked up: the command is published anyway (commands are durable; the daemon that
  * starts processes it, or refuses it).
  */
-const sendJobCommand = (name: RefName, jobId: string) =>
+const sendJobCommand = (name: RefName, jobId: string, extra: Record<string, unknown> = {}) =>
   Effect.gen(function*() {
     const nats = yield* Nats
     const commandId = `cli-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -171,7 +189,7 @@ const sendJobCommand = (name: RefName, jobId: string) =>
     }
     const checked = lookup !== "unchecked"
     const publishedAt = Date.now()
-    const ack = yield* publishCommand(`job.${name}`, { jobId, commandId })
+    const ack = yield* publishCommand(`job.${name}`, { jobId, ...extra, commandId })
     const settled = checked ? yield* awaitCommandOutcome(ack.seq, rejection) : undefined
     if (settled?._tag === "rejected") {
       return yield* Effect.fail(new CliFailure(`job.${name} for ${JSON.stringify(jobId)} was refused: ${settled.reason}`))
@@ -219,16 +237,13 @@ const revert = Command.make("revert", {
   json
 }, (f) =>
   Effect.gen(function*() {
-    const commandId = `cli-revert-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
     const revertId = Option.getOrElse(f.revertId, () => `revert-${f.jobId}`)
-    const rejection = f.wait ? yield* listenForRejection(commandId) : undefined
-    const ack = yield* publishCommand("job.revert", { jobId: f.jobId, revertId, commandId, createdBy: process.env["USER"] ?? "cli" })
+    const sent = yield* sendJobCommand("revert", f.jobId, { revertId, createdBy: process.env["USER"] ?? "cli" })
     if (!f.wait) {
-      return yield* emit(f.json, { jobId: f.jobId, revertId, commandId, streamSeq: ack.seq }, () =>
-        `published job.revert for ${f.jobId} (stream seq ${ack.seq}): the revert runs as job ${revertId}\n` +
-        `follow it with: rewind job watch ${revertId}`)
+      return yield* emit(f.json, { jobId: f.jobId, revertId, commandId: sent.commandId, streamSeq: sent.streamSeq, status: sent.status }, () =>
+        `${sent.text}\nthe revert runs as job ${revertId}; follow it with: rewind job watch ${revertId}`)
     }
-    const final = yield* watchJob(revertId, { commandId, creates: true, quiet: f.json, ...(rejection ? { rejection } : {}) })
+    const final = yield* watchJob(revertId, { commandId: sent.commandId, creates: true, quiet: f.json, rejection: sent.rejection })
     yield* emit(f.json, final, () => {
       const c = (final as Record<string, any>)["revertCounts"] as { blocksReverted: number; blocksInConflict: number } | undefined
       return `revert ${revertId}: ${final["jobStatus"]}` +

@@ -62,10 +62,17 @@ const assemble = (f: ScopeInput): Record<string, unknown> => {
   return body
 }
 
-/** Builds and validates (same schema as the daemon) an estimate request. */
+/** The fields of a `job.create` command that are no part of its scope (commandId, jobId, description, createdBy). */
+const createOnlyKeys = Object.keys(JobCreate.fields).filter((k) => !(k in JobEstimateRequest.fields))
+
+/**
+ * Builds and validates (same schema as the daemon) an estimate request. A `--file` may hold a
+ * whole `job.create` command: its fields that are not about the scope are left out.
+ */
 export const estimateBody = (f: ScopeInput) =>
   Effect.gen(function*() {
     const body = yield* Effect.try({ try: () => assemble(f), catch: (e) => new CliFailure(`--file: ${String(e)}`) })
+    for (const k of createOnlyKeys) delete body[k]
     const r = decodeStrict(JobEstimateRequest)(body)
     if (Result.isFailure(r)) return yield* Effect.fail(new CliFailure(`invalid job scope: ${r.failure.reason}`))
     return body

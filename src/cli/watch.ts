@@ -35,7 +35,9 @@ const line = (j: JobView, rate: number) =>
 
 /**
  * Follows a job until it ends: job events as they come, `job.get` every 2 s in case an event
- * is missed, a command rejection for `commandId` if given. Returns the final job.
+ * is missed, a command rejection for `commandId` if given. Returns the final job. A job deleted
+ * meanwhile (its `deleted` event, which carries the job as it was, or `job.get` answering 404 once
+ * the job was seen) fails, saying so.
  *
  * With `creates`, the command `commandId` is to make the job: a job of that id made by another
  * command is an older one, which that command is refused for — not what it asked for, even
@@ -63,6 +65,7 @@ export const watchJob = (jobId: string, opts: {
     const tty = process.stdout.isTTY === true
     let last: JobView | undefined
     let rejected: string | undefined
+    let deleted = false
     const started = Date.now()
     let firstProcessed: { at: number; n: number } | undefined
     let seenActive = false
@@ -72,8 +75,10 @@ export const watchJob = (jobId: string, opts: {
         const jobSub = nats.nc.subscribe(nats.names.evt(`job.${jobId}`), {
           callback: (_err, msg) => {
             try {
-              const e = msg.json<{ job?: JobView }>()
-              if (e.job) last = e.job
+              const e = msg.json<{ type?: string; job?: JobView }>()
+              // A deleted job's event carries it as it was (InProgress, or Cancelled by the delete): no end of its own.
+              if (e.type === "deleted") deleted = true
+              else if (e.job) last = e.job
             } catch { /* not ours */ }
           }
         })
@@ -99,11 +104,14 @@ export const watchJob = (jobId: string, opts: {
       if (polls % 4 === 0) {
         const got = yield* requestApi("job.get", { jobId }).pipe(
           Effect.map(Option.some),
-          Effect.catch((e) =>
-            e instanceof ApiError && e.code === 404 && opts.commandId === undefined && last === undefined && Date.now() - started > UNKNOWN_JOB_WAIT_MS
+          Effect.catch((e) => {
+            if (!(e instanceof ApiError && e.code === 404)) return Effect.succeed(Option.none<unknown>())
+            // Seen, then gone: deleted (its event missed).
+            if (last !== undefined) deleted = true
+            return opts.commandId === undefined && last === undefined && Date.now() - started > UNKNOWN_JOB_WAIT_MS
               ? Effect.fail(new CliFailure(`no job ${JSON.stringify(jobId)} (rewind job list shows the jobs there are)`))
               : Effect.succeed(Option.none<unknown>())
-          )
+          })
         )
         if (Option.isSome(got)) last = got.value as JobView
       }
@@ -131,6 +139,11 @@ export const watchJob = (jobId: string, opts: {
           if (tty && !opts.quiet) process.stdout.write("\n")
           return last
         }
+      }
+      // Gone before an end of its own (one that ended, then was deleted, returned above).
+      if (deleted) {
+        if (tty && !opts.quiet && printed !== "") process.stdout.write("\n")
+        return yield* Effect.fail(new CliFailure(`job ${JSON.stringify(jobId)} was deleted before it ended`))
       }
       if (opts.timeoutMs !== undefined && Date.now() - started > opts.timeoutMs) {
         return yield* Effect.fail(new CliFailure(`timed out waiting for job ${jobId}`))

@@ -4,6 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { createHash } from "node:crypto"
 import type { CommandName } from "../nats/names.ts"
 import { Nats, natsTry } from "../nats/Nats.ts"
 import { NatsSettingsConfig } from "../nats/NatsConfig.ts"
@@ -21,12 +22,19 @@ export const NatsReposLayer = Layer.mergeAll(JobRepo.layer, ModelRepo.layer).pip
   Layer.provideMerge(NatsClientLayer)
 )
 
-/** Publishes a command to the durable command stream; returns its stream sequence. */
+/**
+ * Publishes a command to the durable command stream; returns its stream sequence. A command with
+ * a `commandId` goes with a `Nats-Msg-Id` of that id and its bytes' hash: the same command
+ * published again within the stream's duplicate window (2 min) is stored once (`duplicate`, the
+ * sequence the first got), while a corrected one under the same id (the daemon releases a refused
+ * command's id) goes through.
+ */
 export const publishCommand = (name: CommandName, body: Record<string, unknown>) =>
   Effect.gen(function*() {
     const nats = yield* Nats
     const commandId = typeof body["commandId"] === "string" ? body["commandId"] : undefined
-    const ack = yield* natsTry(`publishing ${name}`, () =>
-      nats.js.publish(nats.names.cmd(name), JSON.stringify(body), commandId === undefined ? {} : { msgID: commandId }))
+    const bytes = JSON.stringify(body)
+    const msgID = commandId === undefined ? undefined : `${commandId}:${createHash("sha256").update(bytes).digest("hex").slice(0, 32)}`
+    const ack = yield* natsTry(`publishing ${name}`, () => nats.js.publish(nats.names.cmd(name), bytes, msgID === undefined ? {} : { msgID }))
     return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate }
   })

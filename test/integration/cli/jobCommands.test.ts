@@ -1,5 +1,5 @@
 /**
- * `rewind job cancel|delete|confirm|retry ID`: the job is looked up first — one that does not exist
+ * `rewind job cancel|delete|confirm|retry|revert ID`: the job is looked up first — one that does not exist
  * fails with a one-line "no job" and nothing is published — and a refusal by the daemon arriving
  * within a short wait fails with its reason, instead of exit 0 and "published". A daemon in this
  * process, the CLI as processes, the test run's nats-server.
@@ -65,7 +65,7 @@ afterAll(async () => {
   await daemon?.dispose()
 })
 
-describe("rewind job cancel|delete|confirm|retry", () => {
+describe("rewind job cancel|delete|confirm|retry|revert", () => {
   it("of a job that does not exist: non-zero, one line \"no job\", nothing published", async () => {
     const before = await streamCounts()
     const results = await Promise.all([
@@ -73,7 +73,9 @@ describe("rewind job cancel|delete|confirm|retry", () => {
       rewind("job", "delete", "no-such-job"),
       rewind("job", "confirm", "no-such-job", "--json"),
       rewind("job", "retry", "no-such-job"),
-      rewind("job", "retry", "no-such-job", "--wait")
+      rewind("job", "retry", "no-such-job", "--wait"),
+      rewind("job", "revert", "no-such-job"),
+      rewind("job", "revert", "no-such-job", "--wait")
     ])
     for (const r of results) {
       expect(r.code, r.stdout + r.stderr).not.toBe(0)
@@ -85,12 +87,14 @@ describe("rewind job cancel|delete|confirm|retry", () => {
   })
 
   it("that the daemon refuses (the job's state): non-zero with the refusal's reason", async () => {
-    const [cancel, confirm, retry] = await Promise.all([
+    const [cancel, confirm, retry, revert] = await Promise.all([
       rewind("job", "cancel", "done-1"),
       rewind("job", "confirm", "done-1", "--json"),
-      rewind("job", "retry", "done-1")
+      rewind("job", "retry", "done-1"),
+      // Its revert's id is taken (by the job itself).
+      rewind("job", "revert", "done-1", "--revert-id", "done-1")
     ])
-    for (const r of [cancel, confirm, retry]) {
+    for (const r of [cancel, confirm, retry, revert]) {
       expect(r.code, r.stdout + r.stderr).not.toBe(0)
       oneLine(r.stderr)
       expect(r.stdout).toBe("")
@@ -99,7 +103,15 @@ describe("rewind job cancel|delete|confirm|retry", () => {
     expect(cancel.stderr).toMatch(/^rewind: job\.cancel for "done-1" was refused: .*Completed/)
     expect(confirm.stderr).toMatch(/^rewind: job\.confirm for "done-1" was refused: .*Completed/)
     expect(retry.stderr).toMatch(/^rewind: job\.retry for "done-1" was refused: .*Completed/)
+    expect(revert.stderr).toMatch(/^rewind: job\.revert for "done-1" was refused: a job "done-1" already exists/)
     expect(await jobStatus("done-1")).toBe("Completed")
+  })
+
+  it("revert, accepted: exit 0, saying which job the revert runs as", async () => {
+    const r = await rewind("job", "revert", "done-1")
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^published job\.revert for done-1 \(stream seq \d+\): accepted\nthe revert runs as job revert-done-1; /)
+    await eventually(async () => ((await jobStatus("revert-done-1")) === "Completed" ? true : undefined), 30_000, "revert-done-1 completed")
   })
 
   it("that the daemon accepts: exit 0, accepted (--json: status accepted)", async () => {
