@@ -19,21 +19,27 @@ export type CommandOutcome =
   | { readonly _tag: "pending"; readonly waitedMs: number }
 
 /**
- * Listens for refusals of the command `commandId`, from before it is published so that a quick
- * refusal is not missed; the subscription ends with the scope. Returns the refusal's reason, once
- * there is one.
+ * The reason of a refusal of the command id listened for, once there is one: with `seq`, only the
+ * refusal of the command at that stream sequence — an earlier command sent under the same id (a
+ * wrong one, corrected and sent again) may be refused after the corrected one is published.
+ */
+export type RejectionListener = (seq?: number) => string | undefined
+
+/**
+ * Listens for refusals of commands of id `commandId`, from before the command is published so that
+ * a quick refusal is not missed; the subscription ends with the scope.
  */
 export const listenForRejection = (commandId: string) =>
   Effect.gen(function*() {
     const nats = yield* Nats
-    let reason: string | undefined
+    const refusals: Array<{ readonly reason: string; readonly streamSeq: number | undefined }> = []
     yield* Effect.acquireRelease(
       Effect.sync(() =>
         nats.nc.subscribe(nats.names.evt("command.rejected"), {
           callback: (_err, msg) => {
             try {
-              const e = msg.json<{ commandId?: string; reason?: string }>()
-              if (e.commandId === commandId) reason = String(e.reason ?? "refused")
+              const e = msg.json<{ commandId?: string; reason?: string; streamSeq?: number }>()
+              if (e.commandId === commandId) refusals.push({ reason: String(e.reason ?? "refused"), streamSeq: e.streamSeq })
             } catch { /* not an event of ours */ }
           }
         })),
@@ -41,7 +47,8 @@ export const listenForRejection = (commandId: string) =>
     )
     // The server has the subscription before the command is published (same connection, in order).
     yield* natsTry("subscribing to command refusals", () => nats.nc.flush())
-    return (): string | undefined => reason
+    const listener: RejectionListener = (seq) => refusals.find((r) => seq === undefined || r.streamSeq === seq)?.reason
+    return listener
   })
 
 /**

@@ -71,8 +71,10 @@ const create = Command.make("create", {
     const body = yield* createBody(f)
     yield* Effect.gen(function*() {
     // Listening before the command goes out: a refusal quicker than the watch is not missed.
-    const rejection = f.wait ? yield* listenForRejection(String(body["commandId"])) : undefined
+    const listener = f.wait ? yield* listenForRejection(String(body["commandId"])) : undefined
     const ack = yield* publishCommand("job.create", body)
+    // This command's refusal, not one of an earlier command sent under the same id.
+    const rejection = listener === undefined ? undefined : () => listener(ack.seq)
     // A duplicate's sequence is the identical command's, so is `job-<seq>`.
     const jobId = typeof body["jobId"] === "string" ? body["jobId"] : `job-${ack.seq}`
     const published = ack.duplicate
@@ -97,7 +99,7 @@ const create = Command.make("create", {
         ))
       }
     }
-    const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), creates: true, quiet: f.json, ...(rejection ? { rejection } : {}) })
+    const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), commandSeq: ack.seq, creates: true, quiet: f.json, ...(rejection ? { rejection } : {}) })
     yield* emit(f.json, final, () => `job ${jobId}: ${final["jobStatus"]}`)
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${jobId} ended ${final["jobStatus"]}`))
     }).pipe(Effect.scoped, withNats)
@@ -175,7 +177,7 @@ const sendJobCommand = (name: RefName, jobId: string, extra: Record<string, unkn
   Effect.gen(function*() {
     const nats = yield* Nats
     const commandId = `cli-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
-    const rejection = yield* listenForRejection(commandId)
+    const listener = yield* listenForRejection(commandId)
     const lookup = yield* requestApi("job.get", { jobId }).pipe(
       Effect.as("found" as const),
       Effect.catch((e): Effect.Effect<"missing" | "unchecked", ApiError> =>
@@ -190,6 +192,7 @@ const sendJobCommand = (name: RefName, jobId: string, extra: Record<string, unkn
     const checked = lookup !== "unchecked"
     const publishedAt = Date.now()
     const ack = yield* publishCommand(`job.${name}`, { jobId, ...extra, commandId })
+    const rejection = () => listener(ack.seq)
     const settled = checked ? yield* awaitCommandOutcome(ack.seq, rejection) : undefined
     if (settled?._tag === "rejected") {
       return yield* Effect.fail(new CliFailure(`job.${name} for ${JSON.stringify(jobId)} was refused: ${settled.reason}`))

@@ -79,8 +79,10 @@ const runCmd = Command.make("run", {
     if (Result.isFailure(checked)) return yield* Effect.fail(new CliFailure(`invalid recovery run: ${checked.failure.reason}`))
     yield* Effect.gen(function*() {
       // Listening before the command goes out: a refusal quicker than the watch is not missed.
-      const rejection = f.wait ? yield* listenForRejection(commandId) : () => undefined
+      const listener = f.wait ? yield* listenForRejection(commandId) : () => undefined
       const ack = yield* publishCommand("recovery.run", body)
+      // This command's refusal, not one of an earlier command sent under the same id.
+      const rejection = () => listener(ack.seq)
       const runId = Option.getOrElse(f.runId, () => `rec-${ack.seq}`)
       if (!f.wait) {
         return yield* emit(f.json, { runId, commandId, streamSeq: ack.seq }, () =>

@@ -55,6 +55,11 @@ export const watchJob = (jobId: string, opts: {
    */
   readonly rejection?: () => string | undefined
   /**
+   * The stream sequence `commandId`'s command was published at: a refusal of another command of
+   * that id (sent earlier, then corrected) is not this one's.
+   */
+  readonly commandSeq?: number
+  /**
    * The job was just queued again (a retry): an end it reached before `restartedAt` is its
    * previous one, not this run's.
    */
@@ -85,8 +90,10 @@ export const watchJob = (jobId: string, opts: {
         const rejSub = nats.nc.subscribe(nats.names.evt("command.rejected"), {
           callback: (_err, msg) => {
             try {
-              const e = msg.json<{ commandId?: string; reason: string }>()
-              if (opts.commandId !== undefined && e.commandId === opts.commandId) rejected = e.reason
+              const e = msg.json<{ commandId?: string; reason: string; streamSeq?: number }>()
+              const ours = opts.commandId !== undefined && e.commandId === opts.commandId &&
+                (opts.commandSeq === undefined || e.streamSeq === opts.commandSeq)
+              if (ours) rejected = e.reason
             } catch { /* ignore */ }
           }
         })

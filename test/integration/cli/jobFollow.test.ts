@@ -17,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
 import type { Job } from "../../../src/domain/job.ts"
 import { noCounts } from "../../../src/domain/workItem.ts"
+import { Nats } from "../../../src/nats/Nats.ts"
+import { makeNames } from "../../../src/nats/names.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
 import { JobRepo } from "../../../src/repos/JobRepo.ts"
 import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
@@ -42,9 +44,9 @@ const FollowTimeoutMs = 30_000
 let daemon: TestDaemon | undefined
 const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon!.runPromise(e as Effect.Effect<A, E, never>)
 
-/** The CLI as a process, its output as it comes; killed after `FollowTimeoutMs`. */
-const rewind = (...args: Array<string>) => {
-  const env = { ...process.env, NATS_URL: testNatsUrl(), REWIND_PREFIX: settings.nats.prefix }
+/** The CLI as a process on `prefix`, its output as it comes; killed after `FollowTimeoutMs`. */
+const rewindOn = (prefix: string, ...args: Array<string>) => {
+  const env = { ...process.env, NATS_URL: testNatsUrl(), REWIND_PREFIX: prefix }
   const child = spawn(process.execPath, [join(root, "src/cli/main.ts"), ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] })
   let stdout = ""
   let stderr = ""
@@ -58,6 +60,9 @@ const rewind = (...args: Array<string>) => {
     }))
   return { stdout: () => stdout, exited }
 }
+
+/** The CLI as a process on the test daemon's prefix. */
+const rewind = (...args: Array<string>) => rewindOn(settings.nats.prefix, ...args)
 
 const jobStatus = (jobId: string) =>
   run(requestApi("job.get", { jobId }).pipe(Effect.map((j) => (j as Job).jobStatus as string), Effect.orElseSucceed(() => "none")))
@@ -178,6 +183,33 @@ describe("job create sent again under the same --command-id", () => {
     expect(waited.code, waited.stdout + waited.stderr).toBe(0)
     expect(waited.stdout).toContain(`a duplicate of an identical command (same commandId and body) published moments ago (stream seq ${seq})`)
     expect(waited.stdout.trimEnd().split("\n").at(-1)).toBe("job same-job: Completed")
+  })
+
+  it("corrected while the wrong one still waits for a daemon: --wait follows the corrected one, not the wrong one's refusal", { timeout: 90_000 }, async () => {
+    // A prefix of its own, whose daemon is down while both commands are published.
+    const later = testSettings({ prefix: uniquePrefix(), dataDir })
+    const first = await startDaemon(later)
+    await first.runPromise(Effect.gen(function*() { yield* (yield* ModelRepo).push(model, "test") }))
+    await first.dispose()
+    const cmdStream = makeNames(later.nats.prefix).cmdStream
+    const flags = ["job", "create", "--name", "late fix", "--job-id", "late-fix", "--command-id", "late-fix"]
+    const wrong = await rewindOn(later.nats.prefix, ...flags, ...scopeFlags("no-such-program")).exited
+    expect(wrong.code, wrong.stderr).toBe(0)
+    const corrected = rewindOn(later.nats.prefix, ...flags, ...scopeFlags(program), "--wait")
+    const inStream = () =>
+      run(Effect.gen(function*() {
+        const { jsm } = yield* Nats
+        return (yield* Effect.promise(() => jsm.streams.info(cmdStream))).state.messages
+      }))
+    await eventually(async () => ((await inStream()) === 2 ? true : undefined), 30_000, "both commands in the stream")
+    const second = await startDaemon(later)
+    try {
+      const r = await corrected.exited
+      expect(r.code, r.stdout + r.stderr).toBe(0)
+      expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("job late-fix: Completed")
+    } finally {
+      await second.dispose()
+    }
   })
 
   it("the identical command again after its refusal, with --wait: fails saying it made no job, instead of waiting for ever", async () => {
