@@ -8,7 +8,9 @@ import { Nats } from "../../src/nats/Nats.ts"
 import { requestApi } from "../../src/nats/Service.ts"
 import { ClickHouse } from "../../src/store/ClickHouse.ts"
 import { InteractionStore } from "../../src/store/InteractionStore.ts"
+import { noCounts } from "../../src/domain/workItem.ts"
 import { JobRepo } from "../../src/repos/JobRepo.ts"
+import { WorkItemRepo } from "../../src/repos/WorkItemRepo.ts"
 import { eventually } from "./daemon.ts"
 import type { ExpectedJob } from "./expected.ts"
 
@@ -18,6 +20,24 @@ export type RunIn = <A, E>(e: Effect.Effect<A, E, any>) => Promise<A>
 /** The job's record as the KV holds it (internal fields too); undefined when there is none. */
 export const jobRecord = (run: RunIn, jobId: string) =>
   run(Effect.gen(function*() { return yield* (yield* JobRepo).get(jobId) })).then(Option.getOrUndefined)
+
+/**
+ * Item 0 of `jobId`, leased by a worker the test plays: the job's (one-item) plan keeps it, so no
+ * daemon runs it and the job stays InProgress until the test lets it go.
+ */
+export const holdWorkItem = (run: RunIn, jobId: string) =>
+  run(Effect.gen(function*() {
+    return yield* (yield* WorkItemRepo).create({
+      jobId,
+      item: 0,
+      pageSize: 10,
+      writeBatchPages: 1,
+      counts: noCounts,
+      done: false,
+      worker: "test-worker",
+      heartbeatAt: new Date().toISOString()
+    })
+  }))
 
 /** Waits until the job's record satisfies `ok` (e.g. some progress, or an end). */
 export const jobWhen = (run: RunIn, jobId: string, ok: (j: Job) => boolean, what: string, timeoutMs = 90_000) =>

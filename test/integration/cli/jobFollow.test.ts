@@ -16,7 +16,6 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { publishCommand } from "../../../src/client/natsClient.ts"
 import type { Job } from "../../../src/domain/job.ts"
-import { noCounts } from "../../../src/domain/workItem.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { makeNames } from "../../../src/nats/names.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
@@ -25,7 +24,7 @@ import { ModelRepo } from "../../../src/repos/ModelRepo.ts"
 import { WorkItemRepo } from "../../../src/repos/WorkItemRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { eventually, startDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
-import { jobReaching } from "../../helpers/jobChecks.ts"
+import { holdWorkItem, jobReaching } from "../../helpers/jobChecks.ts"
 import { testNatsUrl, uniquePrefix } from "../../helpers/nats.ts"
 import { queuedJob } from "../../helpers/queuedJob.ts"
 import { root } from "../../helpers/processes.ts"
@@ -67,20 +66,7 @@ const rewind = (...args: Array<string>) => rewindOn(settings.nats.prefix, ...arg
 const jobStatus = (jobId: string) =>
   run(requestApi("job.get", { jobId }).pipe(Effect.map((j) => (j as Job).jobStatus as string), Effect.orElseSucceed(() => "none")))
 
-/** Item 0 of `jobId`, leased by a worker the test plays: the job's (one-item) plan keeps it, so the job stays InProgress. */
-const holdItem = (jobId: string) =>
-  run(Effect.gen(function*() {
-    return yield* (yield* WorkItemRepo).create({
-      jobId,
-      item: 0,
-      pageSize: 10,
-      writeBatchPages: 1,
-      counts: noCounts,
-      done: false,
-      worker: "test-worker",
-      heartbeatAt: new Date().toISOString()
-    })
-  }))
+const holdItem = (jobId: string) => holdWorkItem(run, jobId)
 
 /** The test's worker lets its item go once the job stops it, as a daemon's worker does. */
 const letGo = (jobId: string) =>

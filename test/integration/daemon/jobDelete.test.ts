@@ -17,7 +17,6 @@ import { publishCommand } from "../../../src/client/natsClient.ts"
 import { deleteJob } from "../../../src/daemon/jobs/delete.ts"
 import { runJob } from "../../../src/daemon/jobs/runJob.ts"
 import type { Job } from "../../../src/domain/job.ts"
-import { noCounts } from "../../../src/domain/workItem.ts"
 import { getExport } from "../../../src/nats/Exports.ts"
 import { Nats } from "../../../src/nats/Nats.ts"
 import { requestApi } from "../../../src/nats/Service.ts"
@@ -25,7 +24,7 @@ import { JobRepo } from "../../../src/repos/JobRepo.ts"
 import { WorkItemRepo } from "../../../src/repos/WorkItemRepo.ts"
 import { exampleModel } from "../../../src/seed/generate.ts"
 import { eventually, startSeededDaemon, type TestDaemon, tempDataDir, testSettings } from "../../helpers/daemon.ts"
-import { allMedia, jobEvents, jobReaching, jobRecord, storedRowCounts } from "../../helpers/jobChecks.ts"
+import { allMedia, holdWorkItem, jobEvents, jobReaching, jobRecord, storedRowCounts } from "../../helpers/jobChecks.ts"
 import { queuedJob } from "../../helpers/queuedJob.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
@@ -44,20 +43,7 @@ const notFound = async (jobId: string) => ((await run(Effect.flip(requestApi("jo
 const record = (id: string, o: Partial<Job>): Job => queuedJob(id, scope, o)
 const putRecord = (job: Job) => run(Effect.gen(function*() { return yield* (yield* JobRepo).create(job) }))
 
-/** Item 0 of `jobId`, leased by a worker the test plays: the job's (one-item) plan keeps it, no daemon runs it. */
-const holdItem = (jobId: string) =>
-  run(Effect.gen(function*() {
-    return yield* (yield* WorkItemRepo).create({
-      jobId,
-      item: 0,
-      pageSize: 10,
-      writeBatchPages: 1,
-      counts: noCounts,
-      done: false,
-      worker: "test-worker",
-      heartbeatAt: new Date().toISOString()
-    })
-  }))
+const holdItem = (jobId: string) => holdWorkItem(run, jobId)
 const releaseItem = (jobId: string) =>
   run(Effect.gen(function*() {
     return yield* (yield* WorkItemRepo).update(jobId, 0, (i) => ({ ...i, done: true, heartbeatAt: new Date().toISOString() }))
