@@ -12,9 +12,11 @@ import { expectedJob } from "../../helpers/expected.ts"
 import { allMedia, expectUndisturbedOutcome, jobEvents, jobReaching, jobRecord, jobWhen } from "../../helpers/jobChecks.ts"
 import { uniquePrefix } from "../../helpers/nats.ts"
 
-const seed = { seed: 41, count: 800, from: "2026-01-01T00:00:00Z", to: "2026-01-09T00:00:00Z" }
+const seed = { seed: 41, count: 1200, from: "2026-01-01T00:00:00Z", to: "2026-01-13T00:00:00Z" }
 const model = exampleModel()
-const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("retry"), daemon: { pageSize: 10 } })
+/** Small pages: a cancel sent part-way lands long before the job's end (with 10, a loaded machine let it finish first). */
+const settings = testSettings({ prefix: uniquePrefix(), dataDir: tempDataDir("retry"), daemon: { pageSize: 4 } })
+let cancelAttempts = 0
 let daemon: TestDaemon
 
 const run = <A, E>(e: Effect.Effect<A, E, any>) => daemon.runPromise(e as Effect.Effect<A, E, never>)
@@ -50,7 +52,8 @@ afterAll(async () => {
 
 describe("rewind.cmd.job.retry", () => {
   const failing = scopeOf("2026-01-01T00:00:00Z", "2026-01-05T00:00:00Z")
-  const cancelled = scopeOf("2026-01-05T00:00:00Z", "2026-01-09T00:00:00Z")
+  /** A scope and an id of its own per attempt (CI tries a failed test again; the first attempt's job changed its scope). */
+  const cancelledScopes = [scopeOf("2026-01-05T00:00:00Z", "2026-01-09T00:00:00Z"), scopeOf("2026-01-09T00:00:00Z", "2026-01-13T00:00:00Z")]
 
   it("a job failed part-way (its store table gone) agrees with the store, and a retry ends it as if undisturbed", async () => {
     const seen = await jobEvents(run, "rt-fail")
@@ -82,16 +85,20 @@ describe("rewind.cmd.job.retry", () => {
   })
 
   it("a cancelled job agrees with the store, and a retry continues it to an undisturbed run's end", async () => {
-    await run(publishCommand("job.create", { ...cancelled, name: "cancelled part-way", jobId: "rt-cancel" }))
-    await partway("rt-cancel", 30)
-    await run(publishCommand("job.cancel", { jobId: "rt-cancel" }))
-    const stopped = await ended("rt-cancel", ["Cancelled", "Completed"])
+    const n = cancelAttempts++
+    const cancelled = cancelledScopes[n]
+    if (cancelled === undefined) throw new Error(`no scope left for attempt ${n + 1}`)
+    const jobId = n === 0 ? "rt-cancel" : `rt-cancel-${n + 1}`
+    await run(publishCommand("job.create", { ...cancelled, name: "cancelled part-way", jobId }))
+    await partway(jobId, 20)
+    await run(publishCommand("job.cancel", { jobId }))
+    const stopped = await ended(jobId, ["Cancelled", "Completed"])
     expect(stopped.jobStatus).toBe("Cancelled")
     expect(stopped.processedInteractionsCount).toBeLessThan(stopped.totalInteractionsCount)
     await expectRecordMatchesStore(stopped)
 
-    await run(publishCommand("job.retry", { jobId: "rt-cancel" }))
-    await expectUndisturbedOutcome(run, await ended("rt-cancel", ["Completed"]), expectedJob(seed, model, cancelled), model)
+    await run(publishCommand("job.retry", { jobId }))
+    await expectUndisturbedOutcome(run, await ended(jobId, ["Completed"]), expectedJob(seed, model, cancelled), model)
   })
 
   it("refuses to retry a job that is not Failed or Cancelled, naming the field", async () => {
