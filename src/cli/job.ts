@@ -99,7 +99,7 @@ const create = Command.make("create", {
         ))
       }
     }
-    const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), commandSeq: ack.seq, creates: true, quiet: f.json, ...(rejection ? { rejection } : {}) })
+    const final = yield* watchJob(jobId, { commandId: String(body["commandId"]), creates: true, quiet: f.json, ...(rejection ? { rejection } : {}) })
     yield* emit(f.json, final, () => `job ${jobId}: ${final["jobStatus"]}`)
     if (final["jobStatus"] !== "Completed") return yield* Effect.fail(new CliFailure(`job ${jobId} ended ${final["jobStatus"]}`))
     }).pipe(Effect.scoped, withNats)

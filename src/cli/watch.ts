@@ -35,7 +35,7 @@ const line = (j: JobView, rate: number) =>
 
 /**
  * Follows a job until it ends: job events as they come, `job.get` every 2 s in case an event
- * is missed, a command rejection for `commandId` if given. Returns the final job. A job deleted
+ * is missed, the command's refusal as `rejection` tells it. Returns the final job. A job deleted
  * meanwhile (its `deleted` event, which carries the job as it was, or `job.get` answering 404 once
  * the job was seen) fails, saying so.
  *
@@ -50,15 +50,11 @@ export const watchJob = (jobId: string, opts: {
   readonly quiet?: boolean
   readonly timeoutMs?: number
   /**
-   * A refusal of `commandId` heard by a listener started before the command was published
-   * (commandOutcome.ts `listenForRejection`): one that came before this watch began is not missed.
+   * The refusal of `commandId`'s command, heard by a listener started before it was published
+   * (commandOutcome.ts `listenForRejection`, asked for the command's stream sequence): one that came
+   * before this watch began is not missed, and one of another command under the same id is not its.
    */
   readonly rejection?: () => string | undefined
-  /**
-   * The stream sequence `commandId`'s command was published at: a refusal of another command of
-   * that id (sent earlier, then corrected) is not this one's.
-   */
-  readonly commandSeq?: number
   /**
    * The job was just queued again (a retry): an end it reached before `restartedAt` is its
    * previous one, not this run's.
@@ -75,9 +71,9 @@ export const watchJob = (jobId: string, opts: {
     let firstProcessed: { at: number; n: number } | undefined
     let seenActive = false
 
-    const subs = yield* Effect.acquireRelease(
-      Effect.sync(() => {
-        const jobSub = nats.nc.subscribe(nats.names.evt(`job.${jobId}`), {
+    yield* Effect.acquireRelease(
+      Effect.sync(() =>
+        nats.nc.subscribe(nats.names.evt(`job.${jobId}`), {
           callback: (_err, msg) => {
             try {
               const e = msg.json<{ type?: string; job?: JobView }>()
@@ -86,22 +82,9 @@ export const watchJob = (jobId: string, opts: {
               else if (e.job) last = e.job
             } catch { /* not ours */ }
           }
-        })
-        const rejSub = nats.nc.subscribe(nats.names.evt("command.rejected"), {
-          callback: (_err, msg) => {
-            try {
-              const e = msg.json<{ commandId?: string; reason: string; streamSeq?: number }>()
-              const ours = opts.commandId !== undefined && e.commandId === opts.commandId &&
-                (opts.commandSeq === undefined || e.streamSeq === opts.commandSeq)
-              if (ours) rejected = e.reason
-            } catch { /* ignore */ }
-          }
-        })
-        return [jobSub, rejSub]
-      }),
-      (subs) => Effect.sync(() => subs.forEach((s) => s.unsubscribe()))
+        })),
+      (sub) => Effect.sync(() => sub.unsubscribe())
     )
-    void subs
 
     let printed = ""
     let polls = 0
